@@ -1,0 +1,47 @@
+# Havering Improve — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the pinned requirements
+
+run: install ## Set up and run the app at http://127.0.0.1:8000 with the demo programme
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_programme --demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install ## Run the whole test suite (skips, with reasons, what needs a missing service)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff lint and format check, and the missing-migrations check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A havering_improve worker --loglevel=INFO
+
+beat: install ## Run Celery beat — exactly one per deployment (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A havering_improve beat --loglevel=INFO
+
+frontend: ## Rebuild static/ from GOV.UK Frontend (needs Node.js and npm)
+	cd frontend && npm install --no-audit --no-fund && npm run build
+
+.PHONY: help install run test lint format worker beat frontend

@@ -1,0 +1,5 @@
+from .models import Board
+
+
+def boards(programme):
+    return Board.objects.filter(programme=programme).order_by("order")

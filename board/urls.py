@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "board"
+
+urlpatterns = [
+    path("", views.board_index, name="index"),
+]

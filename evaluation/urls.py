@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.evaluation_index, name="index"),
+]

@@ -1,0 +1,20 @@
+from django.shortcuts import render
+
+from havering_improve import roles
+from themes.selectors import current_programme
+
+from .selectors import baseline_inspection, strands
+
+
+@roles.programme_reader_required
+def evaluation_index(request):
+    programme = current_programme()
+    return render(
+        request,
+        "evaluation/index.html",
+        {
+            "programme": programme,
+            "strands": strands(programme),
+            "baseline": baseline_inspection(programme),
+        },
+    )

@@ -1,0 +1,18 @@
+"""The Celery app. Configuration is read from Django settings (CELERY_* names).
+
+With no CELERY_BROKER_URL, settings make every task run eagerly in-process, so the local
+demo needs no Redis. In production: Redis broker, one beat, any number of workers.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_improve.settings.base")
+
+app = Celery("havering_improve")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+# Tasks here are idempotent by design; a task whose worker dies is redelivered, not lost.
+app.conf.task_acks_late = True
+app.conf.task_reject_on_worker_lost = True
+app.autodiscover_tasks()

@@ -1,0 +1,309 @@
+"""Load a programme from its data file, and create the demo users.
+
+Idempotent: every record is found by its natural key and saved only when a field differs, so a
+second run writes nothing (and adds nothing to the history).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from board.models import Board
+from budget.models import BudgetAllocation, BudgetLine
+from evaluation.models import EvaluationStrand, Inspection, Judgement, JudgementArea
+from havering_improve import roles
+from themes.models import Programme, Theme
+
+DEFAULT_DATA_FILE = Path(settings.BASE_DIR) / "data" / "programmes" / "havering.yaml"
+
+
+class ProgrammeDataError(ValueError):
+    """The data file is not a programme we can load; the message says where."""
+
+
+@dataclass
+class LoadResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, model) -> None:
+        name = model._meta.verbose_name_plural
+        bucket = self.created if kind == "created" else self.updated
+        bucket[name] = bucket.get(name, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _sync(result: LoadResult, model, lookup: dict, values: dict):
+    """Create or update one record, saving only when something differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        result.count("created", model)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+        result.count("updated", model)
+    return obj
+
+
+def _require(mapping: dict, key: str, where: str):
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
+        raise ProgrammeDataError(f'{where}: "{key}" is missing')
+    return mapping[key]
+
+
+def _money(value, where: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ProgrammeDataError(f"{where}: {value!r} is not an amount of money") from None
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ProgrammeDataError(f"{where}: {value!r} has more than two decimal places")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _date(value, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ProgrammeDataError(f"{where}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def read_data_file(path: Path | str) -> dict:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProgrammeDataError(f"{path}: no such file") from None
+    except yaml.YAMLError as exc:
+        raise ProgrammeDataError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ProgrammeDataError(f"{path}: expected a mapping with a 'programme' section")
+    return data
+
+
+@transaction.atomic
+def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
+    """Load (or bring up to date) one programme from parsed data. All or nothing."""
+    result = LoadResult()
+    prog = _require(data, "programme", "file")
+    programme = _sync(
+        result,
+        Programme,
+        {"slug": _require(prog, "slug", "programme")},
+        {
+            "name": _require(prog, "name", "programme"),
+            "local_authority": _require(prog, "local_authority", "programme"),
+            "service": prog.get("service", ""),
+            "summary": prog.get("summary", "").strip(),
+            "source_document": prog.get("source_document", ""),
+        },
+    )
+
+    themes = {}
+    for i, item in enumerate(_require(data, "themes", "file"), start=1):
+        where = f"themes, item {i}"
+        slug = _require(item, "slug", where)
+        themes[slug] = _sync(
+            result,
+            Theme,
+            {"slug": slug},
+            {
+                "programme": programme,
+                "number": int(_require(item, "number", where)),
+                "title": _require(item, "title", where),
+                "description": item.get("description", "").strip(),
+                "report_reference": item.get("report_reference", ""),
+            },
+        )
+
+    areas = {}
+    for i, item in enumerate(data.get("judgement_areas", []), start=1):
+        where = f"judgement_areas, item {i}"
+        framework = item.get("framework", "ILACS")
+        slug = _require(item, "slug", where)
+        areas[slug] = _sync(
+            result,
+            JudgementArea,
+            {"framework": framework, "slug": slug},
+            {
+                "title": _require(item, "title", where),
+                "order": i,
+                "is_overall": bool(item.get("is_overall", False)),
+            },
+        )
+
+    for i, item in enumerate(data.get("inspections", []), start=1):
+        where = f"inspections, item {i}"
+        start = _date(_require(item, "start_date", where), where)
+        inspection = _sync(
+            result,
+            Inspection,
+            {"programme": programme, "kind": _require(item, "kind", where), "start_date": start},
+            {
+                "title": _require(item, "title", where),
+                "end_date": _date(item["end_date"], where) if item.get("end_date") else None,
+                "is_baseline": bool(item.get("is_baseline", False)),
+                "summary": item.get("summary", "").strip(),
+            },
+        )
+        for area_slug, grade in (item.get("judgements") or {}).items():
+            if area_slug not in areas:
+                raise ProgrammeDataError(f"{where}: unknown judgement area {area_slug!r}")
+            _sync(
+                result,
+                Judgement,
+                {"inspection": inspection, "area": areas[area_slug]},
+                {"grade": grade},
+            )
+
+    for i, item in enumerate(data.get("evaluation_strands", []), start=1):
+        where = f"evaluation_strands, item {i}"
+        _sync(
+            result,
+            EvaluationStrand,
+            {"programme": programme, "slug": _require(item, "slug", where)},
+            {
+                "code": _require(item, "code", where),
+                "title": _require(item, "title", where),
+                "description": item.get("description", "").strip(),
+                "order": i,
+            },
+        )
+
+    for i, item in enumerate(data.get("boards", []), start=1):
+        where = f"boards, item {i}"
+        _sync(
+            result,
+            Board,
+            {"programme": programme, "slug": _require(item, "slug", where)},
+            {
+                "name": _require(item, "name", where),
+                "short_name": item.get("short_name", ""),
+                "kind": _require(item, "kind", where),
+                "description": item.get("description", "").strip(),
+                "themes_per_meeting": int(item.get("themes_per_meeting", 0)),
+                "is_public": bool(item.get("is_public", False)),
+                "order": i,
+            },
+        )
+
+    for i, item in enumerate(data.get("allocations", []), start=1):
+        where = f"allocations, item {i}"
+        amount = _money(_require(item, "amount", where), where)
+        allocation = _sync(
+            result,
+            BudgetAllocation,
+            {"programme": programme, "start_year": int(_require(item, "start_year", where))},
+            {
+                "amount": amount,
+                "funding_source": _require(item, "funding_source", where),
+                "kind": item.get("kind", "One-off revenue"),
+                "notes": item.get("notes", "").strip(),
+            },
+        )
+        total = Decimal("0.00")
+        for j, line_item in enumerate(item.get("lines", []), start=1):
+            line_where = f"{where}, line {j}"
+            line_amount = _money(_require(line_item, "amount", line_where), line_where)
+            total += line_amount
+            line = _sync(
+                result,
+                BudgetLine,
+                {"allocation": allocation, "code": _require(line_item, "code", line_where)},
+                {
+                    "title": _require(line_item, "title", line_where),
+                    "amount": line_amount,
+                    "description": line_item.get("description", "").strip(),
+                    "order": j,
+                },
+            )
+            wanted = line_item.get("themes", [])
+            if wanted == "all":
+                wanted = list(themes)
+            unknown = [slug for slug in wanted if slug not in themes]
+            if unknown:
+                raise ProgrammeDataError(f"{line_where}: unknown theme(s) {', '.join(unknown)}")
+            wanted_ids = {themes[slug].pk for slug in wanted}
+            current_ids = set(line.themes.values_list("pk", flat=True))
+            if current_ids != wanted_ids:
+                line.themes.set(wanted_ids)
+                if current_ids:
+                    result.count("updated", BudgetLine)
+        if item.get("lines") and total != amount:
+            raise ProgrammeDataError(
+                f"{where}: the lines add up to £{total:,.2f} but the allocation is £{amount:,.2f}"
+            )
+
+    roles.sync_role_groups()
+    return programme, result
+
+
+DEMO_PEOPLE = {
+    "programme.manager": ("Priya", "Shah", [roles.PROGRAMME_MANAGER]),
+    "finance.officer": ("Tom", "Okafor", [roles.FINANCE_OFFICER]),
+    "board.member": ("Margaret", "Ellis", [roles.BOARD_MEMBER]),
+    "auditor": ("David", "Brennan", [roles.AUDITOR]),
+}
+DEMO_LEAD_NAMES = [
+    ("Sarah", "Collins"),
+    ("James", "Whitfield"),
+    ("Aisha", "Rahman"),
+    ("Mark", "Doherty"),
+    ("Helen", "Carter"),
+    ("Daniel", "Mensah"),
+    ("Claire", "Novak"),
+]
+
+
+class DemoUsersRefused(RuntimeError):
+    pass
+
+
+@transaction.atomic
+def demo_users_create(*, programme: Programme, password: str) -> list[str]:
+    """Create the demo users (one per role, one lead per theme). Refused when DEBUG is off."""
+    if not settings.DEBUG:
+        raise DemoUsersRefused(
+            "Demo users are only created when DEBUG is on; they must never exist in production."
+        )
+    groups = roles.sync_role_groups()
+    User = get_user_model()
+    people = dict(DEMO_PEOPLE)
+    themes = list(programme.themes.order_by("number"))
+    for theme, (first, last) in zip(themes, DEMO_LEAD_NAMES * 3, strict=False):
+        people[f"lead.{theme.slug}"] = (first, last, [roles.PROJECT_LEAD])
+    created = []
+    for username, (first, last, role_list) in people.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_password(password)
+            created.append(username)
+        user.first_name, user.last_name = first, last
+        user.email = f"{username}@havering.example"
+        user.is_staff = roles.PROGRAMME_MANAGER in role_list or roles.AUDITOR in role_list
+        user.save()
+        user.groups.add(*(groups[name] for name in role_list))
+    for theme in themes:
+        lead = User.objects.get(username=f"lead.{theme.slug}")
+        if theme.lead_id != lead.pk:
+            theme.lead = lead
+            theme.save(update_fields=["lead"])
+    return created

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from havering_improve import views
+from havering_improve.forms import LoginForm
+
+admin.site.site_header = "Havering Improve administration"
+admin.site.site_title = "Havering Improve"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("themes/", include("themes.urls")),
+    path("budget/", include("budget.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("board/", include("board.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "havering_improve.views.error_403"
+handler404 = "havering_improve.views.error_404"
+handler500 = "havering_improve.views.error_500"

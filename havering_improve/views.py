@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from board.selectors import boards
+from budget.selectors import allocations_with_lines
+from evaluation.selectors import baseline_inspection, strands
+from havering_improve import roles
+from themes.selectors import current_programme, themes_with_leads
+
+
+@roles.programme_reader_required
+def home(request):
+    programme = current_programme()
+    return render(
+        request,
+        "home.html",
+        {
+            "programme": programme,
+            "themes": themes_with_leads(programme),
+            "allocations": allocations_with_lines(programme),
+            "strands": strands(programme),
+            "baseline": baseline_inspection(programme),
+            "boards": boards(programme),
+        },
+    )
+
+
+def _broker_state() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "eager"
+    from havering_improve.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # any failure to reach the broker means "down"
+        return "down"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitoring: 200 while the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:
+        database = "down"
+    body = {"database": database, "broker": _broker_state()}
+    return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

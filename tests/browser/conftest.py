@@ -1,0 +1,56 @@
+"""Browser tests: Playwright driving Debian's Chromium (no browser download is possible)."""
+
+import os
+
+import pytest
+
+from tests.services import CHROMIUM, chromium_available, need
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEMO_PASSWORD = "secret-pass-123"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _chromium_installed():
+    need(
+        chromium_available(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    )
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    def _sign_in(username: str, password: str = DEMO_PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        return page
+
+    return _sign_in
+
+
+def assert_accessible(page):
+    """axe-core (shipped inside axe-playwright-python, so offline) with WCAG 2.2 A and AA rules."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+            }
+        },
+    )
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,88 @@
+import pytest
+
+from havering_improve import loader, roles
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def programme(db):
+    """The Havering programme, loaded from the data file in the repo as the app does."""
+    prog, _ = loader.programme_load(data=loader.read_data_file(loader.DEFAULT_DATA_FILE))
+    return prog
+
+
+@pytest.fixture
+def theme(programme):
+    return programme.themes.get(slug="supervision")
+
+
+@pytest.fixture
+def other_theme(programme):
+    return programme.themes.get(slug="quality-assurance")
+
+
+@pytest.fixture
+def programme_manager(programme):
+    return UserFactory(username="pm", roles=[roles.PROGRAMME_MANAGER])
+
+
+@pytest.fixture
+def finance_officer(programme):
+    return UserFactory(username="finance", roles=[roles.FINANCE_OFFICER])
+
+
+@pytest.fixture
+def board_member(programme):
+    return UserFactory(username="board", roles=[roles.BOARD_MEMBER])
+
+
+@pytest.fixture
+def auditor(programme):
+    return UserFactory(username="auditor", roles=[roles.AUDITOR])
+
+
+@pytest.fixture
+def lead(theme):
+    """Lead of the Supervision theme."""
+    user = UserFactory(username="lead", roles=[roles.PROJECT_LEAD])
+    theme.lead = user
+    theme.save(update_fields=["lead"])
+    return user
+
+
+@pytest.fixture
+def other_lead(other_theme):
+    """Lead of the Quality Assurance theme (a stranger to Supervision)."""
+    user = UserFactory(username="other-lead", roles=[roles.PROJECT_LEAD])
+    other_theme.lead = user
+    other_theme.save(update_fields=["lead"])
+    return user
+
+
+@pytest.fixture
+def team_member(theme):
+    from themes.models import TeamMembership
+
+    user = UserFactory(username="member", roles=[roles.TEAM_MEMBER])
+    TeamMembership.objects.create(theme=theme, user=user, kind=TeamMembership.Kind.PRACTITIONER)
+    return user
+
+
+@pytest.fixture
+def no_role_user(programme):
+    return UserFactory(username="norole")
+
+
+ROLE_FIXTURES = [
+    "programme_manager",
+    "finance_officer",
+    "board_member",
+    "auditor",
+    "lead",
+    "team_member",
+]
+
+
+@pytest.fixture(params=ROLE_FIXTURES)
+def any_role_user(request):
+    return request.getfixturevalue(request.param)

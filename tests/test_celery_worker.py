@@ -1,0 +1,34 @@
+import pytest
+
+from board.tasks import programme_summary
+from havering_improve.celery import app
+from tests.celery_worker import running_worker
+from tests.services import need, redis_available, using_postgres
+
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_without_a_broker_tasks_run_in_process(programme):
+    result = programme_summary.delay(programme.pk)
+    assert result.get(timeout=1)["themes"] == 7
+
+
+def test_a_real_worker_on_redis_reads_the_programme_from_the_database(programme):
+    need(using_postgres(), "a worker process needs PostgreSQL (DATABASE_URL=postgres://…)")
+    need(redis_available(), "no Redis answers on 127.0.0.1:6379")
+    programme.themes.filter(slug="resources").delete()
+    with running_worker(app) as worker:
+        result = programme_summary.delay(programme.pk)
+        try:
+            summary = result.get(timeout=60)
+        except Exception:
+            worker.terminate()
+            output = worker.communicate(timeout=20)[0]
+            pytest.fail(f"The worker did not answer. Its log:\n{output[-4000:]}")
+    assert summary == {
+        "programme": "Children's Social Care Improvement Programme",
+        "themes": 7,
+        "evaluation_strands": 6,
+        "budget_total": "750000.00",
+    }
+    assert result.status == "SUCCESS"
