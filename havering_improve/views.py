@@ -35,7 +35,7 @@ def _broker_state() -> str:
     from havering_improve.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:  # any failure to reach the broker means "down"
         return "down"

@@ -5,7 +5,9 @@ import os
 import subprocess
 import sys
 import uuid
+from dataclasses import dataclass
 
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 
@@ -23,9 +25,27 @@ def database_url_for_worker() -> str:
     return f"postgres://{auth}{host}{port}/{s['NAME']}"
 
 
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    client: Celery
+    queue: str
+
+    def send(self, task_name: str, *args):
+        """Queue a task by name for this worker, as the web app would; returns an AsyncResult."""
+        return self.client.send_task(task_name, args=args, queue=self.queue)
+
+    def log(self) -> str:
+        self.process.terminate()
+        return self.process.communicate(timeout=20)[0][-4000:]
+
+
 @contextlib.contextmanager
-def running_worker(app):
-    """Point the Celery app at Redis on a private queue and run one worker on it."""
+def running_worker():
+    """One worker process on a private Redis queue, and a client app that talks to it.
+
+    The project's own app stays eager for the rest of the suite; the client here is separate.
+    """
     queue = f"test-{uuid.uuid4().hex[:10]}"
     env = {
         **os.environ,
@@ -36,45 +56,26 @@ def running_worker(app):
         "CELERY_QUEUE": queue,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    saved = {
-        key: app.conf[key]
-        for key in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
-    }
-    app.conf.update(
-        broker_url=REDIS_URL,
-        result_backend=REDIS_URL,
-        task_always_eager=False,
-        task_default_queue=queue,
-    )
-    worker = subprocess.Popen(
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "havering_improve",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
+            sys.executable, "-m", "celery", "-A", "havering_improve", "worker",
+            "--pool=solo", "--loglevel=INFO", "-Q", queue, "-n", f"{queue}@%h",
         ],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
+    )  # fmt: skip
+    client = Celery("test-client", broker=REDIS_URL, backend=REDIS_URL)
+    client.conf.task_serializer = "json"
     try:
-        yield worker
+        yield Worker(process=process, client=client, queue=queue)
     finally:
-        worker.terminate()
+        process.terminate()
         try:
-            worker.wait(timeout=20)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            worker.kill()
-        app.conf.update(saved)
-        # Drop the pooled connections so the next test starts clean.
-        app.pool.force_close_all()
+            process.kill()
+        client.close()
