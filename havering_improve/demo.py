@@ -1,10 +1,20 @@
 """Realistic sample data for the local demo, added by `load_programme --demo`.
 
-Each app contributes its own builder here as it grows; every builder is idempotent.
+Each app that has demo data provides `<app>/demo.py` with
+`demo_data_load(*, programme, stdout)`; they run in dependency order and each is idempotent.
 """
+
+import importlib
+
+DEMO_APPS = ["themes", "budget", "evaluation", "board"]
 
 
 def demo_data_load(*, programme, stdout=None) -> None:
-    builders: list = []
-    for build in builders:
-        build(programme=programme, stdout=stdout)
+    for app in DEMO_APPS:
+        try:
+            module = importlib.import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
+            continue
+        module.demo_data_load(programme=programme, stdout=stdout)
