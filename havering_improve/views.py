@@ -1,6 +1,9 @@
+import logging
+import time
+
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -8,7 +11,7 @@ from django.views.decorators.http import require_GET
 from board.selectors import boards
 from budget.selectors import allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
-from havering_improve import roles
+from havering_improve import roles, security
 from themes.selectors import current_programme, themes_with_leads
 
 
@@ -57,7 +60,27 @@ def healthz(request):
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+@never_cache
+def session_extend(request):
+    """Touch the session (the timeout warning's "Stay signed in"). 204 if signed in, else 401."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session["last_seen"] = int(time.time())
+    return HttpResponse(status=204)
+
+
 def error_403(request, exception=None):
+    security.log_event(
+        "permission_denied", request=request, level=logging.WARNING, reason=str(exception or "")
+    )
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
