@@ -31,4 +31,5 @@ def service(request):
         "user_roles": roles.role_names(user) if user is not None else [],
         "nav_items": nav_items,
         "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
+        "oidc_enabled": settings.OIDC_ENABLED,
     }

@@ -84,6 +84,11 @@ def error_403(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
+def error_400(request, exception=None):
+    security.log_event("bad_request", request=request, level=logging.WARNING)
+    return render(request, "400.html", status=400)
+
+
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 

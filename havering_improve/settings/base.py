@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -184,6 +184,29 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "havering_improve.security.client_ip"
+
+# Single sign-on with Microsoft Entra ID (OpenID Connect), on when OIDC_RP_CLIENT_ID is set.
+# OIDC_ENTRA_TENANT_ID fills in Entra's endpoints; any OIDC_OP_* variable overrides one.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID") or ""
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET") or ""
+_tenant = env_str("OIDC_ENTRA_TENANT_ID") or "organizations"
+_entra = f"https://login.microsoftonline.com/{_tenant}"
+OIDC_OP_AUTHORIZATION_ENDPOINT = (
+    env_str("OIDC_OP_AUTHORIZATION_ENDPOINT") or f"{_entra}/oauth2/v2.0/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT") or f"{_entra}/oauth2/v2.0/token"
+OIDC_OP_USER_ENDPOINT = (
+    env_str("OIDC_OP_USER_ENDPOINT") or "https://graph.microsoft.com/oidc/userinfo"
+)
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or f"{_entra}/discovery/v2.0/keys"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_ROLE_GROUPS = env_json("OIDC_ROLE_GROUPS", {})
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("havering_improve.sso.CouncilOIDCBackend")
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
