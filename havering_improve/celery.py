@@ -16,3 +16,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_acks_late = True
 app.conf.task_reject_on_worker_lost = True
 app.autodiscover_tasks()
+
+# The beat schedule lives in code. Exactly one beat process runs per deployment.
+app.conf.beat_schedule = {
+    "outbox-sweep": {"task": "havering_improve.tasks.outbox_sweep", "schedule": 60.0},
+}
