@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from havering_improve import roles
 from themes.selectors import current_programme
@@ -6,6 +7,7 @@ from themes.selectors import current_programme
 from .selectors import boards
 
 
+@require_safe
 @roles.programme_reader_required
 def board_index(request):
     programme = current_programme()

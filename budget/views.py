@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from havering_improve import roles
 from havering_improve.fy import FinancialYear
@@ -9,6 +10,7 @@ from themes.selectors import current_programme
 from .selectors import allocations_with_lines
 
 
+@require_safe
 @roles.programme_reader_required
 def budget_year(request, year: str | None = None):
     """`/budget/` is the current financial year (or the latest allocated before it);

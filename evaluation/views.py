@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from havering_improve import roles
 from themes.selectors import current_programme
@@ -6,6 +7,7 @@ from themes.selectors import current_programme
 from .selectors import baseline_inspection, strands
 
 
+@require_safe
 @roles.programme_reader_required
 def evaluation_index(request):
     programme = current_programme()

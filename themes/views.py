@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from havering_improve import roles
 
@@ -6,6 +7,7 @@ from .access import get_theme_for_user
 from .selectors import current_programme, themes_with_leads
 
 
+@require_safe
 @roles.programme_reader_required
 def theme_list(request):
     programme = current_programme()
@@ -16,6 +18,7 @@ def theme_list(request):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def theme_detail(request, slug):
     theme = get_theme_for_user(request.user, slug)
