@@ -60,7 +60,7 @@ MATRIX: dict[str, Case] = {
         get={**everyone(302), "anonymous": 200},
         post={**everyone(302), "anonymous": 200},
     ),
-    "logout": Case(get=everyone(405), post=everyone(302)),
+    "logout": Case(get=everyone(405), post=everyone(LOGIN)),  # signed out, back to sign-in
     "session_extend": Case(
         get={"anonymous": 401, **{p: 204 for p in PEOPLE[1:]}},
         post={"anonymous": 401, **{p: 204 for p in PEOPLE[1:]}},
