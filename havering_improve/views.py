@@ -12,7 +12,7 @@ from board.selectors import boards
 from budget.selectors import allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
 from havering_improve import roles, security
-from themes.selectors import current_programme, themes_with_leads
+from themes.selectors import current_programme, programme_dashboard, themes_with_leads
 
 
 @require_safe
@@ -24,6 +24,7 @@ def home(request):
         "home.html",
         {
             "programme": programme,
+            "dashboard": programme_dashboard(programme),
             "themes": themes_with_leads(programme),
             "allocations": allocations_with_lines(programme),
             "strands": strands(programme),
