@@ -131,40 +131,8 @@ def demo_data_load(*, programme, stdout=None) -> None:
     user = get_user_model().objects.filter(username="finance.officer").first()
     if allocation is None or user is None:
         return
+    demo_setup(allocation=allocation, user=user)
     lines = {line.code: line for line in allocation.lines.all()}
-    settings_obj = services.allocation_settings(allocation)
-    if not settings_obj.cost_centres:
-        services.allocation_settings_update(
-            allocation=allocation, user=user, cost_centres=COST_CENTRE
-        )
-    for number, code, title, cost, status, start in POSTS:
-        if not Post.objects.filter(line=lines[code], post_number=number).exists():
-            post = Post(
-                line=lines[code],
-                post_number=number,
-                title=title,
-                annual_cost=Decimal(cost),
-                status=status,
-                start_date=start,
-            )
-            services.post_save(user=user, post=post)
-        if not MatchingRule.objects.filter(allocation=allocation, post_number=number).exists():
-            services.rule_save(
-                allocation=allocation, user=user, line=lines[code], kind="post", post_number=number
-            )
-    for subjective, text, code in CODING_RULES:
-        if not MatchingRule.objects.filter(
-            allocation=allocation, kind="coding", subjective=subjective
-        ).exists():
-            services.rule_save(
-                allocation=allocation,
-                user=user,
-                line=lines[code],
-                kind="coding",
-                cost_centre=COST_CENTRE,
-                subjective=subjective,
-                description_contains=text,
-            )
     for code, kind, description, reference, amount, raised in COMMITMENTS:
         if not Commitment.objects.filter(line=lines[code], reference=reference).exists():
             services.commitment_save(
@@ -203,3 +171,42 @@ def demo_data_load(*, programme, stdout=None) -> None:
             f"(£{batch.total_imported:,.2f}); {batch.summary['counts']['unmatched']} wait for "
             "allocation."
         )
+
+
+def demo_setup(*, allocation, user) -> None:
+    """The programme's cost centre, its posts and the matching rules for the sample extract
+    (the tests use these too)."""
+    lines = {line.code: line for line in allocation.lines.all()}
+    settings_obj = services.allocation_settings(allocation)
+    if not settings_obj.cost_centres:
+        services.allocation_settings_update(
+            allocation=allocation, user=user, cost_centres=COST_CENTRE
+        )
+    for number, code, title, cost, status, start in POSTS:
+        if not Post.objects.filter(line=lines[code], post_number=number).exists():
+            post = Post(
+                line=lines[code],
+                post_number=number,
+                title=title,
+                annual_cost=Decimal(cost),
+                status=status,
+                start_date=start,
+            )
+            services.post_save(user=user, post=post)
+        if not MatchingRule.objects.filter(allocation=allocation, post_number=number).exists():
+            services.rule_save(
+                allocation=allocation, user=user, line=lines[code], kind="post", post_number=number
+            )
+    for subjective, text, code in CODING_RULES:
+        if not MatchingRule.objects.filter(
+            allocation=allocation, kind="coding", subjective=subjective
+        ).exists():
+            services.rule_save(
+                allocation=allocation,
+                user=user,
+                line=lines[code],
+                kind="coding",
+                cost_centre=COST_CENTRE,
+                subjective=subjective,
+                description_contains=text,
+            )

@@ -43,11 +43,10 @@ def allocations_with_lines(programme):
 
 
 def equal_profile(amount: Decimal) -> dict[int, Decimal]:
-    """Twelve equal monthly amounts, any odd pence in March, so they add up exactly."""
-    month = (amount / 12).quantize(PENNY, rounding="ROUND_DOWN")
-    profile = dict.fromkeys(PERIODS, month)
-    profile[12] = amount - month * 11
-    return profile
+    """Twelve equal monthly amounts whose running totals are the budget's exact fractions
+    (six months of £80,000 is £40,000.00), so they add up to it to the penny."""
+    cumulative = [(amount * p / 12).quantize(PENNY, rounding=ROUND_HALF_UP) for p in range(13)]
+    return {p: cumulative[p] - cumulative[p - 1] for p in PERIODS}
 
 
 def post_cost_in_period(post: Post, year: FinancialYear, period: int) -> Decimal:
