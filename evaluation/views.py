@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from havering_improve import roles
 from themes.access import get_theme_for_user
@@ -48,6 +49,7 @@ def _form_page(request, template, context):
 # --- The plan ------------------------------------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def evaluation_index(request):
     programme = current_programme()
@@ -85,6 +87,7 @@ def activity_create(request):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def activity_detail(request, pk):
     activity = get_activity_for_user(request.user, pk)
@@ -320,6 +323,7 @@ def finding_evidence_add(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def evidence_download(request, pk):
     evidence = get_object_or_404(FindingEvidence, pk=pk)
@@ -390,6 +394,7 @@ def finding_to_risk(request, pk):
 # --- Inspections ---------------------------------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def inspection_list(request):
     programme = current_programme()
@@ -428,6 +433,7 @@ def inspection_create(request):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def inspection_detail(request, pk):
     inspection = get_inspection_for_user(request.user, pk)
@@ -510,6 +516,7 @@ def _recommendation_form(request, *, inspection, recommendation):
 # --- Readiness and evidence ----------------------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def readiness(request):
     programme = current_programme()
@@ -520,6 +527,7 @@ def readiness(request):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def theme_evidence(request, slug):
     theme = get_theme_for_user(request.user, slug)
