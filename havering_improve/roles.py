@@ -113,6 +113,19 @@ def can_comment_on_theme(user, theme: Theme) -> bool:
     return can_edit_theme(user, theme) or is_theme_member(user, theme)
 
 
+def can_edit_evaluation(user) -> bool:
+    """Plan evaluation activities, record their results, inspections and recommendations."""
+    return is_programme_manager(user)
+
+
+def can_edit_finding(user, themes) -> bool:
+    """A finding (and its response) is the programme manager's, or the lead's of any theme it
+    concerns. `themes` is the finding's themes (pass the prefetched list)."""
+    if is_programme_manager(user):
+        return True
+    return has_role(user, PROJECT_LEAD) and any(t.lead_id == user.pk for t in themes)
+
+
 def can_approve_pid(user) -> bool:
     return is_programme_manager(user)
 
