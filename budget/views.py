@@ -152,11 +152,13 @@ def _download(body, filename, fmt):
     return response
 
 
+@require_safe
 @roles.programme_reader_required
 def report_xlsx(request, year):
     return _report_export(request, year, "xlsx")
 
 
+@require_safe
 @roles.programme_reader_required
 def report_csv(request, year):
     return _report_export(request, year, "csv")
@@ -183,6 +185,7 @@ def _ledger_filters(request, allocation):
     }
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger(request, year):
     """The ledger rows behind any figure of the report (drill-down)."""
@@ -212,11 +215,13 @@ def _ledger_export(request, year, fmt):
     return _download(exports.to_csv(exports.LEDGER_HEADER, values), name + ".csv", fmt)
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger_xlsx(request, year):
     return _ledger_export(request, year, "xlsx")
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger_csv(request, year):
     return _ledger_export(request, year, "csv")
@@ -259,6 +264,7 @@ def _batch(request, year, pk, level):
     return allocation, batch
 
 
+@require_safe
 @roles.programme_reader_required
 def import_detail(request, year, pk):
     allocation, batch = _batch(request, year, pk, RECORDS)
@@ -335,6 +341,7 @@ def import_reverse(request, year, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def import_file(request, year, pk):
     _, batch = _batch(request, year, pk, RECORDS)
@@ -348,6 +355,7 @@ def import_file(request, year, pk):
 # --- allocation queue and rules ----------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def queue(request, year):
     allocation = get_allocation_for_user(request.user, year, RECORDS)
@@ -481,6 +489,7 @@ def _line(allocation, code):
     return get_object_or_404(allocation.lines.prefetch_related("themes"), code=code)
 
 
+@require_safe
 @roles.programme_reader_required
 def line_detail(request, year, code):
     allocation = get_allocation_for_user(request.user, year, READ)
@@ -711,6 +720,7 @@ def carry_forward(request, year):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def themes_spend(request, year):
     allocation = get_allocation_for_user(request.user, year, READ)

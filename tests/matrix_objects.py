@@ -1,8 +1,6 @@
 """The objects the permission matrix opens: one of each kind, from the demo programme, always in
 the Supervision theme (led by `lead.supervision`) so "another theme's lead" is a stranger."""
 
-from django.db.models import Q
-
 THEME = "supervision"
 
 
@@ -82,7 +80,7 @@ def kwargs_for(name: str) -> dict:
         "budget:queue": lambda: year,
         "budget:allocate": lambda: {
             **year,
-            "row_id": _first(budget.LedgerRow, Q(line__isnull=True)).pk,
+            "row_id": _first(budget.LedgerRow, line__isnull=True, active=True).pk,
         },
         "budget:rules": lambda: year,
         "budget:rule_delete": lambda: {**year, "pk": _first(budget.MatchingRule).pk},

@@ -70,6 +70,7 @@ def my_theme(request):
     return render(request, "themes/my_themes.html", {"themes": themes})
 
 
+@require_safe
 @roles.programme_reader_required
 def theme_detail(request, slug):
     theme = get_theme_for_user(request.user, slug)
@@ -198,6 +199,7 @@ def milestone_edit(request, slug, pk):
     return _milestone_form_page(request, theme, get_in_theme(Milestone, theme, pk))
 
 
+@require_safe
 @roles.programme_reader_required
 def milestone_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -262,6 +264,7 @@ def measure_edit(request, slug, pk):
     return _measure_form_page(request, theme, get_in_theme(Measure, theme, pk))
 
 
+@require_safe
 @roles.programme_reader_required
 def measure_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -478,6 +481,7 @@ def _pid_diff(before, after) -> list[dict]:
     return result
 
 
+@require_safe
 @roles.programme_reader_required
 def pid_version(request, slug, number):
     theme = get_theme_for_user(request.user, slug)
@@ -497,6 +501,7 @@ def pid_version(request, slug, number):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def pid_compare(request, slug):
     """Compare two approved versions, or an approved version with the current draft."""
@@ -565,6 +570,7 @@ def _report_siblings(report):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def report_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -746,6 +752,7 @@ def evidence_add(request, slug):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def evidence_download(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
