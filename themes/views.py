@@ -81,6 +81,7 @@ def theme_detail(request, slug):
     milestones = list(selectors.milestones_for_theme(theme))
     today = selectors.today()
     for milestone in milestones:
+        milestone.theme = theme  # for its URL, without a query each
         milestone.overdue = milestone.is_overdue(today)
     risks = sorted(
         Risk.objects.filter(theme=theme),
