@@ -147,6 +147,13 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _subjective(value) -> str:
+    """Subjectives are four-digit codes; Excel turns 0101 into the number 101."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{int(value):04d}"
+    return _text(value)
+
+
 def _csv_rows(fileobj) -> Iterator[list]:
     head = fileobj.read(4096)
     fileobj.seek(0)
@@ -316,7 +323,7 @@ class LedgerReader:
                 period=period,
                 cost_centre=cost_centre,
                 cost_centre_name=_text(cells[p_ccn])[:200],
-                subjective=_text(cells[p_subj]),
+                subjective=_subjective(cells[p_subj]),
                 subjective_name=_text(cells[p_subjn])[:200],
                 reference=reference[:100],
                 post_number=_text(cells[p_post]).upper(),

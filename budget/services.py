@@ -227,6 +227,7 @@ def _walk(batch: LedgerImport, *, on_row=None) -> Analysis:
     analysis.problem_count = reader.problem_count + len(extra_problems)
     analysis.counts["blank"] = reader.blank_rows
     analysis.counts["recognised"] = sum(counts[k] for k in KINDS)
+    analysis.totals["recognised"] = sum((totals[k] for k in KINDS), Decimal("0.00"))
     return analysis
 
 
