@@ -90,6 +90,11 @@ def can_edit_budget(user) -> bool:
     return has_role(user, PROGRAMME_MANAGER, FINANCE_OFFICER)
 
 
+def can_read_budget_records(user) -> bool:
+    """Ledger imports, the allocation queue and the rules: those who keep the budget, and audit."""
+    return has_role(user, PROGRAMME_MANAGER, FINANCE_OFFICER, AUDITOR)
+
+
 def is_theme_lead(user, theme: Theme) -> bool:
     return user.is_authenticated and theme.lead_id == user.pk and has_role(user, PROJECT_LEAD)
 

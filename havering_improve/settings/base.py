@@ -235,6 +235,8 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 # Above the longest task's hard time limit, so a slow task is not redelivered while it runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that queues work must not hang on a dead broker: fail fast and use the outbox.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "havering-improve"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
