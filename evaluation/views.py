@@ -221,7 +221,9 @@ def survey_import(request, pk):
     feedback = getattr(activity, "feedback", None)
     if feedback is None:
         raise Http404("Record the feedback first, then import its survey scores.")
-    form = SurveyImportForm(request.POST or None, request.FILES or None)
+    form = SurveyImportForm(
+        request.POST or None, request.FILES or None, existing_scores=feedback.scores.count()
+    )
     import_errors = []
     if request.method == "POST" and form.is_valid():
         try:
