@@ -151,7 +151,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                             "value": str(r.value),
                         }
                         for r in readings
-                    ],  # fmt: skip
+                    ],
                 }
             )
         focus.append(
@@ -387,7 +387,7 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
             .exclude(status=Milestone.Status.DONE)
             .select_related("theme")
             .order_by("due_date", "pk")
-        ],  # fmt: skip
+        ],
         "risks": [
             {
                 "theme": r.theme.title,
@@ -398,7 +398,7 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
             for r in Risk.objects.filter(
                 theme__in=themes, escalated=True, status=Risk.Status.OPEN
             ).select_related("theme")
-        ],  # fmt: skip
+        ],
         "decisions": [
             {
                 "date": _day(d.meeting.date),
@@ -406,7 +406,7 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
                 "theme": d.theme.title if d.theme else "",
             }
             for d in decisions
-        ],  # fmt: skip
+        ],
         "actions": [action_row(a, on=period_end) for a in actions],
     }
 
