@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from simple_history.utils import get_history_model_for_model
 
 from havering_improve import roles
@@ -43,6 +43,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 # The calendar and the rota -----------------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def board_index(request):
     board = _board(request)

@@ -15,6 +15,6 @@ class HaveringImproveConfig(AppConfig):
 
         def _signed_out(sender, request, user, **kwargs):
             if request is not None and not getattr(request, "signed_out_for_inactivity", False):
-                messages.success(request, "You have signed out.")
+                messages.success(request, "You have signed out.", fail_silently=True)
 
         user_logged_out.connect(_signed_out, dispatch_uid="havering_improve_signed_out")

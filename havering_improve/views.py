@@ -6,15 +6,16 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from board.selectors import boards
 from budget.selectors import allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
 from havering_improve import roles, security
-from themes.selectors import current_programme, themes_with_leads
+from themes.selectors import current_programme, programme_dashboard, themes_with_leads
 
 
+@require_safe
 @roles.programme_reader_required
 def home(request):
     programme = current_programme()
@@ -23,6 +24,7 @@ def home(request):
         "home.html",
         {
             "programme": programme,
+            "dashboard": programme_dashboard(programme),
             "themes": themes_with_leads(programme),
             "allocations": allocations_with_lines(programme),
             "strands": strands(programme),
@@ -60,10 +62,12 @@ def healthz(request):
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
+@require_safe
 def privacy(request):
     return render(request, "pages/privacy.html")
 
 
+@require_safe
 def accessibility(request):
     return render(request, "pages/accessibility.html")
 

@@ -20,3 +20,22 @@ def get_theme_for_user(user, slug: str, *, edit: bool = False) -> Theme:
             "Only this theme's project lead or the programme manager can do that."
         )
     return theme
+
+
+def get_theme_for_commenter(user, slug: str) -> Theme:
+    """The theme if the user may comment on it and add evidence (its team, its lead, the
+    programme manager); 404 / PermissionDenied otherwise."""
+    from django.core.exceptions import PermissionDenied
+
+    theme = get_theme_for_user(user, slug)
+    if not roles.can_comment_on_theme(user, theme):
+        raise PermissionDenied("Only this theme's team can comment on it or add evidence.")
+    return theme
+
+
+def get_in_theme(model, theme: Theme, pk: int, **extra):
+    """An object of `model` that belongs to `theme`; 404 if it belongs to another one, so a
+    lead cannot reach another theme's records by changing the number in the address."""
+    obj = get_object_or_404(model, pk=pk, theme=theme, **extra)
+    obj.theme = theme  # already loaded with its lead; saves a query per use
+    return obj

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -112,6 +113,22 @@ class Milestone(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("themes:milestone", kwargs={"slug": self.theme.slug, "pk": self.pk})
+
+    def clean(self):
+        if self.completed_on and self.status != self.Status.DONE:
+            raise ValidationError(
+                {"completed_on": "Only a milestone that is done has a completion date"}
+            )
+
+    def is_overdue(self, today=None) -> bool:
+        """Due before today and not done."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.status != self.Status.DONE and self.due_date < today
+
 
 class Measure(models.Model):
     """A measure of success: how the theme will know it is working."""
@@ -144,6 +161,20 @@ class Measure(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("themes:measure", kwargs={"slug": self.theme.slug, "pk": self.pk})
+
+    def clean(self):
+        if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
+            raise ValidationError(
+                {"target_date": "The target date must be after the baseline date"}
+            )
+        if self.unit == self.Unit.PERCENT:
+            for field in ("baseline_value", "target_value"):
+                value = getattr(self, field)
+                if value is not None and not (0 <= value <= 100):
+                    raise ValidationError({field: "A percentage must be between 0 and 100"})
 
 
 class MeasureReading(models.Model):
@@ -210,6 +241,15 @@ class Risk(models.Model):
     def score(self) -> int:
         return self.likelihood * self.impact
 
+    def clean(self):
+        errors = {}
+        for field in ("likelihood", "impact"):
+            value = getattr(self, field)
+            if value is not None and not (1 <= value <= 5):
+                errors[field] = f"{field.capitalize()} must be a whole number from 1 to 5"
+        if errors:
+            raise ValidationError(errors)
+
 
 class HighlightReport(models.Model):
     """A theme's monthly highlight report. Submitted reports are locked; a correction is a new
@@ -232,7 +272,31 @@ class HighlightReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
+    # The six areas a highlight report rates, each with its reason.
+    time_rag = models.CharField("Time", max_length=10, choices=RAG.choices, blank=True)
+    time_reason = models.TextField("Reason for the time rating", blank=True)
+    cost_rag = models.CharField("Cost", max_length=10, choices=RAG.choices, blank=True)
+    cost_reason = models.TextField("Reason for the cost rating", blank=True)
+    scope_rag = models.CharField("Scope", max_length=10, choices=RAG.choices, blank=True)
+    scope_reason = models.TextField("Reason for the scope rating", blank=True)
+    quality_rag = models.CharField("Quality", max_length=10, choices=RAG.choices, blank=True)
+    quality_reason = models.TextField("Reason for the quality rating", blank=True)
+    benefits_rag = models.CharField("Benefits", max_length=10, choices=RAG.choices, blank=True)
+    benefits_reason = models.TextField("Reason for the benefits rating", blank=True)
+    risk_rag = models.CharField("Risk", max_length=10, choices=RAG.choices, blank=True)
+    risk_reason = models.TextField("Reason for the risk rating", blank=True)
+    achievements = models.TextField("Achievements this period", blank=True)
+    next_period = models.TextField("Planned for next period", blank=True)
+    path_to_green = models.TextField("Path to green", blank=True)
+    key_risks_issues = models.TextField("Key risks and issues", blank=True)
+    decisions_needed = models.TextField("Decisions needed from the Board", blank=True)
+    lessons = models.TextField("Lessons learned", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
+
+    AREAS = ["time", "cost", "scope", "quality", "benefits", "risk"]
 
     class Meta:
         ordering = ["theme", "-period", "-revision"]
@@ -244,3 +308,179 @@ class HighlightReport(models.Model):
 
     def __str__(self):
         return f"{self.theme} — {self.period:%B %Y} (revision {self.revision})"
+
+    def clean(self):
+        errors = {}
+        if self.overall_rag in (RAG.RED, RAG.AMBER) and not self.overall_reason.strip():
+            errors["overall_reason"] = (
+                f"Give the reason the overall status is {RAG(self.overall_rag).label.lower()}"
+            )
+        for key in self.AREAS:
+            rag = getattr(self, f"{key}_rag")
+            if rag in (RAG.RED, RAG.AMBER) and not getattr(self, f"{key}_reason").strip():
+                errors[f"{key}_reason"] = f"Give the reason {key} is rated {RAG(rag).label.lower()}"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    def areas(self) -> list[dict]:
+        """The six rated areas as (key, label, rag, rag label, reason) for templates."""
+        rows = []
+        for key in self.AREAS:
+            field = self._meta.get_field(f"{key}_rag")
+            rag = getattr(self, f"{key}_rag")
+            rows.append(
+                {
+                    "key": key,
+                    "label": field.verbose_name,
+                    "rag": rag,
+                    "rag_label": RAG(rag).label if rag else "Not rated",
+                    "reason": getattr(self, f"{key}_reason"),
+                }
+            )
+        return rows
+
+
+# --- Project initiation documents -------------------------------------------------------------
+
+
+class PID(models.Model):
+    """A theme's project initiation document as it is being worked on (the one draft).
+
+    Approving it freezes a numbered `PIDVersion`; editing an approved PID makes it a draft again,
+    so the approved versions are never changed after the fact.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for approval"
+        RETURNED = "returned", "Returned with comments"
+        APPROVED = "approved", "Approved"
+
+    theme = models.OneToOneField(Theme, on_delete=models.CASCADE, related_name="pid")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    aims = models.TextField(blank=True)
+    scope = models.TextField(blank=True)
+    outcomes = models.TextField(blank=True)
+    governance = models.TextField(
+        blank=True, help_text="How the theme is run: who decides, meetings, reporting lines."
+    )
+    dependencies = models.TextField(blank=True)
+    review_comments = models.TextField(
+        blank=True, help_text="The programme manager's comments when the PID was returned."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
+    history = HistoricalRecords()
+
+    TEXT_FIELDS = ["aims", "scope", "outcomes", "governance", "dependencies"]
+
+    class Meta:
+        verbose_name = "PID"
+        verbose_name_plural = "PIDs"
+
+    def __str__(self):
+        return f"PID for {self.theme}"
+
+
+class PIDVersion(models.Model):
+    """An approved PID, frozen: its text plus a snapshot of the measures, milestones, risks and
+    team as they stood when the programme manager approved it."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="pid_versions")
+    number = models.PositiveIntegerField()
+    aims = models.TextField(blank=True)
+    scope = models.TextField(blank=True)
+    outcomes = models.TextField(blank=True)
+    governance = models.TextField(blank=True)
+    dependencies = models.TextField(blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approval_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["theme", "-number"]
+        verbose_name = "approved PID version"
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "number"], name="pid_version_unique")
+        ]
+
+    def __str__(self):
+        return f"PID for {self.theme}, version {self.number}"
+
+
+# --- Comments and evidence --------------------------------------------------------------------
+
+
+class Comment(models.Model):
+    """A team member's comment on a theme, or on one of its milestones or measures."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="comments")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.body[:80]
+
+
+def evidence_upload_to(instance, filename):
+    # The stored name is ours, never the uploader's, so nothing in it can traverse or collide.
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.theme.slug}/{uuid.uuid4().hex}.{extension}"
+
+
+class Evidence(models.Model):
+    """A file attached to a theme, milestone or measure as evidence (PDF, DOCX, XLSX, image)."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="evidence")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=evidence_upload_to)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10, help_text="What the content was checked to be.")
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return self.title

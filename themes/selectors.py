@@ -1,8 +1,21 @@
-from django.conf import settings
-from django.db.models import Prefetch
-from django.http import Http404
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
-from .models import Programme, TeamMembership, Theme
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    HighlightReport,
+    Measure,
+    MeasureReading,
+    Milestone,
+    Programme,
+    TeamMembership,
+    Theme,
+)
 
 
 def current_programme() -> Programme:
@@ -24,3 +37,285 @@ def themes_with_leads(programme: Programme):
         )
         .order_by("number")
     )
+
+
+# --- Reads the theme pages, the programme dashboard and the board's meeting pack share -------
+#
+# Every function here runs a fixed number of queries whatever the number of themes, readings or
+# reports, so the pages built on them keep a constant query count.
+
+
+def today() -> dt.date:
+    """Today in Europe/London, the date every "overdue" and "current period" is judged on."""
+    return timezone.localdate()
+
+
+def period_start(day: dt.date) -> dt.date:
+    """The reporting period (calendar month) a day falls in, as its first day."""
+    return day.replace(day=1)
+
+
+def previous_period(period: dt.date) -> dt.date:
+    return period_start(period - dt.timedelta(days=1))
+
+
+def next_period(period: dt.date) -> dt.date:
+    return period_start(period + dt.timedelta(days=32))
+
+
+def current_period(on: dt.date | None = None) -> dt.date:
+    """The reporting period whose highlight report is due now: the current calendar month."""
+    return period_start(on or today())
+
+
+# Milestones ------------------------------------------------------------------------------------
+
+
+def overdue_milestones(*, programme=None, theme=None, on: dt.date | None = None):
+    """Milestones due before `on` (default today) that are not done, earliest first.
+
+    Pass a programme for all its themes or one theme. Rows come with their theme."""
+    on = on or today()
+    queryset = Milestone.objects.exclude(status=Milestone.Status.DONE).filter(due_date__lt=on)
+    if theme is not None:
+        queryset = queryset.filter(theme=theme)
+    if programme is not None:
+        queryset = queryset.filter(theme__programme=programme)
+    return queryset.select_related("theme").order_by("due_date", "pk")
+
+
+def milestones_for_theme(theme):
+    return Milestone.objects.filter(theme=theme).order_by("due_date", "pk")
+
+
+# Measures --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    """Where a measure stands against its target: key is one of no_data, on_track, off_track,
+    met, missed. `on_track` is True for on_track and met, False for off_track and missed, None
+    when there are no readings."""
+
+    key: str
+    label: str
+    tag: str  # GOV.UK tag colour modifier
+    expected: Decimal | None = None
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.key == "no_data":
+            return None
+        return self.key in ("on_track", "met")
+
+
+def _better_or_equal(measure, a: Decimal, b: Decimal) -> bool:
+    return a >= b if measure.direction == Measure.Direction.HIGHER else a <= b
+
+
+def expected_value(measure, on: dt.date) -> Decimal:
+    """Where the measure should be on `on` if it moved in a straight line from its baseline to
+    its target (clamped to the baseline before the baseline date, the target after)."""
+    span = (measure.target_date - measure.baseline_date).days
+    elapsed = (on - measure.baseline_date).days
+    fraction = Decimal(min(max(elapsed, 0), span)) / Decimal(span) if span > 0 else Decimal(1)
+    value = measure.baseline_value + (measure.target_value - measure.baseline_value) * fraction
+    return value.quantize(Decimal("0.01"))
+
+
+def measure_status(measure, latest_value=None, latest_date=None) -> MeasureStatus:
+    """Is the measure on track for its target?
+
+    Compares the latest reading with the straight line from baseline to target at the reading's
+    date: at or better than the line is on track. A reading that has reached the target is
+    "target met"; a latest reading on or after the target date that has not is "target missed".
+    Pass the latest reading (see `measures_with_latest`) to avoid a query; without it the
+    measure's readings are read.
+    """
+    if latest_value is None:
+        latest_value = getattr(measure, "latest_value", None)
+        latest_date = getattr(measure, "latest_date", None)
+    if latest_value is None and not hasattr(measure, "latest_value"):
+        reading = measure.readings.order_by("-date", "-pk").first()
+        if reading is not None:
+            latest_value, latest_date = reading.value, reading.date
+    if latest_value is None:
+        return MeasureStatus("no_data", "No readings yet", "grey")
+    if _better_or_equal(measure, latest_value, measure.target_value):
+        return MeasureStatus("met", "Target met", "green", measure.target_value)
+    expected = expected_value(measure, latest_date)
+    if latest_date >= measure.target_date:
+        return MeasureStatus("missed", "Target missed", "red", expected)
+    if _better_or_equal(measure, latest_value, expected):
+        return MeasureStatus("on_track", "On track", "green", expected)
+    return MeasureStatus("off_track", "Off track", "red", expected)
+
+
+def measures_with_latest(queryset=None):
+    """Measures annotated with `latest_value`, `latest_date` and `previous_value` (the reading
+    before the latest), in one query."""
+    readings = MeasureReading.objects.filter(measure=OuterRef("pk")).order_by("-date", "-pk")
+    queryset = Measure.objects.all() if queryset is None else queryset
+    return queryset.annotate(
+        latest_value=Subquery(readings.values("value")[:1]),
+        latest_date=Subquery(readings.values("date")[:1]),
+        previous_value=Subquery(readings.values("value")[1:2]),
+    )
+
+
+def measures_for_theme(theme) -> list:
+    """The theme's measures with their latest reading, status (`.status`) and readings
+    (`.reading_list`, oldest first) — three queries, whatever the number of readings."""
+    measures = list(
+        measures_with_latest(Measure.objects.filter(theme=theme)).order_by("order", "pk")
+    )
+    by_measure: dict[int, list] = {m.pk: [] for m in measures}
+    for reading in MeasureReading.objects.filter(measure__theme=theme).order_by("date", "pk"):
+        by_measure[reading.measure_id].append(reading)
+    for measure in measures:
+        measure.reading_list = by_measure[measure.pk]
+        measure.status = measure_status(measure)
+    return measures
+
+
+# Highlight reports -----------------------------------------------------------------------------
+
+
+def latest_submitted_report(theme) -> HighlightReport | None:
+    """The theme's most recent submitted highlight report (latest period, latest revision): what
+    the Board last saw from it."""
+    return (
+        HighlightReport.objects.filter(theme=theme, status=HighlightReport.Status.SUBMITTED)
+        .order_by("-period", "-revision")
+        .first()
+    )
+
+
+def latest_submitted_reports(programme) -> dict[int, HighlightReport]:
+    """{theme id: latest submitted highlight report} for every theme of the programme that has
+    one, in one query."""
+    latest: dict[int, HighlightReport] = {}
+    reports = (
+        HighlightReport.objects.filter(
+            theme__programme=programme, status=HighlightReport.Status.SUBMITTED
+        )
+        .select_related("theme", "submitted_by")
+        .order_by("theme_id", "-period", "-revision")
+    )
+    for report in reports:
+        latest.setdefault(report.theme_id, report)
+    return latest
+
+
+def reports_for_theme(theme):
+    """All the theme's highlight reports, newest period first, every revision."""
+    return (
+        HighlightReport.objects.filter(theme=theme)
+        .select_related("submitted_by")
+        .order_by("-period", "-revision")
+    )
+
+
+# The programme dashboard -----------------------------------------------------------------------
+
+
+@dataclass
+class ThemeRow:
+    theme: Theme
+    current_rag: str = ""
+    current_period: dt.date | None = None
+    previous_rag: str = ""
+    previous_period: dt.date | None = None
+    report_state: str = "missing"  # for the current period: submitted, draft or missing
+    next_milestone_title: str | None = None
+    next_milestone_due: dt.date | None = None
+    overdue_count: int = 0
+    measures_on_track: int = 0
+    measures_off_track: int = 0
+    measures_no_data: int = 0
+
+
+def programme_dashboard(programme, on: dt.date | None = None) -> dict:
+    """One row per theme for the programme dashboard (and the board pack's overview).
+
+    Each row holds the theme's current RAG (its latest submitted report) and the one before, the
+    state of its report for the current period, its next open milestone, overdue milestones and
+    its measures on and off track. Four queries, whatever the programme holds."""
+    on = on or today()
+    period = current_period(on)
+    open_milestones = Milestone.objects.filter(theme=OuterRef("pk")).exclude(
+        status=Milestone.Status.DONE
+    )
+    upcoming = open_milestones.filter(due_date__gte=on).order_by("due_date", "pk")
+    themes = list(
+        Theme.objects.filter(programme=programme)
+        .select_related("lead")
+        .annotate(
+            overdue_count=Count(
+                "milestones",
+                filter=Q(milestones__due_date__lt=on)
+                & ~Q(milestones__status=Milestone.Status.DONE),
+            ),
+            next_title=Subquery(upcoming.values("title")[:1]),
+            next_due=Subquery(upcoming.values("due_date")[:1]),
+        )
+        .order_by("number")
+    )
+    rows = {
+        t.pk: ThemeRow(
+            theme=t,
+            overdue_count=t.overdue_count,
+            next_milestone_title=t.next_title,
+            next_milestone_due=t.next_due,
+        )
+        for t in themes
+    }
+    submitted: dict[int, list] = {}
+    reports = (
+        HighlightReport.objects.filter(theme__programme=programme)
+        .order_by("theme_id", "-period", "-revision")
+        .values_list("theme_id", "period", "status", "overall_rag")
+    )
+    for theme_id, report_period, status, rag in reports:
+        row = rows.get(theme_id)
+        if row is None:
+            continue
+        if report_period == period and row.report_state != "submitted":
+            row.report_state = "submitted" if status == "submitted" else "draft"
+        if status == "submitted":
+            periods = submitted.setdefault(theme_id, [])
+            if not periods or periods[-1][0] != report_period:
+                periods.append((report_period, rag))
+    for theme_id, periods in submitted.items():
+        row = rows[theme_id]
+        row.current_period, row.current_rag = periods[0]
+        if len(periods) > 1:
+            row.previous_period, row.previous_rag = periods[1]
+    for measure in measures_with_latest(Measure.objects.filter(theme__programme=programme)):
+        status = measure_status(measure)
+        row = rows[measure.theme_id]
+        if status.on_track is None:
+            row.measures_no_data += 1
+        elif status.on_track:
+            row.measures_on_track += 1
+        else:
+            row.measures_off_track += 1
+    ordered = [rows[t.pk] for t in themes]
+    return {
+        "period": period,
+        "rows": ordered,
+        "missing_count": sum(1 for r in ordered if r.report_state != "submitted"),
+        "overdue_total": sum(r.overdue_count for r in ordered),
+    }
+
+
+def themes_led_by(user):
+    if not user.is_authenticated:
+        return Theme.objects.none()
+    return Theme.objects.filter(lead=user).order_by("number")
+
+
+def themes_of_member(user):
+    if not user.is_authenticated:
+        return Theme.objects.none()
+    return Theme.objects.filter(memberships__user=user).order_by("number")

@@ -1,30 +1,758 @@
-from django.shortcuts import render
+import difflib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles
 
-from .access import get_theme_for_user
-from .selectors import current_programme, themes_with_leads
+from . import selectors, services
+from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
+from .charts import measure_chart_summary, measure_chart_svg
+from .forms import (
+    CommentForm,
+    CorrectionForm,
+    EvidenceForm,
+    HighlightReportForm,
+    MeasureForm,
+    MilestoneForm,
+    PIDForm,
+    PIDReviewForm,
+    ReadingForm,
+    ReportStartForm,
+    RiskForm,
+)
+from .history import theme_history
+from .models import PID, Evidence, HighlightReport, Measure, Milestone, PIDVersion, Risk
+from .tabs import registered_tabs
 
 
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or the form) for the summary."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _tab_url(theme, tab: str) -> str:
+    return f"{theme.get_absolute_url()}#{tab}"
+
+
+@require_safe
 @roles.programme_reader_required
 def theme_list(request):
-    programme = current_programme()
+    programme = selectors.current_programme()
+    dashboard = selectors.programme_dashboard(programme)
     return render(
         request,
         "themes/theme_list.html",
-        {"programme": programme, "themes": themes_with_leads(programme)},
+        {"programme": programme, "dashboard": dashboard},
     )
+
+
+@require_safe
+@roles.programme_reader_required
+def my_theme(request):
+    """A lead's own theme (or their list, if they lead several); a member's team theme."""
+    themes = list(selectors.themes_led_by(request.user)) or list(
+        selectors.themes_of_member(request.user)
+    )
+    if len(themes) == 1:
+        return redirect(themes[0])
+    if not themes:
+        messages.info(request, "You do not lead a theme or belong to a theme's team.")
+    return render(request, "themes/my_themes.html", {"themes": themes})
 
 
 @roles.programme_reader_required
 def theme_detail(request, slug):
     theme = get_theme_for_user(request.user, slug)
+    pid = services.pid_for_theme(theme)
+    measures = selectors.measures_for_theme(theme)
+    for measure in measures:
+        measure.chart = measure_chart_svg(measure, measure.reading_list)
+    milestones = list(selectors.milestones_for_theme(theme))
+    today = selectors.today()
+    for milestone in milestones:
+        milestone.overdue = milestone.is_overdue(today)
+    risks = sorted(
+        Risk.objects.filter(theme=theme),
+        key=lambda r: (r.status != Risk.Status.OPEN, not r.escalated, -r.score, r.pk),
+    )
+    reports = list(selectors.reports_for_theme(theme))
+    extra_tabs = [
+        {
+            "key": tab.key,
+            "label": tab.label,
+            "html": render_to_string(tab.template, tab.context(request, theme), request=request),
+        }
+        for tab in registered_tabs()
+    ]
+    comments = theme.comments.filter(milestone=None, measure=None).select_related("author")
+    evidence = theme.evidence.filter(milestone=None, measure=None).select_related("uploaded_by")
     return render(
         request,
         "themes/theme_detail.html",
         {
             "theme": theme,
-            "memberships": theme.memberships.select_related("user"),
+            "pid": pid,
+            "pid_versions": list(theme.pid_versions.select_related("approved_by")),
+            "memberships": theme.memberships.select_related("user").order_by(
+                "organisation", "kind", "user__last_name"
+            ),
+            "milestones": milestones,
+            "overdue_count": sum(1 for m in milestones if m.overdue),
+            "measures": measures,
+            "risks": risks,
+            "reports": reports,
+            "latest_submitted": next(
+                (r for r in reports if r.status == HighlightReport.Status.SUBMITTED), None
+            ),
+            "current_period": selectors.current_period(),
+            "history": theme_history(theme),
+            "extra_tabs": extra_tabs,
+            "comments": comments,
+            "evidence": evidence,
+            "comment_form": CommentForm(),
             "can_edit": roles.can_edit_theme(request.user, theme),
+            "can_comment": roles.can_comment_on_theme(request.user, theme),
+            "can_approve": roles.can_approve_pid(request.user),
         },
     )
+
+
+# Editing helpers -------------------------------------------------------------------------------
+
+
+def _versioned_edit(request, *, theme, form, save, template, context, done_url):
+    """The POST half of every versioned edit: validate, call the service, and on a stale edit
+    show what changed and let the editor decide (their input stays; the version moves on)."""
+    stale = None
+    if form.is_valid():
+        try:
+            save(form)
+        except services.StaleEdit as exc:
+            stale = exc
+            form.add_error(None, str(exc))
+            data = form.data.copy()
+            data["version"] = exc.obj.version
+            form.data = data
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Your changes were saved.")
+            return redirect(done_url)
+    return render(request, template, {**context, "theme": theme, "form": form, "stale": stale})
+
+
+# Milestones ------------------------------------------------------------------------------------
+
+
+def _milestone_form_page(request, theme, milestone=None):
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    context = {
+        "milestone": milestone,
+        "title": "Edit milestone" if milestone else "Add a milestone",
+    }
+    if request.method != "POST":
+        return render(
+            request, "themes/milestone_form.html", {**context, "theme": theme, "form": form}
+        )
+
+    def save(form):
+        if milestone is None:
+            return services.milestone_create(theme=theme, user=request.user, data=form.content())
+        return services.milestone_update(
+            milestone=milestone,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            data=form.content(),
+        )
+
+    return _versioned_edit(
+        request,
+        theme=theme,
+        form=form,
+        save=save,
+        template="themes/milestone_form.html",
+        context=context,
+        done_url=_tab_url(theme, "milestones"),
+    )
+
+
+@roles.programme_reader_required
+def milestone_add(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _milestone_form_page(request, theme)
+
+
+@roles.programme_reader_required
+def milestone_edit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _milestone_form_page(request, theme, get_in_theme(Milestone, theme, pk))
+
+
+@roles.programme_reader_required
+def milestone_detail(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug)
+    milestone = get_in_theme(Milestone, theme, pk)
+    milestone.overdue = milestone.is_overdue()
+    return render(
+        request,
+        "themes/milestone_detail.html",
+        {
+            "theme": theme,
+            "milestone": milestone,
+            "comments": milestone.comments.select_related("author"),
+            "evidence": milestone.evidence.select_related("uploaded_by"),
+            "comment_form": CommentForm(),
+            "can_edit": roles.can_edit_theme(request.user, theme),
+            "can_comment": roles.can_comment_on_theme(request.user, theme),
+        },
+    )
+
+
+# Measures --------------------------------------------------------------------------------------
+
+
+def _measure_form_page(request, theme, measure=None):
+    form = MeasureForm(request.POST or None, instance=measure)
+    context = {"measure": measure, "title": "Edit measure" if measure else "Add a measure"}
+    if request.method != "POST":
+        return render(
+            request, "themes/measure_form.html", {**context, "theme": theme, "form": form}
+        )
+
+    def save(form):
+        if measure is None:
+            return services.measure_create(theme=theme, user=request.user, data=form.content())
+        return services.measure_update(
+            measure=measure,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            data=form.content(),
+        )
+
+    return _versioned_edit(
+        request,
+        theme=theme,
+        form=form,
+        save=save,
+        template="themes/measure_form.html",
+        context=context,
+        done_url=_tab_url(theme, "measures"),
+    )
+
+
+@roles.programme_reader_required
+def measure_add(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _measure_form_page(request, theme)
+
+
+@roles.programme_reader_required
+def measure_edit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _measure_form_page(request, theme, get_in_theme(Measure, theme, pk))
+
+
+@roles.programme_reader_required
+def measure_detail(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug)
+    measure = get_object_or_404(selectors.measures_with_latest(), pk=pk, theme=theme)
+    measure.theme = theme
+    readings = list(measure.readings.select_related("recorded_by").order_by("date", "pk"))
+    return render(
+        request,
+        "themes/measure_detail.html",
+        {
+            "theme": theme,
+            "measure": measure,
+            "status": selectors.measure_status(measure),
+            "readings": readings,
+            "chart": measure_chart_svg(measure, readings),
+            "chart_summary": measure_chart_summary(measure, readings),
+            "comments": measure.comments.select_related("author"),
+            "evidence": measure.evidence.select_related("uploaded_by"),
+            "comment_form": CommentForm(),
+            "can_edit": roles.can_edit_theme(request.user, theme),
+            "can_comment": roles.can_comment_on_theme(request.user, theme),
+        },
+    )
+
+
+@roles.programme_reader_required
+def reading_add(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    measure = get_in_theme(Measure, theme, pk)
+    form = ReadingForm(request.POST or None, instance=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_reading_add(
+                measure=measure,
+                user=request.user,
+                **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"The reading for {measure.name} was added.")
+            return redirect(measure)
+    return render(
+        request, "themes/reading_form.html", {"theme": theme, "measure": measure, "form": form}
+    )
+
+
+# Risks -----------------------------------------------------------------------------------------
+
+
+def _risk_form_page(request, theme, risk=None):
+    form = RiskForm(request.POST or None, instance=risk)
+    context = {"risk": risk, "title": "Edit risk or issue" if risk else "Add a risk or issue"}
+    if request.method != "POST":
+        return render(request, "themes/risk_form.html", {**context, "theme": theme, "form": form})
+
+    def save(form):
+        if risk is None:
+            return services.risk_create(theme=theme, user=request.user, data=form.content())
+        return services.risk_update(
+            risk=risk, user=request.user, version=form.cleaned_data["version"], data=form.content()
+        )
+
+    return _versioned_edit(
+        request,
+        theme=theme,
+        form=form,
+        save=save,
+        template="themes/risk_form.html",
+        context=context,
+        done_url=_tab_url(theme, "risks"),
+    )
+
+
+@roles.programme_reader_required
+def risk_add(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _risk_form_page(request, theme)
+
+
+@roles.programme_reader_required
+def risk_edit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _risk_form_page(request, theme, get_in_theme(Risk, theme, pk))
+
+
+# PID -------------------------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def pid_edit(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    pid = services.pid_for_theme(theme)
+    if pid.status == PID.Status.SUBMITTED:
+        messages.info(request, "The PID is waiting for approval; it cannot be edited until then.")
+        return redirect(_tab_url(theme, "pid"))
+    form = PIDForm(request.POST or None, instance=pid)
+    context = {"pid": pid, "title": "Edit the project initiation document"}
+    if request.method != "POST":
+        return render(request, "themes/pid_form.html", {**context, "theme": theme, "form": form})
+
+    def save(form):
+        return services.pid_update(
+            pid=pid, user=request.user, version=form.cleaned_data["version"], data=form.content()
+        )
+
+    return _versioned_edit(
+        request,
+        theme=theme,
+        form=form,
+        save=save,
+        template="themes/pid_form.html",
+        context=context,
+        done_url=_tab_url(theme, "pid"),
+    )
+
+
+@roles.programme_reader_required
+def pid_submit(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    pid = services.pid_for_theme(theme)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.pid_submit(pid=pid, user=request.user)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, "The PID was submitted to the programme manager.")
+            return redirect(_tab_url(theme, "pid"))
+    return render(request, "themes/pid_submit.html", {"theme": theme, "pid": pid, "errors": errors})
+
+
+@roles.programme_reader_required
+def pid_review(request, slug):
+    theme = get_theme_for_user(request.user, slug)
+    if not roles.can_approve_pid(request.user):
+        raise PermissionDenied("Only the programme manager approves or returns a PID.")
+    pid = services.pid_for_theme(theme)
+    form = PIDReviewForm(request.POST or None)
+    if pid.status != PID.Status.SUBMITTED:
+        messages.info(request, "This PID is not waiting for approval.")
+        return redirect(_tab_url(theme, "pid"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                version = services.pid_approve(
+                    pid=pid, user=request.user, note=form.cleaned_data["comments"]
+                )
+                messages.success(request, f"Version {version.number} of the PID is approved.")
+            else:
+                services.pid_return(
+                    pid=pid, user=request.user, comments=form.cleaned_data["comments"]
+                )
+                messages.success(request, "The PID was returned to the lead with your comments.")
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(_tab_url(theme, "pid"))
+    latest = theme.pid_versions.first()
+    return render(
+        request,
+        "themes/pid_review.html",
+        {
+            "theme": theme,
+            "pid": pid,
+            "form": form,
+            "latest": latest,
+            "diff": _pid_diff(_pid_sections(latest), _pid_sections(pid, live=True))
+            if latest
+            else None,
+        },
+    )
+
+
+_SNAPSHOT_SECTIONS = [
+    ("measures", "Measures of success", "{name}: baseline {baseline}; target {target}"),
+    ("milestones", "Milestones", "{title} — due {due} ({status}); owner {owner}"),
+    ("risks", "Risks and issues", "{kind}: {description} (score {score}, {status})"),
+    ("team", "Team", "{name}, {kind}{organisation_text}"),
+]
+
+
+def _pid_sections(source, *, live: bool = False) -> list[tuple[str, list[str]]]:
+    """A PID (draft or approved version) as titled sections of lines, for showing and diffing."""
+    sections = [
+        (PIDForm._meta.labels[name], (getattr(source, name) or "").splitlines())
+        for name in PID.TEXT_FIELDS
+    ]
+    snapshot = services.pid_snapshot(source.theme) if live else source.snapshot
+    for key, title, pattern in _SNAPSHOT_SECTIONS:
+        lines = []
+        for item in snapshot.get(key, []):
+            org = item.get("organisation")
+            lines.append(pattern.format(**item, organisation_text=f", {org}" if org else ""))
+        sections.append((title, lines))
+    return sections
+
+
+def _pid_diff(before, after) -> list[dict]:
+    """Per section, each line marked same / added / removed."""
+    result = []
+    for (title, old), (_, new) in zip(before, after, strict=True):
+        lines = []
+        for line in difflib.ndiff(old, new):
+            code, text = line[:2], line[2:]
+            if code == "? ":
+                continue
+            kind = {"+ ": "added", "- ": "removed"}.get(code, "same")
+            lines.append({"kind": kind, "text": text})
+        result.append(
+            {"title": title, "lines": lines, "changed": any(x["kind"] != "same" for x in lines)}
+        )
+    return result
+
+
+@roles.programme_reader_required
+def pid_version(request, slug, number):
+    theme = get_theme_for_user(request.user, slug)
+    version = get_object_or_404(
+        PIDVersion.objects.select_related("approved_by", "submitted_by"), theme=theme, number=number
+    )
+    version.theme = theme
+    return render(
+        request,
+        "themes/pid_version.html",
+        {
+            "theme": theme,
+            "version": version,
+            "sections": _pid_sections(version),
+            "versions": list(theme.pid_versions.values_list("number", flat=True)),
+        },
+    )
+
+
+@roles.programme_reader_required
+def pid_compare(request, slug):
+    """Compare two approved versions, or an approved version with the current draft."""
+    theme = get_theme_for_user(request.user, slug)
+    versions = {v.number: v for v in theme.pid_versions.all()}
+    for v in versions.values():
+        v.theme = theme
+
+    def pick(value):
+        if value == "draft":
+            pid = services.pid_for_theme(theme)
+            return pid, _pid_sections(pid, live=True), "the current draft"
+        try:
+            version = versions[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise Http404("No such version of the PID") from None
+        return version, _pid_sections(version), f"version {version.number}"
+
+    numbers = sorted(versions)
+    default_to = "draft"
+    default_from = str(numbers[-1]) if numbers else "draft"
+    _, before, before_label = pick(request.GET.get("from", default_from))
+    _, after, after_label = pick(request.GET.get("to", default_to))
+    return render(
+        request,
+        "themes/pid_compare.html",
+        {
+            "theme": theme,
+            "diff": _pid_diff(before, after),
+            "before_label": before_label,
+            "after_label": after_label,
+            "numbers": numbers,
+            "from_value": request.GET.get("from", default_from),
+            "to_value": request.GET.get("to", default_to),
+        },
+    )
+
+
+# Highlight reports -----------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def report_start(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    form = ReportStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.highlight_report_start(
+                theme=theme, period=form.cleaned_data["period"], user=request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, "The report was started from the theme's milestones, measures and risks."
+            )
+            return redirect("themes:report_edit", slug=theme.slug, pk=report.pk)
+    return render(request, "themes/report_start.html", {"theme": theme, "form": form})
+
+
+def _report_siblings(report):
+    return list(
+        HighlightReport.objects.filter(theme=report.theme, period=report.period)
+        .select_related("submitted_by")
+        .order_by("-revision")
+    )
+
+
+@roles.programme_reader_required
+def report_detail(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug)
+    report = get_in_theme(HighlightReport, theme, pk)
+    return render(
+        request,
+        "themes/report_detail.html",
+        {
+            "theme": theme,
+            "report": report,
+            "revisions": _report_siblings(report),
+            "can_edit": roles.can_edit_theme(request.user, theme),
+            "problems": {} if report.is_locked else services.highlight_report_problems(report),
+        },
+    )
+
+
+@roles.programme_reader_required
+def report_edit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    report = get_in_theme(HighlightReport, theme, pk)
+    if report.is_locked:
+        messages.info(
+            request,
+            "This report was submitted and is locked. Start a correction to change it.",
+        )
+        return redirect("themes:report", slug=theme.slug, pk=report.pk)
+    form = HighlightReportForm(request.POST or None, instance=report)
+    context = {"report": report, "title": f"Highlight report for {report.period:%B %Y}"}
+    if request.method != "POST":
+        return render(request, "themes/report_form.html", {**context, "theme": theme, "form": form})
+
+    def save(form):
+        return services.highlight_report_update(
+            report=report,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            data=form.content(),
+        )
+
+    return _versioned_edit(
+        request,
+        theme=theme,
+        form=form,
+        save=save,
+        template="themes/report_form.html",
+        context=context,
+        done_url=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
+    )
+
+
+@roles.programme_reader_required
+def report_submit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    report = get_in_theme(HighlightReport, theme, pk)
+    if report.is_locked:
+        messages.info(request, "This report has been submitted already.")
+        return redirect("themes:report", slug=theme.slug, pk=report.pk)
+    problems = services.highlight_report_problems(report)
+    if request.method == "POST":
+        try:
+            services.highlight_report_submit(report=report, user=request.user)
+        except ValidationError as exc:
+            problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages[0]}
+        else:
+            messages.success(
+                request, f"The {report.period:%B %Y} report was submitted and is now locked."
+            )
+            return redirect("themes:report", slug=theme.slug, pk=report.pk)
+    return render(
+        request,
+        "themes/report_submit.html",
+        {"theme": theme, "report": report, "problems": problems},
+    )
+
+
+@roles.programme_reader_required
+def report_correct(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    report = get_in_theme(HighlightReport, theme, pk)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = services.highlight_report_correct(
+                report=report, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Revision {revision.revision} was started; the submitted one stays."
+            )
+            return redirect("themes:report_edit", slug=theme.slug, pk=revision.pk)
+    return render(
+        request, "themes/report_correct.html", {"theme": theme, "report": report, "form": form}
+    )
+
+
+# Comments and evidence -------------------------------------------------------------------------
+
+
+def _target(request, theme):
+    """The milestone or measure a comment or file is about (from ?milestone= / ?measure=)."""
+    source = request.POST if request.method == "POST" else request.GET
+    milestone = measure = None
+    if source.get("milestone"):
+        milestone = get_in_theme(Milestone, theme, _int(source["milestone"]))
+    elif source.get("measure"):
+        measure = get_in_theme(Measure, theme, _int(source["measure"]))
+    return milestone, measure
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such record") from None
+
+
+def _target_url(theme, milestone, measure, anchor="comments"):
+    if milestone is not None:
+        return f"{milestone.get_absolute_url()}#{anchor}"
+    if measure is not None:
+        return f"{measure.get_absolute_url()}#{anchor}"
+    return _tab_url(theme, "discussion")
+
+
+@require_POST
+@roles.programme_reader_required
+def comment_add(request, slug):
+    theme = get_theme_for_commenter(request.user, slug)
+    milestone, measure = _target(request, theme)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                theme=theme,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                milestone=milestone,
+                measure=measure,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Your comment was added.")
+            return redirect(_target_url(theme, milestone, measure))
+    return render(
+        request,
+        "themes/comment_form.html",
+        {"theme": theme, "form": form, "milestone": milestone, "measure": measure},
+    )
+
+
+@roles.programme_reader_required
+def evidence_add(request, slug):
+    theme = get_theme_for_commenter(request.user, slug)
+    milestone, measure = _target(request, theme)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_add(
+                theme=theme,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                milestone=milestone,
+                measure=measure,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "The file was added as evidence.")
+            return redirect(_target_url(theme, milestone, measure, "evidence"))
+    return render(
+        request,
+        "themes/evidence_form.html",
+        {"theme": theme, "form": form, "milestone": milestone, "measure": measure},
+    )
+
+
+@roles.programme_reader_required
+def evidence_download(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug)
+    evidence = get_in_theme(Evidence, theme, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
+    # Always a download, never rendered inline, whatever the file claims to be.
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)

@@ -1,0 +1,62 @@
+"""Two people editing the same record: the second save is refused and told what changed."""
+
+import pytest
+
+from themes import services
+from themes.models import Milestone, Risk
+
+from .test_permissions import _milestone_post, _risk_post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_second_save_of_a_stale_milestone_form_is_refused_with_what_changed(
+    client, lead, programme_manager, milestone
+):
+    opened_at = milestone.version
+    # The programme manager saves first…
+    services.milestone_update(
+        milestone=milestone,
+        user=programme_manager,
+        version=opened_at,
+        data={"status": Milestone.Status.AT_RISK, "owner": "Head of Service"},
+    )
+    # …then the lead saves the form they opened before that.
+    client.force_login(lead)
+    response = client.post(
+        f"/themes/supervision/milestones/{milestone.pk}/edit/",
+        _milestone_post(title="Lead's title", version=opened_at),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "your changes were not saved" in html.lower()
+    assert "What they changed" in html
+    assert "At risk" in html and "Head of Service" in html
+    assert programme_manager.get_full_name() in html
+    milestone.refresh_from_db()
+    assert milestone.title != "Lead's title"
+    assert milestone.owner == "Head of Service"  # nothing was silently overwritten
+
+
+def test_after_seeing_the_changes_the_editor_can_save_deliberately(
+    client, lead, programme_manager, risk
+):
+    services.risk_update(risk=risk, user=programme_manager, version=1, data={"impact": 5})
+    client.force_login(lead)
+    url = f"/themes/supervision/risks/{risk.pk}/edit/"
+    first = client.post(url, _risk_post(description="Mine", version=1))
+    assert "Impact" in first.content.decode()
+    # The form now carries the latest version, so a second, informed save goes through.
+    second = client.post(url, _risk_post(description="Mine", version=2))
+    assert second.status_code == 302
+    assert Risk.objects.get().description == "Mine"
+
+
+def test_the_service_refuses_a_stale_version(programme_manager, lead, measure):
+    services.measure_update(measure=measure, user=lead, version=1, data={"name": "Renamed"})
+    with pytest.raises(services.StaleEdit) as caught:
+        services.measure_update(
+            measure=measure, user=programme_manager, version=1, data={"name": "Other"}
+        )
+    assert caught.value.changes == [{"field": "Name", "before": measure.name, "after": "Renamed"}]
+    assert caught.value.changed_by == lead

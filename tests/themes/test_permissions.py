@@ -1,0 +1,298 @@
+"""Every editing address of a theme, for every role, GET and POST: who may and who may not.
+
+Allowed users get the page (200) or are sent on after a save (302); everyone else gets 403 and
+nothing changes. Anonymous visitors are sent to sign in."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from themes.models import PID, Comment, Evidence, HighlightReport, Measure, Milestone, Risk
+
+from .factories import date_fields
+
+pytestmark = pytest.mark.django_db
+
+EDITORS = {"programme_manager", "lead"}
+COMMENTERS = EDITORS | {"team_member"}
+REFUSED_EDITORS = ["other_lead", "team_member", "board_member", "auditor", "finance_officer"]
+REFUSED_COMMENTERS = ["other_lead", "other_member", "board_member", "auditor", "finance_officer"]
+
+
+def _milestone_post(**extra):
+    return {
+        "title": "A new milestone",
+        "owner": "Someone",
+        "status": "on_track",
+        **date_fields("due_date", dt.date(2027, 2, 1)),
+        **date_fields("completed_on", None),
+        **extra,
+    }
+
+
+def _measure_post(**extra):
+    return {
+        "name": "A measure",
+        "definition": "",
+        "unit": "percent",
+        "direction": "higher",
+        "baseline_value": "40",
+        "target_value": "80",
+        **date_fields("baseline_date", dt.date(2026, 1, 1)),
+        **date_fields("target_date", dt.date(2027, 1, 1)),
+        **extra,
+    }
+
+
+def _risk_post(**extra):
+    return {
+        "kind": "risk",
+        "description": "A risk",
+        "likelihood": "3",
+        "impact": "3",
+        "owner": "",
+        "mitigation": "",
+        "status": "open",
+        **date_fields("review_date", None),
+        **extra,
+    }
+
+
+@pytest.fixture
+def pid(theme):
+    return PID.objects.create(theme=theme, aims="To help children.")
+
+
+@pytest.fixture
+def submitted_pid(pid):
+    pid.status = PID.Status.SUBMITTED
+    pid.save()
+    return pid
+
+
+def _cases(milestone, measure, risk, draft_report, pid):
+    """(name, url, POST data, how to count what it changes)."""
+    slug = "supervision"
+    return {
+        "milestone_add": (f"/themes/{slug}/milestones/add/", _milestone_post(), Milestone),
+        "milestone_edit": (
+            f"/themes/{slug}/milestones/{milestone.pk}/edit/",
+            _milestone_post(version=milestone.version),
+            Milestone,
+        ),
+        "measure_add": (f"/themes/{slug}/measures/add/", _measure_post(), Measure),
+        "measure_edit": (
+            f"/themes/{slug}/measures/{measure.pk}/edit/",
+            _measure_post(version=measure.version),
+            Measure,
+        ),
+        "reading_add": (
+            f"/themes/{slug}/measures/{measure.pk}/readings/add/",
+            {"value": "55", "source": "", "note": "", **date_fields("date", dt.date(2026, 11, 1))},
+            Measure,
+        ),
+        "risk_add": (f"/themes/{slug}/risks/add/", _risk_post(), Risk),
+        "risk_edit": (
+            f"/themes/{slug}/risks/{risk.pk}/edit/",
+            _risk_post(version=risk.version),
+            Risk,
+        ),
+        "pid_edit": (
+            f"/themes/{slug}/pid/edit/",
+            {
+                "aims": "New aims",
+                "scope": "",
+                "outcomes": "",
+                "governance": "",
+                "dependencies": "",
+                "version": pid.version,
+            },
+            PID,
+        ),
+        "pid_submit": (f"/themes/{slug}/pid/submit/", {}, PID),
+        "report_start": (f"/themes/{slug}/reports/new/", {"period": "2026-10-01"}, HighlightReport),
+        "report_edit": (
+            f"/themes/{slug}/reports/{draft_report.pk}/edit/",
+            {"overall_rag": "green", "status_summary": "Fine", "version": draft_report.version},
+            HighlightReport,
+        ),
+        "report_submit": (f"/themes/{slug}/reports/{draft_report.pk}/submit/", {}, HighlightReport),
+    }
+
+
+def _state(model):
+    return list(model.objects.order_by("pk").values())
+
+
+EDIT_CASES = [
+    "milestone_add",
+    "milestone_edit",
+    "measure_add",
+    "measure_edit",
+    "reading_add",
+    "risk_add",
+    "risk_edit",
+    "pid_edit",
+    "pid_submit",
+    "report_start",
+    "report_edit",
+    "report_submit",
+]
+
+
+@pytest.mark.parametrize("case", EDIT_CASES)
+@pytest.mark.parametrize("role", REFUSED_EDITORS)
+def test_only_the_lead_and_programme_manager_can_open_or_post_an_editing_page(
+    client, request, case, role, lead, milestone, measure, risk, draft_report, pid
+):
+    user = request.getfixturevalue(role)
+    url, data, model = _cases(milestone, measure, risk, draft_report, pid)[case]
+    client.force_login(user)
+    before = _state(model)
+    readings_before = measure.readings.count()
+    assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    assert _state(model) == before
+    assert measure.readings.count() == readings_before
+
+
+@pytest.mark.parametrize("case", EDIT_CASES)
+@pytest.mark.parametrize("role", sorted(EDITORS))
+def test_the_lead_and_programme_manager_can_use_every_editing_page(
+    client, request, case, role, lead, milestone, measure, risk, draft_report, pid
+):
+    user = request.getfixturevalue(role)
+    url, data, _ = _cases(milestone, measure, risk, draft_report, pid)[case]
+    client.force_login(user)
+    assert client.get(url).status_code == 200
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+@pytest.mark.parametrize("case", EDIT_CASES)
+def test_anonymous_visitors_are_sent_to_sign_in(
+    client, case, milestone, measure, risk, draft_report, pid
+):
+    url, data, _ = _cases(milestone, measure, risk, draft_report, pid)[case]
+    for response in (client.get(url), client.post(url, data)):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("case", EDIT_CASES)
+def test_a_signed_in_user_with_no_role_is_refused(
+    client, no_role_user, case, milestone, measure, risk, draft_report, pid
+):
+    url, data, _ = _cases(milestone, measure, risk, draft_report, pid)[case]
+    client.force_login(no_role_user)
+    assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["lead", "team_member", "other_lead", "board_member", "auditor", "finance_officer"],
+)
+def test_only_the_programme_manager_can_approve_or_return_a_pid(
+    client, request, role, submitted_pid
+):
+    client.force_login(request.getfixturevalue(role))
+    url = "/themes/supervision/pid/review/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"decision": "approve", "comments": ""}).status_code == 403
+    submitted_pid.refresh_from_db()
+    assert submitted_pid.status == PID.Status.SUBMITTED
+    assert not submitted_pid.theme.pid_versions.exists()
+
+
+def test_the_programme_manager_can_open_and_use_the_pid_review(
+    client, programme_manager, submitted_pid
+):
+    client.force_login(programme_manager)
+    url = "/themes/supervision/pid/review/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"decision": "approve", "comments": ""}).status_code == 302
+
+
+def _pdf():
+    return SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+
+
+@pytest.mark.parametrize("role", sorted(COMMENTERS))
+def test_the_team_lead_and_programme_manager_can_comment_and_add_evidence(
+    client, request, role, lead, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(request.getfixturevalue(role))
+    assert client.post("/themes/supervision/comments/add/", {"body": "Hi"}).status_code == 302
+    assert client.get("/themes/supervision/evidence/add/").status_code == 200
+    response = client.post(
+        "/themes/supervision/evidence/add/", {"title": "Minutes", "file": _pdf()}
+    )
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
+    assert Evidence.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", REFUSED_COMMENTERS)
+def test_people_outside_the_team_cannot_comment_or_add_evidence(
+    client, request, role, lead, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(request.getfixturevalue(role))
+    assert client.post("/themes/supervision/comments/add/", {"body": "Hi"}).status_code == 403
+    assert client.get("/themes/supervision/evidence/add/").status_code == 403
+    response = client.post(
+        "/themes/supervision/evidence/add/", {"title": "Minutes", "file": _pdf()}
+    )
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_comments_cannot_be_added_with_a_get(client, team_member):
+    client.force_login(team_member)
+    assert client.get("/themes/supervision/comments/add/").status_code == 405
+
+
+def test_a_lead_cannot_edit_another_themes_milestone_through_their_own_theme(
+    client, lead, other_theme
+):
+    from .factories import MilestoneFactory
+
+    foreign = MilestoneFactory(theme=other_theme)
+    client.force_login(lead)
+    url = f"/themes/supervision/milestones/{foreign.pk}/edit/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, _milestone_post(version=1)).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.title != "A new milestone"
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "programme_manager",
+        "lead",
+        "other_lead",
+        "team_member",
+        "board_member",
+        "auditor",
+        "finance_officer",
+    ],
+)
+def test_everyone_with_a_role_reads_every_theme_page(
+    client, request, role, milestone, measure, draft_report, pid
+):
+    client.force_login(request.getfixturevalue(role))
+    PID.objects.filter(pk=pid.pk).update(status=PID.Status.DRAFT)
+    for url in [
+        "/themes/",
+        "/themes/supervision/",
+        f"/themes/supervision/milestones/{milestone.pk}/",
+        f"/themes/supervision/measures/{measure.pk}/",
+        f"/themes/supervision/reports/{draft_report.pk}/",
+        "/themes/supervision/pid/compare/",
+    ]:
+        assert client.get(url).status_code == 200, url

@@ -1,0 +1,111 @@
+"""Server-rendered SVG trend charts for measures of success.
+
+The same SVG goes into the theme page and (later) the board's PDF pack, so it carries no
+JavaScript and no external references. Every chart has a text alternative
+(`measure_chart_summary`) and the page shows the readings as a table too.
+"""
+
+import pygal
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from pygal.style import Style
+
+from .models import Measure
+
+# GOV.UK palette: readings in blue, the target trajectory in dark grey, dashed.
+_STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#0b0c0c",
+    foreground_strong="#0b0c0c",
+    foreground_subtle="#505a5f",
+    colors=("#1d70b8", "#505a5f"),
+    font_family="arial, helvetica, sans-serif",
+    label_font_size=12,
+    major_label_font_size=12,
+    legend_font_size=13,
+    title_font_size=15,
+)
+
+
+def _unit_suffix(measure) -> str:
+    return "%" if measure.unit == Measure.Unit.PERCENT else f" {measure.get_unit_display().lower()}"
+
+
+def format_value(measure, value) -> str:
+    """A reading as people say it: 62.5%, 14 days, 3 count → 3."""
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    if measure.unit == Measure.Unit.PERCENT:
+        return f"{text}%"
+    if measure.unit == Measure.Unit.DAYS:
+        return f"{text} days"
+    return text
+
+
+def measure_chart_summary(measure, readings) -> str:
+    """One sentence describing the chart, for screen readers and as the figure caption."""
+    readings = list(readings)
+    target = (
+        f"target {format_value(measure, measure.target_value)} by {measure.target_date:%-d %B %Y}"
+    )
+    baseline = (
+        f"baseline {format_value(measure, measure.baseline_value)} on "
+        f"{measure.baseline_date:%-d %B %Y}"
+    )
+    if not readings:
+        return f"{measure.name}: no readings yet; {baseline}; {target}."
+    first, last = readings[0], readings[-1]
+    return (
+        f"{measure.name}: {len(readings)} reading{'s' if len(readings) != 1 else ''} from "
+        f"{format_value(measure, first.value)} on {first.date:%-d %B %Y} to "
+        f"{format_value(measure, last.value)} on {last.date:%-d %B %Y}; {baseline}; {target} "
+        f"({measure.get_direction_display().lower()})."
+    )
+
+
+def measure_chart_svg(measure, readings=None, *, width: int = 720, height: int = 300) -> str:
+    """The measure's trend chart as an SVG string: its readings over time against the straight
+    line from baseline to target. `readings` (oldest first) saves a query when the caller has
+    them already. Wrapped with role="img" and an aria-label holding the text alternative."""
+    if readings is None:
+        readings = list(measure.readings.order_by("date", "pk"))
+    readings = list(readings)
+    chart = pygal.DateLine(
+        width=width,
+        height=height,
+        style=_STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=2,
+        x_label_rotation=0,
+        show_minor_x_labels=False,
+        x_value_formatter=lambda d: d.strftime("%b %Y"),
+        value_formatter=lambda v: format_value(measure, v),
+        dots_size=2.5,
+        margin=12,
+        include_x_axis=measure.unit == Measure.Unit.PERCENT,
+        range=(0, 100) if measure.unit == Measure.Unit.PERCENT else None,
+        truncate_legend=-1,
+        explicit_size=False,
+        tooltip_border_radius=0,
+    )
+    chart.add("Readings", [(r.date, float(r.value)) for r in readings])
+    # Float is only for plotting; every value shown as text comes from the Decimal.
+    chart.add(
+        "Baseline to target",
+        [
+            (measure.baseline_date, float(measure.baseline_value)),
+            (measure.target_date, float(measure.target_value)),
+        ],
+        stroke_style={"dasharray": "6,4", "width": 2},
+        show_dots=True,
+    )
+    svg = chart.render(is_unicode=True)
+    label = escape(measure_chart_summary(measure, readings))
+    # pygal builds the SVG with an XML library, which escapes every text node (measure names
+    # included), so the markup is safe to put into a page as it is.
+    return mark_safe(f'<div class="app-chart" role="img" aria-label="{label}">{svg}</div>')  # noqa: S308

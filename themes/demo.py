@@ -1,0 +1,457 @@
+"""Demo data for the themes app: every theme gets an approved PID, a team with partner
+representatives, milestones (some overdue), measures with a year of monthly readings, a risk log
+and highlight reports for recent months. Idempotent: a theme that already has an approved PID is
+left alone. Only when DEBUG is on (the loader checks too)."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from havering_improve import roles
+
+from . import selectors, services
+from .models import RAG, HighlightReport, Measure, MeasureReading, Milestone, Risk, TeamMembership
+
+# Per theme: aims, the measures of success (name, unit, direction, baseline, target, how the
+# readings move: "good" ends near the target, "slow" lags behind the line), milestones and the
+# partner organisations on its team.
+THEMES = {
+    "pathway-planning": {
+        "aims": "Every care leaver has a pathway plan written with them, reviewed on time and "
+        "focused on what they want for their future: housing, education, work and health.",
+        "measures": [
+            ("Pathway plans reviewed within timescale", "percent", "higher", 61, 90, "good"),
+            (
+                "Care leavers in education, employment or training",
+                "percent",
+                "higher",
+                48,
+                60,
+                "slow",
+            ),
+            ("Care leavers in suitable accommodation", "percent", "higher", 82, 95, "good"),
+        ],
+        "milestones": [
+            "Pathway plan template co-designed with the Children in Care Council",
+            "Personal advisers trained in the new template",
+            "Transitions protocol agreed with adult social care",
+            "Local offer for care leavers refreshed and published",
+            "Audit of pathway plans by the QA team",
+            "Staying Put and Staying Close review",
+        ],
+        "partners": [
+            ("Health", "NELFT Looked After Children nurse"),
+            ("Education", "Virtual School"),
+        ],
+    },
+    "smart-planning": {
+        "aims": "Plans for children are specific, measurable, achievable, realistic and "
+        "time-bound, with risk assessments that drive them, including when children return home.",
+        "measures": [
+            ("Plans audited as SMART", "percent", "higher", 38, 75, "good"),
+            (
+                "Reunification assessments completed before a child returns home",
+                "percent",
+                "higher",
+                55,
+                90,
+                "slow",
+            ),
+        ],
+        "milestones": [
+            "SMART planning practice standard published",
+            "Workshops for all child in need and child protection teams",
+            "Reunification practice framework adopted",
+            "Risk assessment tool built into the case recording system",
+            "Thematic audit of plans",
+        ],
+        "partners": [
+            ("Police", "Metropolitan Police, East Area Public Protection"),
+            ("Health", "BHRUT safeguarding team"),
+        ],
+    },
+    "supervision": {
+        "aims": "Every social worker has regular, reflective supervision that is recorded on the "
+        "child's file and shows management oversight of the plan.",
+        "measures": [
+            ("Supervision within timescale", "percent", "higher", 64, 90, "good"),
+            ("Case files with recorded management oversight", "percent", "higher", 52, 85, "slow"),
+            ("Average days between supervisions", "days", "lower", 41, 28, "good"),
+        ],
+        "milestones": [
+            "Supervision policy refreshed with the reflective model",
+            "Supervision training for all team and practice managers",
+            "Supervision recording template live in the system",
+            "First supervision audit",
+            "Staff survey on the quality of supervision",
+            "Second supervision audit and report to the Board",
+        ],
+        "partners": [
+            ("Education", "Havering Social Care Academy"),
+            ("Health", "Family therapy service"),
+        ],
+    },
+    "case-recording": {
+        "aims": "Case records are up to date, written for the child, and the data drawn from them "
+        "is accurate enough to manage the service by.",
+        "measures": [
+            ("Case notes recorded within 5 working days", "percent", "higher", 58, 90, "good"),
+            ("Data quality exceptions open", "count", "lower", 420, 100, "slow"),
+        ],
+        "milestones": [
+            "Recording standards written for the child published",
+            "Weekly data quality exception report to team managers",
+            "Performance dashboard launched",
+            "Case recording audit",
+            "Training for business support on data quality",
+        ],
+        "partners": [("Council", "Business Intelligence team")],
+    },
+    "adolescent-safeguarding": {
+        "aims": "Young people at risk of exploitation outside the home are identified early and "
+        "protected through a joined-up, contextual response with partners.",
+        "measures": [
+            ("Return home interviews within 72 hours", "percent", "higher", 45, 85, "good"),
+            (
+                "Young people with an exploitation risk assessment",
+                "percent",
+                "higher",
+                60,
+                95,
+                "slow",
+            ),
+            ("Missing episodes per month", "count", "lower", 96, 60, "good"),
+        ],
+        "milestones": [
+            "Contextual safeguarding approach agreed with partners",
+            "Multi-agency exploitation panel running monthly",
+            "Return home interview service recommissioned",
+            "Exploitation screening tool adopted across the partnership",
+            "Peer review of the adolescent safeguarding response",
+        ],
+        "partners": [
+            ("Police", "Metropolitan Police, Missing Persons Unit"),
+            ("Education", "Inclusion and Attendance service"),
+            ("Health", "CAMHS"),
+        ],
+    },
+    "quality-assurance": {
+        "aims": "A quality assurance framework that tells leaders what practice is like for "
+        "children and makes it better, with learning fed back to every team.",
+        "measures": [
+            ("Audits graded good or better", "percent", "higher", 35, 60, "slow"),
+            ("Audit actions completed on time", "percent", "higher", 50, 85, "good"),
+        ],
+        "milestones": [
+            "QA framework refreshed and signed off",
+            "Practice week",
+            "Independent auditor's first challenge session",
+            "Learning from audit newsletter launched",
+            "Moderation of audits with a peer authority",
+        ],
+        "partners": [("Independent", "Independent auditor")],
+    },
+    "workforce-development": {
+        "aims": "A stable, skilled workforce: permanent social workers who stay, trained in "
+        "systemic practice through the Havering Social Care Academy.",
+        "measures": [
+            ("Social workers who are permanent", "percent", "higher", 68, 80, "good"),
+            ("Staff trained in systemic practice", "count", "higher", 12, 120, "good"),
+            ("Social worker turnover", "percent", "lower", 21, 14, "slow"),
+        ],
+        "milestones": [
+            "Academy prospectus for 2026/27 published",
+            "Systemic practice training cohort 1 complete",
+            "Recruitment and retention offer agreed",
+            "Family therapists in post",
+            "Systemic practice training cohort 2 complete",
+            "Workforce survey",
+        ],
+        "partners": [("Education", "University partner for ASYE")],
+    },
+}
+
+RISKS = [
+    ("risk", "Recruitment lag delays the new posts and slows delivery", 4, 4, True),
+    ("risk", "Practitioner capacity to attend training while caseloads are high", 3, 4, False),
+    ("issue", "The case recording system cannot yet report the measure automatically", 4, 2, False),
+    ("risk", "Partner attendance at theme meetings drops", 2, 3, False),
+]
+
+
+def _user(username, first, last, role, password):
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name=first, last_name=last)
+        user.email = f"{username}@havering.example"
+        user.set_password(password)
+        user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+MEMBER_NAMES = [
+    ("Rachel", "Adeyemi"),
+    ("Tom", "Gallagher"),
+    ("Nadia", "Hussain"),
+    ("Peter", "Lowe"),
+    ("Grace", "Osei"),
+    ("Ben", "Fletcher"),
+    ("Joanna", "Price"),
+    ("Kwame", "Asante"),
+    ("Lucy", "Marsh"),
+    ("Imran", "Qureshi"),
+    ("Fiona", "Walsh"),
+    ("Sam", "Turner"),
+    ("Eleanor", "Baines"),
+    ("Chris", "Nolan"),
+    ("Maya", "Patel"),
+    ("Owen", "Hughes"),
+    ("Ruth", "Ogunleye"),
+    ("Alex", "Brooks"),
+    ("Zara", "Ali"),
+    ("Neil", "Murray"),
+]
+
+
+def _months_back(today: dt.date, n: int) -> dt.date:
+    period = today.replace(day=1)
+    for _ in range(n):
+        period = (period - dt.timedelta(days=1)).replace(day=1)
+    return period
+
+
+@transaction.atomic
+def _load_theme(theme, spec, index, pm, password, today):
+    lead = theme.lead
+    if lead is None:
+        return False
+    rng = random.Random(theme.slug)
+    names = iter(MEMBER_NAMES[(index * 3) % len(MEMBER_NAMES) :] + MEMBER_NAMES)
+
+    # Team: a practitioner you can sign in as, a manager, and partner representatives.
+    first, last = next(names)
+    member = _user(f"member.{theme.slug}", first, last, roles.TEAM_MEMBER, password)
+    TeamMembership.objects.get_or_create(
+        theme=theme,
+        user=member,
+        defaults={"kind": TeamMembership.Kind.PRACTITIONER, "organisation": ""},
+    )
+    for org, role_text in spec["partners"]:
+        first, last = next(names)
+        username = f"{org.lower()}.{theme.slug}"
+        user = _user(username, first, last, roles.TEAM_MEMBER, password)
+        TeamMembership.objects.get_or_create(
+            theme=theme,
+            user=user,
+            defaults={"kind": TeamMembership.Kind.PARTNER, "organisation": f"{org}: {role_text}"},
+        )
+
+    baseline_date = dt.date(2025, 11, 1)
+    target_date = dt.date(2027, 3, 31)
+    for name, unit, direction, baseline, target, shape in spec["measures"]:
+        measure = services.measure_create(
+            theme=theme,
+            user=lead,
+            data={
+                "name": name,
+                "definition": f"{name}, from the monthly performance report.",
+                "unit": unit,
+                "direction": direction,
+                "baseline_value": Decimal(baseline),
+                "baseline_date": baseline_date,
+                "target_value": Decimal(target),
+                "target_date": target_date,
+            },
+        )
+        readings = []
+        for n in range(12, 0, -1):
+            date = _months_back(today, n - 1) - dt.timedelta(days=1)  # month ends, a year of them
+            expected = selectors.expected_value(measure, date)
+            pace = Decimal("1.05") if shape == "good" else Decimal("0.7")
+            value = Decimal(baseline) + (expected - Decimal(baseline)) * pace
+            value += Decimal(rng.uniform(-1.5, 1.5)).quantize(Decimal("0.1")) * (
+                1 if unit == "percent" else Decimal(target - baseline) / 40
+            )
+            if unit == "percent":
+                value = min(max(value, Decimal(0)), Decimal(100))
+            readings.append(
+                MeasureReading(
+                    measure=measure,
+                    value=value.quantize(Decimal("0.1")),
+                    date=date,
+                    source="Monthly performance report",
+                    recorded_by=lead,
+                )
+            )
+        for reading in readings:
+            reading._history_user = lead
+            reading.save()
+
+    due_dates = [
+        today - dt.timedelta(days=300),
+        today - dt.timedelta(days=200),
+        today - dt.timedelta(days=60),
+        today - dt.timedelta(days=20),
+        today + dt.timedelta(days=40),
+        today + dt.timedelta(days=130),
+    ]
+    for n, title in enumerate(spec["milestones"]):
+        due = due_dates[n % len(due_dates)]
+        overdue = n in (2, 3) and index % 3 != 2  # most themes have one or two overdue
+        if due < today and not (overdue and (n == 2 or index % 2 == 0)):
+            status, completed = Milestone.Status.DONE, due - dt.timedelta(days=rng.randint(0, 10))
+        elif due < today:
+            status, completed = Milestone.Status.AT_RISK, None
+        else:
+            status, completed = (
+                rng.choice([Milestone.Status.ON_TRACK, Milestone.Status.NOT_STARTED]),
+                None,
+            )
+        services.milestone_create(
+            theme=theme,
+            user=lead,
+            data={
+                "title": title,
+                "owner": f"{lead.first_name} {lead.last_name}" if n % 2 else "QA Support Officer",
+                "due_date": due,
+                "status": status,
+                "completed_on": completed,
+            },
+        )
+
+    for n, (kind, description, likelihood, impact, escalated) in enumerate(RISKS):
+        services.risk_create(
+            theme=theme,
+            user=lead,
+            data={
+                "kind": kind,
+                "description": description,
+                "likelihood": max(1, min(5, likelihood + rng.randint(-1, 1))),
+                "impact": impact,
+                "owner": lead.get_full_name(),
+                "mitigation": "Reviewed monthly at the theme meeting; "
+                "escalated to the Improvement Board if the score rises.",
+                "status": Risk.Status.OPEN if n < 3 else Risk.Status.CLOSED,
+                "review_date": today + dt.timedelta(days=30),
+                "escalated": escalated and index % 2 == 0,
+            },
+        )
+
+    # The PID: written, submitted and approved (version 1), so every theme starts from a baseline.
+    pid = services.pid_for_theme(theme)
+    pid = services.pid_update(
+        pid=pid,
+        user=lead,
+        version=pid.version,
+        data={
+            "aims": spec["aims"],
+            "scope": "In scope: children's social care teams in Havering and the partners named "
+            "below.\nOut of scope: commissioning decisions and placements sufficiency, which "
+            "other plans cover.",
+            "outcomes": "Children and young people experience better planned, better recorded "
+            "and better supervised help, and say so in their feedback.",
+            "governance": f"Led by {lead.get_full_name()}. The theme group meets monthly; the "
+            "project lead reports to the Improvement Board through the monthly highlight report "
+            "and when the theme is on the Board's rota.",
+            "dependencies": "The case recording system changes (theme 4); the Havering Social "
+            "Care Academy's training calendar (theme 7); the budget lines that fund new posts.",
+        },
+    )
+    services.pid_submit(pid=pid, user=lead)
+    services.pid_approve(pid=pid, user=pm, note="Approved at the programme's start.")
+
+    # Highlight reports: five months submitted, this month submitted, in draft or missing.
+    ratings = [RAG.GREEN, RAG.AMBER, RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN]
+    for n in range(5, -1, -1):
+        period = _months_back(today, n)
+        if n == 0 and index % 3 == 2:
+            continue  # no report yet for the current month: shows as missing
+        overall = ratings[(index + n) % len(ratings)]
+        report = services.highlight_report_start(theme=theme, period=period, user=lead)
+        data = {f"{area}_rag": RAG.GREEN for area in ("cost", "scope", "quality", "benefits")}
+        data.update({f"{area}_reason": "" for area in ("cost", "scope", "quality", "benefits")})
+        data["cost_reason"] = "Spend is in line with the profile."
+        if overall != RAG.GREEN:
+            data["benefits_rag"] = overall
+            data["benefits_reason"] = "Measures are moving, but more slowly than planned."
+            data["path_to_green"] = (
+                "Targeted support to teams furthest from the standard, and a re-audit next month."
+            )
+        data.update(
+            {
+                "overall_rag": overall,
+                "overall_reason": ""
+                if overall == RAG.GREEN
+                else "Delivery is behind plan on some milestones; the measures are improving.",
+                "decisions_needed": "None this month."
+                if overall != RAG.RED
+                else "Agree to extend the agency cover until the new posts are filled.",
+                "lessons": "Involving young people early in design saves rework later.",
+            }
+        )
+        report = services.highlight_report_update(
+            report=report, user=lead, version=report.version, data=data
+        )
+        if n == 0 and index % 3 == 1:
+            continue  # left in draft
+        # Make the time and risk areas submittable whatever the live data says.
+        for area in ("time", "risk"):
+            if getattr(report, f"{area}_rag") != RAG.GREEN and not report.path_to_green:
+                report = services.highlight_report_update(
+                    report=report,
+                    user=lead,
+                    version=report.version,
+                    data={"path_to_green": "Recover the overdue milestones by next month."},
+                )
+                break
+        report = services.highlight_report_submit(report=report, user=lead)
+        submitted_at = timezone.make_aware(
+            dt.datetime.combine(selectors.next_period(period) + dt.timedelta(days=4), dt.time(10))
+        )
+        if n == 0:
+            submitted_at = timezone.now()
+        HighlightReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
+
+    services.comment_add(
+        theme=theme,
+        user=member,
+        body="The team meeting agreed to trial the new template in two teams first.",
+    )
+    first_measure = Measure.objects.filter(theme=theme).order_by("order").first()
+    services.comment_add(
+        theme=theme,
+        user=member,
+        measure=first_measure,
+        body="October's figure includes the late returns from the east locality.",
+    )
+    return True
+
+
+def demo_data_load(*, programme, stdout=None) -> None:
+    if not settings.DEBUG:
+        raise RuntimeError("Demo data is only loaded when DEBUG is on.")
+    roles.sync_role_groups()
+    pm = get_user_model().objects.filter(username="programme.manager").first()
+    today = selectors.today()
+    loaded = 0
+    for index, theme in enumerate(programme.themes.select_related("lead").order_by("number")):
+        if theme.pid_versions.exists():
+            continue
+        spec = THEMES.get(theme.slug)
+        if spec is None or pm is None:
+            continue
+        if _load_theme(theme, spec, index, pm, settings.DEMO_PASSWORD, today):
+            loaded += 1
+    if stdout is not None:
+        stdout.write(
+            f"Theme demo data: {loaded} theme{'s' if loaded != 1 else ''} filled in"
+            + ("." if loaded else " (already there).")
+        )

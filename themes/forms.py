@@ -1,0 +1,259 @@
+import datetime as dt
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.utils import timezone
+
+from havering_improve.forms import GovukForm, GovukModelForm
+
+from .models import PID, RAG, HighlightReport, Measure, MeasureReading, Milestone, Risk
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
+    field = DateInputField(
+        label=label,
+        required=required,
+        require_all_fields=False,
+        help_text=help_text or "For example, 27 3 2027",
+    )
+    field.error_messages.update(
+        {"required": f"Enter the {label.lower()}", "incomplete": f"Enter the {label.lower()}"}
+    )
+    return field
+
+
+class VersionedForm(GovukModelForm):
+    """An edit form that carries the version of the record the editor started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def content(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
+
+
+class MilestoneForm(VersionedForm):
+    due_date = _date_field("Due date")
+    completed_on = _date_field("Completion date", required=False, help_text="When it was done")
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "owner", "due_date", "status", "completed_on"]
+        labels = {"owner": "Owner (the person responsible)"}
+
+
+class MeasureForm(VersionedForm):
+    baseline_date = _date_field("Baseline date")
+    target_date = _date_field("Target date")
+
+    class Meta:
+        model = Measure
+        fields = [
+            "name",
+            "definition",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+        ]
+        labels = {"name": "Name of the measure", "direction": "Which way is better?"}
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReadingForm(GovukModelForm):
+    date = _date_field("Date of the reading")
+
+    class Meta:
+        model = MeasureReading
+        fields = ["value", "date", "source", "note"]
+        labels = {"source": "Source (for example, the audit or report it came from)"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+
+
+class RiskForm(VersionedForm):
+    likelihood = forms.IntegerField(
+        label="Likelihood",
+        help_text="1 (rare) to 5 (almost certain)",
+        min_value=1,
+        max_value=5,
+        error_messages={
+            "required": "Enter the likelihood, from 1 to 5",
+            "min_value": "Likelihood must be a whole number from 1 to 5",
+            "max_value": "Likelihood must be a whole number from 1 to 5",
+            "invalid": "Likelihood must be a whole number from 1 to 5",
+        },
+    )
+    impact = forms.IntegerField(
+        label="Impact",
+        help_text="1 (minimal) to 5 (severe)",
+        min_value=1,
+        max_value=5,
+        error_messages={
+            "required": "Enter the impact, from 1 to 5",
+            "min_value": "Impact must be a whole number from 1 to 5",
+            "max_value": "Impact must be a whole number from 1 to 5",
+            "invalid": "Impact must be a whole number from 1 to 5",
+        },
+    )
+    review_date = _date_field("Review date", required=False, help_text="When to look at it again")
+
+    class Meta:
+        model = Risk
+        fields = [
+            "kind",
+            "description",
+            "likelihood",
+            "impact",
+            "owner",
+            "mitigation",
+            "status",
+            "review_date",
+            "escalated",
+        ]
+        labels = {"kind": "Risk or issue", "escalated": "Escalate to the programme"}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mitigation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class PIDForm(VersionedForm):
+    class Meta:
+        model = PID
+        fields = PID.TEXT_FIELDS
+        labels = {
+            "aims": "Aims",
+            "scope": "Scope (what is in and out)",
+            "outcomes": "Outcomes",
+            "governance": "Governance",
+            "dependencies": "Dependencies",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in PID.TEXT_FIELDS}
+
+
+class PIDReviewForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve this PID"), ("return", "Return it with comments")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve or return the PID"},
+    )
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when you return it: say what needs to change.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("comments", "").strip():
+            self.add_error("comments", "Say what needs to change before it can be approved")
+        return data
+
+
+_RAG_CHOICES = [("", "Not rated"), *RAG.choices]
+
+
+class HighlightReportForm(VersionedForm):
+    class Meta:
+        model = HighlightReport
+        fields = [
+            "overall_rag",
+            "overall_reason",
+            "status_summary",
+            *[f"{a}_{p}" for a in HighlightReport.AREAS for p in ("rag", "reason")],
+            "achievements",
+            "next_period",
+            "path_to_green",
+            "key_risks_issues",
+            "decisions_needed",
+            "lessons",
+        ]
+        labels = {
+            "overall_rag": "Overall status",
+            "overall_reason": "Reason for the overall status",
+            **{f"{a}_rag": f"{a.capitalize()} rating" for a in HighlightReport.AREAS},
+        }
+        widgets = {
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in [
+                    "overall_reason",
+                    *[f"{a}_reason" for a in HighlightReport.AREAS],
+                ]
+            },
+            **{
+                name: forms.Textarea(attrs={"rows": 5})
+                for name in [
+                    "status_summary",
+                    "achievements",
+                    "next_period",
+                    "path_to_green",
+                    "key_risks_issues",
+                    "decisions_needed",
+                    "lessons",
+                ]
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["overall_rag", *[f"{a}_rag" for a in HighlightReport.AREAS]]:
+            self.fields[name].choices = _RAG_CHOICES
+
+
+def _recent_periods(today: dt.date, count: int = 6) -> list[tuple[str, str]]:
+    periods = []
+    period = today.replace(day=1)
+    for _ in range(count):
+        periods.append((period.isoformat(), f"{period:%B %Y}"))
+        period = (period - dt.timedelta(days=1)).replace(day=1)
+    return periods
+
+
+class ReportStartForm(GovukForm):
+    period = forms.ChoiceField(label="Reporting month")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = _recent_periods(timezone.localdate())
+
+    def clean_period(self):
+        return dt.date.fromisoformat(self.cleaned_data["period"])
+
+
+class CorrectionForm(GovukForm):
+    reason = forms.CharField(
+        label="Why does the report need correcting?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the report needs correcting"},
+    )
+
+
+class CommentForm(GovukForm):
+    body = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your comment"},
+    )
+
+
+class EvidenceForm(GovukForm):
+    title = forms.CharField(label="What is it?", max_length=200, required=False)
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, Word (DOCX), Excel (XLSX), PNG, JPEG or GIF, smaller than 10 MB",
+        error_messages={"required": "Select a file"},
+    )

@@ -1,0 +1,104 @@
+"""The theme's History tab: every change to its content, newest first, who made it and what
+changed. A fixed number of queries (one per kind of record) whatever the theme holds."""
+
+from dataclasses import dataclass, field
+
+from .models import (
+    PID,
+    Comment,
+    Evidence,
+    HighlightReport,
+    Measure,
+    MeasureReading,
+    Milestone,
+    PIDVersion,
+    Risk,
+    TeamMembership,
+    Theme,
+)
+
+_SKIP = {"id", "version", "history_id", "history_date", "history_user", "history_type"}
+_ACTIONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    action: str
+    kind: str
+    label: str
+    changes: list = field(default_factory=list)
+
+
+def _sources(theme):
+    yield "Theme", Theme.history.filter(id=theme.pk)
+    yield "PID", PID.history.filter(theme_id=theme.pk)
+    yield "Approved PID", PIDVersion.history.filter(theme_id=theme.pk)
+    yield "Milestone", Milestone.history.filter(theme_id=theme.pk)
+    yield "Measure", Measure.history.filter(theme_id=theme.pk)
+    # Readings' history has no theme column; the caller passes the theme's measure ids.
+    yield "Reading", None
+    yield "Risk or issue", Risk.history.filter(theme_id=theme.pk)
+    yield "Highlight report", HighlightReport.history.filter(theme_id=theme.pk)
+    yield "Team member", TeamMembership.history.filter(theme_id=theme.pk)
+    yield "Comment", Comment.history.filter(theme_id=theme.pk)
+    yield "Evidence", Evidence.history.filter(theme_id=theme.pk)
+
+
+def _value(record, model_field):
+    value = getattr(record, model_field.attname)
+    if value in (None, ""):
+        return "(blank)"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
+    """The latest `limit` changes to the theme and everything in it."""
+    entries = []
+    measure_ids = list(Measure.objects.filter(theme=theme).values_list("pk", flat=True))
+    for kind, queryset in _sources(theme):
+        if queryset is None:
+            queryset = MeasureReading.history.filter(measure_id__in=measure_ids)
+        records = list(
+            queryset.select_related("history_user").order_by("-history_date", "-history_id")[
+                : limit * 2
+            ]
+        )
+        # Each record's previous state is the next older record of the same object in the list.
+        previous = {}
+        for record in reversed(records):
+            record.prev = previous.get(record.id)
+            previous[record.id] = record
+        model = queryset.model.instance_type
+        fields = [f for f in model._meta.concrete_fields if f.name not in _SKIP]
+        for record in records[:limit]:
+            changes = []
+            if record.history_type == "~" and record.prev is not None:
+                for model_field in fields:
+                    before, after = _value(record.prev, model_field), _value(record, model_field)
+                    if before != after:
+                        changes.append(
+                            {
+                                "field": str(model_field.verbose_name).capitalize(),
+                                "before": before,
+                                "after": after,
+                            }
+                        )
+                if not changes:
+                    continue  # a save that changed nothing people can see
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    action=_ACTIONS.get(record.history_type, record.history_type),
+                    kind=kind,
+                    label=str(record.instance)[:120],
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
