@@ -221,3 +221,44 @@ def test_last_time_is_what_the_board_was_shown_at_the_previous_meeting(
     second = build(later, django_capture_on_commit_callbacks)
     row = next(r for r in second.snapshot["overview"] if r["title"] == theme.title)
     assert (row["rag"], row["rag_last"]) == ("green", "red")
+
+
+def test_the_pack_has_the_budget_headline_and_the_focus_themes_share(
+    meeting, django_capture_on_commit_callbacks
+):
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    budget = pack.snapshot["budget"]
+    assert budget["budget"] == "£750,000.00"
+    assert [t["title"] for t in budget["focus"]] == ["Supervision", "Quality Assurance"]
+    assert all(t["budget"].startswith("£") for t in budget["focus"])
+    assert "Budget summary" in pdf_text(pack)
+
+
+def test_the_pack_lists_evaluation_done_since_the_last_meeting(
+    board, meeting, theme, django_capture_on_commit_callbacks
+):
+    from evaluation.models import EvaluationActivity
+
+    MeetingFactory(board=board, date=meeting.date - dt.timedelta(days=28))
+    strand = board.programme.strands.first()
+    done = EvaluationActivity.objects.create(
+        programme=board.programme,
+        strand=strand,
+        kind="qa_audit",
+        title="Supervision practice week",
+        start_date=meeting.date - dt.timedelta(days=20),
+        completed_on=meeting.date - dt.timedelta(days=10),
+    )
+    done.themes.add(theme)
+    EvaluationActivity.objects.create(
+        programme=board.programme,
+        strand=strand,
+        kind="qa_audit",
+        title="Older audit",
+        start_date=meeting.date - dt.timedelta(days=80),
+        completed_on=meeting.date - dt.timedelta(days=60),
+    )
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    titles = [a["title"] for a in pack.snapshot["evaluation"]["done"]]
+    assert titles == ["Supervision practice week"]
+    assert "Supervision practice week" in pack.html.open("rb").read().decode()
