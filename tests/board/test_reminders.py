@@ -98,3 +98,14 @@ def test_the_theme_tab_is_registered_for_the_theme_page():
     from django.template.loader import get_template
 
     get_template(tab.template)
+
+
+def test_a_lead_sees_on_their_theme_page_when_it_is_next_in_focus(client, lead, theme, board):
+    meeting = MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=20))
+    meeting.slots.create(theme=theme)
+    client.force_login(lead)
+    page = client.get(f"/themes/{theme.slug}/").content.decode()
+    deadline = meeting.date - dt.timedelta(days=7)
+    assert "Board rota" in page
+    assert f"{meeting.date:%-d %B %Y}" in page
+    assert f"due by <strong>{deadline:%-d %B %Y}</strong>" in page
