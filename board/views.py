@@ -223,8 +223,9 @@ def rota_generate(request):
 @roles.programme_reader_required
 def rota_ics(request):
     board = _board(request)
-    body = rota_calendar(board=board, meetings=selectors.meetings_with_rota(board),
-                         host=request.get_host())  # fmt: skip
+    body = rota_calendar(
+        board=board, meetings=selectors.meetings_with_rota(board), host=request.get_host()
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{board.slug}-rota.ics"'
     return response
@@ -382,8 +383,9 @@ def pack_pdf(request, pk):
     if not pack.pdf:
         raise Http404("This pack has no PDF yet.")
     name = f"{pack.meeting.board.slug}-{pack.meeting.date:%Y-%m-%d}-v{pack.version}.pdf"
-    return FileResponse(pack.pdf.open("rb"), as_attachment=True, filename=name,
-                        content_type="application/pdf")  # fmt: skip
+    return FileResponse(
+        pack.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
 
 
 @roles.programme_reader_required
@@ -500,9 +502,13 @@ def schedule_preview(request, pk):
     return render(
         request,
         "board/report_detail.html",
-        {"snapshot": snapshot, "body": packs.render_report_html(snapshot), "preview": True,
-         "schedule": schedule},
-    )  # fmt: skip
+        {
+            "snapshot": snapshot,
+            "body": packs.render_report_html(snapshot),
+            "preview": True,
+            "schedule": schedule,
+        },
+    )
 
 
 @roles.programme_reader_required
@@ -531,9 +537,12 @@ def report_pdf(request, pk):
     report = access.get_report_for_user(request.user, pk)
     if not report.pdf:
         raise Http404("This report has no PDF yet.")
-    return FileResponse(report.pdf.open("rb"), as_attachment=True,
-                        filename=f"progress-report-{report.period_start:%Y-%m}.pdf",
-                        content_type="application/pdf")  # fmt: skip
+    return FileResponse(
+        report.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"progress-report-{report.period_start:%Y-%m}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @require_POST
