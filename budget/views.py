@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles
+from havering_improve.forms import add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
 from themes.selectors import current_programme
 
@@ -46,14 +47,6 @@ from .models import (
 from .selectors import budget_report, equal_profile, latest_budget, ledger_rows, theme_spend
 
 PAGE_SIZE = 100
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _year_url(allocation, name="budget:year", **kwargs):
@@ -325,7 +318,7 @@ def import_reverse(request, year, pk):
                 batch=batch, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"The import of {batch.original_name} has been reversed.")
             return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
@@ -383,7 +376,7 @@ def allocate(request, year, row_id):
                 save_rule=form.cleaned_data.get("save_rule", ""),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{row.reference} allocated.")
             return redirect(_year_url(allocation, "budget:queue"))
@@ -400,7 +393,7 @@ def rules(request, year):
         try:
             services.rule_save(allocation=allocation, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Rule saved. It applies to the next import.")
             return redirect(_year_url(allocation, "budget:rules"))
@@ -438,7 +431,7 @@ def periods(request, year):
         try:
             services.period_close(allocation=allocation, period=period, user=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Period {period} is closed; its actuals are frozen.")
             return redirect(_year_url(allocation, "budget:periods"))
@@ -467,7 +460,7 @@ def period_reopen(request, year, period):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Period {period} is open again.")
             return redirect(_year_url(allocation, "budget:periods"))
@@ -542,7 +535,7 @@ def line_months(request, year, code):
                 forecast={p: data[f"forecast_{p}"] for p in range(1, 13)},
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Profile and forecast saved.")
             return redirect(_year_url(allocation, "budget:line", code=line.code))
@@ -566,7 +559,7 @@ def _edit_object(request, allocation, line, form, save, *, title, back):
         try:
             save(user=request.user, obj=obj)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect(back)
@@ -622,7 +615,7 @@ def line_themes(request, year, code):
                 weights={t: form.cleaned_data[f"theme_{t.pk}"] for t in themes},
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Theme weights saved.")
             return redirect(_year_url(allocation, "budget:line", code=line.code))
@@ -651,7 +644,7 @@ def virements(request, year):
         try:
             services.virement_record(allocation=allocation, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Virement recorded.")
             return redirect(_year_url(allocation, "budget:virements"))
@@ -681,7 +674,7 @@ def budget_settings(request, year):
                 allocation=allocation, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Settings saved.")
             return redirect(_year_url(allocation))
@@ -703,7 +696,7 @@ def carry_forward(request, year):
         try:
             new = services.allocation_carry_forward(allocation=allocation, user=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"The {new.financial_year.label} budget has been started.")
             return redirect(_year_url(new))

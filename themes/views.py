@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles
+from havering_improve.forms import add_service_errors
 
 from . import selectors, services
 from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
@@ -29,15 +30,6 @@ from .forms import (
 from .history import theme_history
 from .models import PID, Evidence, HighlightReport, Measure, Milestone, PIDVersion, Risk
 from .tabs import registered_tabs
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form) for the summary."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _tab_url(theme, tab: str) -> str:
@@ -146,7 +138,7 @@ def _versioned_edit(request, *, theme, form, save, template, context, done_url):
             data["version"] = exc.obj.version
             form.data = data
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your changes were saved.")
             return redirect(done_url)
@@ -304,7 +296,7 @@ def reading_add(request, slug, pk):
                 **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"The reading for {measure.name} was added.")
             return redirect(measure)
@@ -422,7 +414,7 @@ def pid_review(request, slug):
                 )
                 messages.success(request, "The PID was returned to the lead with your comments.")
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(_tab_url(theme, "pid"))
     latest = theme.pid_versions.first()
@@ -554,7 +546,7 @@ def report_start(request, slug):
                 theme=theme, period=form.cleaned_data["period"], user=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "The report was started from the theme's milestones, measures and risks."
@@ -659,7 +651,7 @@ def report_correct(request, slug, pk):
                 report=report, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Revision {revision.revision} was started; the submitted one stays."
@@ -715,7 +707,7 @@ def comment_add(request, slug):
                 measure=measure,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your comment was added.")
             return redirect(_target_url(theme, milestone, measure))
@@ -742,7 +734,7 @@ def evidence_add(request, slug):
                 measure=measure,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The file was added as evidence.")
             return redirect(_target_url(theme, milestone, measure, "evidence"))
