@@ -41,7 +41,11 @@ worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
 beat: install ## Run Celery beat — exactly one per deployment (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A havering_improve beat --loglevel=INFO
 
+bench: install ## Benchmark pages and jobs at 10 years of data on PostgreSQL (see README, Performance)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 frontend: ## Rebuild static/ from GOV.UK Frontend (needs Node.js and npm)
 	cd frontend && npm install --no-audit --no-fund && npm run build
 
-.PHONY: help install run test lint format worker beat frontend
+.PHONY: help install run test lint format worker beat bench frontend

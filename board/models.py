@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from themes.models import Programme
+from themes.models import Programme, Theme
 
 
 class Board(models.Model):
@@ -34,3 +36,325 @@ class Board(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def pack_file_path(instance, filename):
+    return f"board/packs/{instance.meeting_id}/v{instance.version}/{filename}"
+
+
+def report_file_path(instance, filename):
+    return f"board/reports/{instance.schedule_id}/{instance.period_start:%Y-%m}/{filename}"
+
+
+class BoardSettings(models.Model):
+    """How far ahead the board's packs and reminders run. One row per board, made on demand."""
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="settings")
+    pack_days_before = models.PositiveSmallIntegerField(
+        default=7, help_text="The pack is built this many days before each meeting."
+    )
+    reminder_working_days = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Leads are reminded this many working days before the pack deadline.",
+    )
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Settings for {self.board}"
+
+
+class Meeting(models.Model):
+    """One meeting of a board, in its calendar."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    venue = models.CharField(max_length=300, blank=True)
+    online_link = models.URLField(blank=True, help_text="Teams or other online meeting link.")
+    chair = models.CharField(max_length=200, blank=True)
+    minutes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "date"], name="meeting_board_date_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.board.short_name or self.board.name}, {self.date:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("board:meeting", kwargs={"pk": self.pk})
+
+
+class RotaSlot(models.Model):
+    """A focus theme at a meeting. Written by the rota task; every change is in the history."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="slots")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="rota_slots")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "theme__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "theme"], name="rota_slot_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.theme} at {self.meeting}"
+
+
+class RotaPin(models.Model):
+    """A theme put in focus at a meeting (or kept off it) by hand; the rota keeps to it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pins")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="rota_pins")
+    in_focus = models.BooleanField(help_text="True: pinned to the meeting. False: kept off it.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "theme__number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "theme"], name="rota_pin_unique")]
+
+    def __str__(self):
+        return f"{self.theme} {'pinned to' if self.in_focus else 'kept off'} {self.meeting}"
+
+
+class RotaRun(models.Model):
+    """A request to (re)plan the rota. The task works on one run once; a redelivery is a no-op."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Planning"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="rota_runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Rota run {self.pk} ({self.get_status_display()})"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField()
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    restricted = models.BooleanField(
+        default=False, help_text="Left out of reports to public bodies."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Action(models.Model):
+    """An action from a meeting. It carries forward into each pack until it is closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_actions"
+    )
+    due_date = models.DateField()
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="board_actions"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    progress_note = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    restricted = models.BooleanField(
+        default=False, help_text="Left out of reports to public bodies."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return self.description[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.DONE
+
+    def is_overdue(self, on=None) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_date < (on or timezone.localdate())
+
+
+class MeetingPack(models.Model):
+    """The pack for one meeting, in numbered versions. A published version is frozen: its
+    rendered HTML and PDF and its data snapshot are stored with checksums and never rebuilt."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", "Building"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        PUBLISHED = "published", "Published"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="packs")
+    version = models.PositiveSmallIntegerField(default=1)
+    reason = models.TextField(blank=True, help_text="Why this version was issued.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
+    build_attempt = models.PositiveIntegerField(default=1)
+    error = models.TextField(blank=True)
+    html = models.FileField(upload_to=pack_file_path, blank=True)
+    pdf = models.FileField(upload_to=pack_file_path, blank=True)
+    snapshot = models.JSONField(null=True, blank=True)
+    snapshot_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="pack_version_unique")
+        ]
+
+    def __str__(self):
+        return f"Pack for {self.meeting} (version {self.version})"
+
+    def get_absolute_url(self):
+        return reverse("board:pack", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class ReminderSent(models.Model):
+    """A highlight-report reminder sent to a lead. Unique, so a second run of the job sends none."""
+
+    class Kind(models.TextChoices):
+        AHEAD = "ahead", "Before the deadline"
+        DEADLINE = "deadline", "On the deadline day"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "theme", "kind"], name="reminder_sent_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {self.theme}, {self.meeting}"
+
+
+class ReportSchedule(models.Model):
+    """A scheduled progress report to a reporting body: how often, what it holds, who gets it."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+
+    class Section(models.TextChoices):
+        OVERVIEW = "overview", "Programme overview (RAG by theme)"
+        MILESTONES = "milestones", "Overdue milestones"
+        RISKS = "risks", "Escalated risks"
+        DECISIONS = "decisions", "Board decisions in the period"
+        ACTIONS = "actions", "Open board actions"
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="report_schedule")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    send_day = models.PositiveSmallIntegerField(
+        default=5, help_text="Day of the month after each period ends when the report goes out."
+    )
+    sections = models.JSONField(default=list)
+    recipients = models.TextField(help_text="Email addresses, one a line.")
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board__order"]
+
+    def __str__(self):
+        return f"{self.get_frequency_display()} report to {self.board}"
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class ProgressReport(models.Model):
+    """One report to a body for one period. Unique per period: beat running twice makes one."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", "Building"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    schedule = models.ForeignKey(ReportSchedule, on_delete=models.PROTECT, related_name="reports")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
+    error = models.TextField(blank=True)
+    html = models.FileField(upload_to=report_file_path, blank=True)
+    pdf = models.FileField(upload_to=report_file_path, blank=True)
+    snapshot = models.JSONField(null=True, blank=True)
+    snapshot_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "period_start"], name="progress_report_period_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.schedule.board} report, {self.period_start:%B %Y}"
+
+
+class ReportDelivery(models.Model):
+    """Who a report was emailed to and when. Unique per recipient, so no one gets it twice."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "recipient"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "recipient"], name="report_delivery_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.report} to {self.recipient}"

@@ -1,5 +1,115 @@
-from .models import Board
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from themes.models import HighlightReport, Theme
+
+from .models import Action, Board, BoardSettings, Meeting, MeetingPack, RotaPin, RotaSlot
 
 
 def boards(programme):
     return Board.objects.filter(programme=programme).order_by("order")
+
+
+def improvement_board(programme) -> Board | None:
+    """The board that meets on a rota (the first one, if a programme ever had two)."""
+    return (
+        Board.objects.filter(programme=programme, kind=Board.Kind.IMPROVEMENT_BOARD)
+        .order_by("order", "pk")
+        .first()
+    )
+
+
+def board_settings(board: Board) -> BoardSettings:
+    found, _ = BoardSettings.objects.get_or_create(board=board)
+    return found
+
+
+def meetings_with_rota(board: Board):
+    """The board's meetings with their focus themes, pins and packs, in a fixed number of
+    queries whatever the calendar holds."""
+    return (
+        Meeting.objects.filter(board=board)
+        .select_related("board")
+        .prefetch_related(
+            Prefetch("slots", queryset=RotaSlot.objects.select_related("theme")),
+            Prefetch("pins", queryset=RotaPin.objects.select_related("theme")),
+            Prefetch("packs", queryset=MeetingPack.objects.order_by("-version")),
+        )
+        .order_by("date", "pk")
+    )
+
+
+def next_meeting(board: Board, *, today: dt.date | None = None) -> Meeting | None:
+    today = today or timezone.localdate()
+    return meetings_with_rota(board).filter(date__gte=today).first()
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    return (
+        Meeting.objects.filter(board=meeting.board_id, date__lt=meeting.date)
+        .order_by("-date")
+        .first()
+    )
+
+
+def current_pack(meeting: Meeting) -> MeetingPack | None:
+    """The newest version of the meeting's pack (uses the prefetch when there is one)."""
+    packs = list(meeting.packs.all())
+    return max(packs, key=lambda p: p.version) if packs else None
+
+
+def published_pack(meeting: Meeting) -> MeetingPack | None:
+    packs = [p for p in meeting.packs.all() if p.is_published]
+    return max(packs, key=lambda p: p.version) if packs else None
+
+
+def pack_deadline(meeting: Meeting, settings: BoardSettings) -> dt.date:
+    """The day the pack is built: highlight reports must be in by then."""
+    return meeting.date - dt.timedelta(days=settings.pack_days_before)
+
+
+def open_actions(board: Board, *, up_to: dt.date | None = None):
+    """Actions still open, from this board's meetings (up to a date): they carry forward."""
+    qs = Action.objects.filter(meeting__board=board).exclude(status=Action.Status.DONE)
+    if up_to is not None:
+        qs = qs.filter(meeting__date__lte=up_to)
+    return qs.select_related("owner", "theme", "meeting").order_by("due_date", "pk")
+
+
+def actions_log(board: Board):
+    return (
+        Action.objects.filter(meeting__board=board)
+        .select_related("owner", "theme", "meeting")
+        .order_by("status", "due_date", "pk")
+    )
+
+
+def my_actions(user):
+    return (
+        Action.objects.filter(owner=user)
+        .select_related("theme", "meeting__board")
+        .order_by("status", "due_date", "pk")
+    )
+
+
+def theme_next_focus(theme: Theme, *, today: dt.date | None = None) -> Meeting | None:
+    today = today or timezone.localdate()
+    return (
+        Meeting.objects.filter(slots__theme=theme, date__gte=today)
+        .select_related("board")
+        .order_by("date")
+        .first()
+    )
+
+
+def theme_focus_meetings(theme: Theme):
+    return Meeting.objects.filter(slots__theme=theme).select_related("board").order_by("date", "pk")
+
+
+def latest_submitted_report(theme: Theme, *, before=None) -> HighlightReport | None:
+    qs = HighlightReport.objects.filter(theme=theme, status=HighlightReport.Status.SUBMITTED)
+    if before is not None:
+        qs = qs.filter(submitted_at__lt=before)
+    return qs.order_by("-period", "-revision").first()

@@ -1,9 +1,40 @@
+"""Writes for the board: calendar, rota, minutes and actions, packs, reminders, reports.
+
+Each is atomic and validated; a task calls them by id. History: in a request the
+simple-history middleware records the user; outside one we set `_history_user` ourselves.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import logging
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from budget.models import BudgetAllocation
-from themes.models import Programme
+from havering_improve import outbox
+from themes.models import Programme, Theme
+
+from . import selectors
+from .models import (
+    Action,
+    Board,
+    Decision,
+    Meeting,
+    MeetingPack,
+    RotaPin,
+    RotaRun,
+    RotaSlot,
+)
+from .rota import RotaImpossible, rota_build
+
+logger = logging.getLogger(__name__)
 
 
 def programme_summary(*, programme_id: int) -> dict:
@@ -17,3 +48,564 @@ def programme_summary(*, programme_id: int) -> dict:
         "evaluation_strands": programme.strands.count(),
         "budget_total": str(total or Decimal("0.00")),
     }
+
+
+def _by(obj, user):
+    if user is not None and user.is_authenticated:
+        obj._history_user = user
+    return obj
+
+
+# Calendar ----------------------------------------------------------------------------------
+
+
+def meeting_create(*, board: Board, user, date: dt.date, **details) -> Meeting:
+    if Meeting.objects.filter(board=board, date=date).exists():
+        raise ValidationError({"date": f"The board already meets on {date:%-d %B %Y}."})
+    meeting = _by(Meeting(board=board, date=date, **details), user)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+MEETING_FIELDS = ["date", "start_time", "venue", "online_link", "chair"]
+
+
+def meeting_update(*, meeting: Meeting, user, **changes) -> Meeting:
+    if "date" in changes:
+        clash = Meeting.objects.filter(board=meeting.board_id, date=changes["date"]).exclude(
+            pk=meeting.pk
+        )
+        if clash.exists():
+            raise ValidationError({"date": f"The board already meets on {changes['date']}."})
+    fields = [f for f in MEETING_FIELDS if f in changes]
+    for field in fields:
+        setattr(meeting, field, changes[field])
+    meeting.full_clean()
+    _by(meeting, user).save(update_fields=fields)
+    return meeting
+
+
+def recurrence_dates(
+    *, first: dt.date, count: int, every_weeks: int | None = None, monthly: bool = False
+) -> list[dt.date]:
+    """Dates of a recurring meeting: every N weeks, or monthly on the same day of the month
+    (the 31st becomes the month's last day)."""
+    if count < 1:
+        raise ValidationError({"count": "Enter how many meetings, 1 or more."})
+    if monthly:
+        return [first + relativedelta(months=i) for i in range(count)]
+    if not every_weeks or every_weeks < 1:
+        raise ValidationError({"every_weeks": "Enter how many weeks apart, 1 or more."})
+    return [first + dt.timedelta(weeks=every_weeks * i) for i in range(count)]
+
+
+@transaction.atomic
+def meetings_schedule(*, board: Board, user, dates: list[dt.date], **details) -> list[Meeting]:
+    """Add a run of meetings; dates the board already meets on are left as they are."""
+    taken = set(Meeting.objects.filter(board=board, date__in=dates).values_list("date", flat=True))
+    created = []
+    for date in dates:
+        if date in taken:
+            continue
+        meeting = _by(Meeting(board=board, date=date, **details), user)
+        meeting.full_clean()
+        meeting.save()
+        created.append(meeting)
+    return created
+
+
+# Rota --------------------------------------------------------------------------------------
+
+
+def pin_set(*, meeting: Meeting, theme: Theme, state: str, user) -> None:
+    """state: "in" (pinned to the meeting), "off" (kept off it) or "auto" (the rota decides)."""
+    if state not in {"in", "off", "auto"}:
+        raise ValidationError("Choose pinned, kept off or let the rota decide.")
+    with transaction.atomic():
+        pin = RotaPin.objects.filter(meeting=meeting, theme=theme).first()
+        if state == "auto":
+            if pin is not None:
+                _by(pin, user).delete()
+            return
+        in_focus = state == "in"
+        if pin is None:
+            _by(RotaPin(meeting=meeting, theme=theme, in_focus=in_focus), user).save()
+        elif pin.in_focus != in_focus:
+            pin.in_focus = in_focus
+            _by(pin, user).save(update_fields=["in_focus"])
+
+
+def rota_request(*, board: Board, user) -> RotaRun:
+    from .tasks import rota_plan_task
+
+    if not board.themes_per_meeting:
+        raise ValidationError(f"{board} does not meet on a rota.")
+    run = RotaRun.objects.create(board=board, requested_by=user)
+    outbox.enqueue(rota_plan_task, run.pk)
+    return run
+
+
+def _planned_meetings(board: Board, today: dt.date) -> list[Meeting]:
+    """Meetings still to be held whose pack is not yet published: their focus can change."""
+    return list(
+        selectors.meetings_with_rota(board)
+        .filter(date__gte=today)
+        .exclude(packs__status=MeetingPack.Status.PUBLISHED)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def rota_plan(*, run_id: int, today: dt.date | None = None) -> RotaRun:
+    """Plan the focus themes of every meeting still open to change. A run already finished
+    is left alone, so a redelivered task is a no-op."""
+    run = RotaRun.objects.select_for_update().select_related("board").get(pk=run_id)
+    if run.status != RotaRun.Status.PENDING:
+        return run
+    board, user = run.board, run.requested_by
+    today = today or timezone.localdate()
+    meetings = _planned_meetings(board, today)
+    themes = list(Theme.objects.filter(programme=board.programme_id).order_by("number"))
+    by_id = {t.pk: t for t in themes}
+    earlier = list(
+        selectors.meetings_with_rota(board).filter(date__lt=meetings[0].date) if meetings else []
+    )
+    pinned = {i: {p.theme_id for p in m.pins.all() if p.in_focus} for i, m in enumerate(meetings)}
+    kept_off = {
+        i: {p.theme_id for p in m.pins.all() if not p.in_focus} for i, m in enumerate(meetings)
+    }
+    try:
+        plan = rota_build(
+            themes=list(by_id),
+            meetings=len(meetings),
+            per_meeting=board.themes_per_meeting,
+            pinned=pinned,
+            kept_off=kept_off,
+            previous=[s.theme_id for s in earlier[-1].slots.all()] if earlier else (),
+            earlier_groups=[[s.theme_id for s in m.slots.all()] for m in earlier],
+        )
+    except RotaImpossible as exc:
+        run.status, run.message, run.finished_at = RotaRun.Status.FAILED, str(exc), timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+        return run
+    changed = 0
+    for meeting, group in zip(meetings, plan, strict=True):
+        wanted = set(group)
+        current = {s.theme_id: s for s in meeting.slots.all()}
+        for theme_id, slot in current.items():
+            if theme_id not in wanted:
+                _by(slot, user).delete()
+                changed += 1
+        for theme_id in wanted - set(current):
+            _by(RotaSlot(meeting=meeting, theme=by_id[theme_id]), user).save()
+            changed += 1
+    run.status, run.finished_at = RotaRun.Status.DONE, timezone.now()
+    run.message = (
+        f"Planned {len(meetings)} meetings; {changed} focus changes."
+        if meetings
+        else "No meetings to plan: add meetings to the calendar first."
+    )
+    run.save(update_fields=["status", "message", "finished_at"])
+    return run
+
+
+# Minutes, decisions and actions ---------------------------------------------------------------
+
+
+def minutes_save(*, meeting: Meeting, minutes: str, user) -> Meeting:
+    meeting.minutes = minutes.strip()
+    _by(meeting, user).save(update_fields=["minutes"])
+    return meeting
+
+
+def decision_add(*, meeting: Meeting, text: str, user, theme=None, restricted=False) -> Decision:
+    if not text.strip():
+        raise ValidationError({"text": "Enter the decision."})
+    decision = _by(
+        Decision(meeting=meeting, text=text.strip(), theme=theme, restricted=restricted), user
+    )
+    decision.save()
+    return decision
+
+
+def action_add(
+    *,
+    meeting: Meeting,
+    user,
+    description: str,
+    owner,
+    due_date: dt.date,
+    theme=None,
+    restricted: bool = False,
+) -> Action:
+    action = Action(
+        meeting=meeting,
+        description=description.strip(),
+        owner=owner,
+        due_date=due_date,
+        theme=theme,
+        restricted=restricted,
+    )
+    action.full_clean()
+    _by(action, user).save()
+    return action
+
+
+def action_update(*, action: Action, user, status: str, progress_note: str) -> Action:
+    if status not in Action.Status.values:
+        raise ValidationError({"status": "Choose a status."})
+    action.status = status
+    action.progress_note = progress_note.strip()
+    # Closing an action stamps the day; reopening it clears it, so carry-forward stays right.
+    action.closed_on = (
+        (action.closed_on or timezone.localdate()) if status == Action.Status.DONE else None
+    )
+    _by(action, user).save(update_fields=["status", "progress_note", "closed_on"])
+    return action
+
+
+# Meeting packs -------------------------------------------------------------------------------
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def snapshot_bytes(snapshot: dict) -> bytes:
+    """The canonical bytes of a snapshot, which its checksum is taken over."""
+    return json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()
+
+
+def pack_request(*, meeting: Meeting, user=None) -> MeetingPack:
+    """Build the meeting's pack (version 1), or rebuild its unpublished newest version. A
+    published pack is frozen: asking again changes nothing (a re-issue is `pack_reissue`)."""
+    from .tasks import pack_build_task
+
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        pack = MeetingPack.objects.filter(meeting=meeting).order_by("-version").first()
+        if pack is None:
+            try:
+                with transaction.atomic():
+                    pack = _by(MeetingPack(meeting=meeting, version=1), user)
+                    pack.save()
+            except IntegrityError:  # someone else made it first: theirs stands
+                pack = MeetingPack.objects.get(meeting=meeting, version=1)
+                return pack
+        elif pack.is_published:
+            return pack
+        else:
+            pack.status, pack.error = MeetingPack.Status.BUILDING, ""
+            pack.build_attempt += 1
+            _by(pack, user).save(update_fields=["status", "error", "build_attempt"])
+        outbox.enqueue(pack_build_task, pack.pk, pack.build_attempt)
+    return pack
+
+
+def pack_build(*, pack_id: int, attempt: int) -> MeetingPack:
+    """Snapshot the programme for the meeting, render the HTML and PDF and store them. Only the
+    attempt the pack is waiting for is built: a redelivered or superseded task does nothing."""
+    from . import packs
+
+    pack = MeetingPack.objects.select_related("meeting__board").get(pk=pack_id)
+    if pack.status != MeetingPack.Status.BUILDING or pack.build_attempt != attempt:
+        return pack
+    try:
+        snapshot = packs.pack_snapshot(meeting=pack.meeting, version=pack.version)
+        snapshot["pack"]["reason"] = pack.reason
+        html = packs.render_pack_html(snapshot)
+        pdf = packs.render_pdf(packs.render_pack_document(snapshot))
+    except Exception as exc:  # shown on the page with a retry button; the log has the trace
+        logger.exception("Pack %s failed to build", pack_id)
+        MeetingPack.objects.filter(pk=pack_id, build_attempt=attempt).update(
+            status=MeetingPack.Status.FAILED, error=f"{type(exc).__name__}: {exc}"
+        )
+        pack.refresh_from_db()
+        return pack
+    with transaction.atomic():
+        pack = MeetingPack.objects.select_for_update().get(pk=pack_id)
+        if pack.status != MeetingPack.Status.BUILDING or pack.build_attempt != attempt:
+            return pack
+        data = snapshot_bytes(snapshot)
+        pack.snapshot = snapshot
+        pack.snapshot_sha256 = _sha256(data)
+        pack.pdf_sha256 = _sha256(pdf)
+        pack.html.save("pack.html", ContentFile(html.encode()), save=False)
+        pack.pdf.save("pack.pdf", ContentFile(pdf), save=False)
+        pack.status, pack.error, pack.built_at = MeetingPack.Status.READY, "", timezone.now()
+        pack.save()
+    return pack
+
+
+@transaction.atomic
+def pack_publish(*, pack: MeetingPack, user) -> MeetingPack:
+    pack = MeetingPack.objects.select_for_update().get(pk=pack.pk)
+    if pack.status != MeetingPack.Status.READY:
+        raise ValidationError("Only a pack that has finished building can be published.")
+    pack.status = MeetingPack.Status.PUBLISHED
+    pack.published_at, pack.published_by = timezone.now(), user
+    _by(pack, user).save(update_fields=["status", "published_at", "published_by"])
+    return pack
+
+
+def pack_reissue(*, pack: MeetingPack, reason: str, user) -> MeetingPack:
+    """A new numbered version of a published pack, built from today's data, with its reason."""
+    from .tasks import pack_build_task
+
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the pack is being re-issued."})
+    with transaction.atomic():
+        newest = (
+            MeetingPack.objects.select_for_update()
+            .filter(meeting=pack.meeting_id)
+            .order_by("-version")
+            .first()
+        )
+        if not newest.is_published:
+            raise ValidationError("A newer version is already being prepared.")
+        new = _by(
+            MeetingPack(meeting=newest.meeting, version=newest.version + 1, reason=reason.strip()),
+            user,
+        )
+        new.save()
+        outbox.enqueue(pack_build_task, new.pk, new.build_attempt)
+    return new
+
+
+def packs_due(*, today: dt.date | None = None) -> list[int]:
+    """Start the pack of each meeting whose pack day has come. Version 1 is unique per meeting,
+    so running this twice starts each pack once."""
+    today = today or timezone.localdate()
+    started = []
+    for board in Board.objects.filter(kind=Board.Kind.IMPROVEMENT_BOARD):
+        settings = selectors.board_settings(board)
+        latest = today + dt.timedelta(days=settings.pack_days_before)
+        due = Meeting.objects.filter(
+            board=board, date__gte=today, date__lte=latest, packs__isnull=True
+        )
+        for meeting in due:
+            started.append(pack_request(meeting=meeting).pk)
+    return started
+
+
+# Highlight-report reminders ------------------------------------------------------------------
+
+
+def working_days_before(day: dt.date, n: int) -> dt.date:
+    """The date n working days (Monday to Friday) before `day`. Bank holidays are not known
+    to the app, so a reminder may land on one."""
+    while n > 0:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def reminders_send(*, today: dt.date | None = None) -> int:
+    """Email each focus theme's lead whose highlight report for the next meeting is missing:
+    N working days before the pack deadline, and on the deadline day. A ReminderSent row per
+    (meeting, theme, kind) is unique, so running the job twice sends each reminder once."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from themes.models import HighlightReport
+
+    from .models import ReminderSent
+
+    today = today or timezone.localdate()
+    sent = 0
+    for board in Board.objects.filter(kind=Board.Kind.IMPROVEMENT_BOARD):
+        settings = selectors.board_settings(board)
+        upcoming = (
+            Meeting.objects.filter(board=board, date__gt=today)
+            .prefetch_related("slots__theme__lead")
+            .order_by("date")
+        )
+        for meeting in upcoming:
+            deadline = selectors.pack_deadline(meeting, settings)
+            if today == deadline:
+                kind = ReminderSent.Kind.DEADLINE
+            elif today == working_days_before(deadline, settings.reminder_working_days):
+                kind = ReminderSent.Kind.AHEAD
+            else:
+                continue
+            previous = selectors.previous_meeting(meeting)
+            since = previous.date if previous else deadline - dt.timedelta(days=31)
+            for slot in meeting.slots.all():
+                theme, lead = slot.theme, slot.theme.lead
+                if lead is None or not lead.email:
+                    continue
+                submitted = HighlightReport.objects.filter(
+                    theme=theme,
+                    status=HighlightReport.Status.SUBMITTED,
+                    submitted_at__date__gte=since,
+                ).exists()
+                if submitted:
+                    continue
+                try:
+                    with transaction.atomic():
+                        record = ReminderSent.objects.create(
+                            meeting=meeting, theme=theme, kind=kind, recipient=lead.email
+                        )
+                except IntegrityError:
+                    continue  # already sent by an earlier run
+                context = {
+                    "meeting": meeting,
+                    "theme": theme,
+                    "lead": lead,
+                    "deadline": deadline,
+                    "kind": kind,
+                }
+                try:
+                    send_mail(
+                        subject=render_to_string(
+                            "board/email/reminder_subject.txt", context
+                        ).strip(),
+                        message=render_to_string("board/email/reminder.txt", context),
+                        from_email=None,
+                        recipient_list=[lead.email],
+                    )
+                except Exception:
+                    # Not sent: drop the record so the next run tries again.
+                    logger.exception("Reminder to %s not sent", lead.email)
+                    record.delete()
+                    continue
+                sent += 1
+    return sent
+
+
+# Scheduled progress reports ------------------------------------------------------------------
+
+
+def report_period(frequency: str, *, containing: dt.date) -> tuple[dt.date, dt.date]:
+    """The month or quarter (January–March, April–June…, so also financial-year quarters)
+    that contains a date."""
+    from .models import ReportSchedule
+
+    if frequency == ReportSchedule.Frequency.MONTHLY:
+        start = containing.replace(day=1)
+        return start, start + relativedelta(months=1, days=-1)
+    start = containing.replace(month=(containing.month - 1) // 3 * 3 + 1, day=1)
+    return start, start + relativedelta(months=3, days=-1)
+
+
+def report_due_period(schedule, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last period that has ended and whose send day has come."""
+    start, _ = report_period(schedule.frequency, containing=today)
+    previous_start, previous_end = report_period(
+        schedule.frequency, containing=start - dt.timedelta(days=1)
+    )
+    send_on = start + dt.timedelta(days=schedule.send_day - 1)
+    if today >= send_on:
+        return previous_start, previous_end
+    return report_period(schedule.frequency, containing=previous_start - dt.timedelta(days=1))
+
+
+def reports_due(*, today: dt.date | None = None) -> list[int]:
+    """Make the report each active schedule owes. One report per schedule and period (a unique
+    constraint), so beat running twice on a day makes and sends it once."""
+    from .models import ProgressReport, ReportSchedule
+    from .tasks import report_generate_task
+
+    today = today or timezone.localdate()
+    made = []
+    for schedule in ReportSchedule.objects.filter(active=True):
+        start, end = report_due_period(schedule, today=today)
+        try:
+            with transaction.atomic():
+                report = ProgressReport.objects.create(
+                    schedule=schedule, period_start=start, period_end=end
+                )
+                outbox.enqueue(report_generate_task, report.pk)
+        except IntegrityError:
+            continue
+        made.append(report.pk)
+    return made
+
+
+def report_generate(*, report_id: int):
+    """Render the report from a snapshot, store it, and email it to each recipient not yet sent
+    it (a ReportDelivery per recipient is unique)."""
+    from django.core.mail import EmailMessage
+
+    from . import packs
+    from .models import ProgressReport, ReportDelivery
+
+    report = ProgressReport.objects.select_related("schedule__board").get(pk=report_id)
+    if report.status == ProgressReport.Status.SENT:
+        return report
+    schedule = report.schedule
+    try:
+        if not report.snapshot:
+            snapshot = packs.report_snapshot(
+                schedule=schedule, period_start=report.period_start, period_end=report.period_end
+            )
+            html = packs.render_report_html(snapshot)
+            pdf = packs.render_pdf(packs.render_report_document(snapshot))
+            report.snapshot = snapshot
+            report.snapshot_sha256 = _sha256(snapshot_bytes(snapshot))
+            report.html.save("report.html", ContentFile(html.encode()), save=False)
+            report.pdf.save("report.pdf", ContentFile(pdf), save=False)
+            report.generated_at = timezone.now()
+            report.save()
+        done = set(report.deliveries.values_list("recipient", flat=True))
+        pdf_bytes = report.pdf.open("rb").read()
+        report.pdf.close()
+        for recipient in schedule.recipient_list:
+            if recipient in done:
+                continue
+            try:
+                with transaction.atomic():
+                    ReportDelivery.objects.create(report=report, recipient=recipient)
+            except IntegrityError:
+                continue
+            message = EmailMessage(
+                subject=f"{schedule.board.name}: improvement programme progress report, "
+                f"{report.snapshot['period']}",
+                body=(
+                    f"Please find attached the children's social care improvement programme "
+                    f"progress report for {report.snapshot['period']}.\n"
+                ),
+                to=[recipient],
+            )
+            message.attach(
+                f"progress-report-{report.period_start:%Y-%m}.pdf", pdf_bytes, "application/pdf"
+            )
+            try:
+                message.send()
+            except Exception:
+                ReportDelivery.objects.filter(report=report, recipient=recipient).delete()
+                raise
+    except Exception as exc:
+        logger.exception("Progress report %s failed", report_id)
+        report.status, report.error = ProgressReport.Status.FAILED, f"{type(exc).__name__}: {exc}"
+        report.save(update_fields=["status", "error"])
+        return report
+    report.status, report.error = ProgressReport.Status.SENT, ""
+    report.save(update_fields=["status", "error"])
+    return report
+
+
+def report_retry(*, report) -> None:
+    from .models import ProgressReport
+    from .tasks import report_generate_task
+
+    if report.status != ProgressReport.Status.FAILED:
+        raise ValidationError("Only a failed report can be tried again.")
+    report.status = ProgressReport.Status.BUILDING
+    report.save(update_fields=["status"])
+    outbox.enqueue(report_generate_task, report.pk)
+
+
+def schedule_save(*, board: Board, user, **fields):
+    from .models import ReportSchedule
+
+    if board.kind != Board.Kind.REPORTING_BODY:
+        raise ValidationError(f"{board} is not a body that receives progress reports.")
+    schedule = ReportSchedule.objects.filter(board=board).first() or ReportSchedule(board=board)
+    for key, value in fields.items():
+        setattr(schedule, key, value)
+    schedule.full_clean()
+    _by(schedule, user).save()
+    return schedule

@@ -1,9 +1,47 @@
+"""Board tasks. Each takes ids, calls a service, and is idempotent: a unique constraint or a
+state check makes a second delivery of the same work a no-op (acks_late redelivers on a crash)."""
+
 from celery import shared_task
 
 from . import services
 
+TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+
+@shared_task(**TASK_OPTIONS)
 def programme_summary(programme_id: int) -> dict:
     """Compute the programme's headline figures on a worker. Read-only, so safe to redeliver."""
     return services.programme_summary(programme_id=programme_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def rota_plan_task(run_id: int) -> str:
+    return services.rota_plan(run_id=run_id).status
+
+
+@shared_task(**TASK_OPTIONS)
+def pack_build_task(pack_id: int, attempt: int) -> str:
+    return services.pack_build(pack_id=pack_id, attempt=attempt).status
+
+
+@shared_task(**TASK_OPTIONS)
+def packs_due_task() -> list[int]:
+    """Beat, daily: start the packs whose day has come (N days before each meeting)."""
+    return services.packs_due()
+
+
+@shared_task(**TASK_OPTIONS)
+def reminders_send_task() -> int:
+    """Beat, daily: remind leads whose highlight report for the next meeting is missing."""
+    return services.reminders_send()
+
+
+@shared_task(**TASK_OPTIONS)
+def reports_due_task() -> list[int]:
+    """Beat, daily: make each body's progress report whose date has come."""
+    return services.reports_due()
+
+
+@shared_task(**TASK_OPTIONS)
+def report_generate_task(report_id: int) -> str:
+    return services.report_generate(report_id=report_id).status

@@ -1,14 +1,559 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+from simple_history.utils import get_history_model_for_model
 
 from havering_improve import roles
+from themes.models import Theme
 from themes.selectors import current_programme
 
-from .selectors import boards
+from . import access, forms, selectors, services
+from .ical import rota_calendar
+from .models import (
+    Action,
+    Board,
+    MeetingPack,
+    ProgressReport,
+    ReportSchedule,
+    RotaRun,
+    RotaSlot,
+)
+
+
+def _board(request) -> Board:
+    board = selectors.improvement_board(current_programme())
+    if board is None:
+        raise Http404("This programme has no improvement board.")
+    return board
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError shown against the field it names, or the whole form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# The calendar and the rota -----------------------------------------------------------------
+
+
+@require_safe
+@roles.programme_reader_required
+def board_index(request):
+    board = _board(request)
+    today = timezone.localdate()
+    meetings = list(selectors.meetings_with_rota(board))
+    for meeting in meetings:
+        meeting.current_pack = selectors.current_pack(meeting)
+        meeting.published = selectors.published_pack(meeting)
+    upcoming = [m for m in meetings if m.date >= today]
+    past = [m for m in meetings if m.date < today]
+    is_manager = access.can_manage_board(request.user)
+    return render(
+        request,
+        "board/index.html",
+        {
+            "board": board,
+            "next_meeting": upcoming[0] if upcoming else None,
+            "upcoming": upcoming,
+            "past": list(reversed(past)),
+            "is_manager": is_manager,
+            "can_read_packs": access.can_read_packs(request.user),
+            "last_run": RotaRun.objects.filter(board=board).first() if is_manager else None,
+            "other_boards": selectors.boards(board.programme).exclude(pk=board.pk),
+            "my_open_actions": selectors.my_actions(request.user)
+            .exclude(status=Action.Status.DONE)
+            .count(),
+        },
+    )
 
 
 @roles.programme_reader_required
-def board_index(request):
-    programme = current_programme()
+def meeting_add(request):
+    access.require_manager(request.user)
+    board = _board(request)
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(board=board, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Meeting added for {meeting.date:%-d %B %Y}.")
+            return redirect("board:index")
+    return render(request, "board/form.html", {"form": form, "title": "Add a meeting"})
+
+
+@roles.programme_reader_required
+def meeting_schedule(request):
+    access.require_manager(request.user)
+    board = _board(request)
+    form = forms.RecurrenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dates = services.recurrence_dates(
+                first=data["first_date"],
+                count=data["count"],
+                every_weeks=data["every_weeks"],
+                monthly=data["repeat"] == "monthly",
+            )
+            created = services.meetings_schedule(
+                board=board,
+                user=request.user,
+                dates=dates,
+                start_time=data["start_time"],
+                venue=data["venue"],
+                online_link=data["online_link"],
+                chair=data["chair"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            skipped = len(dates) - len(created)
+            note = f" ({skipped} already in the calendar)" if skipped else ""
+            messages.success(request, f"{len(created)} meetings added{note}.")
+            return redirect("board:index")
     return render(
-        request, "board/index.html", {"programme": programme, "boards": boards(programme)}
+        request,
+        "board/form.html",
+        {"form": form, "title": "Set a recurring meeting", "button": "Add the meetings"},
     )
+
+
+@roles.programme_reader_required
+def meeting_detail(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk)
+    is_manager = access.can_manage_board(request.user)
+    can_read_packs = access.can_read_packs(request.user)
+    packs = list(meeting.packs.order_by("-version")) if can_read_packs else []
+    if not is_manager:
+        packs = [p for p in packs if p.is_published]
+    return render(
+        request,
+        "board/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "slots": meeting.slots.select_related("theme__lead"),
+            "pins": meeting.pins.select_related("theme"),
+            "packs": packs,
+            "current_pack": packs[0] if packs else None,
+            "is_manager": is_manager,
+            "can_read_packs": can_read_packs,
+            "decisions": meeting.decisions.select_related("theme") if can_read_packs else [],
+            "actions": meeting.actions.select_related("owner", "theme") if can_read_packs else [],
+            "deadline": selectors.pack_deadline(meeting, selectors.board_settings(meeting.board)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@roles.programme_reader_required
+def meeting_edit(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    form = forms.MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Meeting details saved.")
+            return redirect(meeting)
+    return render(
+        request, "board/form.html", {"form": form, "title": "Change the meeting", "back": meeting}
+    )
+
+
+@roles.programme_reader_required
+def meeting_pins(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    themes = Theme.objects.filter(programme=meeting.board.programme_id).order_by("number")
+    pins = {p.theme_id: p for p in meeting.pins.all()}
+    form = forms.PinsForm(request.POST or None, themes=themes, pins=pins)
+    if request.method == "POST" and form.is_valid():
+        for theme in form.themes:
+            services.pin_set(
+                meeting=meeting,
+                theme=theme,
+                state=form.cleaned_data[f"theme_{theme.pk}"],
+                user=request.user,
+            )
+        messages.success(request, "Pins saved. Generate the rota to re-balance the other meetings.")
+        return redirect(meeting)
+    return render(
+        request,
+        "board/form.html",
+        {
+            "form": form,
+            "title": f"Pin themes to the meeting on {meeting.date:%-d %B %Y}",
+            "back": meeting,
+            "intro": "A pinned theme is in focus at this meeting; a theme kept off is not. "
+            "The rota plans the rest around them.",
+        },
+    )
+
+
+@require_POST
+@roles.programme_reader_required
+def rota_generate(request):
+    access.require_manager(request.user)
+    board = _board(request)
+    try:
+        run = services.rota_request(board=board, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("board:index")
+    run.refresh_from_db()
+    if run.status == RotaRun.Status.FAILED:
+        messages.error(request, f"The rota could not be planned: {run.message}")
+    elif run.status == RotaRun.Status.DONE:
+        messages.success(request, f"Rota generated. {run.message}")
+    else:
+        messages.success(request, "The rota is being planned. Refresh the page in a moment.")
+    return redirect("board:index")
+
+
+@roles.programme_reader_required
+def rota_ics(request):
+    board = _board(request)
+    body = rota_calendar(
+        board=board, meetings=selectors.meetings_with_rota(board), host=request.get_host()
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{board.slug}-rota.ics"'
+    return response
+
+
+@roles.programme_reader_required
+def rota_history(request):
+    if not access.can_read_reports(request.user):
+        raise PermissionDenied("The rota's history is for the programme manager and the auditor.")
+    board = _board(request)
+    history = (
+        get_history_model_for_model(RotaSlot)
+        .objects.filter(meeting__board=board)
+        .select_related("history_user", "theme", "meeting")
+        .order_by("-history_date", "-history_id")[:200]
+    )
+    return render(request, "board/rota_history.html", {"board": board, "history": history})
+
+
+@roles.programme_reader_required
+def board_settings(request):
+    access.require_manager(request.user)
+    board = _board(request)
+    form = forms.BoardSettingsForm(request.POST or None, instance=selectors.board_settings(board))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("board:index")
+    return render(request, "board/form.html", {"form": form, "title": "Pack and reminder timing"})
+
+
+# Minutes, decisions and actions ---------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def minutes_edit(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    form = forms.MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    if request.method == "POST" and form.is_valid():
+        services.minutes_save(
+            meeting=meeting, minutes=form.cleaned_data["minutes"], user=request.user
+        )
+        messages.success(request, "Minutes saved.")
+        return redirect(meeting)
+    return render(request, "board/form.html", {"form": form, "title": "Minutes", "back": meeting})
+
+
+@roles.programme_reader_required
+def decision_add(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    form = forms.DecisionForm(request.POST or None, programme=meeting.board.programme_id)
+    if request.method == "POST" and form.is_valid():
+        services.decision_add(meeting=meeting, user=request.user, **form.cleaned_data)
+        messages.success(request, "Decision recorded.")
+        return redirect(meeting)
+    return render(
+        request, "board/form.html", {"form": form, "title": "Record a decision", "back": meeting}
+    )
+
+
+@roles.programme_reader_required
+def action_add(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    form = forms.ActionForm(request.POST or None, programme=meeting.board.programme_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_add(meeting=meeting, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Action added.")
+            return redirect(meeting)
+    return render(
+        request, "board/form.html", {"form": form, "title": "Add an action", "back": meeting}
+    )
+
+
+@roles.programme_reader_required
+def actions_list(request):
+    board = _board(request)
+    if access.can_read_packs(request.user):
+        actions, title = selectors.actions_log(board), "Actions log"
+    else:
+        actions, title = selectors.my_actions(request.user), "Your actions"
+    return render(
+        request,
+        "board/actions.html",
+        {"actions": actions, "title": title, "today": timezone.localdate()},
+    )
+
+
+@roles.programme_reader_required
+def action_update(request, pk):
+    action = access.get_action_for_user(request.user, pk, update=True)
+    form = forms.ActionUpdateForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        services.action_update(
+            action=action,
+            user=request.user,
+            status=form.cleaned_data["status"],
+            progress_note=form.cleaned_data["progress_note"],
+        )
+        messages.success(request, "Action updated.")
+        return redirect("board:actions")
+    return render(
+        request,
+        "board/form.html",
+        {
+            "form": form,
+            "title": "Update the action",
+            "intro": f"{action.description} (due {action.due_date:%-d %B %Y})",
+            "back_url": reverse("board:actions"),
+        },
+    )
+
+
+# Meeting packs -------------------------------------------------------------------------------
+
+
+@require_POST
+@roles.programme_reader_required
+def pack_build(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    pack = services.pack_request(meeting=meeting, user=request.user)
+    pack.refresh_from_db()
+    if pack.status == MeetingPack.Status.READY:
+        messages.success(request, "The pack is ready. Check it, then publish it to the board.")
+    elif pack.status == MeetingPack.Status.BUILDING:
+        messages.success(request, "The pack is being built. Refresh the page in a moment.")
+    return redirect(meeting)
+
+
+@roles.programme_reader_required
+def pack_detail(request, pk):
+    pack = access.get_pack_for_user(request.user, pk)
+    body = ""
+    if pack.html:
+        with pack.html.open("rb") as stored:
+            body = stored.read().decode()
+    return render(
+        request,
+        "board/pack_detail.html",
+        {
+            "pack": pack,
+            "meeting": pack.meeting,
+            "body": body,
+            "is_manager": access.can_manage_board(request.user),
+        },
+    )
+
+
+@roles.programme_reader_required
+def pack_pdf(request, pk):
+    pack = access.get_pack_for_user(request.user, pk)
+    if not pack.pdf:
+        raise Http404("This pack has no PDF yet.")
+    name = f"{pack.meeting.board.slug}-{pack.meeting.date:%Y-%m-%d}-v{pack.version}.pdf"
+    return FileResponse(
+        pack.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+
+
+@roles.programme_reader_required
+def pack_publish(request, pk):
+    pack = access.get_pack_for_user(request.user, pk, manage=True)
+    if request.method == "POST":
+        try:
+            services.pack_publish(pack=pack, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Pack published. Board members can now open it.")
+        return redirect(pack.meeting)
+    return render(request, "board/pack_publish.html", {"pack": pack, "meeting": pack.meeting})
+
+
+@roles.programme_reader_required
+def pack_reissue(request, pk):
+    pack = access.get_pack_for_user(request.user, pk, manage=True)
+    if not pack.is_published:
+        raise Http404("Only a published pack is re-issued; rebuild a draft instead.")
+    form = forms.ReissueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pack_reissue(pack=pack, reason=form.cleaned_data["reason"], user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "A new version of the pack is being built.")
+            return redirect(pack.meeting)
+    return render(
+        request,
+        "board/form.html",
+        {
+            "form": form,
+            "title": f"Re-issue the pack (version {pack.version + 1})",
+            "back": pack.meeting,
+            "intro": "The published version stays as it is; board members see the new version "
+            "once you publish it.",
+        },
+    )
+
+
+# Scheduled progress reports ------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def reports_index(request):
+    if not access.can_read_reports(request.user):
+        raise PermissionDenied("Progress reports are for the programme manager and the auditor.")
+    programme = current_programme()
+    bodies = list(
+        Board.objects.filter(programme=programme, kind=Board.Kind.REPORTING_BODY)
+        .select_related("report_schedule")
+        .order_by("order")
+    )
+    reports = (
+        ProgressReport.objects.filter(schedule__board__programme=programme)
+        .select_related("schedule__board")
+        .prefetch_related("deliveries")[:100]
+    )
+    return render(
+        request,
+        "board/reports.html",
+        {
+            "bodies": bodies,
+            "reports": reports,
+            "is_manager": access.can_manage_board(request.user),
+        },
+    )
+
+
+def _reporting_body(request, pk) -> Board:
+    body = get_object_or_404(Board, pk=pk, kind=Board.Kind.REPORTING_BODY)
+    access.require_reader(request.user)
+    access.require_manager(request.user)
+    return body
+
+
+@roles.programme_reader_required
+def schedule_edit(request, pk):
+    body = _reporting_body(request, pk)
+    instance = ReportSchedule.objects.filter(board=body).first()
+    form = forms.ReportScheduleForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.schedule_save(board=body, user=request.user, **data)
+        messages.success(request, f"Report schedule for {body} saved.")
+        return redirect("board:reports")
+    return render(
+        request,
+        "board/form.html",
+        {
+            "form": form,
+            "title": f"Progress reports to {body}",
+            "intro": "Public bodies never receive decisions or actions marked restricted."
+            if body.is_public
+            else "",
+            "back_url": reverse("board:reports"),
+        },
+    )
+
+
+@roles.programme_reader_required
+def schedule_preview(request, pk):
+    body = _reporting_body(request, pk)
+    schedule = get_object_or_404(ReportSchedule, board=body)
+    from . import packs
+
+    # A preview renders today's figures as HTML only; the real report is made by its task.
+    today = timezone.localdate()
+    start, end = services.report_period(schedule.frequency, containing=today)
+    snapshot = packs.report_snapshot(schedule=schedule, period_start=start, period_end=end)
+    return render(
+        request,
+        "board/report_detail.html",
+        {
+            "snapshot": snapshot,
+            "body": packs.render_report_html(snapshot),
+            "preview": True,
+            "schedule": schedule,
+        },
+    )
+
+
+@roles.programme_reader_required
+def report_detail(request, pk):
+    report = access.get_report_for_user(request.user, pk)
+    body = ""
+    if report.html:
+        with report.html.open("rb") as stored:
+            body = stored.read().decode()
+    return render(
+        request,
+        "board/report_detail.html",
+        {
+            "report": report,
+            "snapshot": report.snapshot or {},
+            "body": body,
+            "schedule": report.schedule,
+            "deliveries": report.deliveries.all(),
+            "is_manager": access.can_manage_board(request.user),
+        },
+    )
+
+
+@roles.programme_reader_required
+def report_pdf(request, pk):
+    report = access.get_report_for_user(request.user, pk)
+    if not report.pdf:
+        raise Http404("This report has no PDF yet.")
+    return FileResponse(
+        report.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"progress-report-{report.period_start:%Y-%m}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_POST
+@roles.programme_reader_required
+def report_retry(request, pk):
+    report = access.get_report_for_user(request.user, pk)
+    access.require_manager(request.user)
+    try:
+        services.report_retry(report=report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Trying the report again.")
+    return redirect("board:report", pk=report.pk)

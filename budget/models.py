@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -58,3 +59,338 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def _money(**kwargs):
+    return models.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+class AllocationSettings(models.Model):
+    """How one year's ledger is read and reported: the programme's cost centres and the RAG
+    thresholds. Kept beside the allocation so the data-file loader stays untouched."""
+
+    allocation = models.OneToOneField(
+        BudgetAllocation, on_delete=models.CASCADE, related_name="settings"
+    )
+    cost_centres = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The programme's cost centres, separated by commas, e.g. C21450.",
+    )
+    amber_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=2, help_text="Forecast variance over this is amber."
+    )
+    red_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=5, help_text="Forecast variance over this is red."
+    )
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Settings for {self.allocation}"
+
+    @property
+    def cost_centre_codes(self) -> set[str]:
+        return {c.strip().upper() for c in self.cost_centres.split(",") if c.strip()}
+
+
+class LedgerImport(models.Model):
+    """One uploaded ledger extract: the original file, who uploaded it, when, and what came of it.
+
+    Ledger rows are inserted with bulk_create (which simple-history cannot see), so this record
+    and its own history are the audit trail for the rows it brought in."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Waiting for confirmation"
+        REJECTED = "rejected", "Rejected"
+        IMPORTED = "imported", "Imported"
+        REVERSED = "reversed", "Reversed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    allocation = models.ForeignKey(
+        BudgetAllocation, on_delete=models.PROTECT, related_name="imports"
+    )
+    original_file = models.FileField(upload_to="ledger-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ledger_imports"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    rows_imported = models.PositiveIntegerField(default=0)
+    total_imported = _money(default=0)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversal_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display().lower()})"
+
+
+class MatchingRule(models.Model):
+    """Places ledger rows on a budget line: by post number (payroll), or by cost centre and
+    subjective, optionally narrowed by text the description contains."""
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post number"
+        CODING = "coding", "Cost centre and subjective"
+
+    allocation = models.ForeignKey(BudgetAllocation, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    post_number = models.CharField(max_length=40, blank=True)
+    cost_centre = models.CharField(max_length=40, blank=True)
+    subjective = models.CharField(max_length=40, blank=True)
+    description_contains = models.CharField(max_length=200, blank=True)
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="rules")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "post_number", "cost_centre", "subjective", "description_contains"]
+
+    def __str__(self):
+        return f"{self.describe()} → {self.line}"
+
+    def describe(self) -> str:
+        if self.kind == self.Kind.POST:
+            return f"Post {self.post_number}"
+        text = f"Cost centre {self.cost_centre}, subjective {self.subjective}"
+        if self.description_contains:
+            text += f', description contains "{self.description_contains}"'
+        return text
+
+
+class LedgerRow(models.Model):
+    """One posting from the ledger, as imported. Never edited: allocation by hand is recorded in
+    RowAllocation, and a reversed import makes its rows inactive (the batch records why)."""
+
+    class Match(models.TextChoices):
+        POST = "post", "Post number rule"
+        CODING = "coding", "Cost centre and subjective rule"
+        NONE = "none", "Not matched"
+
+    batch = models.ForeignKey(LedgerImport, on_delete=models.PROTECT, related_name="rows")
+    allocation = models.ForeignKey(
+        BudgetAllocation, on_delete=models.PROTECT, related_name="ledger_rows"
+    )
+    source_row = models.PositiveIntegerField(help_text="Row number in the uploaded file.")
+    posting_date = models.DateField()
+    period = models.PositiveSmallIntegerField()
+    cost_centre = models.CharField(max_length=40)
+    cost_centre_name = models.CharField(max_length=200, blank=True)
+    subjective = models.CharField(max_length=40)
+    subjective_name = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=100)
+    post_number = models.CharField(max_length=40, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    amount = _money()
+    line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_rows"
+    )
+    rule = models.ForeignKey(
+        MatchingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    match = models.CharField(max_length=10, choices=Match.choices, default=Match.NONE)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["posting_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "reference"],
+                condition=models.Q(active=True),
+                name="ledger_reference_unique_while_active",
+            )
+        ]
+        indexes = [models.Index(fields=["allocation", "active", "period"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.amount}"
+
+
+class RowAllocation(models.Model):
+    """A share of an unmatched ledger row placed on a budget line by a finance officer. A row
+    split across lines has several; their amounts add up to the row's."""
+
+    row = models.ForeignKey(LedgerRow, on_delete=models.PROTECT, related_name="allocations")
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="row_allocations")
+    amount = _money()
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["row", "pk"]
+
+    def __str__(self):
+        return f"{self.amount} of {self.row.reference} to {self.line}"
+
+
+class Virement(models.Model):
+    """Budget moved between two lines of the same year, with the reason and who approved it."""
+
+    allocation = models.ForeignKey(
+        BudgetAllocation, on_delete=models.CASCADE, related_name="virements"
+    )
+    from_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
+    to_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
+    amount = _money()
+    reason = models.TextField()
+    approved_by = models.CharField(max_length=200, help_text="Who approved it, and their role.")
+    approved_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["approved_on", "pk"]
+
+    def __str__(self):
+        return f"{self.amount} from {self.from_line} to {self.to_line}"
+
+
+class Commitment(models.Model):
+    """Money promised but not yet in the ledger: an order raised, a contract signed."""
+
+    class Kind(models.TextChoices):
+        ORDER = "order", "Order raised"
+        CONTRACT = "contract", "Contract signed"
+        POST = "post", "Post appointed"
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="commitments")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    description = models.CharField(max_length=300)
+    reference = models.CharField(max_length=100, blank=True)
+    amount = _money(help_text="Still to be paid, in pounds and pence.")
+    raised_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "raised_on", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class Post(models.Model):
+    """An establishment post paid from a line. Its recruitment status drives the forecast: no
+    cost until someone starts, so a late start shows as forecast underspend."""
+
+    class Status(models.TextChoices):
+        VACANT = "vacant", "Vacant"
+        ADVERTISED = "advertised", "Advertised"
+        APPOINTED = "appointed", "Appointed"
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="posts")
+    post_number = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    annual_cost = _money(help_text="Full-year cost with on-costs.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.VACANT)
+    start_date = models.DateField(null=True, blank=True, help_text="Actual or expected start date.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "post_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "post_number"], name="post_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.post_number} {self.title}"
+
+
+class LineMonth(models.Model):
+    """A line's budget profile for one period and, when set by hand, its forecast."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="months")
+    period = models.PositiveSmallIntegerField()
+    profile = _money(default=0)
+    forecast = _money(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "period"]
+        constraints = [models.UniqueConstraint(fields=["line", "period"], name="line_month_unique")]
+
+    def __str__(self):
+        return f"{self.line} period {self.period}"
+
+
+class PeriodState(models.Model):
+    """Whether a period's actuals are frozen. Closing and reopening are kept in its history."""
+
+    allocation = models.ForeignKey(
+        BudgetAllocation, on_delete=models.CASCADE, related_name="period_states"
+    )
+    period = models.PositiveSmallIntegerField()
+    closed = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+    reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["allocation", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "period"], name="period_state_unique")
+        ]
+
+    def __str__(self):
+        return f"Period {self.period} {'closed' if self.closed else 'open'}"
+
+
+class ForecastSnapshot(models.Model):
+    """A line's forecast outturn as it stood when a period was closed: the report's 'previous
+    forecast' is the latest snapshot."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="snapshots")
+    period = models.PositiveSmallIntegerField()
+    outturn = _money()
+    taken_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["line", "-taken_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.line} forecast at period {self.period}"
+
+
+class ThemeWeight(models.Model):
+    """How much of a line's spend a theme carries; without any, a line is split equally."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="theme_weights")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="budget_weights")
+    weight = models.DecimalField(max_digits=7, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line", "theme"], name="theme_weight_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.theme} {self.weight} of {self.line}"

@@ -1,39 +1,735 @@
-from django.http import Http404
-from django.shortcuts import render
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles
-from havering_improve.fy import FinancialYear
+from havering_improve.fy import FinancialYear, period_month_name
 from themes.selectors import current_programme
 
-from .selectors import allocations_with_lines
+from . import exports, services
+from .access import EDIT, MANAGE, READ, RECORDS, check, get_allocation_for_user
+from .charts import cumulative_chart
+from .forms import (
+    AllocateForm,
+    CarryForwardForm,
+    CommitmentForm,
+    LedgerUploadForm,
+    LineMonthsForm,
+    PeriodCloseForm,
+    PostForm,
+    ReasonForm,
+    RuleForm,
+    SettingsForm,
+    ThemeWeightsForm,
+    VirementForm,
+)
+from .models import (
+    BudgetAllocation,
+    Commitment,
+    LedgerImport,
+    LedgerRow,
+    LineMonth,
+    MatchingRule,
+    PeriodState,
+    Post,
+    ThemeWeight,
+    Virement,
+)
+from .selectors import budget_report, equal_profile, latest_budget, ledger_rows, theme_spend
+
+PAGE_SIZE = 100
 
 
+def _form_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _year_url(allocation, name="budget:year", **kwargs):
+    return reverse(name, kwargs={"year": allocation.financial_year.slug, **kwargs})
+
+
+def _base(request, allocation, **extra):
+    return {
+        "allocation": allocation,
+        "year": allocation.financial_year,
+        "can_edit": roles.can_edit_budget(request.user),
+        "can_read_records": roles.can_read_budget_records(request.user),
+        "is_manager": roles.is_programme_manager(request.user),
+        **extra,
+    }
+
+
+def _form_page(request, allocation, form, *, title, submit, back, intro="", warning=""):
+    return render(
+        request,
+        "budget/form_page.html",
+        _base(
+            request,
+            allocation,
+            form=form,
+            title=title,
+            submit=submit,
+            back=back,
+            intro=intro,
+            warning=warning,
+        ),
+    )
+
+
+def _as_at(request) -> int | None:
+    try:
+        value = int(request.GET.get("period", ""))
+    except ValueError:
+        return None
+    return value if 0 <= value <= 12 else None
+
+
+@require_safe
 @roles.programme_reader_required
 def budget_year(request, year: str | None = None):
     """`/budget/` is the current financial year (or the latest allocated before it);
     `/budget/2019-20/` is that year."""
+    check(request.user, READ)
     programme = current_programme()
-    allocations = list(allocations_with_lines(programme))
+    allocations = list(BudgetAllocation.objects.filter(programme=programme).order_by("start_year"))
     if year is None:
         today_fy = FinancialYear.for_date(timezone.localdate())
         past = [a for a in allocations if a.start_year <= today_fy.start_year]
         allocation = past[-1] if past else (allocations[0] if allocations else None)
-    else:
-        try:
-            fy = FinancialYear.from_slug(year)
-        except ValueError:
-            raise Http404("Not a financial year") from None
-        allocation = next((a for a in allocations if a.start_year == fy.start_year), None)
         if allocation is None:
-            raise Http404("No allocation for that year")
+            return render(request, "budget/report.html", {"allocation": None})
+    else:
+        allocation = get_allocation_for_user(request.user, year, READ)
+    report = budget_report(allocation, as_at=_as_at(request))
     return render(
         request,
-        "budget/budget_year.html",
+        "budget/report.html",
+        _base(
+            request,
+            allocation,
+            programme=programme,
+            allocations=allocations,
+            report=report,
+            chart=mark_safe(cumulative_chart(report)),  # noqa: S308 - SVG rendered by pygal
+            as_at_name=period_month_name(report.as_at) if report.as_at else "",
+            periods=range(1, 13),
+        ),
+    )
+
+
+def _report_export(request, year, fmt):
+    allocation = get_allocation_for_user(request.user, year, READ)
+    report = budget_report(allocation, as_at=_as_at(request))
+    notes = exports.report_notes(report)
+    rows = exports.report_rows(report)
+    name = f"budget-monitoring-{allocation.financial_year.slug}-p{report.as_at:02d}"
+    if fmt == "xlsx":
+        body = exports.to_xlsx("Budget monitoring", exports.REPORT_HEADER, rows, notes=notes)
+        return _download(body, f"{name}.xlsx", fmt)
+    return _download(exports.to_csv(exports.REPORT_HEADER, rows, notes=notes), f"{name}.csv", fmt)
+
+
+def _download(body, filename, fmt):
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@roles.programme_reader_required
+def report_xlsx(request, year):
+    return _report_export(request, year, "xlsx")
+
+
+@require_safe
+@roles.programme_reader_required
+def report_csv(request, year):
+    return _report_export(request, year, "csv")
+
+
+def _ledger_filters(request, allocation):
+    line = None
+    code = request.GET.get("line")
+    if code:
+        line = get_object_or_404(allocation.lines, code=code)
+
+    def number(name):
+        try:
+            value = int(request.GET.get(name, ""))
+        except ValueError:
+            return None
+        return value if 1 <= value <= 12 else None
+
+    return {
+        "line": line,
+        "up_to": number("to"),
+        "period": number("period"),
+        "queue": request.GET.get("queue") == "1",
+    }
+
+
+@require_safe
+@roles.programme_reader_required
+def ledger(request, year):
+    """The ledger rows behind any figure of the report (drill-down)."""
+    allocation = get_allocation_for_user(request.user, year, READ)
+    filters = _ledger_filters(request, allocation)
+    rows = ledger_rows(allocation, **filters).prefetch_related("allocations__line")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "budget/ledger.html",
+        _base(request, allocation, page=page, filters=filters, query=query.urlencode()),
+    )
+
+
+def _ledger_export(request, year, fmt):
+    allocation = get_allocation_for_user(request.user, year, READ)
+    filters = _ledger_filters(request, allocation)
+    rows = ledger_rows(allocation, **filters).prefetch_related("allocations__line")
+    values = (exports.ledger_row_values(r) for r in rows.iterator(chunk_size=2000))
+    name = f"ledger-{allocation.financial_year.slug}"
+    if fmt == "xlsx":
+        return _download(
+            exports.to_xlsx("Ledger", exports.LEDGER_HEADER, values), name + ".xlsx", fmt
+        )
+    return _download(exports.to_csv(exports.LEDGER_HEADER, values), name + ".csv", fmt)
+
+
+@require_safe
+@roles.programme_reader_required
+def ledger_xlsx(request, year):
+    return _ledger_export(request, year, "xlsx")
+
+
+@require_safe
+@roles.programme_reader_required
+def ledger_csv(request, year):
+    return _ledger_export(request, year, "csv")
+
+
+# --- imports -----------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def imports(request, year):
+    level = EDIT if request.method == "POST" else RECORDS
+    allocation = get_allocation_for_user(request.user, year, level)
+    settings = services.allocation_settings(allocation)
+    form = LedgerUploadForm(initial={"cost_centres": settings.cost_centres})
+    if request.method == "POST":
+        form = LedgerUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            batch = services.ledger_import_upload(
+                allocation=allocation,
+                uploaded_file=form.cleaned_data["file"],
+                user=request.user,
+                cost_centres=form.cleaned_data["cost_centres"],
+            )
+            return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
+    batches = allocation.imports.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
+    return render(
+        request,
+        "budget/imports.html",
+        _base(request, allocation, form=form, batches=batches),
+    )
+
+
+def _batch(request, year, pk, level):
+    allocation = get_allocation_for_user(request.user, year, level)
+    batch = get_object_or_404(
+        LedgerImport.objects.select_related("uploaded_by", "confirmed_by", "reversed_by"),
+        allocation=allocation,
+        pk=pk,
+    )
+    return allocation, batch
+
+
+@require_safe
+@roles.programme_reader_required
+def import_detail(request, year, pk):
+    allocation, batch = _batch(request, year, pk, RECORDS)
+    summary = batch.summary or {}
+    return render(
+        request,
+        "budget/import_detail.html",
+        _base(
+            request,
+            allocation,
+            batch=batch,
+            counts=summary.get("counts", {}),
+            totals=summary.get("totals", {}),
+            samples=summary.get("samples", {}),
+            by_rule=sorted(summary.get("by_rule", {}).items()),
+            problem_count=summary.get("problem_count", len(batch.errors)),
+        ),
+    )
+
+
+@require_POST
+@roles.programme_reader_required
+def import_confirm(request, year, pk):
+    allocation, batch = _batch(request, year, pk, EDIT)
+    try:
+        batch = services.ledger_import_confirm(batch=batch, user=request.user)
+    except services.ImportRefused as exc:
+        for problem in exc.problems[:10]:
+            messages.error(request, problem.message)
+        return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
+    messages.success(
+        request, f"Imported {batch.rows_imported} rows totalling £{batch.total_imported:,.2f}."
+    )
+    return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
+
+
+@require_POST
+@roles.programme_reader_required
+def import_cancel(request, year, pk):
+    allocation, batch = _batch(request, year, pk, EDIT)
+    try:
+        services.ledger_import_cancel(batch=batch, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_year_url(allocation, "budget:imports"))
+
+
+@roles.programme_reader_required
+def import_reverse(request, year, pk):
+    allocation, batch = _batch(request, year, pk, EDIT)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ledger_import_reverse(
+                batch=batch, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"The import of {batch.original_name} has been reversed.")
+            return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
+    return _form_page(
+        request,
+        allocation,
+        form,
+        title=f"Reverse the import of {batch.original_name}",
+        submit="Reverse the import",
+        back=_year_url(allocation, "budget:import", pk=batch.pk),
+        warning=f"All {batch.rows_imported} rows of this import (£{batch.total_imported:,.2f}) "
+        "will be taken out of the actuals. The file and its rows stay on record.",
+    )
+
+
+@require_safe
+@roles.programme_reader_required
+def import_file(request, year, pk):
+    _, batch = _batch(request, year, pk, RECORDS)
+    if not batch.original_file:
+        raise Http404("No file")
+    return FileResponse(
+        batch.original_file.open("rb"), as_attachment=True, filename=batch.original_name
+    )
+
+
+# --- allocation queue and rules ----------------------------------------------------------
+
+
+@require_safe
+@roles.programme_reader_required
+def queue(request, year):
+    allocation = get_allocation_for_user(request.user, year, RECORDS)
+    rows = ledger_rows(allocation, queue=True)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "budget/queue.html",
+        _base(request, allocation, page=page, closed=services.closed_periods(allocation)),
+    )
+
+
+@roles.programme_reader_required
+def allocate(request, year, row_id):
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    row = get_object_or_404(LedgerRow, allocation=allocation, pk=row_id, active=True)
+    lines = list(allocation.lines.order_by("order"))
+    form = AllocateForm(request.POST or None, lines=lines, row=row)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.row_allocate(
+                row=row,
+                splits=form.cleaned_data["splits"],
+                user=request.user,
+                save_rule=form.cleaned_data.get("save_rule", ""),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"{row.reference} allocated.")
+            return redirect(_year_url(allocation, "budget:queue"))
+    return render(request, "budget/allocate.html", _base(request, allocation, form=form, row=row))
+
+
+@roles.programme_reader_required
+def rules(request, year):
+    level = EDIT if request.method == "POST" else RECORDS
+    allocation = get_allocation_for_user(request.user, year, level)
+    lines = allocation.lines.order_by("order")
+    form = RuleForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_save(allocation=allocation, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Rule saved. It applies to the next import.")
+            return redirect(_year_url(allocation, "budget:rules"))
+    items = MatchingRule.objects.filter(allocation=allocation).select_related("line")
+    return render(request, "budget/rules.html", _base(request, allocation, form=form, rules=items))
+
+
+@require_POST
+@roles.programme_reader_required
+def rule_delete(request, year, pk):
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    rule = get_object_or_404(MatchingRule, allocation=allocation, pk=pk)
+    services.rule_delete(rule=rule, user=request.user)
+    messages.success(request, "Rule deleted.")
+    return redirect(_year_url(allocation, "budget:rules"))
+
+
+# --- periods -----------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def periods(request, year):
+    level = EDIT if request.method == "POST" else READ
+    allocation = get_allocation_for_user(request.user, year, level)
+    states = {s.period: s for s in PeriodState.objects.filter(allocation=allocation)}
+    fy = allocation.financial_year
+    open_periods = [
+        (p, f"{p} ({period_month_name(p)} {fy.period_start(p).year})")
+        for p in range(1, 13)
+        if not (p in states and states[p].closed)
+    ]
+    form = PeriodCloseForm(request.POST or None, open_periods=open_periods)
+    if request.method == "POST" and form.is_valid():
+        period = form.cleaned_data["period"]
+        try:
+            services.period_close(allocation=allocation, period=period, user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Period {period} is closed; its actuals are frozen.")
+            return redirect(_year_url(allocation, "budget:periods"))
+    rows = [
         {
-            "programme": programme,
-            "allocation": allocation,
-            "allocations": allocations,
-            "can_edit": roles.can_edit_budget(request.user),
+            "period": p,
+            "month": f"{period_month_name(p)} {fy.period_start(p).year}",
+            "state": states.get(p),
+        }
+        for p in range(1, 13)
+    ]
+    return render(request, "budget/periods.html", _base(request, allocation, form=form, rows=rows))
+
+
+@roles.programme_reader_required
+def period_reopen(request, year, period):
+    allocation = get_allocation_for_user(request.user, year, MANAGE)
+    get_object_or_404(PeriodState, allocation=allocation, period=period, closed=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_reopen(
+                allocation=allocation,
+                period=period,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Period {period} is open again.")
+            return redirect(_year_url(allocation, "budget:periods"))
+    return _form_page(
+        request,
+        allocation,
+        form,
+        title=f"Reopen period {period}",
+        submit="Reopen the period",
+        back=_year_url(allocation, "budget:periods"),
+        warning="Its actuals can change again until it is closed. The reason is kept.",
+    )
+
+
+# --- lines: profile, forecast, posts, commitments, themes --------------------------------
+
+
+def _line(allocation, code):
+    return get_object_or_404(allocation.lines.prefetch_related("themes"), code=code)
+
+
+@require_safe
+@roles.programme_reader_required
+def line_detail(request, year, code):
+    allocation = get_allocation_for_user(request.user, year, READ)
+    line = _line(allocation, code)
+    report = budget_report(allocation, as_at=_as_at(request))
+    figures = next(f for f in report.lines if f.line.pk == line.pk)
+    months = [
+        {
+            "period": p,
+            "month": period_month_name(p),
+            "profile": figures.profile[p],
+            "actual": figures.actuals[p] if p <= report.as_at else None,
+            "forecast": figures.forecast[p],
+        }
+        for p in range(1, 13)
+    ]
+    weights = {w.theme_id: w.weight for w in ThemeWeight.objects.filter(line=line)}
+    return render(
+        request,
+        "budget/line_detail.html",
+        _base(
+            request,
+            allocation,
+            line=line,
+            figures=figures,
+            report=report,
+            months=months,
+            posts=line.posts.all(),
+            commitments=line.commitments.all(),
+            themes=[(t, weights.get(t.pk)) for t in line.themes.all()],
+        ),
+    )
+
+
+@roles.programme_reader_required
+def line_months(request, year, code):
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    line = _line(allocation, code)
+    existing = {m.period: (m.profile, m.forecast) for m in LineMonth.objects.filter(line=line)}
+    if not existing:
+        existing = {p: (amount, None) for p, amount in equal_profile(latest_budget(line)).items()}
+    form = LineMonthsForm(request.POST or None, months=existing, year=allocation.financial_year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.line_months_update(
+                line=line,
+                user=request.user,
+                profile={p: data[f"profile_{p}"] for p in range(1, 13)},
+                forecast={p: data[f"forecast_{p}"] for p in range(1, 13)},
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Profile and forecast saved.")
+            return redirect(_year_url(allocation, "budget:line", code=line.code))
+    return _form_page(
+        request,
+        allocation,
+        form,
+        title=f"Profile and forecast: {line.title}",
+        submit="Save",
+        back=_year_url(allocation, "budget:line", code=line.code),
+        intro="The profile is when the budget is planned to be spent; it must add up to the "
+        "line's budget. A forecast by hand overrides the forecast from posts or the profile "
+        "for periods not yet in the ledger.",
+    )
+
+
+def _edit_object(request, allocation, line, form, save, *, title, back):
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj.line = line
+        try:
+            save(user=request.user, obj=obj)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(back)
+    return _form_page(request, allocation, form, title=title, submit="Save", back=back)
+
+
+@roles.programme_reader_required
+def commitment_edit(request, year, code, pk=None):
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    line = _line(allocation, code)
+    instance = get_object_or_404(Commitment, line=line, pk=pk) if pk else None
+    form = CommitmentForm(request.POST or None, instance=instance)
+    return _edit_object(
+        request,
+        allocation,
+        line,
+        form,
+        lambda user, obj: services.commitment_save(user=user, commitment=obj),
+        title=f"{'Change' if pk else 'Add'} a commitment: {line.title}",
+        back=_year_url(allocation, "budget:line", code=line.code),
+    )
+
+
+@roles.programme_reader_required
+def post_edit(request, year, code, pk=None):
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    line = _line(allocation, code)
+    instance = get_object_or_404(Post, line=line, pk=pk) if pk else None
+    form = PostForm(request.POST or None, instance=instance)
+    return _edit_object(
+        request,
+        allocation,
+        line,
+        form,
+        lambda user, obj: services.post_save(user=user, post=obj),
+        title=f"{'Change' if pk else 'Add'} a post: {line.title}",
+        back=_year_url(allocation, "budget:line", code=line.code),
+    )
+
+
+@roles.programme_reader_required
+def line_themes(request, year, code):
+    allocation = get_allocation_for_user(request.user, year, MANAGE)
+    line = _line(allocation, code)
+    weights = {w.theme_id: w.weight for w in ThemeWeight.objects.filter(line=line)}
+    themes = list(line.themes.all())
+    form = ThemeWeightsForm(request.POST or None, themes=themes, weights=weights)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_weights_set(
+                line=line,
+                user=request.user,
+                weights={t: form.cleaned_data[f"theme_{t.pk}"] for t in themes},
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Theme weights saved.")
+            return redirect(_year_url(allocation, "budget:line", code=line.code))
+    return _form_page(
+        request,
+        allocation,
+        form,
+        title=f"How themes share: {line.title}",
+        submit="Save weights",
+        back=_year_url(allocation, "budget:line", code=line.code),
+        intro="Each theme carries its weight's share of the line's spend. Equal weights split "
+        "it equally.",
+    )
+
+
+# --- virements, settings, carry forward, themes ------------------------------------------
+
+
+@roles.programme_reader_required
+def virements(request, year):
+    level = EDIT if request.method == "POST" else READ
+    allocation = get_allocation_for_user(request.user, year, level)
+    lines = allocation.lines.order_by("order")
+    form = VirementForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.virement_record(allocation=allocation, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Virement recorded.")
+            return redirect(_year_url(allocation, "budget:virements"))
+    items = Virement.objects.filter(allocation=allocation).select_related(
+        "from_line", "to_line", "recorded_by"
+    )
+    return render(
+        request, "budget/virements.html", _base(request, allocation, form=form, virements=items)
+    )
+
+
+@roles.programme_reader_required
+def budget_settings(request, year):
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    current = services.allocation_settings(allocation)
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "cost_centres": current.cost_centres,
+            "amber_percent": current.amber_percent,
+            "red_percent": current.red_percent,
         },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_settings_update(
+                allocation=allocation, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect(_year_url(allocation))
+    return _form_page(
+        request,
+        allocation,
+        form,
+        title="Ledger and RAG settings",
+        submit="Save settings",
+        back=_year_url(allocation),
+    )
+
+
+@roles.programme_reader_required
+def carry_forward(request, year):
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    form = CarryForwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.allocation_carry_forward(allocation=allocation, user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"The {new.financial_year.label} budget has been started.")
+            return redirect(_year_url(new))
+    nxt = FinancialYear(allocation.start_year + 1)
+    return _form_page(
+        request,
+        allocation,
+        form,
+        title=f"Carry the lines forward into {nxt.label}",
+        submit="Carry forward",
+        back=_year_url(allocation),
+        intro=f"Starts a {nxt.label} budget with the same lines, amounts, themes, posts and "
+        "matching rules. Change the amounts afterwards if the service funds them differently.",
+    )
+
+
+@require_safe
+@roles.programme_reader_required
+def themes_spend(request, year):
+    allocation = get_allocation_for_user(request.user, year, READ)
+    spend = theme_spend(allocation.programme, allocation.financial_year)
+    totals = {
+        "budget": sum((s.budget for s in spend), Decimal("0.00")),
+        "actual_to_date": sum((s.actual_to_date for s in spend), Decimal("0.00")),
+        "forecast_outturn": sum((s.forecast_outturn for s in spend), Decimal("0.00")),
+    }
+    return render(
+        request, "budget/themes.html", _base(request, allocation, spend=spend, totals=totals)
     )

@@ -1,7 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import EvaluationStrand, Inspection, Judgement, JudgementArea
+from .models import (
+    AuditResult,
+    EvaluationActivity,
+    EvaluationStrand,
+    FeedbackResult,
+    Finding,
+    FindingEvidence,
+    Inspection,
+    Judgement,
+    JudgementArea,
+    Recommendation,
+    SurveyScore,
+)
 
 
 @admin.register(EvaluationStrand)
@@ -12,6 +24,7 @@ class EvaluationStrandAdmin(SimpleHistoryAdmin):
 @admin.register(JudgementArea)
 class JudgementAreaAdmin(SimpleHistoryAdmin):
     list_display = ["title", "framework", "is_overall"]
+    filter_horizontal = ["themes"]
 
 
 class JudgementInline(admin.TabularInline):
@@ -29,3 +42,56 @@ class InspectionAdmin(SimpleHistoryAdmin):
 class JudgementAdmin(SimpleHistoryAdmin):
     list_display = ["inspection", "area", "grade"]
     list_select_related = ["inspection", "area"]
+
+
+@admin.register(EvaluationActivity)
+class EvaluationActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "strand", "kind", "start_date", "completed_on"]
+    list_filter = ["kind", "strand"]
+    list_select_related = ["strand"]
+    filter_horizontal = ["themes"]
+    search_fields = ["title"]
+
+
+@admin.register(AuditResult)
+class AuditResultAdmin(SimpleHistoryAdmin):
+    list_display = ["activity", "theme", "date", "cases_audited", "percent_good_or_better"]
+    list_select_related = ["activity", "theme"]
+    raw_id_fields = ["measure_reading"]
+
+
+class SurveyScoreInline(admin.TabularInline):
+    model = SurveyScore
+    extra = 0
+
+
+@admin.register(FeedbackResult)
+class FeedbackResultAdmin(SimpleHistoryAdmin):
+    list_display = ["activity", "responses"]
+    list_select_related = ["activity"]
+    inlines = [SurveyScoreInline]
+
+
+class FindingEvidenceInline(admin.TabularInline):
+    model = FindingEvidence
+    extra = 0
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "activity", "response", "recorded_on"]
+    list_filter = ["kind", "response"]
+    list_select_related = ["activity"]
+    raw_id_fields = ["milestone", "risk"]
+    inlines = [FindingEvidenceInline]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "inspection", "status"]
+    list_select_related = ["inspection"]
+    filter_horizontal = ["themes"]
+
+
+admin.site.register(SurveyScore, SimpleHistoryAdmin)
+admin.site.register(FindingEvidence, SimpleHistoryAdmin)

@@ -1,6 +1,31 @@
-from django.db.models import Prefetch
+"""Reads the evaluation pages, the theme page's Evidence tab and the board's pack share.
 
-from .models import EvaluationStrand, Inspection, Judgement
+Each function runs a fixed number of queries whatever the data holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from havering_improve.fy import FinancialYear, quarter_for_date
+from themes.models import HighlightReport, Measure, MeasureReading, Theme
+
+from .models import (
+    AuditResult,
+    EvaluationActivity,
+    EvaluationStrand,
+    FeedbackResult,
+    Finding,
+    Inspection,
+    Judgement,
+    JudgementArea,
+    Recommendation,
+)
 
 
 def strands(programme):
@@ -14,4 +39,356 @@ def baseline_inspection(programme) -> Inspection | None:
         .prefetch_related(Prefetch("judgements", queryset=judgements))
         .order_by("-start_date")
         .first()
+    )
+
+
+def activities(programme):
+    return (
+        EvaluationActivity.objects.filter(programme=programme)
+        .select_related("strand", "lead")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")))
+        .order_by("start_date", "pk")
+    )
+
+
+@dataclass
+class Quarter:
+    year: FinancialYear
+    number: int
+    activities: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        start, end = self.year.quarter_start(self.number), self.year.quarter_end(self.number)
+        return f"Quarter {self.number} {self.year.label} ({start:%B} to {end:%B %Y})"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year.slug}-q{self.number}"
+
+
+def plan_by_quarter(programme, *, today: dt.date | None = None) -> list[Quarter]:
+    """The evaluation plan grouped by financial-year quarter of each activity's start date,
+    each activity with its status (done, due or overdue) worked out for `today`."""
+    today = today or timezone.localdate()
+    quarters: dict[tuple[int, int], Quarter] = {}
+    for activity in activities(programme):
+        year = FinancialYear.for_date(activity.start_date)
+        key = (year.start_year, quarter_for_date(activity.start_date))
+        if key not in quarters:
+            quarters[key] = Quarter(year=year, number=key[1])
+        activity.status_today = activity.status_on(today)
+        quarters[key].activities.append(activity)
+    return [quarters[key] for key in sorted(quarters)]
+
+
+def activity_with_results(pk: int):
+    """One activity with everything its page shows, or None."""
+    findings = Finding.objects.select_related(
+        "area", "milestone__theme", "risk__theme"
+    ).prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")), "evidence")
+    return (
+        EvaluationActivity.objects.select_related("strand", "lead", "programme", "feedback")
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("number").select_related("lead")),
+            Prefetch(
+                "audit_results",
+                queryset=AuditResult.objects.select_related(
+                    "theme", "measure_reading__measure"
+                ).order_by("theme__number"),
+            ),
+            Prefetch("findings", queryset=findings),
+            "feedback__scores",
+            Prefetch("feedback__themes", queryset=Theme.objects.order_by("number")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def previous_audits(results) -> dict[int, AuditResult | None]:
+    """For each audit result, the audit of the same theme just before it (one query)."""
+    results = list(results)
+    if not results:
+        return {}
+    theme_ids = {r.theme_id for r in results}
+    history = defaultdict(list)
+    for other in (
+        AuditResult.objects.filter(theme_id__in=theme_ids)
+        .select_related("activity")
+        .order_by("date", "pk")
+    ):
+        history[other.theme_id].append(other)
+    previous = {}
+    for result in results:
+        earlier = [o for o in history[result.theme_id] if (o.date, o.pk) < (result.date, result.pk)]
+        previous[result.pk] = earlier[-1] if earlier else None
+    return previous
+
+
+def inspections(programme):
+    judgements = Judgement.objects.select_related("area").order_by("area__order")
+    return (
+        Inspection.objects.filter(programme=programme)
+        .prefetch_related(Prefetch("judgements", queryset=judgements))
+        .order_by("-start_date")
+    )
+
+
+def inspection_detail(pk: int):
+    judgements = Judgement.objects.select_related("area").order_by("area__order")
+    recommendations = Recommendation.objects.select_related("area").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("number"))
+    )
+    return (
+        Inspection.objects.select_related("activity", "programme")
+        .prefetch_related(
+            Prefetch("judgements", queryset=judgements),
+            Prefetch("recommendations", queryset=recommendations),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def judgement_areas(framework: str = "ILACS"):
+    return JudgementArea.objects.filter(framework=framework).order_by("order")
+
+
+# --- Evidence for one theme ----------------------------------------------------------------------
+
+
+@dataclass
+class EvidenceItem:
+    date: dt.date
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+    tag: str = ""
+
+
+def evidence_for_theme(theme: Theme) -> list[EvidenceItem]:
+    """Every activity, finding and audit result that touches the theme, newest first."""
+    items: list[EvidenceItem] = []
+    for activity in (
+        EvaluationActivity.objects.filter(themes=theme).select_related("strand").distinct()
+    ):
+        items.append(
+            EvidenceItem(
+                date=activity.completed_on or activity.start_date,
+                kind="Activity",
+                title=activity.title,
+                url=activity.get_absolute_url(),
+                detail=activity.strand.title,
+                tag=activity.get_status_display(),
+            )
+        )
+    for finding in Finding.objects.filter(themes=theme).select_related("activity").distinct():
+        items.append(
+            EvidenceItem(
+                date=finding.recorded_on,
+                kind=finding.get_kind_display(),
+                title=finding.title,
+                url=finding.activity.get_absolute_url() + f"#finding-{finding.pk}",
+                detail=f"From {finding.activity.title}",
+                tag=finding.get_response_display() if finding.needs_response else "",
+            )
+        )
+    for result in AuditResult.objects.filter(theme=theme).select_related(
+        "activity", "measure_reading__measure"
+    ):
+        detail = (
+            f"{result.good_or_better} of {result.cases_audited} cases good or better "
+            f"({result.percent_good_or_better}%)"
+        )
+        if result.measure_reading_id:
+            reading = result.measure_reading
+            detail += f"; recorded as a reading of “{reading.measure.name}”: {reading.value}%"
+        items.append(
+            EvidenceItem(
+                date=result.date,
+                kind="Audit result",
+                title=result.activity.title,
+                url=result.activity.get_absolute_url() + f"#audit-{result.pk}",
+                detail=detail,
+            )
+        )
+    for feedback in FeedbackResult.objects.filter(themes=theme).select_related("activity"):
+        items.append(
+            EvidenceItem(
+                date=feedback.activity.completed_on or feedback.activity.start_date,
+                kind="Feedback",
+                title=feedback.activity.title,
+                url=feedback.activity.get_absolute_url() + "#feedback",
+                detail=f"{feedback.responses} responses",
+            )
+        )
+    items.sort(key=lambda item: item.date, reverse=True)
+    return items
+
+
+def measures_with_audit_readings(theme: Theme):
+    """The theme's measures, each with its readings (those fed by audits show their audit)."""
+    readings = MeasureReading.objects.select_related("audit_result__activity").order_by("date")
+    return Measure.objects.filter(theme=theme).prefetch_related(
+        Prefetch("readings", queryset=readings)
+    )
+
+
+# --- Ofsted readiness ----------------------------------------------------------------------------
+
+
+@dataclass
+class AreaReadiness:
+    area: JudgementArea
+    baseline: Judgement | None
+    latest: Judgement | None
+    themes: list
+    audit_trend: list  # (theme, [AuditResult oldest first])
+    findings: list
+    recommendations: list
+
+
+def _latest_submitted_rag():
+    return Subquery(
+        HighlightReport.objects.filter(
+            theme=OuterRef("pk"), status=HighlightReport.Status.SUBMITTED
+        )
+        .order_by("-period", "-revision")
+        .values("overall_rag")[:1]
+    )
+
+
+def _latest_reading(field_name: str):
+    return Subquery(
+        MeasureReading.objects.filter(measure=OuterRef("pk"))
+        .order_by("-date", "-pk")
+        .values(field_name)[:1]
+    )
+
+
+def readiness(programme, *, framework: str = "ILACS", audits_per_theme: int = 4):
+    """For each judgement area: baseline, latest judgement since, and the evidence of the themes
+    that answer it (audit trend, findings, RAG, measures) with open recommendations."""
+    measures = Measure.objects.annotate(
+        latest_value=_latest_reading("value"), latest_date=_latest_reading("date")
+    ).order_by("order", "pk")
+    themes_qs = (
+        Theme.objects.filter(programme=programme)
+        .annotate(latest_rag=_latest_submitted_rag())
+        .prefetch_related(Prefetch("measures", queryset=measures))
+        .order_by("number")
+    )
+    areas = list(
+        JudgementArea.objects.filter(framework=framework)
+        .prefetch_related(Prefetch("themes", queryset=themes_qs))
+        .order_by("order")
+    )
+    judgements = list(
+        Judgement.objects.filter(inspection__programme=programme, area__framework=framework)
+        .select_related("inspection")
+        .order_by("inspection__start_date", "pk")
+    )
+    baseline, latest = {}, {}
+    for judgement in judgements:
+        if judgement.inspection.is_baseline:
+            baseline[judgement.area_id] = judgement
+        else:
+            latest[judgement.area_id] = judgement
+
+    audits = defaultdict(list)
+    for result in (
+        AuditResult.objects.filter(activity__programme=programme)
+        .select_related("activity")
+        .order_by("date", "pk")
+    ):
+        audits[result.theme_id].append(result)
+
+    findings = list(
+        Finding.objects.filter(activity__programme=programme)
+        .select_related("activity", "milestone")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("pk", "title")))
+        .order_by("-recorded_on", "-pk")
+    )
+    recommendations = list(
+        Recommendation.objects.filter(
+            inspection__programme=programme, status=Recommendation.Status.OPEN
+        )
+        .select_related("inspection")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("pk", "title")))
+        .order_by("-inspection__start_date", "order", "pk")
+    )
+
+    result = []
+    for area in areas:
+        theme_ids = {t.pk for t in area.themes.all()}
+
+        def concerns(item, area=area, theme_ids=theme_ids):
+            if item.area_id is not None:
+                return item.area_id == area.pk
+            return bool(theme_ids & {t.pk for t in item.themes.all()})
+
+        result.append(
+            AreaReadiness(
+                area=area,
+                baseline=baseline.get(area.pk),
+                latest=latest.get(area.pk),
+                themes=list(area.themes.all()),
+                audit_trend=[
+                    (theme, audits[theme.pk][-audits_per_theme:])
+                    for theme in area.themes.all()
+                    if audits[theme.pk]
+                ],
+                findings=[f for f in findings if concerns(f)][:6],
+                recommendations=[r for r in recommendations if concerns(r)],
+            )
+        )
+    return result
+
+
+# --- For the board's meeting pack ----------------------------------------------------------------
+
+
+def activity_since(programme, date: dt.date):
+    """Activities completed on or after `date`, oldest first, with strand and themes."""
+    return activities(programme).filter(completed_on__gte=date).order_by("completed_on", "pk")
+
+
+def activity_upcoming(programme, *, today: dt.date, days: int = 90):
+    """Activities not yet done that are due (or overdue) up to `days` from `today`."""
+    return activities(programme).filter(
+        Q(completed_on__isnull=True)
+        & (
+            Q(end_date__lte=today + dt.timedelta(days=days))
+            | Q(end_date__isnull=True, start_date__lte=today + dt.timedelta(days=days))
+        )
+    )
+
+
+def findings_since(programme, date: dt.date):
+    return (
+        Finding.objects.filter(activity__programme=programme, recorded_on__gte=date)
+        .select_related("activity", "area")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")))
+        .order_by("-recorded_on", "-pk")
+    )
+
+
+def audit_results_since(programme, date: dt.date):
+    return (
+        AuditResult.objects.filter(activity__programme=programme, date__gte=date)
+        .select_related("activity", "theme")
+        .order_by("theme__number", "date")
+    )
+
+
+def open_recommendations(programme):
+    return (
+        Recommendation.objects.filter(
+            inspection__programme=programme, status=Recommendation.Status.OPEN
+        )
+        .select_related("inspection", "area")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")))
+        .order_by("-inspection__start_date", "order")
     )

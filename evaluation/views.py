@@ -1,11 +1,55 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from havering_improve import roles
+from themes.access import get_theme_for_user
 from themes.selectors import current_programme
 
-from .selectors import baseline_inspection, strands
+from . import selectors, services
+from .access import (
+    can_add_finding,
+    get_activity_for_user,
+    get_finding_for_user,
+    get_inspection_for_user,
+    get_recommendation_for_user,
+    require_editor,
+)
+from .forms import (
+    ActivityForm,
+    AuditResultForm,
+    EvidenceForm,
+    FeedbackForm,
+    FindingActionForm,
+    FindingForm,
+    InspectionForm,
+    RecommendationForm,
+    SurveyImportForm,
+    model_data,
+)
+from .models import AuditResult, Finding, FindingEvidence
 
 
+def _service_errors_to_form(form, exc: ValidationError) -> None:
+    """A service refused the write: show its reasons on the form's fields (or above them)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _form_page(request, template, context):
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
+# --- The plan ------------------------------------------------------------------------------------
+
+
+@require_safe
 @roles.programme_reader_required
 def evaluation_index(request):
     programme = current_programme()
@@ -14,7 +58,488 @@ def evaluation_index(request):
         "evaluation/index.html",
         {
             "programme": programme,
-            "strands": strands(programme),
-            "baseline": baseline_inspection(programme),
+            "strands": selectors.strands(programme),
+            "quarters": selectors.plan_by_quarter(programme),
+            "baseline": selectors.baseline_inspection(programme),
+            "can_edit": roles.can_edit_evaluation(request.user),
         },
     )
+
+
+@roles.programme_reader_required
+def activity_create(request):
+    require_editor(request.user)
+    programme = current_programme()
+    form = ActivityForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data, themes = model_data(form)
+        try:
+            activity = services.activity_create(
+                programme=programme, user=request.user, themes=themes, **data
+            )
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"“{activity.title}” is in the evaluation plan.")
+            return redirect(activity)
+    return _form_page(
+        request, "evaluation/activity_form.html", {"form": form, "title": "Plan an activity"}
+    )
+
+
+@require_safe
+@roles.programme_reader_required
+def activity_detail(request, pk):
+    activity = get_activity_for_user(request.user, pk)
+    audits = list(activity.audit_results.all())
+    previous = selectors.previous_audits(audits)
+    for result in audits:
+        result.previous = previous.get(result.pk)
+        if result.previous is not None:
+            result.change = result.percent_good_or_better - result.previous.percent_good_or_better
+    findings = list(activity.findings.all())
+    for finding in findings:
+        finding.can_edit = roles.can_edit_finding(request.user, finding.themes.all())
+    feedback = getattr(activity, "feedback", None)
+    return render(
+        request,
+        "evaluation/activity_detail.html",
+        {
+            "activity": activity,
+            "audits": audits,
+            "findings": findings,
+            "feedback": feedback,
+            "can_edit": roles.can_edit_evaluation(request.user),
+            "can_add_finding": can_add_finding(request.user),
+            "inspection": getattr(activity, "inspection", None),
+        },
+    )
+
+
+@roles.programme_reader_required
+def activity_edit(request, pk):
+    activity = get_activity_for_user(request.user, pk, edit=True)
+    form = ActivityForm(request.POST or None, instance=activity, programme=activity.programme)
+    if request.method == "POST" and form.is_valid():
+        data, themes = model_data(form)
+        try:
+            services.activity_update(activity=activity, user=request.user, themes=themes, **data)
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, "The activity has been updated.")
+            return redirect(activity)
+    return _form_page(
+        request,
+        "evaluation/activity_form.html",
+        {"form": form, "title": f"Change “{activity.title}”", "activity": activity},
+    )
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def audit_result_create(request, pk):
+    activity = get_activity_for_user(request.user, pk, edit=True)
+    if not activity.is_audit:
+        raise Http404("Audit grades are recorded only for a QA audit or practice week.")
+    form = AuditResultForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in AuditResultForm.Meta.fields}
+        try:
+            result = services.audit_result_record(
+                activity=activity,
+                user=request.user,
+                measure=form.cleaned_data.get("measure"),
+                **data,
+            )
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            note = f"{result.percent_good_or_better}% of cases were good or better"
+            if result.measure_reading_id:
+                note += f", recorded as a reading of “{result.measure_reading.measure}”"
+            messages.success(request, f"Audit grades for {result.theme} saved: {note}.")
+            return redirect(activity)
+    return _form_page(
+        request,
+        "evaluation/audit_form.html",
+        {"form": form, "activity": activity, "title": "Record audit grades"},
+    )
+
+
+@roles.programme_reader_required
+def audit_result_edit(request, pk):
+    result = get_object_or_404(AuditResult.objects.select_related("activity"), pk=pk)
+    activity = get_activity_for_user(request.user, result.activity_id, edit=True)
+    form = AuditResultForm(
+        request.POST or None, instance=result, activity=activity, with_measure=False
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in AuditResultForm.Meta.fields}
+        try:
+            services.audit_result_update(result=result, user=request.user, **data)
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Audit grades for {result.theme} updated.")
+            return redirect(activity)
+    return _form_page(
+        request,
+        "evaluation/audit_form.html",
+        {"form": form, "activity": activity, "title": f"Change audit grades for {result.theme}"},
+    )
+
+
+@roles.programme_reader_required
+def feedback_edit(request, pk):
+    activity = get_activity_for_user(request.user, pk, edit=True)
+    if not activity.is_feedback:
+        raise Http404("Feedback is recorded only for staff or service-user feedback.")
+    instance = getattr(activity, "feedback", None)
+    form = FeedbackForm(request.POST or None, instance=instance, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        data, themes = model_data(form)
+        try:
+            services.feedback_save(activity=activity, user=request.user, themes=themes, **data)
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, "The feedback has been saved.")
+            return redirect(activity)
+    return _form_page(
+        request,
+        "evaluation/feedback_form.html",
+        {"form": form, "activity": activity, "title": "Record feedback"},
+    )
+
+
+@roles.programme_reader_required
+def survey_import(request, pk):
+    activity = get_activity_for_user(request.user, pk, edit=True)
+    feedback = getattr(activity, "feedback", None)
+    if feedback is None:
+        raise Http404("Record the feedback first, then import its survey scores.")
+    form = SurveyImportForm(
+        request.POST or None, request.FILES or None, existing_scores=feedback.scores.count()
+    )
+    import_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.survey_scores_import(
+                feedback=feedback, upload=form.cleaned_data["file"], user=request.user
+            )
+        except services.SurveyImportError as exc:
+            import_errors = exc.messages
+            form.add_error("file", "The file was not imported. Nothing has changed.")
+        else:
+            messages.success(request, f"{count} survey scores imported.")
+            return redirect(activity)
+    return _form_page(
+        request,
+        "evaluation/survey_import.html",
+        {
+            "form": form,
+            "activity": activity,
+            "import_errors": import_errors,
+            "title": "Import survey scores",
+        },
+    )
+
+
+# --- Findings ------------------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def finding_create(request, pk):
+    activity = get_activity_for_user(request.user, pk)
+    if not can_add_finding(request.user):
+        raise PermissionDenied("Only the programme manager or a project lead can add findings.")
+    form = FindingForm(
+        request.POST or None,
+        activity=activity,
+        user=request.user,
+        initial={"recorded_on": activity.completed_on or timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data, themes = model_data(form)
+        try:
+            finding = services.finding_create(
+                activity=activity, user=request.user, themes=themes, **data
+            )
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Finding “{finding.title}” recorded.")
+            return redirect(activity)
+    return _form_page(
+        request,
+        "evaluation/finding_form.html",
+        {"form": form, "activity": activity, "title": "Record a finding"},
+    )
+
+
+@roles.programme_reader_required
+def finding_edit(request, pk):
+    finding = get_finding_for_user(request.user, pk, edit=True)
+    activity = finding.activity
+    form = FindingForm(request.POST or None, instance=finding, activity=activity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, themes = model_data(form)
+        try:
+            services.finding_update(finding=finding, user=request.user, themes=themes, **data)
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, "The finding and its response have been updated.")
+            return redirect(activity)
+    return _form_page(
+        request,
+        "evaluation/finding_form.html",
+        {"form": form, "activity": activity, "finding": finding, "title": "Change a finding"},
+    )
+
+
+@roles.programme_reader_required
+def finding_evidence_add(request, pk):
+    finding = get_finding_for_user(request.user, pk, edit=True)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_evidence_add(
+                finding=finding,
+                upload=form.cleaned_data["file"],
+                name=form.cleaned_data["name"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _service_errors_to_form(form, ValidationError({"file": exc.messages}))
+        else:
+            messages.success(request, "The evidence has been added.")
+            return redirect(finding.activity.get_absolute_url() + f"#finding-{finding.pk}")
+    return _form_page(
+        request,
+        "evaluation/evidence_form.html",
+        {"form": form, "finding": finding, "activity": finding.activity, "title": "Add evidence"},
+    )
+
+
+@require_safe
+@roles.programme_reader_required
+def evidence_download(request, pk):
+    evidence = get_object_or_404(FindingEvidence, pk=pk)
+    get_finding_for_user(request.user, evidence.finding_id)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage.") from exc
+    return FileResponse(handle, as_attachment=True, filename=evidence.file.name.rsplit("/")[-1])
+
+
+def _finding_action(request, pk, *, with_risk: bool):
+    finding = get_finding_for_user(request.user, pk, edit=True)
+    back = finding.activity.get_absolute_url() + f"#finding-{finding.pk}"
+    if finding.response != Finding.Response.ACCEPTED or not finding.needs_response:
+        messages.info(
+            request,
+            "Only an accepted area for improvement or recommendation, with an owner and due "
+            "date, can become a milestone or a risk.",
+        )
+        return redirect(back)
+    form = FindingActionForm(
+        request.POST or None, finding=finding, user=request.user, with_risk=with_risk
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if with_risk:
+                risk = services.finding_to_risk(
+                    finding=finding,
+                    theme=form.cleaned_data["theme"],
+                    likelihood=form.cleaned_data["likelihood"],
+                    impact=form.cleaned_data["impact"],
+                    user=request.user,
+                )
+                messages.success(request, f"Added to the risk log of {risk.theme}.")
+            else:
+                milestone = services.finding_to_milestone(
+                    finding=finding, theme=form.cleaned_data["theme"], user=request.user
+                )
+                messages.success(request, f"Added as a milestone of {milestone.theme}.")
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            return redirect(back)
+    return _form_page(
+        request,
+        "evaluation/finding_action.html",
+        {
+            "form": form,
+            "finding": finding,
+            "activity": finding.activity,
+            "with_risk": with_risk,
+            "title": "Add to a theme's risk log" if with_risk else "Make a milestone on a theme",
+        },
+    )
+
+
+@roles.programme_reader_required
+def finding_to_milestone(request, pk):
+    return _finding_action(request, pk, with_risk=False)
+
+
+@roles.programme_reader_required
+def finding_to_risk(request, pk):
+    return _finding_action(request, pk, with_risk=True)
+
+
+# --- Inspections ---------------------------------------------------------------------------------
+
+
+@require_safe
+@roles.programme_reader_required
+def inspection_list(request):
+    programme = current_programme()
+    return render(
+        request,
+        "evaluation/inspection_list.html",
+        {
+            "inspections": selectors.inspections(programme),
+            "can_edit": roles.can_edit_evaluation(request.user),
+        },
+    )
+
+
+@roles.programme_reader_required
+def inspection_create(request):
+    require_editor(request.user)
+    programme = current_programme()
+    form = InspectionForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_record(
+                programme=programme,
+                user=request.user,
+                grades=form.grades(),
+                **form.model_fields(),
+            )
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"“{inspection.title}” recorded.")
+            return redirect(inspection)
+    return _form_page(
+        request,
+        "evaluation/inspection_form.html",
+        {"form": form, "title": "Record an inspection or visit"},
+    )
+
+
+@require_safe
+@roles.programme_reader_required
+def inspection_detail(request, pk):
+    inspection = get_inspection_for_user(request.user, pk)
+    return render(
+        request,
+        "evaluation/inspection_detail.html",
+        {"inspection": inspection, "can_edit": roles.can_edit_evaluation(request.user)},
+    )
+
+
+@roles.programme_reader_required
+def inspection_edit(request, pk):
+    inspection = get_inspection_for_user(request.user, pk, edit=True)
+    if inspection.is_baseline:
+        raise PermissionDenied("The baseline comes from the programme's data file.")
+    form = InspectionForm(request.POST or None, instance=inspection, programme=inspection.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_update(
+                inspection=inspection,
+                user=request.user,
+                grades=form.grades(),
+                **form.model_fields(),
+            )
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, "The inspection has been updated.")
+            return redirect(inspection)
+    return _form_page(
+        request,
+        "evaluation/inspection_form.html",
+        {"form": form, "inspection": inspection, "title": f"Change “{inspection.title}”"},
+    )
+
+
+@roles.programme_reader_required
+def recommendation_create(request, pk):
+    inspection = get_inspection_for_user(request.user, pk, edit=True)
+    return _recommendation_form(request, inspection=inspection, recommendation=None)
+
+
+@roles.programme_reader_required
+def recommendation_edit(request, pk):
+    recommendation = get_recommendation_for_user(request.user, pk, edit=True)
+    return _recommendation_form(
+        request, inspection=recommendation.inspection, recommendation=recommendation
+    )
+
+
+def _recommendation_form(request, *, inspection, recommendation):
+    form = RecommendationForm(request.POST or None, instance=recommendation, inspection=inspection)
+    if request.method == "POST" and form.is_valid():
+        data, themes = model_data(form)
+        try:
+            services.recommendation_save(
+                inspection=inspection,
+                recommendation=recommendation,
+                user=request.user,
+                themes=themes,
+                **data,
+            )
+        except ValidationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, "The recommendation has been saved.")
+            return redirect(inspection)
+    return _form_page(
+        request,
+        "evaluation/recommendation_form.html",
+        {
+            "form": form,
+            "inspection": inspection,
+            "recommendation": recommendation,
+            "title": "Change a recommendation" if recommendation else "Add a recommendation",
+        },
+    )
+
+
+# --- Readiness and evidence ----------------------------------------------------------------------
+
+
+@require_safe
+@roles.programme_reader_required
+def readiness(request):
+    programme = current_programme()
+    return render(
+        request,
+        "evaluation/readiness.html",
+        {"programme": programme, "areas": selectors.readiness(programme)},
+    )
+
+
+@require_safe
+@roles.programme_reader_required
+def theme_evidence(request, slug):
+    theme = get_theme_for_user(request.user, slug)
+    return render(request, "evaluation/theme_evidence.html", theme_evidence_context(request, theme))
+
+
+def theme_evidence_context(request, theme):
+    """The Evidence tab's data (also used by the theme page's tab registry)."""
+    return {
+        "theme": theme,
+        "evidence": selectors.evidence_for_theme(theme),
+        "measures": selectors.measures_with_audit_readings(theme),
+    }

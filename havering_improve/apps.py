@@ -9,8 +9,12 @@ class HaveringImproveConfig(AppConfig):
         from django.contrib import messages
         from django.contrib.auth.signals import user_logged_out
 
+        from havering_improve import middleware, security  # noqa: F401 (signal receivers)
+
+        security.connect_axes_signals()
+
         def _signed_out(sender, request, user, **kwargs):
-            if request is not None:
-                messages.success(request, "You have signed out.")
+            if request is not None and not getattr(request, "signed_out_for_inactivity", False):
+                messages.success(request, "You have signed out.", fail_silently=True)
 
         user_logged_out.connect(_signed_out, dispatch_uid="havering_improve_signed_out")

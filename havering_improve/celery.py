@@ -7,6 +7,7 @@ demo needs no Redis. In production: Redis broker, one beat, any number of worker
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_improve.settings.base")
 
@@ -16,3 +17,22 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_acks_late = True
 app.conf.task_reject_on_worker_lost = True
 app.autodiscover_tasks()
+
+# The beat schedule lives in code. Exactly one beat process runs per deployment.
+app.conf.beat_schedule = {
+    "outbox-sweep": {"task": "havering_improve.tasks.outbox_sweep", "schedule": 60.0},
+    # The Improvement Board: packs N days before each meeting, reminders to leads, and the
+    # progress reports to other bodies. Daily; each job is idempotent, so a rerun is harmless.
+    "board-packs-due": {
+        "task": "board.tasks.packs_due_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "board-reminders": {
+        "task": "board.tasks.reminders_send_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "board-reports-due": {
+        "task": "board.tasks.reports_due_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}

@@ -40,4 +40,6 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "user_roles": roles.role_names(user) if user is not None else [],
         "nav_items": nav_items,
+        "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
+        "oidc_enabled": settings.OIDC_ENABLED,
     }

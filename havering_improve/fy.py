@@ -71,6 +71,14 @@ class FinancialYear:
             return self.end
         return self.period_start(period + 1) - dt.timedelta(days=1)
 
+    def quarter_start(self, quarter: int) -> dt.date:
+        _check_quarter(quarter)
+        return self.period_start(quarter * 3 - 2)
+
+    def quarter_end(self, quarter: int) -> dt.date:
+        _check_quarter(quarter)
+        return self.period_end(quarter * 3)
+
     def __str__(self) -> str:
         return self.label
 
@@ -88,3 +96,13 @@ def period_month_name(period: int) -> str:
 def _check_period(period: int) -> None:
     if not 1 <= period <= 12:
         raise ValueError(f"period must be 1 to 12, not {period}")
+
+
+def quarter_for_date(day: dt.date) -> int:
+    """Financial-year quarter 1–4: Q1 is April–June, Q4 is January–March."""
+    return (period_for_date(day) - 1) // 3 + 1
+
+
+def _check_quarter(quarter: int) -> None:
+    if not 1 <= quarter <= 4:
+        raise ValueError(f"quarter must be 1 to 4, not {quarter}")

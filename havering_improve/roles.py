@@ -90,6 +90,11 @@ def can_edit_budget(user) -> bool:
     return has_role(user, PROGRAMME_MANAGER, FINANCE_OFFICER)
 
 
+def can_read_budget_records(user) -> bool:
+    """Ledger imports, the allocation queue and the rules: those who keep the budget, and audit."""
+    return has_role(user, PROGRAMME_MANAGER, FINANCE_OFFICER, AUDITOR)
+
+
 def is_theme_lead(user, theme: Theme) -> bool:
     return user.is_authenticated and theme.lead_id == user.pk and has_role(user, PROJECT_LEAD)
 
@@ -106,6 +111,19 @@ def can_edit_theme(user, theme: Theme) -> bool:
 
 def can_comment_on_theme(user, theme: Theme) -> bool:
     return can_edit_theme(user, theme) or is_theme_member(user, theme)
+
+
+def can_edit_evaluation(user) -> bool:
+    """Plan evaluation activities, record their results, inspections and recommendations."""
+    return is_programme_manager(user)
+
+
+def can_edit_finding(user, themes) -> bool:
+    """A finding (and its response) is the programme manager's, or the lead's of any theme it
+    concerns. `themes` is the finding's themes (pass the prefetched list)."""
+    if is_programme_manager(user):
+        return True
+    return has_role(user, PROJECT_LEAD) and any(t.lead_id == user.pk for t in themes)
 
 
 def can_approve_pid(user) -> bool:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from havering_improve import views
+from havering_improve import sso, views
 from havering_improve.forms import LoginForm
 
 admin.site.site_header = "Havering Improve administration"
@@ -19,6 +19,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oidc/authenticate/", sso.sso_start, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.sso_callback, name="oidc_authentication_callback"),
+    path("accounts/session/extend/", views.session_extend, name="session_extend"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("themes/", include("themes.urls")),
     path("budget/", include("budget.urls")),
     path("evaluation/", include("evaluation.urls")),
@@ -26,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "havering_improve.views.error_400"
 handler403 = "havering_improve.views.error_403"
 handler404 = "havering_improve.views.error_404"
 handler500 = "havering_improve.views.error_500"

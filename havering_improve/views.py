@@ -1,17 +1,21 @@
+import logging
+import time
+
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from board.selectors import boards
 from budget.selectors import allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
-from havering_improve import roles
+from havering_improve import roles, security
 from themes.selectors import current_programme, programme_dashboard, themes_with_leads
 
 
+@require_safe
 @roles.programme_reader_required
 def home(request):
     programme = current_programme()
@@ -58,8 +62,35 @@ def healthz(request):
     return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
+@require_safe
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+@require_safe
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+@never_cache
+def session_extend(request):
+    """Touch the session (the timeout warning's "Stay signed in"). 204 if signed in, else 401."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session["last_seen"] = int(time.time())
+    return HttpResponse(status=204)
+
+
 def error_403(request, exception=None):
+    security.log_event(
+        "permission_denied", request=request, level=logging.WARNING, reason=str(exception or "")
+    )
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def error_400(request, exception=None):
+    security.log_event("bad_request", request=request, level=logging.WARNING)
+    return render(request, "400.html", status=400)
 
 
 def error_404(request, exception=None):

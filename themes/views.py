@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles
 
@@ -54,6 +54,7 @@ def _tab_url(theme, tab: str) -> str:
     return f"{theme.get_absolute_url()}#{tab}"
 
 
+@require_safe
 @roles.programme_reader_required
 def theme_list(request):
     programme = selectors.current_programme()
@@ -65,6 +66,7 @@ def theme_list(request):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def my_theme(request):
     """A lead's own theme (or their list, if they lead several); a member's team theme."""
@@ -78,6 +80,7 @@ def my_theme(request):
     return render(request, "themes/my_themes.html", {"themes": themes})
 
 
+@require_safe
 @roles.programme_reader_required
 def theme_detail(request, slug):
     theme = get_theme_for_user(request.user, slug)
@@ -207,6 +210,7 @@ def milestone_edit(request, slug, pk):
     return _milestone_form_page(request, theme, get_in_theme(Milestone, theme, pk))
 
 
+@require_safe
 @roles.programme_reader_required
 def milestone_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -271,6 +275,7 @@ def measure_edit(request, slug, pk):
     return _measure_form_page(request, theme, get_in_theme(Measure, theme, pk))
 
 
+@require_safe
 @roles.programme_reader_required
 def measure_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -487,6 +492,7 @@ def _pid_diff(before, after) -> list[dict]:
     return result
 
 
+@require_safe
 @roles.programme_reader_required
 def pid_version(request, slug, number):
     theme = get_theme_for_user(request.user, slug)
@@ -506,6 +512,7 @@ def pid_version(request, slug, number):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def pid_compare(request, slug):
     """Compare two approved versions, or an approved version with the current draft."""
@@ -574,6 +581,7 @@ def _report_siblings(report):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def report_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -755,6 +763,7 @@ def evidence_add(request, slug):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def evidence_download(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)

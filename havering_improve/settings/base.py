@@ -7,12 +7,13 @@ DEBUG              default true for the local demo
 ALLOWED_HOSTS      comma-separated
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tables2",
     "simple_history",
+    "axes",
+    "csp",
     "havering_improve",
     "themes",
     "budget",
@@ -50,14 +53,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "havering_improve.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first, so a locked-out client is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "havering_improve.urls"
@@ -138,7 +151,65 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Sessions end after this many seconds without a request; pages warn two minutes before.
+# (havering_improve.middleware.SessionIdleTimeoutMiddleware); no session outlives a working day.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE", 10 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Content Security Policy: no inline script or style anywhere, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Local sign-in lockout (django-axes): this many failures for one username from one address
+# locks that pair out for AXES_COOLOFF_MINUTES. Behind a load balancer set TRUSTED_PROXY_COUNT
+# to the number of proxies that append to X-Forwarded-For, so the real client is counted.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "havering_improve.security.client_ip"
+
+# Single sign-on with Microsoft Entra ID (OpenID Connect), on when OIDC_RP_CLIENT_ID is set.
+# OIDC_ENTRA_TENANT_ID fills in Entra's endpoints; any OIDC_OP_* variable overrides one.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID") or ""
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET") or ""
+_tenant = env_str("OIDC_ENTRA_TENANT_ID") or "organizations"
+_entra = f"https://login.microsoftonline.com/{_tenant}"
+OIDC_OP_AUTHORIZATION_ENDPOINT = (
+    env_str("OIDC_OP_AUTHORIZATION_ENDPOINT") or f"{_entra}/oauth2/v2.0/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT") or f"{_entra}/oauth2/v2.0/token"
+OIDC_OP_USER_ENDPOINT = (
+    env_str("OIDC_OP_USER_ENDPOINT") or "https://graph.microsoft.com/oidc/userinfo"
+)
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or f"{_entra}/discovery/v2.0/keys"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_ROLE_GROUPS = env_json("OIDC_ROLE_GROUPS", {})
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("havering_improve.sso.CouncilOIDCBackend")
+
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o640
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -164,6 +235,8 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 # Above the longest task's hard time limit, so a slow task is not redelivered while it runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that queues work must not hang on a dead broker: fail fast and use the outbox.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "havering-improve"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
@@ -176,9 +249,29 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "improvement@havering.exam
 SERVICE_NAME = env_str("SERVICE_NAME") or "Havering Improve"
 DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "improve-demo-2026"
 
+SECURITY_LOG_FILE = env_str("SECURITY_LOG_FILE") or ""
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"jsonlines": {"()": "havering_improve.security.JsonLinesFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": (
+            {
+                "class": "logging.FileHandler",
+                "filename": SECURITY_LOG_FILE,
+                "formatter": "jsonlines",
+            }
+            if SECURITY_LOG_FILE
+            else {"class": "logging.StreamHandler", "formatter": "jsonlines"}
+        ),
+    },
+    "loggers": {
+        "havering_improve.security": {
+            "handlers": ["security"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
 }

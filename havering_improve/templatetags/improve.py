@@ -19,3 +19,9 @@ def gbp(value, pence: bool = True):
 @register.filter
 def gbp_whole(value):
     return gbp(value, pence=False)
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta as whole minutes, for messages such as "wait 15 minutes"."""
+    return int(delta.total_seconds() // 60) if delta else 0

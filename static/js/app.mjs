@@ -1,3 +1,5 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import { startTimeoutWarning } from "./timeout-warning.mjs";
 
 initAll();
+startTimeoutWarning(document.body);

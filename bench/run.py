@@ -1,0 +1,187 @@
+"""`make bench`: how fast every page and job is at N years of data, on this machine.
+
+Steps (each figure is measured in this one run, side by side with its baseline):
+1. query counts per page at scale 1 and scale N (they must be equal: no N+1);
+2. gunicorn (2 workers) on PostgreSQL at scale N, loaded by wrk from another process on
+   loopback with 10 connections: requests/s, p50, p95 per page, and the ratio to the floor page;
+3. ledger import of 100,000 rows through the real importer, beside PostgreSQL COPY;
+4. a full meeting pack build (HTML and PDF): seconds and peak memory;
+5. a 10-year rota: seconds.
+Writes bench/results.json and prints a table.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/havering_bench")
+
+
+def env() -> dict:
+    e = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    e.update(DJANGO_SETTINGS_MODULE="havering_improve.settings.bench", DATABASE_URL=DB_URL)
+    e.pop("CELERY_BROKER_URL", None)  # jobs run in-process: the benchmark measures the work
+    return e
+
+
+def run(*args, capture=False) -> str:
+    result = subprocess.run(
+        [PY, *args], cwd=ROOT, env=env(), check=True, text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )  # fmt: skip
+    return result.stdout if capture else ""
+
+
+def recreate_database():
+    name = DB_URL.rsplit("/", 1)[1]
+    admin = DB_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def load(scale: int):
+    recreate_database()
+    run("manage.py", "migrate", "--noinput", "-v0")
+    run("manage.py", "load_programme", "-v0")
+    t = time.perf_counter()
+    run("manage.py", "generate_scale_data", "--scale", str(scale))
+    return time.perf_counter() - t
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+         "-s", str(ROOT / "bench" / "wrk_report.lua"), "-H", f"Cookie: sessionid={cookie}", url],
+        check=True, text=True, capture_output=True,
+    ).stdout  # fmt: skip
+    figures = json.loads(out.strip().splitlines()[-1])
+    return {
+        "requests_per_s": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 1),
+        "p95_ms": round(figures["p95_us"] / 1000, 1),
+        "errors": figures["errors"] + figures["non_2xx"],
+    }
+
+
+def load_pages(seconds: int, connections: int) -> list[dict]:
+    info = json.loads(run("-m", "bench.pages", "pages", capture=True))
+    port = free_port()
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "havering_improve.wsgi", "-c", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = []
+        for page in info["pages"]:
+            cookie = info["cookies"][page["user"]]
+            wrk(base + page["path"], cookie, 2, connections)  # warm both workers
+            results.append({**page, **wrk(base + page["path"], cookie, seconds, connections)})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    floor = next(r for r in results if r["name"] == "floor")["requests_per_s"]
+    for r in results:
+        r["ratio_to_floor"] = round(r["requests_per_s"] / floor, 2) if floor else None
+    return results
+
+
+def job(module: str, *args) -> dict:
+    """Each job runs in its own process, so its peak memory is its own."""
+    return json.loads(run("-m", module, *args, capture=True).strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=10, help="load time per page")
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--smoke", action="store_true", help="tiny and quick: CI's check")
+    args = parser.parse_args()
+    if args.smoke:
+        args.scale, args.seconds, args.import_rows = 2, 1, 2_000
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench does this)")
+
+    results = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "scale": args.scale,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    results["generate_seconds_scale_1"] = round(load(1), 1)
+    counts_1 = json.loads(run("-m", "bench.pages", "queries", capture=True))
+    results["generate_seconds"] = round(load(args.scale), 1)
+    counts_n = json.loads(run("-m", "bench.pages", "queries", capture=True))
+    results["query_counts"] = {
+        name: {"scale_1": counts_1[name], f"scale_{args.scale}": counts_n.get(name)}
+        for name in counts_1
+    }
+    results["pages"] = load_pages(args.seconds, args.connections)
+    results["jobs"] = {}
+    for name, module, extra in JOBS:
+        try:
+            results["jobs"][name] = job(module, *extra(args))
+        except (subprocess.CalledProcessError, json.JSONDecodeError, IndexError) as exc:
+            results["jobs"][name] = {"error": str(exc)}
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(report(results))
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+JOBS = [
+    ("ledger import", "bench.ledger_import", lambda a: ["--rows", str(a.import_rows)]),
+    ("pack build", "bench.pack_build", lambda a: []),
+    ("rota", "bench.rota", lambda a: ["--years", "10"]),
+]
+
+
+def report(results: dict) -> str:
+    n = results["scale"]
+    lines = [f"Havering Improve benchmark — scale {n}, {results['machine']['cpus']} CPUs", ""]
+    lines.append(f"{'page':<16}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'÷floor':>8}"
+                 f"{'queries@1':>11}{f'queries@{n}':>12}")  # fmt: skip
+    for p in results["pages"]:
+        q = results["query_counts"].get(p["name"], {})
+        lines.append(
+            f"{p['name']:<16}{p['requests_per_s']:>8}{p['p50_ms']:>9}{p['p95_ms']:>9}"
+            f"{p['ratio_to_floor']:>8}{q.get('scale_1', '-'):>11}{q.get(f'scale_{n}', '-'):>12}"
+        )
+    lines.append("")
+    for name, figures in results["jobs"].items():
+        lines.append(f"{name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

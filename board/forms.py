@@ -1,0 +1,164 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from havering_improve.forms import GovukForm, GovukModelForm
+from themes.models import Theme
+
+from .models import Action, BoardSettings, Meeting, ReportSchedule
+
+DATE_HELP = "For example, 26/11/2026"
+
+
+class MeetingForm(GovukModelForm):
+    online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "start_time", "venue", "online_link", "chair"]
+        help_texts = {"date": DATE_HELP, "start_time": "For example, 10:00"}
+        labels = {"online_link": "Online meeting link", "start_time": "Start time"}
+
+
+class RecurrenceForm(GovukForm):
+    first_date = forms.DateField(label="Date of the first meeting", help_text=DATE_HELP)
+    count = forms.IntegerField(label="How many meetings", min_value=1, max_value=60, initial=12)
+    repeat = forms.ChoiceField(
+        label="How often",
+        choices=[("monthly", "Monthly, on the same day of the month"), ("weeks", "Every N weeks")],
+        widget=forms.RadioSelect,
+        initial="monthly",
+    )
+    every_weeks = forms.IntegerField(
+        label="Weeks apart",
+        min_value=1,
+        max_value=26,
+        required=False,
+        help_text="Only for every N weeks, for example 4",
+    )
+    start_time = forms.TimeField(label="Start time", required=False, help_text="For example, 10:00")
+    venue = forms.CharField(label="Venue", required=False, max_length=300)
+    online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
+    chair = forms.CharField(label="Chair", required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") == "weeks" and not data.get("every_weeks"):
+            self.add_error("every_weeks", "Enter how many weeks apart the meetings are")
+        return data
+
+
+class PinsForm(GovukForm):
+    """One choice per theme: in focus, kept off, or left to the rota."""
+
+    CHOICES = [("auto", "Rota decides"), ("in", "Pinned to this meeting"), ("off", "Kept off")]
+
+    def __init__(self, *args, themes, pins, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.themes = list(themes)
+        for theme in self.themes:
+            pin = pins.get(theme.pk)
+            self.fields[f"theme_{theme.pk}"] = forms.ChoiceField(
+                label=theme.title,
+                choices=self.CHOICES,
+                widget=forms.RadioSelect,
+                initial="auto" if pin is None else ("in" if pin.in_focus else "off"),
+            )
+
+
+class MinutesForm(GovukForm):
+    minutes = forms.CharField(
+        label="Minutes", widget=forms.Textarea(attrs={"rows": 12}), required=False
+    )
+
+
+class DecisionForm(GovukForm):
+    text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 3}))
+    theme = forms.ModelChoiceField(
+        label="Theme (optional)", queryset=Theme.objects.none(), required=False
+    )
+    restricted = forms.BooleanField(
+        label="Restricted: leave out of reports to public bodies", required=False
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.filter(programme=programme)
+
+
+class ActionForm(GovukModelForm):
+    class Meta:
+        model = Action
+        fields = ["description", "owner", "due_date", "theme", "restricted"]
+        help_texts = {"due_date": DATE_HELP, "restricted": "Left out of reports to public bodies."}
+        labels = {"theme": "Theme (optional)", "restricted": "Restricted"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__isnull=False)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["theme"].queryset = Theme.objects.filter(programme=programme)
+
+
+class ActionUpdateForm(GovukModelForm):
+    class Meta:
+        model = Action
+        fields = ["status", "progress_note"]
+        labels = {"progress_note": "Progress"}
+        widgets = {"status": forms.RadioSelect, "progress_note": forms.Textarea(attrs={"rows": 4})}
+
+
+class ReissueForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the pack being re-issued?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BoardSettingsForm(GovukModelForm):
+    class Meta:
+        model = BoardSettings
+        fields = ["pack_days_before", "reminder_working_days"]
+        labels = {
+            "pack_days_before": "Days before a meeting its pack is built",
+            "reminder_working_days": "Working days before the pack deadline leads are reminded",
+        }
+
+
+class ReportScheduleForm(GovukModelForm):
+    sections = forms.MultipleChoiceField(
+        label="Sections",
+        choices=ReportSchedule.Section.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ReportSchedule
+        fields = ["frequency", "send_day", "sections", "recipients", "active"]
+        labels = {"send_day": "Day of the month it is sent", "active": "Send on schedule"}
+        help_texts = {"recipients": "Email addresses, one a line"}
+        widgets = {"frequency": forms.RadioSelect, "recipients": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_send_day(self):
+        day = self.cleaned_data["send_day"]
+        if not 1 <= day <= 28:
+            raise ValidationError("Enter a day from 1 to 28")
+        return day
+
+    def clean_recipients(self):
+        from django.core.validators import validate_email
+
+        lines = [x.strip() for x in self.cleaned_data["recipients"].splitlines() if x.strip()]
+        if not lines:
+            raise ValidationError("Enter at least one email address")
+        for number, line in enumerate(lines, 1):
+            try:
+                validate_email(line)
+            except ValidationError:
+                raise ValidationError(f"Line {number} is not an email address: {line}") from None
+        return "\n".join(lines)

@@ -1,0 +1,501 @@
+"""What a meeting pack holds, and how it is rendered to HTML and PDF.
+
+The snapshot is plain JSON taken from the programme when the pack is built; the HTML and PDF
+are rendered from the snapshot alone. That is what makes a published pack frozen: its files
+and snapshot are stored with checksums, and nothing later in the programme is read again.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
+
+from . import selectors
+from .charts import line_chart_svg
+from .models import Action, Meeting, MeetingPack
+
+
+def _day(value: dt.date | None) -> str:
+    return date_format(value, "j F Y") if value else ""
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _report_data(report: HighlightReport | None) -> dict | None:
+    if report is None:
+        return None
+    return {
+        "period": date_format(report.period, "F Y"),
+        "revision": report.revision,
+        "revision_reason": report.revision_reason,
+        "rag": report.overall_rag,
+        "rag_label": report.get_overall_rag_display() if report.overall_rag else "",
+        "reason": report.overall_reason,
+        "summary": report.status_summary,
+        "submitted": _day(timezone.localdate(report.submitted_at)) if report.submitted_at else "",
+    }
+
+
+def _latest_reports(themes, *, as_of) -> dict[int, list[HighlightReport]]:
+    """Submitted highlight reports per theme, newest first, up to `as_of`."""
+    found: dict[int, list[HighlightReport]] = {t.pk: [] for t in themes}
+    reports = HighlightReport.objects.filter(
+        theme__in=themes, status=HighlightReport.Status.SUBMITTED, submitted_at__lte=as_of
+    ).order_by("theme", "-period", "-revision")
+    for report in reports:
+        if all(r.period != report.period for r in found[report.theme_id]):
+            found[report.theme_id].append(report)
+    return found
+
+
+def action_row(action: Action, *, on: dt.date) -> dict:
+    return {
+        "id": action.pk,
+        "description": action.description,
+        "owner": _person(action.owner),
+        "due_date": _day(action.due_date),
+        "theme": action.theme.title if action.theme else "",
+        "status": action.get_status_display(),
+        "overdue": action.is_overdue(on),
+        "raised": _day(action.meeting.date),
+        "progress_note": action.progress_note,
+        "restricted": action.restricted,
+    }
+
+
+def budget_section(*, programme, focus_ids: set[int]) -> dict | None:
+    """The budget monitoring headline and each focus theme's share of spend, as the budget app
+    works them out (money as strings of pounds and pence: JSON has no Decimal)."""
+    from budget.models import BudgetAllocation
+    from budget.selectors import budget_report, theme_spend
+    from havering_improve.fy import period_month_name
+    from havering_improve.templatetags.improve import gbp
+
+    allocation = BudgetAllocation.objects.filter(programme=programme).order_by("start_year").last()
+    if allocation is None:
+        return None
+    report = budget_report(allocation)
+    total = report.total
+    return {
+        "year": allocation.financial_year.label,
+        "as_at": period_month_name(report.as_at) if report.as_at else "",
+        "budget": gbp(total.latest),
+        "actual_to_date": gbp(total.actual_to_date),
+        "commitments": gbp(total.commitments),
+        "forecast_outturn": gbp(total.latest_outturn),
+        "forecast_variance": gbp(total.forecast_variance),
+        "rag": total.rag,
+        "focus": [
+            {
+                "title": spend.theme.title,
+                "budget": gbp(spend.budget),
+                "actual_to_date": gbp(spend.actual_to_date),
+                "forecast_outturn": gbp(spend.forecast_outturn),
+            }
+            for spend in theme_spend(programme, allocation.financial_year)
+            if spend.theme.pk in focus_ids
+        ],
+    }
+
+
+def evaluation_section(*, programme, since: dt.date, until: dt.date) -> dict:
+    """Evaluation done since the last meeting, its findings, and what is coming up."""
+    from evaluation import selectors as evaluation
+
+    def themes_of(obj) -> str:
+        return ", ".join(t.title for t in obj.themes.all())
+
+    return {
+        "since": _day(since),
+        "done": [
+            {
+                "title": a.title,
+                "strand": a.strand.title,
+                "completed_on": _day(a.completed_on),
+                "themes": themes_of(a),
+            }
+            for a in evaluation.activity_since(programme, since).filter(completed_on__lte=until)
+        ],
+        "findings": [
+            {
+                "title": f.title,
+                "kind": f.get_kind_display(),
+                "activity": f.activity.title,
+                "themes": themes_of(f),
+            }
+            for f in evaluation.findings_since(programme, since).filter(recorded_on__lte=until)
+        ],
+        "upcoming": [
+            {
+                "title": a.title,
+                "strand": a.strand.title,
+                "due": _day(a.end_date or a.start_date),
+                "themes": themes_of(a),
+            }
+            for a in evaluation.activity_upcoming(programme, today=until, days=60)
+        ],
+    }
+
+
+def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
+    now = now or timezone.now()
+    board = meeting.board
+    themes = list(
+        Theme.objects.filter(programme=board.programme_id).select_related("lead").order_by("number")
+    )
+    focus_ids = set(meeting.slots.values_list("theme_id", flat=True))
+    previous = selectors.previous_meeting(meeting)
+    next_one = Meeting.objects.filter(board=board, date__gt=meeting.date).order_by("date").first()
+    reports = _latest_reports(themes, as_of=now)
+
+    # "Last time" is what the board was shown at the previous meeting, from its frozen pack.
+    shown_before: dict[str, str] = {}
+    if previous is not None:
+        earlier = (
+            MeetingPack.objects.filter(meeting=previous, status=MeetingPack.Status.PUBLISHED)
+            .order_by("-version")
+            .first()
+        )
+        if earlier and earlier.snapshot:
+            shown_before = {row["title"]: row["rag"] for row in earlier.snapshot["overview"]}
+
+    overview = []
+    for theme in themes:
+        latest = reports[theme.pk]
+        now_rag = latest[0].overall_rag if latest else ""
+        if theme.title in shown_before:
+            last_rag = shown_before[theme.title]
+        else:
+            last_rag = latest[1].overall_rag if len(latest) > 1 else ""
+        overview.append(
+            {
+                "number": theme.number,
+                "title": theme.title,
+                "lead": _person(theme.lead),
+                "rag": now_rag,
+                "rag_last": last_rag,
+                "period": date_format(latest[0].period, "F Y") if latest else "",
+                "in_focus": theme.pk in focus_ids,
+            }
+        )
+
+    overdue = (
+        Milestone.objects.filter(theme__in=themes, due_date__lt=meeting.date)
+        .exclude(status=Milestone.Status.DONE)
+        .select_related("theme")
+        .order_by("due_date", "pk")
+    )
+    escalated = (
+        Risk.objects.filter(theme__in=themes, escalated=True, status=Risk.Status.OPEN)
+        .select_related("theme")
+        .order_by("theme__number", "pk")
+    )
+
+    focus = []
+    focus_themes = [t for t in themes if t.pk in focus_ids]
+    measures = Measure.objects.filter(theme__in=focus_themes).prefetch_related(
+        Prefetch("readings", queryset=MeasureReading.objects.order_by("date", "pk"))
+    )
+    for theme in focus_themes:
+        theme_measures = []
+        for measure in (m for m in measures if m.theme_id == theme.pk):
+            readings = [r for r in measure.readings.all() if r.date <= meeting.date]
+            theme_measures.append(
+                {
+                    "name": measure.name,
+                    "unit": measure.get_unit_display(),
+                    "direction": measure.get_direction_display(),
+                    "baseline": str(measure.baseline_value),
+                    "baseline_date": _day(measure.baseline_date),
+                    "target": str(measure.target_value),
+                    "target_date": _day(measure.target_date),
+                    "readings": [
+                        {
+                            "date": _day(r.date),
+                            "short": r.date.strftime("%b %Y"),
+                            "value": str(r.value),
+                        }
+                        for r in readings
+                    ],
+                }
+            )
+        focus.append(
+            {
+                "number": theme.number,
+                "title": theme.title,
+                "lead": _person(theme.lead),
+                "report": _report_data(reports[theme.pk][0] if reports[theme.pk] else None),
+                "measures": theme_measures,
+                "milestones": [
+                    {
+                        "title": m.title,
+                        "owner": m.owner,
+                        "due_date": _day(m.due_date),
+                        "status": m.get_status_display(),
+                        "overdue": m.status != Milestone.Status.DONE and m.due_date < meeting.date,
+                    }
+                    for m in Milestone.objects.filter(theme=theme).order_by("due_date", "pk")
+                ],
+                "risks": [
+                    {
+                        "kind": r.get_kind_display(),
+                        "description": r.description,
+                        "score": r.score,
+                        "owner": r.owner,
+                        "mitigation": r.mitigation,
+                        "escalated": r.escalated,
+                    }
+                    for r in Risk.objects.filter(theme=theme, status=Risk.Status.OPEN).order_by(
+                        "-escalated", "pk"
+                    )
+                ],
+            }
+        )
+
+    actions = [
+        action_row(a, on=meeting.date)
+        for a in selectors.open_actions(board).filter(meeting__date__lt=meeting.date)
+    ]
+    focus_titles = [f["title"] for f in focus]
+    agenda = [
+        "Welcome, introductions and apologies",
+        f"Minutes and actions of the last meeting ({_day(previous.date)})"
+        if previous
+        else "Terms of reference",
+        "Programme overview: RAG status, overdue milestones and escalated risks",
+        *[f"Focus theme: {title}" for title in focus_titles],
+        "Budget summary",
+        "Evaluation activity since the last meeting",
+        "Actions log",
+        "Any other business",
+        f"Date of next meeting: {_day(next_one.date)}" if next_one else "Date of next meeting",
+    ]
+    return {
+        "pack": {"version": version, "built_at": now.isoformat(), "reason": ""},
+        "meeting": {
+            "board": board.name,
+            "board_short": board.short_name or board.name,
+            "date": _day(meeting.date),
+            "iso_date": meeting.date.isoformat(),
+            "time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+            "venue": meeting.venue,
+            "online_link": meeting.online_link,
+            "chair": meeting.chair,
+            "previous": _day(previous.date) if previous else "",
+        },
+        "agenda": agenda,
+        "overview": overview,
+        "overdue_milestones": [
+            {
+                "theme": m.theme.title,
+                "title": m.title,
+                "owner": m.owner,
+                "due_date": _day(m.due_date),
+                "status": m.get_status_display(),
+            }
+            for m in overdue
+        ],
+        "escalated_risks": [
+            {
+                "theme": r.theme.title,
+                "kind": r.get_kind_display(),
+                "description": r.description,
+                "score": r.score,
+                "owner": r.owner,
+                "mitigation": r.mitigation,
+            }
+            for r in escalated
+        ],
+        "focus": focus,
+        "budget": budget_section(programme=board.programme, focus_ids=focus_ids),
+        "evaluation": evaluation_section(
+            programme=board.programme,
+            since=previous.date if previous else meeting.date - dt.timedelta(days=90),
+            until=meeting.date,
+        ),
+        "actions": actions,
+    }
+
+
+def _with_charts(snapshot: dict) -> dict:
+    """Charts are drawn from the snapshot's figures at render time, never from live data."""
+    for theme in snapshot["focus"]:
+        for measure in theme["measures"]:
+            measure["chart"] = line_chart_svg(
+                title=f"{measure['name']}: readings against the target of {measure['target']}",
+                points=[(r["short"], Decimal(r["value"])) for r in measure["readings"]],
+                target=Decimal(measure["target"]),
+            )
+    return snapshot
+
+
+def render_pack_html(snapshot: dict) -> str:
+    """The pack's body as an HTML fragment, shown inside the site's page."""
+    import copy
+
+    return render_to_string("board/pack_body.html", {"s": _with_charts(copy.deepcopy(snapshot))})
+
+
+def render_pack_document(snapshot: dict) -> str:
+    """The whole pack as one HTML document for the PDF: cover, contents, sections."""
+    import copy
+
+    return render_to_string(
+        "board/pack_document.html", {"s": _with_charts(copy.deepcopy(snapshot))}
+    )
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Packs are rendered from the snapshot alone: nothing is fetched over the network (an
+    address typed into a highlight report must not make the worker call out)."""
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("data:"):
+            raise ValueError(f"Meeting packs do not fetch {url}")
+        return super().fetch(url, headers)
+
+
+PDF_CSS = """
+@page {
+  size: A4; margin: 24mm 18mm 22mm 18mm;
+  @top-left { content: string(board); font-size: 9pt; color: #505a5f; }
+  @top-right { content: string(section); font-size: 9pt; color: #505a5f; }
+  @bottom-left { content: string(meeting); font-size: 9pt; color: #505a5f; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; }
+}
+@page cover {
+  @top-left { content: none; } @top-right { content: none; }
+  @bottom-left { content: none; } @bottom-right { content: none; }
+}
+body { font-family: Arial, Helvetica, "Liberation Sans", sans-serif; font-size: 10.5pt;
+       color: #0b0c0c; line-height: 1.35; }
+.cover { page: cover; break-after: page; padding-top: 60mm; }
+.cover h1 { font-size: 28pt; string-set: board attr(data-board); margin: 0 0 8mm; }
+.cover .meeting { string-set: meeting content(); font-size: 16pt; }
+.contents { break-after: page; }
+.contents ol { list-style: none; padding: 0; }
+.contents a { color: #0b0c0c; text-decoration: none; }
+.contents a::after { content: leader(".") target-counter(attr(href), page); }
+h2 { string-set: section content(); break-before: page; font-size: 18pt; }
+h3 { font-size: 13pt; margin-top: 6mm; break-after: avoid; }
+table { width: 100%; border-collapse: collapse; margin-bottom: 5mm; font-size: 9pt; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: 1.5mm 2mm 1.5mm 0; text-align: left;
+         vertical-align: top; }
+caption { text-align: left; font-weight: bold; padding-bottom: 2mm; }
+tr { break-inside: avoid; }
+svg { width: 150mm; height: auto; }
+figure { margin: 0 0 4mm; break-inside: avoid; }
+.app-rag { padding: 0.5mm 2mm; font-weight: bold; color: #fff; }
+.app-rag--red { background: #d4351c; } .app-rag--amber { background: #f47738; color: #0b0c0c; }
+.app-rag--green { background: #00703c; } .app-rag--none { background: #b1b4b6; color: #0b0c0c; }
+.app-overdue { color: #d4351c; font-weight: bold; }
+.govuk-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; }
+"""
+
+
+def render_pdf(document: str) -> bytes:
+    return HTML(string=document, url_fetcher=LocalOnlyFetcher()).write_pdf(
+        stylesheets=[CSS(string=PDF_CSS)]
+    )
+
+
+def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now=None) -> dict:
+    """A progress report's content. Items marked restricted never reach a public body."""
+    from .models import Decision
+
+    now = now or timezone.now()
+    board = schedule.board
+    programme_id = board.programme_id
+    themes = list(
+        Theme.objects.filter(programme=programme_id).select_related("lead").order_by("number")
+    )
+    reports = _latest_reports(themes, as_of=now)
+    public = board.is_public
+    sections = [key for key in schedule.Section.values if key in schedule.sections]
+    decisions = Decision.objects.filter(
+        meeting__board__programme=programme_id,
+        meeting__board__kind="improvement_board",
+        meeting__date__gte=period_start,
+        meeting__date__lte=period_end,
+    ).select_related("meeting", "theme")
+    actions = (
+        Action.objects.filter(meeting__board__programme=programme_id, meeting__date__lte=period_end)
+        .exclude(status=Action.Status.DONE)
+        .select_related("owner", "theme", "meeting")
+    )
+    if public:
+        decisions = decisions.exclude(restricted=True)
+        actions = actions.exclude(restricted=True)
+    same_month = period_start.month == period_end.month
+    period = (
+        date_format(period_start, "F Y")
+        if same_month
+        else f"{date_format(period_start, 'F')} to {date_format(period_end, 'F Y')}"
+    )
+    return {
+        "body": board.name,
+        "public": public,
+        "period": period,
+        "generated": _day(timezone.localdate(now)),
+        "sections": sections,
+        "section_titles": dict(schedule.Section.choices),
+        "overview": [
+            {
+                "number": t.number,
+                "title": t.title,
+                "lead": _person(t.lead),
+                "rag": reports[t.pk][0].overall_rag if reports[t.pk] else "",
+                "rag_last": reports[t.pk][1].overall_rag if len(reports[t.pk]) > 1 else "",
+            }
+            for t in themes
+        ],
+        "milestones": [
+            {
+                "theme": m.theme.title,
+                "title": m.title,
+                "due_date": _day(m.due_date),
+                "status": m.get_status_display(),
+            }
+            for m in Milestone.objects.filter(theme__in=themes, due_date__lte=period_end)
+            .exclude(status=Milestone.Status.DONE)
+            .select_related("theme")
+            .order_by("due_date", "pk")
+        ],
+        "risks": [
+            {
+                "theme": r.theme.title,
+                "description": r.description,
+                "score": r.score,
+                "mitigation": r.mitigation,
+            }
+            for r in Risk.objects.filter(
+                theme__in=themes, escalated=True, status=Risk.Status.OPEN
+            ).select_related("theme")
+        ],
+        "decisions": [
+            {
+                "date": _day(d.meeting.date),
+                "text": d.text,
+                "theme": d.theme.title if d.theme else "",
+            }
+            for d in decisions
+        ],
+        "actions": [action_row(a, on=period_end) for a in actions],
+    }
+
+
+def render_report_html(snapshot: dict) -> str:
+    return render_to_string("board/report_body.html", {"s": snapshot})
+
+
+def render_report_document(snapshot: dict) -> str:
+    return render_to_string("board/report_document.html", {"s": snapshot})

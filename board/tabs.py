@@ -1,0 +1,28 @@
+"""The "Board rota" tab on a theme's page: when the theme is next in focus and when its
+highlight report is due for that meeting."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from . import selectors
+from .models import BoardSettings
+
+
+def theme_rota_context(request, theme) -> dict:
+    """A constant number of queries whatever the calendar holds (the tab registry's rule)."""
+    today = timezone.localdate()
+    meetings = list(selectors.theme_focus_meetings(theme))
+    upcoming = [m for m in meetings if m.date >= today]
+    next_meeting = upcoming[0] if upcoming else None
+    deadline = None
+    if next_meeting is not None:
+        settings = BoardSettings.objects.filter(board=next_meeting.board_id).first()
+        days = settings.pack_days_before if settings else BoardSettings().pack_days_before
+        deadline = next_meeting.date - dt.timedelta(days=days)
+    return {
+        "board_next_meeting": next_meeting,
+        "board_report_deadline": deadline,
+        "board_upcoming": upcoming,
+        "board_past": [m for m in meetings if m.date < today][-3:],
+    }

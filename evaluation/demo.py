@@ -1,0 +1,355 @@
+"""A year of evaluation for the demo: audits with grades, a staff survey, a peer review, an
+independent auditor's challenge and an Ofsted focused visit with findings, so the readiness view
+has something to say on first run. Dates are relative to today, so statuses stay meaningful.
+
+Idempotent: each activity is matched by its title, and skipped when it is already there.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from themes.models import Measure, Theme
+
+from . import services
+from .models import (
+    ActivityKind,
+    EvaluationActivity,
+    EvaluationStrand,
+    Finding,
+    Inspection,
+    JudgementArea,
+)
+
+# Which themes answer which ILACS judgement area (a reading of the plan; editable in the admin).
+AREA_THEMES = {
+    "overall": ["quality-assurance", "workforce-development"],
+    "leaders": ["supervision", "quality-assurance", "workforce-development"],
+    "help-and-protection": ["smart-planning", "adolescent-safeguarding", "case-recording"],
+    "children-in-care": ["pathway-planning", "smart-planning", "case-recording"],
+}
+
+# Percentage measures that audits feed: (theme slug, name, baseline, target).
+AUDIT_MEASURES = [
+    ("supervision", "Supervision audits graded good or better", "45", "80"),
+    ("case-recording", "Case records audited graded good or better", "38", "75"),
+    ("smart-planning", "Plans audited graded good or better", "42", "75"),
+]
+
+
+def _user(username):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _measures(themes, today):
+    found = {}
+    for slug, name, baseline, target in AUDIT_MEASURES:
+        if slug not in themes:
+            continue
+        measure, _ = Measure.objects.get_or_create(
+            theme=themes[slug],
+            name=name,
+            defaults={
+                "definition": "Cases audited in QA audits and practice weeks graded good or "
+                "outstanding, as a percentage of cases audited.",
+                "unit": Measure.Unit.PERCENT,
+                "direction": Measure.Direction.HIGHER,
+                "baseline_value": Decimal(baseline),
+                "baseline_date": today - dt.timedelta(days=365),
+                "target_value": Decimal(target),
+                "target_date": today + dt.timedelta(days=365),
+            },
+        )
+        found[slug] = measure
+    return found
+
+
+@transaction.atomic
+def demo_data_load(*, programme, stdout=None) -> None:
+    today = timezone.localdate()
+    pm = _user("programme.manager")
+    themes = {t.slug: t for t in Theme.objects.filter(programme=programme)}
+    strands = {s.slug: s for s in EvaluationStrand.objects.filter(programme=programme)}
+    if not strands:
+        return
+
+    for area in JudgementArea.objects.filter(framework="ILACS", slug__in=AREA_THEMES):
+        if not area.themes.exists():
+            area._history_user = pm
+            area.themes.set([themes[s] for s in AREA_THEMES[area.slug] if s in themes])
+
+    measures = _measures(themes, today)
+    created = 0
+
+    def day(offset):
+        return today + dt.timedelta(days=offset)
+
+    def activity(title, strand, kind, start, *, end=None, done=True, theme_slugs=(), **extra):
+        nonlocal created
+        existing = EvaluationActivity.objects.filter(programme=programme, title=title).first()
+        if existing is not None or strand not in strands:
+            return None
+        created += 1
+        return services.activity_create(
+            programme=programme,
+            user=pm,
+            strand=strands[strand],
+            kind=kind,
+            title=title,
+            start_date=day(start),
+            end_date=day(end) if end is not None else None,
+            completed_on=day(end if end is not None else start) if done else None,
+            themes=[themes[s] for s in theme_slugs if s in themes],
+            **extra,
+        )
+
+    def grades(audit, slug, date, counts, notes=""):
+        if audit is None or slug not in themes:
+            return
+        outstanding, good, ri, inadequate = counts
+        services.audit_result_record(
+            activity=audit,
+            user=pm,
+            theme=themes[slug],
+            date=day(date),
+            cases_audited=sum(counts),
+            outstanding=outstanding,
+            good=good,
+            requires_improvement=ri,
+            inadequate=inadequate,
+            notes=notes,
+            measure=measures.get(slug),
+        )
+
+    def finding(source, kind, title, slugs, *, response=Finding.Response.AWAITING, **extra):
+        if source is None:
+            return None
+        return services.finding_create(
+            activity=source,
+            user=pm,
+            kind=kind,
+            title=title,
+            themes=[themes[s] for s in slugs if s in themes],
+            recorded_on=source.completed_on or source.start_date,
+            response=response,
+            **extra,
+        )
+
+    qa = "practice-week-qa-audits"
+    audit1 = activity(
+        "Supervision and case recording audit",
+        qa,
+        ActivityKind.QA_AUDIT,
+        -335,
+        end=-330,
+        theme_slugs=["supervision", "case-recording"],
+        lead_name="Head of Service, Quality Assurance",
+    )
+    grades(audit1, "supervision", -330, (1, 8, 9, 2), "Reflective supervision rarely recorded.")
+    grades(audit1, "case-recording", -330, (0, 8, 10, 2))
+
+    week = activity(
+        "Autumn practice week",
+        qa,
+        ActivityKind.QA_AUDIT,
+        -244,
+        end=-240,
+        theme_slugs=["supervision", "smart-planning"],
+        lead=_user("lead.quality-assurance"),
+    )
+    grades(week, "supervision", -240, (2, 15, 11, 2))
+    grades(week, "smart-planning", -240, (1, 12, 10, 2))
+
+    survey = activity(
+        "Annual staff survey",
+        "staff-feedback",
+        ActivityKind.STAFF_FEEDBACK,
+        -214,
+        end=-200,
+        theme_slugs=["supervision", "workforce-development"],
+        lead_name="Workforce Development Manager",
+    )
+    if survey is not None:
+        feedback = services.feedback_save(
+            activity=survey,
+            user=pm,
+            responses=164,
+            key_messages="Supervision is more regular but not always reflective.\n"
+            "Staff value the Social Care Academy's training offer.\n"
+            "Caseloads in the assessment teams still feel too high.",
+            themes=[themes[s] for s in ("supervision", "workforce-development") if s in themes],
+        )
+        csv_text = (
+            "question,score,out_of,responses\n"
+            "I receive regular supervision,4.1,5,164\n"
+            "Supervision helps me reflect on my practice,3.4,5,162\n"
+            "I would recommend Havering as a place to work,3.8,5,160\n"
+        )
+        services.survey_scores_import(
+            feedback=feedback,
+            upload=SimpleUploadedFile("staff-survey.csv", csv_text.encode(), "text/csv"),
+            user=pm,
+        )
+
+    peer = activity(
+        "Peer review of adolescent safeguarding",
+        "peer-reviews",
+        ActivityKind.PEER_REVIEW,
+        -152,
+        end=-150,
+        theme_slugs=["adolescent-safeguarding", "smart-planning"],
+        partner_authorities="London Borough of Redbridge\nLondon Borough of Barking and Dagenham",
+        lead_name="Assistant Director, Children's Social Care",
+    )
+    finding(
+        peer,
+        Finding.Kind.STRENGTH,
+        "Strong multi-agency response to exploitation through the MACE panel",
+        ["adolescent-safeguarding"],
+    )
+    afi = finding(
+        peer,
+        Finding.Kind.AREA_FOR_IMPROVEMENT,
+        "Safety plans for adolescents are not consistently SMART",
+        ["adolescent-safeguarding", "smart-planning"],
+        area=JudgementArea.objects.filter(slug="help-and-protection").first(),
+        response=Finding.Response.ACCEPTED,
+        response_note="Practice workshops on SMART safety planning for all adolescent teams.",
+        action_owner="Service Manager, Adolescents",
+        action_due=day(30),
+    )
+    if afi is not None and "smart-planning" in themes:
+        services.finding_to_milestone(finding=afi, theme=themes["smart-planning"], user=pm)
+
+    auditor = activity(
+        "Independent auditor's challenge session",
+        "independent-auditor",
+        ActivityKind.INDEPENDENT_CHALLENGE,
+        -100,
+        theme_slugs=["quality-assurance", "case-recording"],
+        lead_name="Independent auditor",
+    )
+    challenge = finding(
+        auditor,
+        Finding.Kind.AREA_FOR_IMPROVEMENT,
+        "Audit findings are not yet routinely closed off with the practitioner",
+        ["quality-assurance"],
+        response=Finding.Response.ACCEPTED,
+        response_note="Add a practitioner feedback step to the audit tool.",
+        action_owner="QA Support Officer",
+        action_due=day(45),
+    )
+    if challenge is not None and "quality-assurance" in themes:
+        services.finding_to_risk(
+            finding=challenge, theme=themes["quality-assurance"], likelihood=3, impact=3, user=pm
+        )
+    finding(
+        auditor,
+        Finding.Kind.RECOMMENDATION,
+        "Report data-quality exceptions to the Improvement Board each quarter",
+        ["case-recording"],
+    )
+
+    audit3 = activity(
+        "Spring QA audit",
+        qa,
+        ActivityKind.QA_AUDIT,
+        -64,
+        end=-60,
+        theme_slugs=["supervision", "case-recording"],
+        lead=_user("lead.quality-assurance"),
+    )
+    grades(audit3, "supervision", -60, (2, 14, 7, 1))
+    grades(audit3, "case-recording", -60, (1, 11, 10, 2))
+
+    visit = activity(
+        "Ofsted focused visit: children in need and child protection",
+        "ofsted-focused-visit",
+        ActivityKind.OFSTED_VISIT,
+        -32,
+        end=-31,
+        theme_slugs=["smart-planning", "case-recording", "supervision"],
+        lead_name="Director of Children's Services",
+    )
+    if visit is not None:
+        inspection = services.inspection_record(
+            programme=programme,
+            user=pm,
+            grades={},
+            kind=Inspection.Kind.FOCUSED_VISIT,
+            title="Ofsted focused visit: children in need and child protection",
+            inspector="Ofsted",
+            start_date=day(-32),
+            end_date=day(-31),
+            summary="Focused visits are not graded. Inspectors found improved management "
+            "oversight, with plans still too variable in quality.",
+            activity=visit,
+        )
+        area = JudgementArea.objects.filter(slug="help-and-protection").first()
+        for text, slugs in [
+            (
+                "Improve the quality and specificity of child in need and child protection plans.",
+                ["smart-planning"],
+            ),
+            (
+                "Make sure management oversight and supervision are recorded on children's files.",
+                ["supervision", "case-recording"],
+            ),
+        ]:
+            services.recommendation_save(
+                inspection=inspection,
+                user=pm,
+                themes=[themes[s] for s in slugs if s in themes],
+                text=text,
+                area=area,
+            )
+        finding(
+            visit,
+            Finding.Kind.STRENGTH,
+            "Management oversight of casework has improved since the last inspection",
+            ["supervision"],
+        )
+        finding(
+            visit,
+            Finding.Kind.AREA_FOR_IMPROVEMENT,
+            "Plans are too variable in quality",
+            ["smart-planning"],
+            area=area,
+        )
+
+    activity(
+        "Care leavers' feedback survey",
+        "service-user-feedback",
+        ActivityKind.SERVICE_USER_FEEDBACK,
+        -20,
+        end=-10,
+        done=False,
+        theme_slugs=["pathway-planning"],
+        lead=_user("lead.pathway-planning"),
+    )
+    activity(
+        "Winter practice week",
+        qa,
+        ActivityKind.QA_AUDIT,
+        20,
+        end=24,
+        done=False,
+        theme_slugs=["supervision", "smart-planning", "case-recording"],
+        lead=_user("lead.quality-assurance"),
+    )
+    activity(
+        "Second peer review: pathway planning",
+        "peer-reviews",
+        ActivityKind.PEER_REVIEW,
+        75,
+        end=76,
+        done=False,
+        theme_slugs=["pathway-planning"],
+        partner_authorities="Essex County Council\nLondon Borough of Bexley",
+    )
+    if stdout is not None:
+        stdout.write(f"Evaluation demo: {created} activities added.")

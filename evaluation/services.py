@@ -1,0 +1,362 @@
+"""Every write in the evaluation app: atomic, validated, keyword-only, history with who did it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from havering_improve.uploads import validate_upload
+from themes.models import Measure, MeasureReading, Milestone, Risk
+
+from .models import (
+    AuditResult,
+    EvaluationActivity,
+    FeedbackResult,
+    Finding,
+    FindingEvidence,
+    Inspection,
+    Judgement,
+    Recommendation,
+    SurveyScore,
+)
+
+
+def _save(obj, *, user, update_fields=None, m2m: dict | None = None):
+    """full_clean, stamp the history with the user, save, then set many-to-many values."""
+    obj.full_clean()
+    obj._history_user = user
+    obj.save(update_fields=update_fields)
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    return obj
+
+
+def _assign(obj, fields: dict) -> list[str]:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return list(fields)
+
+
+# --- Activities ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(*, programme, user, themes=(), **fields) -> EvaluationActivity:
+    activity = EvaluationActivity(programme=programme, **fields)
+    return _save(activity, user=user, m2m={"themes": themes})
+
+
+@transaction.atomic
+def activity_update(*, activity: EvaluationActivity, user, themes=None, **fields):
+    changed = _assign(activity, fields)
+    m2m = {"themes": themes} if themes is not None else None
+    return _save(activity, user=user, update_fields=changed or None, m2m=m2m)
+
+
+# --- QA audit results ----------------------------------------------------------------------------
+
+
+def _check_measure(result: AuditResult, measure: Measure) -> None:
+    if measure.theme_id != result.theme_id:
+        raise ValidationError(
+            {"measure": f"Select a measure of the {result.theme} theme — the audit is for it."}
+        )
+    if measure.unit != Measure.Unit.PERCENT:
+        raise ValidationError(
+            {
+                "measure": f"“{measure}” is measured in {measure.get_unit_display().lower()}; "
+                "an audit gives a percentage good or better. Select a percentage measure."
+            }
+        )
+
+
+@transaction.atomic
+def audit_result_record(*, activity: EvaluationActivity, user, measure=None, **fields):
+    """Record one theme's grades from a QA audit; with `measure`, feed it a reading too."""
+    if not activity.is_audit:
+        raise ValidationError("Audit grades can only be recorded for a QA audit or practice week.")
+    result = AuditResult(activity=activity, recorded_by=user, **fields)
+    if measure is not None:
+        _check_measure(result, measure)
+    _save(result, user=user)
+    if measure is not None:
+        audit_result_feed_measure(result=result, measure=measure, user=user)
+    return result
+
+
+@transaction.atomic
+def audit_result_update(*, result: AuditResult, user, **fields) -> AuditResult:
+    """Correct an audit's grades; a reading it fed follows, so the two never disagree."""
+    changed = _assign(result, fields)
+    _save(result, user=user, update_fields=changed or None)
+    reading = result.measure_reading
+    if reading is not None:
+        reading.value = result.percent_good_or_better
+        reading.date = result.date
+        _save(reading, user=user, update_fields=["value", "date"])
+    return result
+
+
+@transaction.atomic
+def audit_result_feed_measure(*, result: AuditResult, measure: Measure, user) -> MeasureReading:
+    """Record the audit's percentage good or better as a reading of the theme's measure, linked
+    back to the audit so nobody retypes it."""
+    _check_measure(result, measure)
+    if result.measure_reading_id:
+        raise ValidationError("This audit result already feeds a measure reading.")
+    reading = MeasureReading(
+        measure=measure,
+        value=result.percent_good_or_better,
+        date=result.date,
+        source=f"QA audit: {result.activity.title}"[:300],
+        note=(
+            f"{result.good_or_better} of {result.cases_audited} cases audited were graded good "
+            "or outstanding."
+        ),
+        recorded_by=user,
+    )
+    _save(reading, user=user)
+    result.measure_reading = reading
+    _save(result, user=user, update_fields=["measure_reading"])
+    return reading
+
+
+# --- Feedback ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_save(*, activity: EvaluationActivity, user, themes=(), **fields) -> FeedbackResult:
+    if not activity.is_feedback:
+        raise ValidationError("Feedback can only be recorded for a staff or service-user survey.")
+    feedback = FeedbackResult.objects.filter(activity=activity).first()
+    if feedback is None:
+        feedback = FeedbackResult(activity=activity)
+    _assign(feedback, fields)
+    return _save(feedback, user=user, m2m={"themes": themes})
+
+
+SURVEY_COLUMNS = ["question", "score", "out_of", "responses"]
+
+
+@dataclass
+class SurveyImportError(Exception):
+    """The CSV could not be imported; `messages` say which row and column, and why."""
+
+    messages: list[str]
+
+    def __str__(self):
+        return "; ".join(self.messages)
+
+
+def _parse_survey_csv(text: str) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("question", "score") if c not in headers]
+    if missing:
+        raise SurveyImportError(
+            [
+                "The first row must name the columns: question, score, and optionally out_of "
+                f"and responses. Missing: {', '.join(missing)}."
+            ]
+        )
+    unknown = [h for h in headers if h and h not in SURVEY_COLUMNS]
+    if unknown:
+        raise SurveyImportError([f"Unknown column: {', '.join(unknown)}."])
+    reader.fieldnames = headers
+    rows, errors = [], []
+    for number, raw in enumerate(reader, start=2):
+        row = {k: (v or "").strip() for k, v in raw.items() if k}
+        if not any(row.values()):
+            continue
+        problems = []
+        if not row.get("question"):
+            problems.append("column question: enter the question")
+        elif len(row["question"]) > 300:
+            problems.append("column question: must be 300 characters or fewer")
+        values = {}
+        for column, default in (("score", None), ("out_of", "5")):
+            text_value = row.get(column) or default
+            try:
+                values[column] = Decimal(text_value)
+                if not values[column].is_finite() or values[column] < 0:
+                    raise InvalidOperation
+            except (InvalidOperation, TypeError):
+                problems.append(f"column {column}: “{row.get(column, '')}” is not a number")
+        if not problems and values["score"] > values["out_of"]:
+            problems.append(
+                f"column score: {values['score']} is more than the maximum of {values['out_of']}"
+            )
+        responses = row.get("responses") or ""
+        if responses and not responses.isdigit():
+            problems.append(f"column responses: “{responses}” is not a whole number")
+        if problems:
+            errors.extend(f"Row {number}, {p}." for p in problems)
+            continue
+        rows.append(
+            {
+                "question": row["question"],
+                "score": values["score"].quantize(Decimal("0.01")),
+                "out_of": values["out_of"].quantize(Decimal("0.01")),
+                "responses": int(responses) if responses else None,
+            }
+        )
+    if errors:
+        raise SurveyImportError(errors)
+    if not rows:
+        raise SurveyImportError(["The file has no rows of scores under its header row."])
+    return rows
+
+
+@transaction.atomic
+def survey_scores_import(*, feedback: FeedbackResult, upload, user) -> int:
+    """Replace the survey's scores with those in a CSV file (question, score, out_of,
+    responses). All or nothing: any bad row refuses the whole file."""
+    try:
+        validate_upload(upload, kinds=("csv",))
+    except ValidationError as exc:
+        raise SurveyImportError(exc.messages) from exc
+    data = upload.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    rows = _parse_survey_csv(text)
+    # One row at a time (not bulk), so each removal and addition is in the history.
+    for old in feedback.scores.all():
+        old._history_user = user
+        old.delete()
+    for order, row in enumerate(rows, start=1):
+        _save(SurveyScore(feedback=feedback, order=order, **row), user=user)
+    return len(rows)
+
+
+# --- Findings ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def finding_create(*, activity: EvaluationActivity, user, themes, **fields) -> Finding:
+    finding = Finding(activity=activity, **fields)
+    return _save(finding, user=user, m2m={"themes": themes})
+
+
+@transaction.atomic
+def finding_update(*, finding: Finding, user, themes=None, **fields) -> Finding:
+    changed = _assign(finding, fields)
+    m2m = {"themes": themes} if themes is not None else None
+    return _save(finding, user=user, update_fields=changed or None, m2m=m2m)
+
+
+@transaction.atomic
+def finding_evidence_add(*, finding: Finding, upload, name: str, user) -> FindingEvidence:
+    validate_upload(upload)
+    evidence = FindingEvidence(finding=finding, name=name or upload.name, uploaded_by=user)
+    evidence.file.save(upload.name, upload, save=False)
+    return _save(evidence, user=user)
+
+
+def _check_action_theme(finding: Finding, theme) -> None:
+    if not finding.needs_response:
+        raise ValidationError("A strength needs no action.")
+    if finding.response != Finding.Response.ACCEPTED:
+        raise ValidationError("Accept the finding, with an owner and due date, first.")
+    if not finding.themes.filter(pk=theme.pk).exists():
+        raise ValidationError({"theme": "Select one of the themes the finding concerns."})
+
+
+@transaction.atomic
+def finding_to_milestone(*, finding: Finding, theme, user) -> Milestone:
+    """Make the accepted response a milestone on the theme, so it is tracked with the plan."""
+    _check_action_theme(finding, theme)
+    if finding.milestone_id:
+        raise ValidationError("This finding is already a milestone.")
+    milestone = _save(
+        Milestone(
+            theme=theme,
+            title=finding.title[:300],
+            owner=finding.action_owner,
+            due_date=finding.action_due,
+        ),
+        user=user,
+    )
+    finding.milestone = milestone
+    _save(finding, user=user, update_fields=["milestone"])
+    return milestone
+
+
+@transaction.atomic
+def finding_to_risk(*, finding: Finding, theme, likelihood: int, impact: int, user) -> Risk:
+    """Put the finding on the theme's risk log, with the response as its mitigation."""
+    _check_action_theme(finding, theme)
+    if finding.risk_id:
+        raise ValidationError("This finding is already on a risk log.")
+    risk = _save(
+        Risk(
+            theme=theme,
+            description=finding.title,
+            likelihood=likelihood,
+            impact=impact,
+            owner=finding.action_owner,
+            mitigation=finding.response_note,
+            review_date=finding.action_due,
+        ),
+        user=user,
+    )
+    finding.risk = risk
+    _save(finding, user=user, update_fields=["risk"])
+    return risk
+
+
+# --- Inspections and recommendations ------------------------------------------------------------
+
+
+@transaction.atomic
+def inspection_record(*, programme, user, grades: dict, **fields) -> Inspection:
+    """Record an inspection or visit with its judgements: `grades` maps each JudgementArea to a
+    grade, or to "" where the visit made no judgement on it."""
+    inspection = _save(Inspection(programme=programme, is_baseline=False, **fields), user=user)
+    _judgements_set(inspection=inspection, grades=grades, user=user)
+    return inspection
+
+
+@transaction.atomic
+def inspection_update(*, inspection: Inspection, user, grades: dict, **fields) -> Inspection:
+    changed = _assign(inspection, fields)
+    _save(inspection, user=user, update_fields=changed or None)
+    _judgements_set(inspection=inspection, grades=grades, user=user)
+    return inspection
+
+
+def _judgements_set(*, inspection, grades, user):
+    existing = {j.area_id: j for j in inspection.judgements.all()}
+    for area, grade in grades.items():
+        judgement = existing.get(area.pk)
+        if not grade:
+            if judgement is not None:
+                judgement._history_user = user
+                judgement.delete()
+            continue
+        if judgement is None:
+            _save(Judgement(inspection=inspection, area=area, grade=grade), user=user)
+        elif judgement.grade != grade:
+            judgement.grade = grade
+            _save(judgement, user=user, update_fields=["grade"])
+
+
+@transaction.atomic
+def recommendation_save(
+    *, inspection: Inspection, user, themes, recommendation: Recommendation | None = None, **fields
+) -> Recommendation:
+    if not themes:
+        raise ValidationError({"themes": "Select the themes that answer this recommendation."})
+    if recommendation is None:
+        recommendation = Recommendation(inspection=inspection, **fields)
+        if not recommendation.order:
+            recommendation.order = inspection.recommendations.count() + 1
+        return _save(recommendation, user=user, m2m={"themes": themes})
+    changed = _assign(recommendation, fields)
+    return _save(recommendation, user=user, update_fields=changed or None, m2m={"themes": themes})

@@ -1,0 +1,264 @@
+"""Meeting packs: what they hold, the PDF, freezing on publish, re-issue, failure and retry."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from board import packs, services
+from board.models import MeetingPack
+from tests.board.factories import (
+    ActionFactory,
+    HighlightReportFactory,
+    MeasureFactory,
+    MeasureReadingFactory,
+    MeetingFactory,
+    MilestoneFactory,
+    RiskFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme_data(meeting, theme, other_theme, lead):
+    """Highlight reports, measures, milestones and risks for the two focus themes."""
+    HighlightReportFactory(theme=theme, overall_rag="amber", period=dt.date(2026, 9, 1))
+    HighlightReportFactory(
+        theme=theme,
+        overall_rag="green",
+        period=dt.date(2026, 10, 1),
+        status_summary="Monthly supervision now recorded for 85% of workers.",
+    )
+    HighlightReportFactory(theme=other_theme, overall_rag="red")
+    measure = MeasureFactory(theme=theme, name="Supervisions on time")
+    for month, value in [(6, "60.00"), (8, "71.50"), (10, "85.00")]:
+        MeasureReadingFactory(measure=measure, date=dt.date(2026, month, 1), value=value)
+    MilestoneFactory(
+        theme=theme,
+        title="Supervision policy relaunched",
+        due_date=timezone.localdate() - dt.timedelta(days=10),
+    )
+    MilestoneFactory(theme=other_theme, title="Audit tool agreed")
+    RiskFactory(theme=theme, description="Agency turnover undermines supervision", escalated=True)
+    RiskFactory(theme=other_theme, description="Auditors not released from caseloads")
+    return meeting
+
+
+def build(meeting, django_capture_on_commit_callbacks, user=None) -> MeetingPack:
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = services.pack_request(meeting=meeting, user=user)
+    pack.refresh_from_db()
+    return pack
+
+
+def pdf_text(pack: MeetingPack) -> str:
+    with pack.pdf.open("rb") as f:
+        reader = PdfReader(io.BytesIO(f.read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_pack_holds_the_agenda_overview_focus_themes_and_actions(
+    programme_data, django_capture_on_commit_callbacks, board_member
+):
+    meeting = programme_data
+    ActionFactory(
+        meeting=MeetingFactory(board=meeting.board, date=dt.date(2026, 1, 5)),
+        owner=board_member,
+        description="Share the audit findings with partners",
+        due_date=dt.date(2026, 2, 1),
+    )
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    assert pack.status == MeetingPack.Status.READY
+    s = pack.snapshot
+    assert [f["title"] for f in s["focus"]] == ["Supervision", "Quality Assurance"]
+    assert "Focus theme: Supervision" in s["agenda"]
+    supervision = next(row for row in s["overview"] if row["title"] == "Supervision")
+    assert (supervision["rag"], supervision["rag_last"]) == ("green", "amber")
+    assert len(s["overview"]) == 7
+    assert [m["title"] for m in s["overdue_milestones"]] == ["Supervision policy relaunched"]
+    assert [r["description"] for r in s["escalated_risks"]] == [
+        "Agency turnover undermines supervision"
+    ]
+    focus = s["focus"][0]
+    assert focus["report"]["rag"] == "green"
+    assert [r["value"] for r in focus["measures"][0]["readings"]] == ["60.00", "71.50", "85.00"]
+    action = s["actions"][0]
+    assert action["description"] == "Share the audit findings with partners"
+    assert action["overdue"] is True
+    html = pack.html.open("rb").read().decode()
+    assert "<svg" in html and "Supervisions on time" in html
+    assert "Monthly supervision now recorded for 85% of workers." in html
+
+
+def test_the_pdf_is_readable_and_names_the_focus_themes_with_contents_and_page_numbers(
+    programme_data, django_capture_on_commit_callbacks
+):
+    pack = build(programme_data, django_capture_on_commit_callbacks)
+    text = pdf_text(pack)
+    assert "Focus theme: Supervision" in text
+    assert "Focus theme: Quality Assurance" in text
+    assert "Contents" in text
+    assert "Page 2 of" in text
+    assert pack.pdf_sha256 == hashlib.sha256(pack.pdf.open("rb").read()).hexdigest()
+
+
+def test_a_published_pack_does_not_change_when_the_programme_does(
+    programme_data, django_capture_on_commit_callbacks, programme_manager, theme
+):
+    pack = build(programme_data, django_capture_on_commit_callbacks)
+    services.pack_publish(pack=pack, user=programme_manager)
+    html_before = pack.html.open("rb").read()
+    pdf_before = pack.pdf.open("rb").read()
+    checksum = pack.snapshot_sha256
+
+    theme.title = "Supervision and Reflective Practice"
+    theme.save()
+    HighlightReportFactory(theme=theme, overall_rag="red", period=dt.date(2026, 11, 1))
+    build(programme_data, django_capture_on_commit_callbacks)  # asking again changes nothing
+
+    pack.refresh_from_db()
+    assert pack.is_published
+    assert pack.html.open("rb").read() == html_before
+    assert pack.pdf.open("rb").read() == pdf_before
+    assert pack.snapshot_sha256 == checksum
+    assert hashlib.sha256(services.snapshot_bytes(pack.snapshot)).hexdigest() == checksum
+    assert "Supervision and Reflective Practice" not in json.dumps(pack.snapshot)
+    assert MeetingPack.objects.count() == 1
+
+
+def test_a_re_issue_is_a_new_numbered_version_with_its_reason_and_todays_data(
+    programme_data, django_capture_on_commit_callbacks, programme_manager, theme
+):
+    first = build(programme_data, django_capture_on_commit_callbacks)
+    services.pack_publish(pack=first, user=programme_manager)
+    theme.title = "Supervision and Reflective Practice"
+    theme.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.pack_reissue(
+            pack=first, reason="Corrected supervision figures", user=programme_manager
+        )
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (second.version, second.status) == (2, MeetingPack.Status.READY)
+    assert "Corrected supervision figures" in pdf_text(second)
+    assert "Supervision and Reflective Practice" in second.html.open("rb").read().decode()
+    assert "Supervision and Reflective Practice" not in first.html.open("rb").read().decode()
+
+
+def test_a_draft_pack_can_be_rebuilt_and_shows_the_new_data(
+    programme_data, django_capture_on_commit_callbacks, theme
+):
+    pack = build(programme_data, django_capture_on_commit_callbacks)
+    theme.title = "Supervision Renamed"
+    theme.save()
+    pack = build(programme_data, django_capture_on_commit_callbacks)
+    assert pack.build_attempt == 2
+    assert "Supervision Renamed" in pack.html.open("rb").read().decode()
+
+
+def test_a_failed_build_is_shown_with_its_error_and_a_retry_builds_it(
+    meeting, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("chart data unreadable")
+
+    monkeypatch.setattr(packs, "pack_snapshot", broken)
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    assert pack.status == MeetingPack.Status.FAILED
+    assert "chart data unreadable" in pack.error
+    monkeypatch.undo()
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    assert pack.status == MeetingPack.Status.READY
+
+
+def test_a_redelivered_build_task_does_nothing(meeting, django_capture_on_commit_callbacks):
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    built_at = pack.built_at
+    services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
+    pack.refresh_from_db()
+    assert pack.built_at == built_at
+
+
+def test_the_daily_job_starts_each_due_pack_once(board, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    soon = MeetingFactory(board=board, date=today + dt.timedelta(days=5))
+    later = MeetingFactory(board=board, date=today + dt.timedelta(days=40))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.packs_due(today=today)
+        services.packs_due(today=today)
+    assert list(MeetingPack.objects.values_list("meeting", "version")) == [(soon.pk, 1)]
+    assert not later.packs.exists()
+
+
+def test_the_pdf_renderer_never_fetches_from_the_network():
+    fetcher = packs.LocalOnlyFetcher()
+    with pytest.raises(ValueError, match="do not fetch"):
+        fetcher.fetch("http://example.com/logo.png")
+    pdf = packs.render_pdf('<p>Hello</p><img src="http://example.com/tracker.png" alt="">')
+    assert pdf.startswith(b"%PDF")
+
+
+def test_last_time_is_what_the_board_was_shown_at_the_previous_meeting(
+    board, theme, programme_manager, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    earlier = MeetingFactory(board=board, date=today - dt.timedelta(days=30))
+    HighlightReportFactory(
+        theme=theme,
+        overall_rag="red",
+        period=dt.date(2026, 8, 1),
+        submitted_at=timezone.now() - dt.timedelta(days=60),
+    )
+    first = build(earlier, django_capture_on_commit_callbacks)
+    services.pack_publish(pack=first, user=programme_manager)
+    HighlightReportFactory(theme=theme, overall_rag="green", period=dt.date(2026, 10, 1))
+    later = MeetingFactory(board=board, date=today + dt.timedelta(days=5))
+    second = build(later, django_capture_on_commit_callbacks)
+    row = next(r for r in second.snapshot["overview"] if r["title"] == theme.title)
+    assert (row["rag"], row["rag_last"]) == ("green", "red")
+
+
+def test_the_pack_has_the_budget_headline_and_the_focus_themes_share(
+    meeting, django_capture_on_commit_callbacks
+):
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    budget = pack.snapshot["budget"]
+    assert budget["budget"] == "£750,000.00"
+    assert [t["title"] for t in budget["focus"]] == ["Supervision", "Quality Assurance"]
+    assert all(t["budget"].startswith("£") for t in budget["focus"])
+    assert "Budget summary" in pdf_text(pack)
+
+
+def test_the_pack_lists_evaluation_done_since_the_last_meeting(
+    board, meeting, theme, django_capture_on_commit_callbacks
+):
+    from evaluation.models import EvaluationActivity
+
+    MeetingFactory(board=board, date=meeting.date - dt.timedelta(days=28))
+    strand = board.programme.strands.first()
+    done = EvaluationActivity.objects.create(
+        programme=board.programme,
+        strand=strand,
+        kind="qa_audit",
+        title="Supervision practice week",
+        start_date=meeting.date - dt.timedelta(days=20),
+        completed_on=meeting.date - dt.timedelta(days=10),
+    )
+    done.themes.add(theme)
+    EvaluationActivity.objects.create(
+        programme=board.programme,
+        strand=strand,
+        kind="qa_audit",
+        title="Older audit",
+        start_date=meeting.date - dt.timedelta(days=80),
+        completed_on=meeting.date - dt.timedelta(days=60),
+    )
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    titles = [a["title"] for a in pack.snapshot["evaluation"]["done"]]
+    assert titles == ["Supervision practice week"]
+    assert "Supervision practice week" in pack.html.open("rb").read().decode()

@@ -1,0 +1,171 @@
+"""Importing the ledger: preview, confirm, idempotence, reversal, closed periods."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from budget import services
+from budget.models import LedgerImport, LedgerRow
+from tests.budget.conftest import csv_of, row, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_preview_of_the_sample_sorts_every_row_and_saves_nothing(
+    set_up, finance_officer, sample_bytes
+):
+    batch = upload(set_up, finance_officer, sample_bytes, "ledger-extract.csv")
+    counts = batch.summary["counts"]
+    assert batch.status == LedgerImport.Status.PREVIEWED
+    assert counts["recognised"] == 112
+    assert counts["matched"] == 108
+    # The three training rows (4800) have no rule.
+    assert counts["unmatched"] == 3
+    assert [s["reference"] for s in batch.summary["samples"]["unmatched"]] == [
+        "AP700207",
+        "JNL700209",
+        "AP700211",
+    ]
+    # Children's Services Central's subscription is listed, not counted.
+    assert counts["other"] == 1
+    assert batch.summary["samples"]["other"][0]["reference"] == "AP700212"
+    assert counts["duplicate"] == 0
+    assert batch.summary["by_rule"]["Post P10238 → Project Manager"] == 18
+    assert not LedgerRow.objects.exists()
+
+
+def test_confirming_imports_every_programme_row_and_keeps_the_file(
+    imported_sample, finance_officer
+):
+    batch = imported_sample
+    assert batch.status == LedgerImport.Status.IMPORTED
+    assert batch.rows_imported == 111
+    assert batch.total_imported == Decimal("199097.03")
+    assert LedgerRow.objects.filter(active=True).count() == 111
+    assert batch.uploaded_by == finance_officer
+    with batch.original_file.open("rb") as handle:
+        assert handle.read().startswith(b"Posting Date,Period")
+    assert batch.history.first().history_change_reason == "Imported"
+
+
+def test_importing_the_same_extract_twice_never_double_counts(
+    imported_sample, finance_officer, sample_bytes
+):
+    again = upload(imported_sample.allocation, finance_officer, sample_bytes, "again.csv")
+    assert again.summary["counts"]["duplicate"] == 111
+    assert again.summary["counts"]["matched"] == 0
+    services.ledger_import_confirm(batch=again, user=finance_officer)
+    assert LedgerRow.objects.filter(active=True).count() == 111
+
+
+def test_an_overlapping_extract_adds_only_the_new_rows(imported_sample, finance_officer):
+    content = csv_of(
+        row(ref="AP700206", amount="15000.00"),
+        row(ref="AP800001", date="15/10/2019", period="7", amount="250.00"),
+    )
+    batch = upload(imported_sample.allocation, finance_officer, content)
+    assert batch.summary["counts"]["duplicate"] == 1
+    services.ledger_import_confirm(batch=batch, user=finance_officer)
+    assert LedgerRow.objects.filter(active=True).count() == 112
+
+
+def test_a_closed_period_refuses_an_import_with_new_rows_in_it(set_up, finance_officer):
+    services.period_close(allocation=set_up, period=2, user=finance_officer)
+    batch = upload(set_up, finance_officer, csv_of(row(), row(ref="AP2")))
+    assert batch.status == LedgerImport.Status.REJECTED
+    assert batch.errors[-1]["message"].startswith("Period 2 is closed, and the file has 2 new row")
+    assert not LedgerRow.objects.exists()
+
+
+def test_a_period_closed_between_preview_and_confirm_still_refuses_the_import(
+    set_up, finance_officer
+):
+    batch = upload(set_up, finance_officer, csv_of(row()))
+    services.period_close(allocation=set_up, period=2, user=finance_officer)
+    with pytest.raises(services.ImportRefused):
+        services.ledger_import_confirm(batch=batch, user=finance_officer)
+    assert not LedgerRow.objects.exists()
+    batch.refresh_from_db()
+    assert batch.status == LedgerImport.Status.PREVIEWED
+
+
+def test_rows_already_imported_in_a_closed_period_do_not_block_a_re_import(
+    imported_sample, finance_officer, sample_bytes
+):
+    services.period_close(allocation=imported_sample.allocation, period=6, user=finance_officer)
+    again = upload(imported_sample.allocation, finance_officer, sample_bytes, "again.csv")
+    assert again.status == LedgerImport.Status.PREVIEWED
+
+
+def test_an_import_can_be_reversed_with_a_reason_and_imported_again(
+    imported_sample, finance_officer, sample_bytes
+):
+    allocation = imported_sample.allocation
+    services.ledger_import_reverse(
+        batch=imported_sample, user=finance_officer, reason="Wrong extract"
+    )
+    imported_sample.refresh_from_db()
+    assert imported_sample.status == LedgerImport.Status.REVERSED
+    assert imported_sample.reversal_reason == "Wrong extract"
+    assert imported_sample.history.first().history_change_reason == "Reversed: Wrong extract"
+    assert not LedgerRow.objects.filter(active=True).exists()
+    again = upload(allocation, finance_officer, sample_bytes, "again.csv")
+    assert again.summary["counts"]["duplicate"] == 0
+    services.ledger_import_confirm(batch=again, user=finance_officer)
+    assert LedgerRow.objects.filter(active=True).count() == 111
+
+
+def test_an_import_touching_a_closed_period_cannot_be_reversed(imported_sample, finance_officer):
+    services.period_close(allocation=imported_sample.allocation, period=3, user=finance_officer)
+    with pytest.raises(ValidationError, match="closed period"):
+        services.ledger_import_reverse(batch=imported_sample, user=finance_officer, reason="x")
+
+
+def test_reversing_needs_a_reason(imported_sample, finance_officer):
+    with pytest.raises(ValidationError):
+        services.ledger_import_reverse(batch=imported_sample, user=finance_officer, reason=" ")
+
+
+def test_a_confirmed_import_cannot_be_confirmed_again(imported_sample, finance_officer):
+    with pytest.raises(ValidationError):
+        services.ledger_import_confirm(batch=imported_sample, user=finance_officer)
+
+
+def test_rows_of_other_cost_centres_are_never_counted(imported_sample):
+    assert not LedgerRow.objects.filter(cost_centre="C21999").exists()
+
+
+def test_without_the_programme_cost_centre_nothing_can_be_imported(allocation, finance_officer):
+    batch = upload(allocation, finance_officer, csv_of(row()))
+    assert batch.status == LedgerImport.Status.REJECTED
+    assert "cost centres" in batch.errors[-1]["message"]
+
+
+def test_a_lead_cannot_upload(set_up, lead):
+    with pytest.raises(PermissionDenied):
+        upload(set_up, lead, csv_of(row()))
+
+
+def test_the_preview_total_reconciles_to_the_whole_file(set_up, finance_officer, sample_bytes):
+    batch = upload(set_up, finance_officer, sample_bytes, "ledger-extract.csv")
+    totals = {k: Decimal(v) for k, v in batch.summary["totals"].items()}
+    # Every amount in the sample extract, programme and other cost centres alike.
+    assert totals["recognised"] == Decimal("199547.03")
+    assert totals["matched"] + totals["unmatched"] + totals["other"] == totals["recognised"]
+
+
+def test_an_auditor_reads_the_history_of_an_import(imported_sample, client, auditor):
+    auditor.is_staff = True
+    auditor.save(update_fields=["is_staff"])
+    from havering_improve import roles
+
+    roles.sync_role_groups()
+    client.force_login(auditor)
+    url = f"/admin/budget/ledgerimport/{imported_sample.pk}/history/"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Imported" in response.content.decode()
+    assert (
+        client.post(f"/admin/budget/ledgerimport/{imported_sample.pk}/change/").status_code == 403
+    )

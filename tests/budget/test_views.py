@@ -1,0 +1,290 @@
+"""The finance officer's pages, as a user would drive them."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from budget import services
+from budget.models import (
+    BudgetAllocation,
+    Commitment,
+    LedgerImport,
+    LedgerRow,
+    LineMonth,
+    MatchingRule,
+    PeriodState,
+    Post,
+    RowAllocation,
+    ThemeWeight,
+    Virement,
+)
+from tests.budget.conftest import csv_of, row, upload
+
+pytestmark = pytest.mark.django_db
+Y = "/budget/2019-20"
+
+
+@pytest.fixture
+def fo(client, finance_officer):
+    client.force_login(finance_officer)
+    return client
+
+
+def test_uploading_shows_a_preview_then_confirming_imports(set_up, fo, sample_bytes):
+    response = fo.post(
+        f"{Y}/imports/",
+        {
+            "file": SimpleUploadedFile("ledger-extract.csv", sample_bytes),
+            "cost_centres": "C21450",
+        },
+    )
+    batch = LedgerImport.objects.get()
+    assert response["Location"] == f"{Y}/imports/{batch.pk}/"
+    page = fo.get(response["Location"]).content.decode()
+    assert "Waiting for confirmation" in page
+    assert "Import 111 rows" in page
+    assert "AP700212" in page  # the other cost centre's row, listed
+    assert not LedgerRow.objects.exists()
+    fo.post(f"{Y}/imports/{batch.pk}/confirm/")
+    assert LedgerRow.objects.filter(active=True).count() == 111
+    page = fo.get(f"{Y}/imports/{batch.pk}/").content.decode()
+    assert "Imported 111 rows totalling £199,097.03." in page
+
+
+def test_a_rejected_file_lists_each_problem_by_row_and_column(set_up, fo):
+    content = csv_of(row(amount="lots"), row(ref="AP2", date="32/01/2019"))
+    response = fo.post(
+        f"{Y}/imports/",
+        {"file": SimpleUploadedFile("bad.csv", content.encode()), "cost_centres": "C21450"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The file was rejected: nothing was imported" in page
+    assert "“lots” is not an amount of money" in page
+    assert "“32/01/2019” is not a date" in page
+    assert "Import " not in page
+
+
+def test_a_file_of_the_wrong_type_is_refused_by_the_form(set_up, fo):
+    response = fo.post(
+        f"{Y}/imports/",
+        {"file": SimpleUploadedFile("notes.pdf", b"%PDF"), "cost_centres": "C21450"},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert not LedgerImport.objects.exists()
+
+
+def test_allocating_from_the_queue_can_save_a_rule(imported_sample, fo, lines):
+    queued = LedgerRow.objects.get(reference="AP700207")
+    page = fo.get(f"{Y}/queue/").content.decode()
+    assert "AP700207" in page and "JNL700209" in page
+    response = fo.post(
+        f"{Y}/queue/{queued.pk}/",
+        {
+            "line_1": lines["family-therapists"].pk,
+            "amount_1": "12,500.00".replace(",", ""),
+            "save_rule": "coding-text",
+        },
+    )
+    assert response.status_code == 302
+    assert RowAllocation.objects.get(row=queued).line == lines["family-therapists"]
+    rule = MatchingRule.objects.get(subjective="4800")
+    assert rule.description_contains.startswith("Systemic practice training cohort 1")
+
+
+def test_a_split_that_does_not_add_up_is_explained(imported_sample, fo, lines):
+    queued = LedgerRow.objects.get(reference="AP700207")
+    response = fo.post(
+        f"{Y}/queue/{queued.pk}/",
+        {
+            "line_1": lines["family-therapists"].pk,
+            "amount_1": "10000",
+            "line_2": lines["resources"].pk,
+            "amount_2": "2000",
+        },
+    )
+    assert "The shares add up to £12,000.00 but the row is £12,500.00." in response.content.decode()
+    assert not RowAllocation.objects.exists()
+
+
+def test_closing_and_reopening_a_period(
+    imported_sample, client, finance_officer, programme_manager
+):
+    client.force_login(finance_officer)
+    client.post(f"{Y}/periods/", {"period": 6})
+    assert PeriodState.objects.get(period=6).closed
+    client.force_login(programme_manager)
+    response = client.post(f"{Y}/periods/6/reopen/", {"reason": ""})
+    assert "This field is required" in response.content.decode()
+    client.post(f"{Y}/periods/6/reopen/", {"reason": "Payroll correction"})
+    assert not PeriodState.objects.get(period=6).closed
+
+
+def test_reversing_an_import_needs_a_reason(imported_sample, fo):
+    fo.post(f"{Y}/imports/{imported_sample.pk}/reverse/", {"reason": "Duplicate extract"})
+    imported_sample.refresh_from_db()
+    assert imported_sample.status == LedgerImport.Status.REVERSED
+    assert "Duplicate extract" in fo.get(f"{Y}/imports/{imported_sample.pk}/").content.decode()
+
+
+def test_the_report_shows_the_totals_and_drills_down_to_the_rows(imported_sample, fo):
+    page = fo.get(f"{Y}/").content.decode()
+    assert "£179,297.03" in page  # actual to date before the training rows are allocated
+    assert f"{Y}/ledger/?line=project-manager&amp;to=6" in page
+    assert "<svg" in page
+    assert "Cumulative spend as a table" in page
+    rows = fo.get(f"{Y}/ledger/?line=project-manager&to=6")
+    assert rows.context["page"].paginator.count == 18
+    assert sum(r.amount for r in rows.context["page"].object_list) == D("25500.00")
+
+
+def test_recording_a_virement(set_up, fo, lines):
+    fo.post(
+        f"{Y}/virements/",
+        {
+            "from_line": lines["family-therapists"].pk,
+            "to_line": lines["resources"].pk,
+            "amount": "5000",
+            "reason": "Website phase 2",
+            "approved_by": "A. Director, Director of Children's Services",
+            "approved_on": "01/10/2019",
+        },
+    )
+    virement = Virement.objects.get()
+    assert virement.amount == D("5000.00")
+    assert virement.approved_on == dt.date(2019, 10, 1)
+
+
+def test_a_profile_that_does_not_add_up_to_the_budget_is_refused(set_up, fo, lines):
+    data = {f"profile_{p}": "1000" for p in range(1, 13)}
+    response = fo.post(f"{Y}/lines/resources/profile/", data)
+    assert "must equal the line&#x27;s budget £5,000.00" in response.content.decode()
+    assert not LineMonth.objects.exists()
+    data["profile_12"] = "-6000"
+    fo.post(f"{Y}/lines/resources/profile/", data)
+    assert LineMonth.objects.filter(line=lines["resources"]).count() == 12
+
+
+def test_adding_a_post_and_a_commitment(set_up, fo, lines):
+    fo.post(
+        f"{Y}/lines/qa-support-officer/posts/new/",
+        {
+            "post_number": "P10299",
+            "title": "QA Officer 2",
+            "annual_cost": "39000",
+            "status": "appointed",
+            "start_date": "",
+        },
+    )
+    assert not Post.objects.filter(post_number="P10299").exists()
+    fo.post(
+        f"{Y}/lines/qa-support-officer/posts/new/",
+        {
+            "post_number": "P10299",
+            "title": "QA Officer 2",
+            "annual_cost": "39000",
+            "status": "advertised",
+            "start_date": "01/01/2020",
+        },
+    )
+    assert Post.objects.get(post_number="P10299").line == lines["qa-support-officer"]
+    fo.post(
+        f"{Y}/lines/resources/commitments/new/",
+        {
+            "kind": "order",
+            "description": "Website phase 2",
+            "reference": "PO1",
+            "amount": "1500",
+            "raised_on": "20/09/2019",
+        },
+    )
+    assert Commitment.objects.get().line == lines["resources"]
+
+
+def test_the_programme_manager_weighs_themes(set_up, client, programme_manager, lines):
+    client.force_login(programme_manager)
+    line = lines["practice-development-practitioner"]
+    themes = list(line.themes.order_by("pk"))
+    client.post(
+        f"{Y}/lines/{line.code}/themes/",
+        {f"theme_{themes[0].pk}": "3", f"theme_{themes[1].pk}": "1"},
+    )
+    assert ThemeWeight.objects.get(line=line, theme=themes[0]).weight == D("3")
+
+
+def test_carrying_the_lines_forward_into_the_next_year(set_up, fo):
+    response = fo.post(f"{Y}/carry-forward/", {"confirm": "on"})
+    assert response["Location"] == "/budget/2020-21/"
+    new = BudgetAllocation.objects.get(start_year=2020)
+    assert new.amount == D("750000.00")
+    assert new.lines.count() == 9
+    assert MatchingRule.objects.filter(allocation=new).count() == 14
+    assert services.allocation_settings(new).cost_centres == "C21450"
+    assert fo.post(f"{Y}/carry-forward/", {"confirm": "on"}).status_code == 200
+
+
+def test_settings_change_the_rag_thresholds(set_up, fo):
+    fo.post(f"{Y}/settings/", {"cost_centres": "C21450", "amber_percent": "3", "red_percent": "6"})
+    fresh = BudgetAllocation.objects.get(pk=set_up.pk)
+    assert services.allocation_settings(fresh).amber_percent == D("3")
+    response = fo.post(
+        f"{Y}/settings/", {"cost_centres": "C21450", "amber_percent": "9", "red_percent": "6"}
+    )
+    assert "Red must be at or above amber" in response.content.decode()
+
+
+def _more_data(allocation, user, lines, n):
+    rows = [
+        row(ref=f"X{n}-{i}", date="15/08/2019", period="5", subjective="4800", amount="10.00")
+        for i in range(n)
+    ]
+    batch = upload(allocation, user, csv_of(*rows))
+    services.ledger_import_confirm(batch=batch, user=user)
+    for queued in LedgerRow.objects.filter(reference__startswith=f"X{n}-")[: n // 2]:
+        services.row_allocate(row=queued, splits=[(lines["resources"], queued.amount)], user=user)
+    for i in range(n // 10):
+        services.commitment_save(
+            user=user,
+            commitment=Commitment(
+                line=lines["resources"],
+                kind="order",
+                description=f"Order {i}",
+                amount=D("1.00"),
+                raised_on=dt.date(2019, 9, 1),
+            ),
+        )
+
+
+@pytest.mark.parametrize(
+    "url", [f"{Y}/", f"{Y}/ledger/?line=resources", f"{Y}/queue/", f"{Y}/themes/", f"{Y}/imports/"]
+)
+def test_budget_pages_run_the_same_queries_at_two_data_sizes(
+    url, imported_sample, fo, finance_officer, lines, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    allocation = imported_sample.allocation
+    _more_data(allocation, finance_officer, lines, 20)
+    with CaptureQueriesContext(connection) as small:
+        assert fo.get(url).status_code == 200
+    _more_data(allocation, finance_officer, lines, 200)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert fo.get(url).status_code == 200
+
+
+def test_forms_built_per_row_or_line_show_all_their_fields(
+    imported_sample, client, programme_manager
+):
+    client.force_login(programme_manager)
+    queued = LedgerRow.objects.get(reference="AP700207")
+    page = client.get(f"{Y}/queue/{queued.pk}/").content.decode()
+    assert 'name="line_1"' in page and 'name="amount_4"' in page
+    assert "Yes: cost centre C21450 with subjective 4800 goes to this line" in page
+    page = client.get(f"{Y}/lines/resources/profile/").content.decode()
+    assert 'name="profile_1"' in page and 'name="forecast_12"' in page
+    page = client.get(f"{Y}/lines/project-manager/themes/").content.decode()
+    assert page.count('name="theme_') == 7

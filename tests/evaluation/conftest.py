@@ -1,0 +1,49 @@
+import pytest
+
+from tests.evaluation.factories import (
+    ActivityFactory,
+    AuditResultFactory,
+    FindingFactory,
+    InspectionFactory,
+    MeasureFactory,
+    RecommendationFactory,
+    days_ago,
+)
+
+
+@pytest.fixture
+def audit(programme, theme):
+    """A completed QA audit of Supervision, with no grades recorded yet."""
+    return ActivityFactory(
+        programme=programme, title="Supervision audit", completed_on=days_ago(25), themes=[theme]
+    )
+
+
+@pytest.fixture
+def measure(theme):
+    return MeasureFactory(theme=theme, name="Supervision audits graded good or better")
+
+
+@pytest.fixture
+def audit_result(audit, theme):
+    return AuditResultFactory(activity=audit, theme=theme)
+
+
+@pytest.fixture
+def finding(audit, theme):
+    return FindingFactory(activity=audit, themes=[theme], title="Supervision is not reflective")
+
+
+@pytest.fixture
+def other_finding(audit, other_theme):
+    return FindingFactory(activity=audit, themes=[other_theme], title="QA loop not closed")
+
+
+@pytest.fixture
+def visit(programme):
+    return InspectionFactory(programme=programme, title="Focused visit")
+
+
+@pytest.fixture
+def recommendation(visit, theme):
+    return RecommendationFactory(inspection=visit, themes=[theme], text="Record supervision")
