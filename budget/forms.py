@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 
 from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.uploads import validate_upload
 
 from .models import Commitment, MatchingRule, Post
 
@@ -46,8 +47,8 @@ class LedgerUploadForm(GovukForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 50 MB.")
+        # Content, size and a name free of case identifiers, as for every upload.
+        validate_upload(upload, kinds=("csv", "xlsx"), max_bytes=MAX_UPLOAD_BYTES)
         return upload
 
 

@@ -62,7 +62,7 @@ def test_a_comment_cannot_be_attached_to_another_themes_milestone(client, team_m
     [
         ("minutes.pdf", b"%PDF-1.7\nrest", "pdf"),
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "png"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"0" * 20, "jpg"),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"0" * 20, "jpeg"),
         ("notes.docx", None, "docx"),
         ("figures.xlsx", None, "xlsx"),
     ],
@@ -98,16 +98,16 @@ def test_a_file_whose_content_is_not_an_allowed_type_is_refused(client, team_mem
     )
     html = response.content.decode()
     assert "govuk-error-summary" in html
-    assert "The file must be a PDF, Word (DOCX), Excel (XLSX), PNG, JPEG or GIF file" in html
+    assert "must be a PDF, Word document (DOCX), Excel workbook (XLSX), PNG image" in html
     assert not Evidence.objects.exists()
 
 
 def test_a_file_over_the_size_limit_is_refused(client, team_member, settings):
-    settings.THEMES_EVIDENCE_MAX_BYTES = 1024 * 1024
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
     client.force_login(team_member)
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024))
     response = client.post("/themes/supervision/evidence/add/", {"title": "x", "file": big})
-    assert "The file must be smaller than 1 MB" in response.content.decode()
+    assert "must be smaller than 1 MB" in response.content.decode()
     assert not Evidence.objects.exists()
 
 
