@@ -604,3 +604,30 @@ def evidence_add(
         evidence.file.delete(save=False)
         raise
     return evidence
+
+
+# Team ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_member_add(*, theme: Theme, user, member, kind: str, organisation: str = ""):
+    """Put `member` on the theme's team (practitioner, manager or partner representative)."""
+    from .models import TeamMembership
+
+    _require_edit(user, theme)
+    if TeamMembership.objects.filter(theme=theme, user=member).exists():
+        raise ValidationError({"member": "That person is already on the team"})
+    if kind == TeamMembership.Kind.PARTNER and not organisation.strip():
+        raise ValidationError({"organisation": "Say which organisation the partner represents"})
+    membership = TeamMembership(theme=theme, user=member, kind=kind, organisation=organisation)
+    membership.full_clean()
+    membership._history_user = user
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def team_member_remove(*, membership, user) -> None:
+    _require_edit(user, membership.theme)
+    membership._history_user = user
+    membership.delete()

@@ -26,9 +26,19 @@ from .forms import (
     ReadingForm,
     ReportStartForm,
     RiskForm,
+    TeamMemberForm,
 )
 from .history import theme_history
-from .models import PID, Evidence, HighlightReport, Measure, Milestone, PIDVersion, Risk
+from .models import (
+    PID,
+    Evidence,
+    HighlightReport,
+    Measure,
+    Milestone,
+    PIDVersion,
+    Risk,
+    TeamMembership,
+)
 from .tabs import registered_tabs
 
 
@@ -756,3 +766,47 @@ def evidence_download(request, slug, pk):
         raise Http404("The file is missing from storage") from None
     # Always a download, never rendered inline, whatever the file claims to be.
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+
+
+# Team ------------------------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def team_add(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    form = TeamMemberForm(request.POST or None, theme=theme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.team_member_add(
+                theme=theme,
+                user=request.user,
+                member=form.cleaned_data["member"],
+                kind=form.cleaned_data["kind"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            name = membership.user.get_full_name() or membership.user.username
+            messages.success(request, f"{name} is now on the team.")
+            return redirect(_tab_url(theme, "pid"))
+    return render(
+        request,
+        "themes/team_add.html",
+        {"theme": theme, "form": form, "title": "Add a team member"},
+    )
+
+
+@roles.programme_reader_required
+def team_remove(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    membership = get_object_or_404(
+        TeamMembership.objects.select_related("user"), pk=pk, theme=theme
+    )
+    membership.theme = theme
+    if request.method == "POST":
+        services.team_member_remove(membership=membership, user=request.user)
+        name = membership.user.get_full_name() or membership.user.username
+        messages.success(request, f"{name} was removed from the team.")
+        return redirect(_tab_url(theme, "pid"))
+    return render(request, "themes/team_remove.html", {"theme": theme, "membership": membership})
