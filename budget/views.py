@@ -7,8 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles
 from havering_improve.fy import FinancialYear, period_month_name
@@ -96,6 +95,7 @@ def _as_at(request) -> int | None:
     return value if 0 <= value <= 12 else None
 
 
+@require_safe
 @roles.programme_reader_required
 def budget_year(request, year: str | None = None):
     """`/budget/` is the current financial year (or the latest allocated before it);
@@ -121,7 +121,7 @@ def budget_year(request, year: str | None = None):
             programme=programme,
             allocations=allocations,
             report=report,
-            chart=mark_safe(cumulative_chart(report)),  # noqa: S308 - SVG rendered by pygal
+            chart=cumulative_chart(report),
             as_at_name=period_month_name(report.as_at) if report.as_at else "",
             periods=range(1, 13),
         ),
@@ -151,11 +151,13 @@ def _download(body, filename, fmt):
     return response
 
 
+@require_safe
 @roles.programme_reader_required
 def report_xlsx(request, year):
     return _report_export(request, year, "xlsx")
 
 
+@require_safe
 @roles.programme_reader_required
 def report_csv(request, year):
     return _report_export(request, year, "csv")
@@ -182,6 +184,7 @@ def _ledger_filters(request, allocation):
     }
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger(request, year):
     """The ledger rows behind any figure of the report (drill-down)."""
@@ -211,11 +214,13 @@ def _ledger_export(request, year, fmt):
     return _download(exports.to_csv(exports.LEDGER_HEADER, values), name + ".csv", fmt)
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger_xlsx(request, year):
     return _ledger_export(request, year, "xlsx")
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger_csv(request, year):
     return _ledger_export(request, year, "csv")
@@ -258,6 +263,7 @@ def _batch(request, year, pk, level):
     return allocation, batch
 
 
+@require_safe
 @roles.programme_reader_required
 def import_detail(request, year, pk):
     allocation, batch = _batch(request, year, pk, RECORDS)
@@ -334,6 +340,7 @@ def import_reverse(request, year, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def import_file(request, year, pk):
     _, batch = _batch(request, year, pk, RECORDS)
@@ -347,6 +354,7 @@ def import_file(request, year, pk):
 # --- allocation queue and rules ----------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def queue(request, year):
     allocation = get_allocation_for_user(request.user, year, RECORDS)
@@ -480,6 +488,7 @@ def _line(allocation, code):
     return get_object_or_404(allocation.lines.prefetch_related("themes"), code=code)
 
 
+@require_safe
 @roles.programme_reader_required
 def line_detail(request, year, code):
     allocation = get_allocation_for_user(request.user, year, READ)
@@ -710,6 +719,7 @@ def carry_forward(request, year):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def themes_spend(request, year):
     allocation = get_allocation_for_user(request.user, year, READ)
