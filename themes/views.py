@@ -785,7 +785,7 @@ def team_add(request, slug):
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             name = membership.user.get_full_name() or membership.user.username
             messages.success(request, f"{name} is now on the team.")
