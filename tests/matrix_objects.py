@@ -65,6 +65,11 @@ def kwargs_for(name: str) -> dict:
         "themes:comment_add": lambda: theme,
         "themes:evidence_add": lambda: theme,
         "themes:evidence": lambda: {**theme, "pk": _first(themes.Evidence, theme__slug=THEME).pk},
+        "themes:team_add": lambda: theme,
+        "themes:team_remove": lambda: {
+            **theme,
+            "pk": _first(themes.TeamMembership, theme__slug=THEME).pk,
+        },
         "budget:year": lambda: year,
         "budget:report_xlsx": lambda: year,
         "budget:report_csv": lambda: year,

@@ -81,6 +81,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "themes:comment_add": (POST_ONLY, "LX.XXX.X."),  # the team comments too
     "themes:evidence_add": ("LX.XXX.X.", "LX.XXX.X."),
     "themes:evidence": READ_ONLY,
+    "themes:team_add": (THEME_EDIT, THEME_EDIT),
+    "themes:team_remove": (THEME_EDIT, THEME_EDIT),
     # Budget
     "budget:index": READ_ONLY,
     "budget:year": READ_ONLY,

@@ -314,6 +314,14 @@ def programme_dashboard(programme, on: dt.date | None = None) -> dict:
     }
 
 
+def pid_for_reading(theme):
+    """The theme's PID to show; an unsaved empty draft if nobody has written one yet (reading a
+    theme must not write to it)."""
+    from .models import PID
+
+    return PID.objects.filter(theme=theme).first() or PID(theme=theme)
+
+
 def themes_led_by(user):
     if not user.is_authenticated:
         return Theme.objects.none()

@@ -76,7 +76,7 @@ def my_theme(request):
 @roles.programme_reader_required
 def theme_detail(request, slug):
     theme = get_theme_for_user(request.user, slug)
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     measures = selectors.measures_for_theme(theme)
     for measure in measures:
         measure.chart = measure_chart_svg(measure, measure.reading_list)
@@ -515,7 +515,7 @@ def pid_compare(request, slug):
 
     def pick(value):
         if value == "draft":
-            pid = services.pid_for_theme(theme)
+            pid = selectors.pid_for_reading(theme)
             return pid, _pid_sections(pid, live=True), "the current draft"
         try:
             version = versions[int(value)]

@@ -45,12 +45,10 @@ def test_the_demo_gives_every_theme_a_living_year(settings):
         assert PIDVersion.objects.filter(theme=theme, number=1).exists(), theme
         assert theme.memberships.filter(kind="partner").exists()
         assert theme.memberships.filter(user__username=f"member.{theme.slug}").exists()
-        # Measures fed monthly (audit-fed ones, from the evaluation demo, have fewer readings).
-        monthly = Measure.objects.filter(
-            theme=theme, readings__source="Monthly performance report"
-        ).distinct()
-        assert monthly.exists()
-        for measure in monthly:
+        # (Other apps' demos may add measures of their own; the theme's own have a year each.)
+        measures = Measure.objects.filter(theme=theme, definition__endswith="performance report.")
+        assert measures.count() >= 2
+        for measure in measures:
             dates = list(measure.readings.values_list("date", flat=True))
             assert len(dates) >= 12 and max(dates) - min(dates) >= dt.timedelta(days=300)
         assert (
