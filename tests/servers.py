@@ -5,9 +5,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
 
@@ -20,19 +22,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def production_env(**overrides) -> dict:
+_STATIC_ROOT = Path(tempfile.gettempdir()) / "havering-improve-test-static"
+
+
+def collected_static() -> str:
+    """Production serves collected, hashed static files (WhiteNoise's manifest): collect them
+    once for the test run, as a release does."""
+    if not (_STATIC_ROOT / "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=_base_env(STATIC_ROOT=str(_STATIC_ROOT)),
+            check=True,
+            timeout=300,
+        )
+    return str(_STATIC_ROOT)
+
+
+def _base_env(**overrides) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         DJANGO_SETTINGS_MODULE="havering_improve.settings.base",
         DEBUG="false",
-        SECRET_KEY="test-only-secret-key-for-a-production-shaped-server-0123456789",
+        SECRET_KEY=settings.SECRET_KEY,  # sessions made by the test must be valid there
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=database_url_for_worker(),
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
         **overrides,
     )
     return env
+
+
+def production_env(**overrides) -> dict:
+    return _base_env(
+        DATABASE_URL=database_url_for_worker(),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        STATIC_ROOT=collected_static(),
+        **overrides,
+    )
 
 
 def get(url: str, timeout: float = 5) -> int:
