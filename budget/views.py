@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import roles
+from havering_improve import roles, security
 from havering_improve.forms import add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
 from themes.selectors import current_programme
@@ -129,11 +129,15 @@ def _report_export(request, year, fmt):
     name = f"budget-monitoring-{allocation.financial_year.slug}-p{report.as_at:02d}"
     if fmt == "xlsx":
         body = exports.to_xlsx("Budget monitoring", exports.REPORT_HEADER, rows, notes=notes)
-        return _download(body, f"{name}.xlsx", fmt)
-    return _download(exports.to_csv(exports.REPORT_HEADER, rows, notes=notes), f"{name}.csv", fmt)
+        return _download(body, f"{name}.xlsx", fmt, request)
+    return _download(
+        exports.to_csv(exports.REPORT_HEADER, rows, notes=notes), f"{name}.csv", fmt, request
+    )
 
 
-def _download(body, filename, fmt):
+def _download(body, filename, fmt, request=None):
+    if request is not None:
+        security.log_event("export", request=request, file=filename)
     content_type = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         if fmt == "xlsx"
@@ -202,9 +206,9 @@ def _ledger_export(request, year, fmt):
     name = f"ledger-{allocation.financial_year.slug}"
     if fmt == "xlsx":
         return _download(
-            exports.to_xlsx("Ledger", exports.LEDGER_HEADER, values), name + ".xlsx", fmt
+            exports.to_xlsx("Ledger", exports.LEDGER_HEADER, values), name + ".xlsx", fmt, request
         )
-    return _download(exports.to_csv(exports.LEDGER_HEADER, values), name + ".csv", fmt)
+    return _download(exports.to_csv(exports.LEDGER_HEADER, values), name + ".csv", fmt, request)
 
 
 @require_safe
@@ -290,6 +294,9 @@ def import_confirm(request, year, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
+    security.log_event(
+        "import", request=request, file=batch.original_name, rows=batch.rows_imported
+    )
     messages.success(
         request, f"Imported {batch.rows_imported} rows totalling £{batch.total_imported:,.2f}."
     )

@@ -157,3 +157,13 @@ def test_ten_digit_numbers_that_fail_the_nhs_check_digit_are_not_mistaken_for_on
     assert name_has_case_identifier("9434765919.pdf")
     assert not name_has_case_identifier("invoice 1234567890.pdf")
     assert not name_has_case_identifier("budget-2019-20.xlsx")
+
+
+def test_exports_are_written_to_the_security_log(client, finance_officer, caplog):
+    caplog.set_level(logging.INFO, logger="havering_improve.security")
+    client.force_login(finance_officer)
+    response = client.get("/budget/2019-20/report.csv")
+    assert response.status_code == 200
+    record = next(r for r in caplog.records if r.getMessage() == "export")
+    assert record.security["user"] == "finance"
+    assert record.security["file"].startswith("budget-monitoring-2019-20")
