@@ -13,7 +13,7 @@ from havering_improve.forms import add_service_errors
 
 from . import selectors, services
 from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
-from .charts import measure_chart_summary, measure_chart_svg
+from .charts import measure_chart_html, measure_chart_summary
 from .forms import (
     CommentForm,
     CorrectionForm,
@@ -79,7 +79,7 @@ def theme_detail(request, slug):
     pid = selectors.pid_for_reading(theme)
     measures = selectors.measures_for_theme(theme)
     for measure in measures:
-        measure.chart = measure_chart_svg(measure, measure.reading_list)
+        measure.chart = measure_chart_html(measure, measure.reading_list)
     milestones = list(selectors.milestones_for_theme(theme))
     today = selectors.today()
     for milestone in milestones:
@@ -282,7 +282,7 @@ def measure_detail(request, slug, pk):
             "measure": measure,
             "status": selectors.measure_status(measure),
             "readings": readings,
-            "chart": measure_chart_svg(measure, readings),
+            "chart": measure_chart_html(measure, readings),
             "chart_summary": measure_chart_summary(measure, readings),
             "comments": measure.comments.select_related("author"),
             "evidence": measure.evidence.select_related("uploaded_by"),

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from themes import selectors, services
-from themes.charts import measure_chart_svg
+from themes.charts import measure_chart_html, measure_chart_svg
 from themes.models import HighlightReport, Measure, Milestone, PIDVersion, Theme
 
 from .factories import MeasureFactory
@@ -32,9 +32,10 @@ def test_the_history_tab_shows_who_changed_what_and_when(
 
 def test_a_measure_name_cannot_inject_markup_into_the_chart(theme):
     measure = MeasureFactory(theme=theme, name='<script>alert("x")</script>')
-    svg = measure_chart_svg(measure, [])
-    assert "<script>alert" not in svg
-    assert "&lt;script&gt;" in svg
+    html = measure_chart_html(measure, [])
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+    assert measure_chart_svg(measure, []).startswith("<?xml")
 
 
 def test_the_demo_gives_every_theme_a_living_year(settings):
