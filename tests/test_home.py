@@ -81,3 +81,12 @@ def test_the_budget_page_for_the_current_year_shows_the_latest_allocation(client
     html = client.get("/budget/").content.decode()
     assert "Budget 2019/20" in html
     assert "£750,000.00" in html
+
+
+def test_dates_show_in_the_house_style():
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    rendered = Template("{{ day|date }}").render(Context({"day": dt.date(2026, 11, 26)}))
+    assert rendered == "26 November 2026"

@@ -117,7 +117,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-# Dates show as 26 November 2026.
+# Dates show as 26 November 2026 (havering_improve/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["havering_improve.formats"]
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "j F Y, H:i"
