@@ -30,9 +30,12 @@ class RecurrenceForm(GovukForm):
         initial="monthly",
     )
     every_weeks = forms.IntegerField(
-        label="Weeks apart", min_value=1, max_value=26, required=False,
+        label="Weeks apart",
+        min_value=1,
+        max_value=26,
+        required=False,
         help_text="Only for every N weeks, for example 4",
-    )  # fmt: skip
+    )
     start_time = forms.TimeField(label="Start time", required=False, help_text="For example, 10:00")
     venue = forms.CharField(label="Venue", required=False, max_length=300)
     online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
@@ -64,14 +67,16 @@ class PinsForm(GovukForm):
 
 
 class MinutesForm(GovukForm):
-    minutes = forms.CharField(label="Minutes", widget=forms.Textarea(attrs={"rows": 12}),
-                              required=False)  # fmt: skip
+    minutes = forms.CharField(
+        label="Minutes", widget=forms.Textarea(attrs={"rows": 12}), required=False
+    )
 
 
 class DecisionForm(GovukForm):
     text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 3}))
-    theme = forms.ModelChoiceField(label="Theme (optional)", queryset=Theme.objects.none(),
-                                   required=False)  # fmt: skip
+    theme = forms.ModelChoiceField(
+        label="Theme (optional)", queryset=Theme.objects.none(), required=False
+    )
     restricted = forms.BooleanField(
         label="Restricted: leave out of reports to public bodies", required=False
     )
@@ -110,8 +115,9 @@ class ActionUpdateForm(GovukModelForm):
 
 
 class ReissueForm(GovukForm):
-    reason = forms.CharField(label="Why is the pack being re-issued?",
-                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    reason = forms.CharField(
+        label="Why is the pack being re-issued?", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class BoardSettingsForm(GovukModelForm):
@@ -126,9 +132,10 @@ class BoardSettingsForm(GovukModelForm):
 
 class ReportScheduleForm(GovukModelForm):
     sections = forms.MultipleChoiceField(
-        label="Sections", choices=ReportSchedule.Section.choices,
+        label="Sections",
+        choices=ReportSchedule.Section.choices,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     class Meta:
         model = ReportSchedule

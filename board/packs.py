@@ -72,6 +72,80 @@ def action_row(action: Action, *, on: dt.date) -> dict:
     }
 
 
+def budget_section(*, programme, focus_ids: set[int]) -> dict | None:
+    """The budget monitoring headline and each focus theme's share of spend, as the budget app
+    works them out (money as strings of pounds and pence: JSON has no Decimal)."""
+    from budget.models import BudgetAllocation
+    from budget.selectors import budget_report, theme_spend
+    from havering_improve.fy import period_month_name
+    from havering_improve.templatetags.improve import gbp
+
+    allocation = BudgetAllocation.objects.filter(programme=programme).order_by("start_year").last()
+    if allocation is None:
+        return None
+    report = budget_report(allocation)
+    total = report.total
+    return {
+        "year": allocation.financial_year.label,
+        "as_at": period_month_name(report.as_at) if report.as_at else "",
+        "budget": gbp(total.latest),
+        "actual_to_date": gbp(total.actual_to_date),
+        "commitments": gbp(total.commitments),
+        "forecast_outturn": gbp(total.latest_outturn),
+        "forecast_variance": gbp(total.forecast_variance),
+        "rag": total.rag,
+        "focus": [
+            {
+                "title": spend.theme.title,
+                "budget": gbp(spend.budget),
+                "actual_to_date": gbp(spend.actual_to_date),
+                "forecast_outturn": gbp(spend.forecast_outturn),
+            }
+            for spend in theme_spend(programme, allocation.financial_year)
+            if spend.theme.pk in focus_ids
+        ],
+    }
+
+
+def evaluation_section(*, programme, since: dt.date, until: dt.date) -> dict:
+    """Evaluation done since the last meeting, its findings, and what is coming up."""
+    from evaluation import selectors as evaluation
+
+    def themes_of(obj) -> str:
+        return ", ".join(t.title for t in obj.themes.all())
+
+    return {
+        "since": _day(since),
+        "done": [
+            {
+                "title": a.title,
+                "strand": a.strand.title,
+                "completed_on": _day(a.completed_on),
+                "themes": themes_of(a),
+            }
+            for a in evaluation.activity_since(programme, since).filter(completed_on__lte=until)
+        ],
+        "findings": [
+            {
+                "title": f.title,
+                "kind": f.get_kind_display(),
+                "activity": f.activity.title,
+                "themes": themes_of(f),
+            }
+            for f in evaluation.findings_since(programme, since).filter(recorded_on__lte=until)
+        ],
+        "upcoming": [
+            {
+                "title": a.title,
+                "strand": a.strand.title,
+                "due": _day(a.end_date or a.start_date),
+                "themes": themes_of(a),
+            }
+            for a in evaluation.activity_upcoming(programme, today=until, days=60)
+        ],
+    }
+
+
 def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     now = now or timezone.now()
     board = meeting.board
@@ -151,7 +225,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                             "value": str(r.value),
                         }
                         for r in readings
-                    ],  # fmt: skip
+                    ],
                 }
             )
         focus.append(
@@ -199,6 +273,8 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         else "Terms of reference",
         "Programme overview: RAG status, overdue milestones and escalated risks",
         *[f"Focus theme: {title}" for title in focus_titles],
+        "Budget summary",
+        "Evaluation activity since the last meeting",
         "Actions log",
         "Any other business",
         f"Date of next meeting: {_day(next_one.date)}" if next_one else "Date of next meeting",
@@ -240,6 +316,12 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
             for r in escalated
         ],
         "focus": focus,
+        "budget": budget_section(programme=board.programme, focus_ids=focus_ids),
+        "evaluation": evaluation_section(
+            programme=board.programme,
+            since=previous.date if previous else meeting.date - dt.timedelta(days=90),
+            until=meeting.date,
+        ),
         "actions": actions,
     }
 
@@ -387,7 +469,7 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
             .exclude(status=Milestone.Status.DONE)
             .select_related("theme")
             .order_by("due_date", "pk")
-        ],  # fmt: skip
+        ],
         "risks": [
             {
                 "theme": r.theme.title,
@@ -398,7 +480,7 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
             for r in Risk.objects.filter(
                 theme__in=themes, escalated=True, status=Risk.Status.OPEN
             ).select_related("theme")
-        ],  # fmt: skip
+        ],
         "decisions": [
             {
                 "date": _day(d.meeting.date),
@@ -406,7 +488,7 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
                 "theme": d.theme.title if d.theme else "",
             }
             for d in decisions
-        ],  # fmt: skip
+        ],
         "actions": [action_row(a, on=period_end) for a in actions],
     }
 

@@ -230,9 +230,15 @@ def decision_add(*, meeting: Meeting, text: str, user, theme=None, restricted=Fa
 
 
 def action_add(
-    *, meeting: Meeting, user, description: str, owner, due_date: dt.date, theme=None,
+    *,
+    meeting: Meeting,
+    user,
+    description: str,
+    owner,
+    due_date: dt.date,
+    theme=None,
     restricted: bool = False,
-) -> Action:  # fmt: skip
+) -> Action:
     action = Action(
         meeting=meeting,
         description=description.strip(),
@@ -444,8 +450,13 @@ def reminders_send(*, today: dt.date | None = None) -> int:
                         )
                 except IntegrityError:
                     continue  # already sent by an earlier run
-                context = {"meeting": meeting, "theme": theme, "lead": lead, "deadline": deadline,
-                           "kind": kind}  # fmt: skip
+                context = {
+                    "meeting": meeting,
+                    "theme": theme,
+                    "lead": lead,
+                    "deadline": deadline,
+                    "kind": kind,
+                }
                 try:
                     send_mail(
                         subject=render_to_string(
@@ -558,8 +569,9 @@ def report_generate(*, report_id: int):
                 ),
                 to=[recipient],
             )
-            message.attach(f"progress-report-{report.period_start:%Y-%m}.pdf", pdf_bytes,
-                           "application/pdf")  # fmt: skip
+            message.attach(
+                f"progress-report-{report.period_start:%Y-%m}.pdf", pdf_bytes, "application/pdf"
+            )
             try:
                 message.send()
             except Exception:

@@ -40,13 +40,11 @@ class Worker:
         return self.process.communicate(timeout=20)[0][-4000:]
 
 
-@contextlib.contextmanager
-def running_worker():
-    """One worker process on a private Redis queue, and a client app that talks to it.
-
-    The project's own app stays eager for the rest of the suite; the client here is separate.
-    """
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+def start_worker_process(
+    queue: str, *, name: str = "", app: str = "havering_improve", **env_overrides
+) -> subprocess.Popen:
+    """A Celery worker process (one at a time: --pool=solo) on `queue`, against the test
+    database."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "havering_improve.settings.base",
@@ -55,12 +53,13 @@ def running_worker():
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_QUEUE": queue,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **env_overrides,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "havering_improve", "worker",
-            "--pool=solo", "--loglevel=INFO", "-Q", queue, "-n", f"{queue}@%h",
+            sys.executable, "-m", "celery", "-A", app, "worker",
+            "--pool=solo", "--loglevel=INFO", "-Q", queue, "-n", f"{name or queue}@%h",
         ],
         cwd=settings.BASE_DIR,
         env=env,
@@ -68,6 +67,16 @@ def running_worker():
         stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
+
+
+@contextlib.contextmanager
+def running_worker():
+    """One worker process on a private Redis queue, and a client app that talks to it.
+
+    The project's own app stays eager for the rest of the suite; the client here is separate.
+    """
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    process = start_worker_process(queue)
     client = Celery("test-client", broker=REDIS_URL, backend=REDIS_URL)
     client.conf.task_serializer = "json"
     try:

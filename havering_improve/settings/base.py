@@ -233,7 +233,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 # Above the longest task's hard time limit, so a slow task is not redelivered while it runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 2)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A page that queues work must not hang on a dead broker: fail fast and use the outbox.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

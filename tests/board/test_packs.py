@@ -29,15 +29,20 @@ def programme_data(meeting, theme, other_theme, lead):
     """Highlight reports, measures, milestones and risks for the two focus themes."""
     HighlightReportFactory(theme=theme, overall_rag="amber", period=dt.date(2026, 9, 1))
     HighlightReportFactory(
-        theme=theme, overall_rag="green", period=dt.date(2026, 10, 1),
+        theme=theme,
+        overall_rag="green",
+        period=dt.date(2026, 10, 1),
         status_summary="Monthly supervision now recorded for 85% of workers.",
-    )  # fmt: skip
+    )
     HighlightReportFactory(theme=other_theme, overall_rag="red")
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
     for month, value in [(6, "60.00"), (8, "71.50"), (10, "85.00")]:
         MeasureReadingFactory(measure=measure, date=dt.date(2026, month, 1), value=value)
-    MilestoneFactory(theme=theme, title="Supervision policy relaunched",
-                     due_date=timezone.localdate() - dt.timedelta(days=10))  # fmt: skip
+    MilestoneFactory(
+        theme=theme,
+        title="Supervision policy relaunched",
+        due_date=timezone.localdate() - dt.timedelta(days=10),
+    )
     MilestoneFactory(theme=other_theme, title="Audit tool agreed")
     RiskFactory(theme=theme, description="Agency turnover undermines supervision", escalated=True)
     RiskFactory(theme=other_theme, description="Auditors not released from caseloads")
@@ -61,9 +66,12 @@ def test_the_pack_holds_the_agenda_overview_focus_themes_and_actions(
     programme_data, django_capture_on_commit_callbacks, board_member
 ):
     meeting = programme_data
-    ActionFactory(meeting=MeetingFactory(board=meeting.board, date=dt.date(2026, 1, 5)),
-                  owner=board_member, description="Share the audit findings with partners",
-                  due_date=dt.date(2026, 2, 1))  # fmt: skip
+    ActionFactory(
+        meeting=MeetingFactory(board=meeting.board, date=dt.date(2026, 1, 5)),
+        owner=board_member,
+        description="Share the audit findings with partners",
+        due_date=dt.date(2026, 2, 1),
+    )
     pack = build(meeting, django_capture_on_commit_callbacks)
     assert pack.status == MeetingPack.Status.READY
     s = pack.snapshot
@@ -200,8 +208,12 @@ def test_last_time_is_what_the_board_was_shown_at_the_previous_meeting(
 ):
     today = timezone.localdate()
     earlier = MeetingFactory(board=board, date=today - dt.timedelta(days=30))
-    HighlightReportFactory(theme=theme, overall_rag="red", period=dt.date(2026, 8, 1),
-                           submitted_at=timezone.now() - dt.timedelta(days=60))  # fmt: skip
+    HighlightReportFactory(
+        theme=theme,
+        overall_rag="red",
+        period=dt.date(2026, 8, 1),
+        submitted_at=timezone.now() - dt.timedelta(days=60),
+    )
     first = build(earlier, django_capture_on_commit_callbacks)
     services.pack_publish(pack=first, user=programme_manager)
     HighlightReportFactory(theme=theme, overall_rag="green", period=dt.date(2026, 10, 1))
@@ -209,3 +221,44 @@ def test_last_time_is_what_the_board_was_shown_at_the_previous_meeting(
     second = build(later, django_capture_on_commit_callbacks)
     row = next(r for r in second.snapshot["overview"] if r["title"] == theme.title)
     assert (row["rag"], row["rag_last"]) == ("green", "red")
+
+
+def test_the_pack_has_the_budget_headline_and_the_focus_themes_share(
+    meeting, django_capture_on_commit_callbacks
+):
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    budget = pack.snapshot["budget"]
+    assert budget["budget"] == "£750,000.00"
+    assert [t["title"] for t in budget["focus"]] == ["Supervision", "Quality Assurance"]
+    assert all(t["budget"].startswith("£") for t in budget["focus"])
+    assert "Budget summary" in pdf_text(pack)
+
+
+def test_the_pack_lists_evaluation_done_since_the_last_meeting(
+    board, meeting, theme, django_capture_on_commit_callbacks
+):
+    from evaluation.models import EvaluationActivity
+
+    MeetingFactory(board=board, date=meeting.date - dt.timedelta(days=28))
+    strand = board.programme.strands.first()
+    done = EvaluationActivity.objects.create(
+        programme=board.programme,
+        strand=strand,
+        kind="qa_audit",
+        title="Supervision practice week",
+        start_date=meeting.date - dt.timedelta(days=20),
+        completed_on=meeting.date - dt.timedelta(days=10),
+    )
+    done.themes.add(theme)
+    EvaluationActivity.objects.create(
+        programme=board.programme,
+        strand=strand,
+        kind="qa_audit",
+        title="Older audit",
+        start_date=meeting.date - dt.timedelta(days=80),
+        completed_on=meeting.date - dt.timedelta(days=60),
+    )
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    titles = [a["title"] for a in pack.snapshot["evaluation"]["done"]]
+    assert titles == ["Supervision practice week"]
+    assert "Supervision practice week" in pack.html.open("rb").read().decode()

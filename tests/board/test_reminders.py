@@ -1,0 +1,111 @@
+"""Reminders to leads whose highlight report for their next focus meeting is missing."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from board import services
+from board.models import ReminderSent
+from board.tabs import theme_rota_context
+from tests.board.factories import HighlightReportFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+# A Thursday meeting; with the pack 7 days before, the deadline is Thursday 3 December 2026.
+MEETING_DAY = dt.date(2026, 12, 10)
+DEADLINE = dt.date(2026, 12, 3)
+
+
+@pytest.fixture
+def focus_meeting(board, theme, other_theme, lead, other_lead):
+    meeting = MeetingFactory(board=board, date=MEETING_DAY)
+    meeting.slots.create(theme=theme)
+    meeting.slots.create(theme=other_theme)
+    return meeting
+
+
+def test_working_days_skip_the_weekend():
+    assert services.working_days_before(dt.date(2026, 12, 3), 3) == dt.date(2026, 11, 30)
+    assert services.working_days_before(dt.date(2026, 11, 30), 1) == dt.date(2026, 11, 27)
+
+
+def test_leads_with_a_missing_report_are_reminded_three_working_days_ahead_once(
+    focus_meeting, lead, other_lead, theme
+):
+    HighlightReportFactory(theme=theme, submitted_at=timezone.now())  # Supervision is in
+    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 1
+    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 0
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [other_lead.email]
+    assert "3 December 2026" in mail.outbox[0].subject
+    assert ReminderSent.objects.get().kind == ReminderSent.Kind.AHEAD
+
+
+def test_on_the_deadline_day_a_second_reminder_goes_once(focus_meeting, lead, other_lead):
+    services.reminders_send(today=dt.date(2026, 11, 30))
+    services.reminders_send(today=DEADLINE)
+    services.reminders_send(today=DEADLINE)
+    assert len(mail.outbox) == 4  # two leads, ahead and on the day
+    assert sum("Today" in m.subject for m in mail.outbox) == 2
+
+
+def test_no_reminder_on_other_days(focus_meeting):
+    assert services.reminders_send(today=dt.date(2026, 12, 1)) == 0
+    assert mail.outbox == []
+
+
+def test_the_number_of_working_days_is_configurable(focus_meeting, board):
+    from board.selectors import board_settings
+
+    settings = board_settings(board)
+    settings.reminder_working_days = 5
+    settings.save()
+    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 0
+    assert services.reminders_send(today=dt.date(2026, 11, 26)) == 2
+
+
+def test_a_failed_email_is_tried_again_next_run(focus_meeting, monkeypatch):
+    import django.core.mail as django_mail
+
+    def down(**kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(django_mail, "send_mail", down)
+    assert services.reminders_send(today=DEADLINE) == 0
+    assert not ReminderSent.objects.exists()
+    monkeypatch.undo()
+    assert services.reminders_send(today=DEADLINE) == 2
+
+
+def test_the_theme_tab_shows_when_the_theme_is_next_in_focus_and_the_deadline(
+    rf, focus_meeting, theme
+):
+    from freezegun import freeze_time
+
+    with freeze_time("2026-11-20"):
+        context = theme_rota_context(rf.get("/"), theme)
+    assert context["board_next_meeting"] == focus_meeting
+    assert context["board_report_deadline"] == DEADLINE
+
+
+def test_the_theme_tab_is_registered_for_the_theme_page():
+    from themes.tabs import registered_tabs
+
+    tab = next(t for t in registered_tabs() if t.key == "board")
+    assert tab.label == "Board rota"
+    from django.template.loader import get_template
+
+    get_template(tab.template)
+
+
+def test_a_lead_sees_on_their_theme_page_when_it_is_next_in_focus(client, lead, theme, board):
+    meeting = MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=20))
+    meeting.slots.create(theme=theme)
+    client.force_login(lead)
+    page = client.get(f"/themes/{theme.slug}/").content.decode()
+    deadline = meeting.date - dt.timedelta(days=7)
+    assert "Board rota" in page
+    assert f"{meeting.date:%-d %B %Y}" in page
+    assert f"due by <strong>{deadline:%-d %B %Y}</strong>" in page

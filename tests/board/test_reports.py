@@ -1,0 +1,154 @@
+"""Scheduled progress reports to the reporting bodies."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from pypdf import PdfReader
+
+from board import services
+from board.models import ProgressReport, ReportDelivery, ReportSchedule
+from tests.board.factories import ActionFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scrutiny_schedule(scrutiny):
+    return ReportSchedule.objects.create(
+        board=scrutiny,
+        frequency=ReportSchedule.Frequency.QUARTERLY,
+        send_day=5,
+        sections=["overview", "decisions", "actions"],
+        recipients="clerk@havering.example\nchair@havering.example",
+    )
+
+
+@pytest.fixture
+def decisions(board, lead):
+    meeting = MeetingFactory(board=board, date=dt.date(2026, 8, 12))
+    meeting.decisions.create(text="Publish the supervision audit")
+    meeting.decisions.create(text="Named worker's case to be reviewed", restricted=True)
+    ActionFactory(meeting=meeting, owner=lead, description="Brief the cabinet member")
+    ActionFactory(
+        meeting=meeting, owner=lead, description="Staff grievance follow-up", restricted=True
+    )
+    return meeting
+
+
+def test_quarterly_reports_cover_the_last_full_quarter_from_the_send_day():
+    schedule = ReportSchedule(frequency="quarterly", send_day=5)
+    assert services.report_due_period(schedule, today=dt.date(2026, 10, 5)) == (
+        dt.date(2026, 7, 1),
+        dt.date(2026, 9, 30),
+    )
+    assert services.report_due_period(schedule, today=dt.date(2026, 10, 4)) == (
+        dt.date(2026, 4, 1),
+        dt.date(2026, 6, 30),
+    )
+
+
+def test_the_job_run_twice_makes_and_sends_each_report_once(
+    scrutiny_schedule, decisions, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reports_due(today=dt.date(2026, 10, 6))
+        services.reports_due(today=dt.date(2026, 10, 6))
+    report = ProgressReport.objects.get()
+    assert report.status == ProgressReport.Status.SENT
+    assert (report.period_start, report.period_end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "chair@havering.example",
+        "clerk@havering.example",
+    ]
+    assert mail.outbox[0].attachments[0][2] == "application/pdf"
+    assert ReportDelivery.objects.count() == 2
+    services.report_generate(report_id=report.pk)  # a redelivered task sends nothing more
+    assert len(mail.outbox) == 2
+
+
+def test_a_public_body_never_gets_restricted_items(
+    scrutiny_schedule, decisions, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reports_due(today=dt.date(2026, 10, 6))
+    report = ProgressReport.objects.get()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(report.pdf.read())).pages)
+    assert "Publish the supervision audit" in text
+    assert "Brief the cabinet member" in text
+    assert "Named worker" not in text and "grievance" not in text
+
+
+def test_a_private_body_gets_restricted_items(slt, decisions, django_capture_on_commit_callbacks):
+    ReportSchedule.objects.create(
+        board=slt,
+        frequency="monthly",
+        send_day=1,
+        sections=["decisions"],
+        recipients="slt@havering.example",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reports_due(today=dt.date(2026, 9, 1))
+    snapshot = ProgressReport.objects.get().snapshot
+    assert "Named worker's case to be reviewed" in [d["text"] for d in snapshot["decisions"]]
+
+
+def test_the_manager_previews_a_report_and_sees_what_was_sent(
+    client, programme_manager, scrutiny_schedule, decisions, django_capture_on_commit_callbacks
+):
+    client.force_login(programme_manager)
+    preview = client.get(f"/board/reports/bodies/{scrutiny_schedule.board.pk}/preview/")
+    assert "Preview with today" in preview.content.decode()
+    assert not ProgressReport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reports_due(today=dt.date(2026, 10, 6))
+    page = client.get("/board/reports/").content.decode()
+    assert "clerk@havering.example" in page
+    report = ProgressReport.objects.get()
+    assert client.get(f"/board/reports/{report.pk}/pdf/")["Content-Type"] == "application/pdf"
+
+
+def test_the_manager_sets_a_schedule_and_a_bad_address_is_named(client, programme_manager, slt):
+    client.force_login(programme_manager)
+    url = f"/board/reports/bodies/{slt.pk}/"
+    bad = client.post(
+        url,
+        {
+            "frequency": "monthly",
+            "send_day": "3",
+            "sections": ["overview"],
+            "recipients": "slt@havering.example\nnot-an-address",
+        },
+    )
+    assert "Line 2 is not an email address: not-an-address" in bad.content.decode()
+    assert not ReportSchedule.objects.exists()
+    client.post(
+        url,
+        {
+            "frequency": "monthly",
+            "send_day": "3",
+            "sections": ["overview"],
+            "recipients": "slt@havering.example",
+            "active": "on",
+        },
+    )
+    assert ReportSchedule.objects.get().recipient_list == ["slt@havering.example"]
+
+
+def test_a_failed_report_is_shown_and_can_be_tried_again(
+    client, programme_manager, scrutiny_schedule, monkeypatch, django_capture_on_commit_callbacks
+):
+    from board import packs
+
+    monkeypatch.setattr(packs, "render_pdf", lambda html: (_ for _ in ()).throw(OSError("disk")))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reports_due(today=dt.date(2026, 10, 6))
+    report = ProgressReport.objects.get()
+    assert report.status == "failed" and "disk" in report.error
+    monkeypatch.undo()
+    client.force_login(programme_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/board/reports/{report.pk}/retry/")
+    report.refresh_from_db()
+    assert report.status == "sent"
