@@ -11,8 +11,8 @@ class EvaluationConfig(AppConfig):
         from .views import theme_evidence_context
 
         register_tab(
-            key="evidence",
-            label="Evidence",
+            key="evaluation-evidence",
+            label="Evaluation evidence",
             template="evaluation/_theme_evidence_tab.html",
             context=theme_evidence_context,
             order=70,

@@ -239,8 +239,24 @@ class FindingForm(GovukModelForm):
 
     def clean_themes(self):
         themes = self.cleaned_data["themes"]
-        if not self.is_manager and not any(t.lead_id == self.user.pk for t in themes):
+        if self.is_manager:
+            return themes
+        if not any(t.lead_id == self.user.pk for t in themes):
             raise ValidationError("Select at least one theme you lead.")
+        if self.instance.pk:
+            # A lead answers for their own themes; another lead's theme stays on the finding.
+            chosen = {t.pk for t in themes}
+            kept = [
+                t
+                for t in self.instance.themes.all()
+                if t.lead_id != self.user.pk and t.pk not in chosen
+            ]
+            if kept:
+                names = ", ".join(t.title for t in kept)
+                raise ValidationError(
+                    f"Keep {names}: only that theme's lead or the programme manager can take "
+                    "it off this finding."
+                )
         return themes
 
 

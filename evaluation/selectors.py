@@ -169,7 +169,8 @@ class EvidenceItem:
 
 
 def evidence_for_theme(theme: Theme) -> list[EvidenceItem]:
-    """Every activity, finding and audit result that touches the theme, newest first."""
+    """Every activity, finding, audit result, feedback and inspection recommendation that
+    touches the theme, newest first."""
     items: list[EvidenceItem] = []
     for activity in (
         EvaluationActivity.objects.filter(themes=theme).select_related("strand").distinct()
@@ -222,6 +223,19 @@ def evidence_for_theme(theme: Theme) -> list[EvidenceItem]:
                 title=feedback.activity.title,
                 url=feedback.activity.get_absolute_url() + "#feedback",
                 detail=f"{feedback.responses} responses",
+            )
+        )
+    for recommendation in (
+        Recommendation.objects.filter(themes=theme).select_related("inspection").distinct()
+    ):
+        items.append(
+            EvidenceItem(
+                date=recommendation.inspection.start_date,
+                kind="Inspection recommendation",
+                title=recommendation.text,
+                url=recommendation.inspection.get_absolute_url() + "#recommendations",
+                detail=f"From {recommendation.inspection.title}",
+                tag=recommendation.get_status_display(),
             )
         )
     items.sort(key=lambda item: item.date, reverse=True)

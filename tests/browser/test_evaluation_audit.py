@@ -70,6 +70,18 @@ def test_the_programme_manager_records_a_qa_audit_and_sees_the_measure_reading(
     expect(readings.get_by_role("link", name="QA audit: Winter supervision audit")).to_be_visible()
     assert_accessible(page)
 
+    # On the theme's own page: the measure has moved, and the Evidence tab lists the audit.
+    page.goto(f"{live_server.url}/themes/supervision/")
+    page.get_by_role("tab", name="Measures").click()
+    measure = page.locator("section", has_text="Supervision audits graded good or better")
+    expect(measure).to_contain_text("75")
+    page.get_by_role("tab", name="Evaluation evidence").click()
+    evidence = page.get_by_role("tabpanel", name="Evaluation evidence")
+    expect(evidence.get_by_role("table", name="Evidence for Supervision")).to_contain_text(
+        "6 of 8 cases good or better (75.0%)"
+    )
+    assert_accessible(page)
+
 
 def test_a_board_member_reads_the_readiness_page_for_a_judgement_area(
     sign_in, page, live_server, board_member, programme, theme, planned_audit

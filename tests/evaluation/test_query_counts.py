@@ -115,6 +115,7 @@ def test_a_themes_evidence_page_runs_the_same_queries_whatever_it_holds(
             activity = ActivityFactory(programme=programme, themes=[theme])
             AuditResultFactory(activity=activity, theme=theme)
             FindingFactory(activity=activity, themes=[theme])
+            RecommendationFactory(inspection=InspectionFactory(programme=programme), themes=[theme])
 
     client.force_login(board_member)
     _count(
@@ -122,5 +123,5 @@ def test_a_themes_evidence_page_runs_the_same_queries_whatever_it_holds(
         reverse("evaluation:theme_evidence", kwargs={"slug": theme.slug}),
         django_assert_num_queries,
         grow,
-        9,
+        10,
     )

@@ -9,6 +9,8 @@ from tests.evaluation.factories import (
     ActivityFactory,
     AuditResultFactory,
     FindingFactory,
+    InspectionFactory,
+    RecommendationFactory,
     days_ago,
     strand,
 )
@@ -57,6 +59,8 @@ def test_the_evidence_for_a_theme_lists_activities_findings_and_audits_newest_fi
     AuditResultFactory(activity=audit, theme=theme, date=days_ago(30))
     FindingFactory(activity=audit, themes=[theme], title="Finding", recorded_on=days_ago(20))
     FindingFactory(activity=audit, themes=[other_theme], title="Not ours")
+    visit = InspectionFactory(programme=programme, start_date=days_ago(15))
+    RecommendationFactory(inspection=visit, themes=[theme], text="Record oversight")
     review = ActivityFactory(
         programme=programme,
         title="Peer review",
@@ -69,6 +73,7 @@ def test_the_evidence_for_a_theme_lists_activities_findings_and_audits_newest_fi
     items = selectors.evidence_for_theme(theme)
     assert [(i.kind, i.title) for i in items] == [
         ("Activity", review.title),
+        ("Inspection recommendation", "Record oversight"),
         ("Area for improvement", "Finding"),
         ("Audit result", "Audit"),
         ("Activity", "Audit"),
@@ -78,8 +83,8 @@ def test_the_evidence_for_a_theme_lists_activities_findings_and_audits_newest_fi
 def test_the_evidence_tab_is_registered_on_the_theme_page_with_constant_queries(
     programme, theme, board_member, django_assert_num_queries
 ):
-    tab = next(t for t in registered_tabs() if t.key == "evidence")
-    assert tab.label == "Evidence"
+    tab = next(t for t in registered_tabs() if t.key == "evaluation-evidence")
+    assert tab.label == "Evaluation evidence"
     request = RequestFactory().get("/")
     request.user = board_member
 
@@ -87,11 +92,11 @@ def test_the_evidence_tab_is_registered_on_the_theme_page_with_constant_queries(
         context = tab.context(request, theme)
         return len(context["evidence"]), [list(m.readings.all()) for m in context["measures"]]
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         render()
     for _ in range(5):
         activity = ActivityFactory(programme=programme, themes=[theme])
         AuditResultFactory(activity=activity, theme=theme)
         FindingFactory(activity=activity, themes=[theme])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert render()[0] == 15

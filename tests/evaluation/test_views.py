@@ -329,3 +329,38 @@ def test_importing_over_existing_scores_asks_for_confirmation_first(
     )
     assert response.status_code == 302
     assert list(feedback.scores.values_list("question", flat=True)) == ["New", "Newer"]
+
+
+def test_a_lead_cannot_take_another_leads_theme_off_a_shared_finding(
+    client, audit, theme, other_theme, lead, other_lead
+):
+    shared = services.finding_create(
+        activity=audit,
+        user=None,
+        themes=[theme, other_theme],
+        kind=Finding.Kind.STRENGTH,
+        title="Shared",
+        recorded_on=days_ago(3),
+    )
+    client.force_login(lead)
+    data = {
+        "kind": Finding.Kind.STRENGTH,
+        "title": "Shared",
+        "themes": [theme.pk],
+        "response": Finding.Response.AWAITING,
+        **_date("recorded_on", days_ago(3)),
+    }
+    response = client.post(reverse("evaluation:finding_edit", kwargs={"pk": shared.pk}), data)
+    assert response.status_code == 400
+    assert "Keep Quality Assurance" in response.content.decode()
+    assert set(shared.themes.all()) == {theme, other_theme}
+
+
+def test_the_theme_page_carries_the_evaluation_evidence_tab(
+    client, programme, audit, audit_result, theme, board_member
+):
+    client.force_login(board_member)
+    html = client.get(reverse("themes:detail", kwargs={"slug": theme.slug})).content.decode()
+    assert 'href="#evaluation-evidence"' in html
+    assert 'id="evaluation-evidence"' in html
+    assert "Evidence for Supervision" in html and "Supervision audit" in html
