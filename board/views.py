@@ -127,6 +127,7 @@ def meeting_schedule(request):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def meeting_detail(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk)
@@ -220,6 +221,7 @@ def rota_generate(request):
     return redirect("board:index")
 
 
+@require_safe
 @roles.programme_reader_required
 def rota_ics(request):
     board = _board(request)
@@ -231,6 +233,7 @@ def rota_ics(request):
     return response
 
 
+@require_safe
 @roles.programme_reader_required
 def rota_history(request):
     if not access.can_read_reports(request.user):
@@ -303,6 +306,7 @@ def action_add(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def actions_list(request):
     board = _board(request)
@@ -358,6 +362,7 @@ def pack_build(request, pk):
     return redirect(meeting)
 
 
+@require_safe
 @roles.programme_reader_required
 def pack_detail(request, pk):
     pack = access.get_pack_for_user(request.user, pk)
@@ -377,6 +382,7 @@ def pack_detail(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def pack_pdf(request, pk):
     pack = access.get_pack_for_user(request.user, pk)
@@ -432,6 +438,7 @@ def pack_reissue(request, pk):
 # Scheduled progress reports ------------------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def reports_index(request):
     if not access.can_read_reports(request.user):
@@ -489,6 +496,7 @@ def schedule_edit(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def schedule_preview(request, pk):
     body = _reporting_body(request, pk)
@@ -511,6 +519,7 @@ def schedule_preview(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def report_detail(request, pk):
     report = access.get_report_for_user(request.user, pk)
@@ -532,6 +541,7 @@ def report_detail(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def report_pdf(request, pk):
     report = access.get_report_for_user(request.user, pk)

@@ -51,6 +51,58 @@ class Case:
 # Read-only pages refuse POST before anything else, whoever asks.
 READ_ONLY = dict(post=everyone(405))
 
+# Board rows, built before MATRIX uses them.
+_MISSING = {"pk": 999999}
+_PM = ["programme_manager"]
+_REPORTS = ["programme_manager", "auditor"]
+
+
+def _missing(get_code, post_code):
+    """An address of an object that does not exist: 404 for anyone with a role."""
+    return {
+        "anonymous": LOGIN if get_code != 405 else 405,
+        "no_role_user": 403 if get_code != 405 else 405,
+        **dict.fromkeys(ROLE_HOLDERS, get_code),
+    }, {
+        "anonymous": LOGIN if post_code != 405 else 405,
+        "no_role_user": 403 if post_code != 405 else 405,
+        **dict.fromkeys(ROLE_HOLDERS, post_code),
+    }
+
+
+def _board_missing(get_code=404, post_code=404):
+    get, post = _missing(get_code, post_code)
+    return Case(get=get, post=post, kwargs=_MISSING)
+
+
+BOARD_MATRIX = {
+    "board:meeting_add": Case(get=only(_PM), post=only(_PM)),
+    "board:meeting_schedule": Case(get=only(_PM), post=only(_PM)),
+    "board:rota_generate": Case(get=everyone(405), post=only(_PM, code=302)),
+    "board:rota_ics": Case(get=readers(), **READ_ONLY),
+    "board:rota_history": Case(get=only(_REPORTS), **READ_ONLY),
+    "board:settings": Case(get=only(_PM), post=only(_PM)),
+    "board:actions": Case(get=readers(), **READ_ONLY),
+    "board:reports": Case(get=only(_REPORTS), **READ_ONLY),
+    "board:meeting": _board_missing(post_code=405),
+    "board:meeting_edit": _board_missing(),
+    "board:meeting_pins": _board_missing(),
+    "board:minutes": _board_missing(),
+    "board:decision_add": _board_missing(),
+    "board:action_add": _board_missing(),
+    "board:pack_build": _board_missing(get_code=405),
+    "board:action_update": _board_missing(),
+    "board:pack": _board_missing(post_code=405),
+    "board:pack_pdf": _board_missing(post_code=405),
+    "board:pack_publish": _board_missing(),
+    "board:pack_reissue": _board_missing(),
+    "board:schedule_edit": _board_missing(),
+    "board:schedule_preview": _board_missing(post_code=405),
+    "board:report": _board_missing(post_code=405),
+    "board:report_pdf": _board_missing(post_code=405),
+    "board:report_retry": _board_missing(get_code=405),
+}
+
 # URL name → expected outcomes. `kwargs` values are resolved against the test data.
 MATRIX: dict[str, Case] = {
     "home": Case(get=readers(), **READ_ONLY),
@@ -75,6 +127,10 @@ MATRIX: dict[str, Case] = {
     "budget:year": Case(get=readers(), kwargs={"year": "2019-20"}, **READ_ONLY),
     "evaluation:index": Case(get=readers(), **READ_ONLY),
     "board:index": Case(get=readers(), **READ_ONLY),
+    # The board: the programme manager changes calendars, rotas, packs and report schedules.
+    # Addresses of one meeting, pack, action or report name one that does not exist here (404
+    # once the role check passes); tests/board/test_permissions.py runs them on real objects.
+    **BOARD_MATRIX,
 }
 
 # The admin has its own permission checks (model permissions on the role groups); its index
