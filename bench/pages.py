@@ -34,13 +34,15 @@ def pages() -> list[dict]:
 
 
 def _published_pack_path() -> str | None:
-    """The newest published meeting pack's page, once the board keeps packs."""
-    try:
-        from board import selectors as board_selectors
-    except ImportError:
-        return None
-    latest = getattr(board_selectors, "latest_published_pack_url", None)
-    return latest() if latest else None
+    """The most recent published meeting pack's page."""
+    from board.models import MeetingPack
+
+    pack = (
+        MeetingPack.objects.filter(status=MeetingPack.Status.PUBLISHED)
+        .order_by("-meeting__date", "-version")
+        .first()
+    )
+    return pack.get_absolute_url() if pack else None
 
 
 def query_counts() -> dict[str, int]:

@@ -125,7 +125,7 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="tiny and quick: CI's check")
     args = parser.parse_args()
     if args.smoke:
-        args.scale, args.seconds, args.import_rows = 2, 1, 2_000
+        args.scale, args.seconds, args.import_rows = 2, 3, 2_000
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does this)")
 
@@ -173,6 +173,8 @@ def report(results: dict) -> str:
                  f"{'queries@1':>11}{f'queries@{n}':>12}")  # fmt: skip
     for p in results["pages"]:
         q = results["query_counts"].get(p["name"], {})
+        if p["ratio_to_floor"] is None:
+            p["ratio_to_floor"] = "-"
         lines.append(
             f"{p['name']:<16}{p['requests_per_s']:>8}{p['p50_ms']:>9}{p['p95_ms']:>9}"
             f"{p['ratio_to_floor']:>8}{q.get('scale_1', '-'):>11}{q.get(f'scale_{n}', '-'):>12}"

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from simple_history.utils import get_history_model_for_model
 
 from havering_improve import roles
+from havering_improve.forms import add_service_errors
 from themes.models import Theme
 from themes.selectors import current_programme
 
@@ -29,15 +30,6 @@ def _board(request) -> Board:
     if board is None:
         raise Http404("This programme has no improvement board.")
     return board
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError shown against the field it names, or the whole form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # The calendar and the rota -----------------------------------------------------------------
@@ -83,7 +75,7 @@ def meeting_add(request):
         try:
             meeting = services.meeting_create(board=board, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Meeting added for {meeting.date:%-d %B %Y}.")
             return redirect("board:index")
@@ -114,7 +106,7 @@ def meeting_schedule(request):
                 chair=data["chair"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             skipped = len(dates) - len(created)
             note = f" ({skipped} already in the calendar)" if skipped else ""
@@ -163,7 +155,7 @@ def meeting_edit(request, pk):
         try:
             services.meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Meeting details saved.")
             return redirect(meeting)
@@ -297,7 +289,7 @@ def action_add(request, pk):
         try:
             services.action_add(meeting=meeting, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Action added.")
             return redirect(meeting)
@@ -418,7 +410,7 @@ def pack_reissue(request, pk):
         try:
             services.pack_reissue(pack=pack, reason=form.cleaned_data["reason"], user=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "A new version of the pack is being built.")
             return redirect(pack.meeting)

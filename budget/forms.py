@@ -1,13 +1,25 @@
 from decimal import Decimal
 
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.validators import FileExtensionValidator
 
 from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.uploads import validate_upload
 
 from .models import Commitment, MatchingRule, Post
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def _relayout(form):
+    """The GOV.UK helper lays out the fields present when it is made; forms that add fields
+    in __init__ need a fresh one, or those fields are never rendered."""
+    helper = FormHelper(form)
+    helper.form_tag = False
+    helper.show_non_field_errors = False
+    helper.disable_csrf = True
+    form.helper = helper
 
 
 def _money_field(label, *, required=True, help_text=""):
@@ -35,8 +47,8 @@ class LedgerUploadForm(GovukForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 50 MB.")
+        # Content, size and a name free of case identifiers, as for every upload.
+        validate_upload(upload, kinds=("csv", "xlsx"), max_bytes=MAX_UPLOAD_BYTES)
         return upload
 
 
@@ -94,6 +106,7 @@ class AllocateForm(GovukForm):
             )
         self.fields["save_rule"].choices = rule_choices
         self.order_fields([*[f for i in range(1, 5) for f in (f"line_{i}", f"amount_{i}")]])
+        _relayout(self)
 
     def clean(self):
         data = super().clean()
@@ -172,6 +185,7 @@ class LineMonthsForm(GovukForm):
             profile, forecast = months.get(period, (Decimal("0.00"), None))
             self.initial.setdefault(f"profile_{period}", profile)
             self.initial.setdefault(f"forecast_{period}", forecast)
+        _relayout(self)
 
 
 class ThemeWeightsForm(GovukForm):
@@ -187,6 +201,7 @@ class ThemeWeightsForm(GovukForm):
                 initial=weights.get(theme.pk, Decimal("1")),
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
             )
+        _relayout(self)
 
 
 class SettingsForm(GovukForm):

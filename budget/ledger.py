@@ -138,11 +138,20 @@ def parse_date(value) -> dt.date:
 
 
 def _text(value) -> str:
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _subjective(value) -> str:
+    """Subjectives are four-digit codes; Excel turns 0101 into the number 101."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{int(value):04d}"
+    return _text(value)
 
 
 def _csv_rows(fileobj) -> Iterator[list]:
@@ -232,30 +241,36 @@ class LedgerReader:
             self._problem(None, "", str(exc))
 
     def _data_rows(self, raw, index, header_row):
+        # Hot loop (100,000-row extracts): positions are looked up once, short rows padded, and
+        # an absent optional column reads from a padding cell that is always None.
         year = self.year
-        get = {field: index.get(field) for field in COLUMNS.values()}
+        start, end = year.start, year.end
+        blank_pos = max(index.values()) + 1
+        pos = {field: index.get(field, blank_pos) for field in COLUMNS.values()}
+        width = blank_pos + 1
+        p_date, p_period, p_amount = pos["posting_date"], pos["period"], pos["amount"]
+        p_ref, p_cc, p_ccn = pos["reference"], pos["cost_centre"], pos["cost_centre_name"]
+        p_subj, p_subjn, p_post = pos["subjective"], pos["subjective_name"], pos["post_number"]
+        p_desc = pos["description"]
         for number, cells in enumerate(raw, start=header_row + 1):
-            width = len(cells)
-
-            def cell(field, cells=cells, width=width):
-                pos = get[field]
-                return cells[pos] if pos is not None and pos < width else None
-
-            if not any(_text(c) for c in cells):
+            if len(cells) < width:
+                cells = list(cells) + [None] * (width - len(cells))
+            if not any((c.strip() if isinstance(c, str) else c is not None) for c in cells):
                 self.blank_rows += 1
                 continue
+
             ok = True
             try:
-                posting_date = parse_date(cell("posting_date"))
+                posting_date = parse_date(cells[p_date])
             except ValueError:
                 ok = False
                 self._problem(
                     number,
                     "Posting Date",
-                    f"“{_text(cell('posting_date'))}” is not a date like 28/04/2019.",
+                    f"“{_text(cells[p_date])}” is not a date like 28/04/2019.",
                 )
                 posting_date = None
-            period_text = _text(cell("period"))
+            period_text = _text(cells[p_period])
             try:
                 period = int(period_text)
                 if not 1 <= period <= 12:
@@ -265,27 +280,27 @@ class LedgerReader:
                 self._problem(number, "Period", f"“{period_text}” is not a period from 1 to 12.")
                 period = None
             try:
-                amount = parse_money(cell("amount"))
+                amount = parse_money(cells[p_amount])
             except ValueError:
                 ok = False
                 self._problem(
                     number,
                     "Amount",
-                    f"“{_text(cell('amount'))}” is not an amount of money like 1,250.00.",
+                    f"“{_text(cells[p_amount])}” is not an amount of money like 1,250.00.",
                 )
                 amount = None
-            reference = _text(cell("reference"))
+            reference = _text(cells[p_ref])
             if not reference:
                 ok = False
                 self._problem(
                     number, "Transaction Reference", "The transaction reference is empty."
                 )
-            cost_centre = _text(cell("cost_centre")).upper()
+            cost_centre = _text(cells[p_cc]).upper()
             if not cost_centre:
                 ok = False
                 self._problem(number, "Cost Centre", "The cost centre is empty.")
             if posting_date is not None:
-                if posting_date not in year:
+                if not start <= posting_date <= end:
                     ok = False
                     self._problem(
                         number,
@@ -307,12 +322,12 @@ class LedgerReader:
                 posting_date=posting_date,
                 period=period,
                 cost_centre=cost_centre,
-                cost_centre_name=_text(cell("cost_centre_name"))[:200],
-                subjective=_text(cell("subjective")),
-                subjective_name=_text(cell("subjective_name"))[:200],
+                cost_centre_name=_text(cells[p_ccn])[:200],
+                subjective=_subjective(cells[p_subj]),
+                subjective_name=_text(cells[p_subjn])[:200],
                 reference=reference[:100],
-                post_number=_text(cell("post_number")).upper(),
-                description=_text(cell("description"))[:500],
+                post_number=_text(cells[p_post]).upper(),
+                description=_text(cells[p_desc])[:500],
                 amount=amount,
             )
 

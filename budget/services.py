@@ -227,6 +227,7 @@ def _walk(batch: LedgerImport, *, on_row=None) -> Analysis:
     analysis.problem_count = reader.problem_count + len(extra_problems)
     analysis.counts["blank"] = reader.blank_rows
     analysis.counts["recognised"] = sum(counts[k] for k in KINDS)
+    analysis.totals["recognised"] = sum((totals[k] for k in KINDS), Decimal("0.00"))
     return analysis
 
 
@@ -268,36 +269,39 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
         if batch.status != LedgerImport.Status.PREVIEWED:
             raise ValidationError("This import is not waiting for confirmation.")
         allocation = batch.allocation
-        pending: list[LedgerRow] = []
+        pending: list[tuple] = []
         count = 0
         total = Decimal("0.00")
+
+        batch_id, allocation_id = batch.pk, allocation.pk
 
         def keep(row: ParsedRow, rule):
             nonlocal count, total
             pending.append(
-                LedgerRow(
-                    batch=batch,
-                    allocation=allocation,
-                    source_row=row.source_row,
-                    posting_date=row.posting_date,
-                    period=row.period,
-                    cost_centre=row.cost_centre,
-                    cost_centre_name=row.cost_centre_name,
-                    subjective=row.subjective,
-                    subjective_name=row.subjective_name,
-                    reference=row.reference,
-                    post_number=row.post_number,
-                    description=row.description,
-                    amount=row.amount,
-                    line_id=rule.line_id if rule else None,
-                    rule=rule,
-                    match=rule.kind if rule else LedgerRow.Match.NONE,
+                (
+                    batch_id,
+                    allocation_id,
+                    row.source_row,
+                    row.posting_date,
+                    row.period,
+                    row.cost_centre,
+                    row.cost_centre_name,
+                    row.subjective,
+                    row.subjective_name,
+                    row.reference,
+                    row.post_number,
+                    row.description,
+                    row.amount,
+                    rule.line_id if rule else None,
+                    rule.pk if rule else None,
+                    rule.kind if rule else LedgerRow.Match.NONE,
+                    True,
                 )
             )
             count += 1
             total += row.amount
             if len(pending) >= INSERT_BATCH:
-                LedgerRow.objects.bulk_create(pending)
+                _insert_ledger_rows(pending)
                 pending.clear()
 
         analysis = _walk(batch, on_row=keep)
@@ -306,7 +310,7 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
             transaction.set_rollback(True)
             raise ImportRefused(analysis.problems)
         if pending:
-            LedgerRow.objects.bulk_create(pending)
+            _insert_ledger_rows(pending)
         batch.status = LedgerImport.Status.IMPORTED
         batch.summary = {**analysis.summary(), "problem_count": 0}
         batch.confirmed_by = user
@@ -315,6 +319,49 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
         batch.total_imported = total
         _with_user(batch, user, "Imported").save()
     return batch
+
+
+LEDGER_ROW_COLUMNS = [
+    "batch_id",
+    "allocation_id",
+    "source_row",
+    "posting_date",
+    "period",
+    "cost_centre",
+    "cost_centre_name",
+    "subjective",
+    "subjective_name",
+    "reference",
+    "post_number",
+    "description",
+    "amount",
+    "line_id",
+    "rule_id",
+    "match",
+    "active",
+]
+
+
+def _insert_ledger_rows(values: list[tuple]) -> None:
+    """Insert a batch of ledger rows. bulk_create spends most of its time building model
+    instances and compiling SQL (about 7,000 rows a second here); month-end extracts of 100,000
+    rows need more than that, so the rows go in as plain parameter tuples: COPY on PostgreSQL,
+    executemany elsewhere. The rows are never edited afterwards, and the batch record (with its
+    own history) is their audit trail, so nothing is lost by bypassing the model layer."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(LedgerRow._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in LEDGER_ROW_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for item in values:
+                    copy.write_row(item)
+            return
+        # SQLite keeps dates as ISO text and decimals as text-adapted numbers, as Django does.
+        rows = [(*v[:3], v[3].isoformat(), *v[4:12], str(v[12]), *v[13:]) for v in values]
+        placeholders = ", ".join(["%s"] * len(LEDGER_ROW_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def ledger_import_cancel(*, batch: LedgerImport, user) -> LedgerImport:

@@ -7,10 +7,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles
+from havering_improve.forms import add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
 from themes.selectors import current_programme
 
@@ -46,14 +46,6 @@ from .models import (
 from .selectors import budget_report, equal_profile, latest_budget, ledger_rows, theme_spend
 
 PAGE_SIZE = 100
-
-
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _year_url(allocation, name="budget:year", **kwargs):
@@ -122,7 +114,7 @@ def budget_year(request, year: str | None = None):
             programme=programme,
             allocations=allocations,
             report=report,
-            chart=mark_safe(cumulative_chart(report)),  # noqa: S308 - SVG rendered by pygal
+            chart=cumulative_chart(report),
             as_at_name=period_month_name(report.as_at) if report.as_at else "",
             periods=range(1, 13),
         ),
@@ -152,11 +144,13 @@ def _download(body, filename, fmt):
     return response
 
 
+@require_safe
 @roles.programme_reader_required
 def report_xlsx(request, year):
     return _report_export(request, year, "xlsx")
 
 
+@require_safe
 @roles.programme_reader_required
 def report_csv(request, year):
     return _report_export(request, year, "csv")
@@ -183,6 +177,7 @@ def _ledger_filters(request, allocation):
     }
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger(request, year):
     """The ledger rows behind any figure of the report (drill-down)."""
@@ -212,11 +207,13 @@ def _ledger_export(request, year, fmt):
     return _download(exports.to_csv(exports.LEDGER_HEADER, values), name + ".csv", fmt)
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger_xlsx(request, year):
     return _ledger_export(request, year, "xlsx")
 
 
+@require_safe
 @roles.programme_reader_required
 def ledger_csv(request, year):
     return _ledger_export(request, year, "csv")
@@ -259,6 +256,7 @@ def _batch(request, year, pk, level):
     return allocation, batch
 
 
+@require_safe
 @roles.programme_reader_required
 def import_detail(request, year, pk):
     allocation, batch = _batch(request, year, pk, RECORDS)
@@ -319,7 +317,7 @@ def import_reverse(request, year, pk):
                 batch=batch, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"The import of {batch.original_name} has been reversed.")
             return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
@@ -335,6 +333,7 @@ def import_reverse(request, year, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def import_file(request, year, pk):
     _, batch = _batch(request, year, pk, RECORDS)
@@ -348,6 +347,7 @@ def import_file(request, year, pk):
 # --- allocation queue and rules ----------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def queue(request, year):
     allocation = get_allocation_for_user(request.user, year, RECORDS)
@@ -375,7 +375,7 @@ def allocate(request, year, row_id):
                 save_rule=form.cleaned_data.get("save_rule", ""),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{row.reference} allocated.")
             return redirect(_year_url(allocation, "budget:queue"))
@@ -392,7 +392,7 @@ def rules(request, year):
         try:
             services.rule_save(allocation=allocation, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Rule saved. It applies to the next import.")
             return redirect(_year_url(allocation, "budget:rules"))
@@ -430,7 +430,7 @@ def periods(request, year):
         try:
             services.period_close(allocation=allocation, period=period, user=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Period {period} is closed; its actuals are frozen.")
             return redirect(_year_url(allocation, "budget:periods"))
@@ -459,7 +459,7 @@ def period_reopen(request, year, period):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Period {period} is open again.")
             return redirect(_year_url(allocation, "budget:periods"))
@@ -481,6 +481,7 @@ def _line(allocation, code):
     return get_object_or_404(allocation.lines.prefetch_related("themes"), code=code)
 
 
+@require_safe
 @roles.programme_reader_required
 def line_detail(request, year, code):
     allocation = get_allocation_for_user(request.user, year, READ)
@@ -533,7 +534,7 @@ def line_months(request, year, code):
                 forecast={p: data[f"forecast_{p}"] for p in range(1, 13)},
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Profile and forecast saved.")
             return redirect(_year_url(allocation, "budget:line", code=line.code))
@@ -557,7 +558,7 @@ def _edit_object(request, allocation, line, form, save, *, title, back):
         try:
             save(user=request.user, obj=obj)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect(back)
@@ -613,7 +614,7 @@ def line_themes(request, year, code):
                 weights={t: form.cleaned_data[f"theme_{t.pk}"] for t in themes},
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Theme weights saved.")
             return redirect(_year_url(allocation, "budget:line", code=line.code))
@@ -642,7 +643,7 @@ def virements(request, year):
         try:
             services.virement_record(allocation=allocation, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Virement recorded.")
             return redirect(_year_url(allocation, "budget:virements"))
@@ -672,7 +673,7 @@ def budget_settings(request, year):
                 allocation=allocation, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Settings saved.")
             return redirect(_year_url(allocation))
@@ -694,7 +695,7 @@ def carry_forward(request, year):
         try:
             new = services.allocation_carry_forward(allocation=allocation, user=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"The {new.financial_year.label} budget has been started.")
             return redirect(_year_url(new))
@@ -711,6 +712,7 @@ def carry_forward(request, year):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def themes_spend(request, year):
     allocation = get_allocation_for_user(request.user, year, READ)

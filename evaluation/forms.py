@@ -179,9 +179,20 @@ class SurveyImportForm(GovukForm):
         label="Survey results (CSV)",
         help_text=(
             "A header row with the columns question and score, and optionally out_of (default 5) "
-            "and responses. The file replaces any scores already recorded."
+            "and responses."
         ),
     )
+
+    def __init__(self, *args, existing_scores: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if existing_scores:
+            # Importing replaces what is there, so ask before throwing it away.
+            self.fields["replace"] = forms.BooleanField(
+                label=f"Replace the {existing_scores} scores already recorded",
+                error_messages={
+                    "required": "Confirm that the file replaces the scores already recorded"
+                },
+            )
 
 
 class FindingForm(GovukModelForm):

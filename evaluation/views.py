@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from havering_improve import roles
+from havering_improve.forms import add_service_errors
 from themes.access import get_theme_for_user
 from themes.selectors import current_programme
 
@@ -31,15 +32,6 @@ from .forms import (
     model_data,
 )
 from .models import AuditResult, Finding, FindingEvidence
-
-
-def _service_errors_to_form(form, exc: ValidationError) -> None:
-    """A service refused the write: show its reasons on the form's fields (or above them)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _form_page(request, template, context):
@@ -78,7 +70,7 @@ def activity_create(request):
                 programme=programme, user=request.user, themes=themes, **data
             )
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"“{activity.title}” is in the evaluation plan.")
             return redirect(activity)
@@ -125,7 +117,7 @@ def activity_edit(request, pk):
         try:
             services.activity_update(activity=activity, user=request.user, themes=themes, **data)
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The activity has been updated.")
             return redirect(activity)
@@ -155,7 +147,7 @@ def audit_result_create(request, pk):
                 **data,
             )
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             note = f"{result.percent_good_or_better}% of cases were good or better"
             if result.measure_reading_id:
@@ -181,7 +173,7 @@ def audit_result_edit(request, pk):
         try:
             services.audit_result_update(result=result, user=request.user, **data)
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Audit grades for {result.theme} updated.")
             return redirect(activity)
@@ -204,7 +196,7 @@ def feedback_edit(request, pk):
         try:
             services.feedback_save(activity=activity, user=request.user, themes=themes, **data)
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The feedback has been saved.")
             return redirect(activity)
@@ -221,7 +213,9 @@ def survey_import(request, pk):
     feedback = getattr(activity, "feedback", None)
     if feedback is None:
         raise Http404("Record the feedback first, then import its survey scores.")
-    form = SurveyImportForm(request.POST or None, request.FILES or None)
+    form = SurveyImportForm(
+        request.POST or None, request.FILES or None, existing_scores=feedback.scores.count()
+    )
     import_errors = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +261,7 @@ def finding_create(request, pk):
                 activity=activity, user=request.user, themes=themes, **data
             )
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Finding “{finding.title}” recorded.")
             return redirect(activity)
@@ -288,7 +282,7 @@ def finding_edit(request, pk):
         try:
             services.finding_update(finding=finding, user=request.user, themes=themes, **data)
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The finding and its response have been updated.")
             return redirect(activity)
@@ -312,7 +306,7 @@ def finding_evidence_add(request, pk):
                 user=request.user,
             )
         except ValidationError as exc:
-            _service_errors_to_form(form, ValidationError({"file": exc.messages}))
+            add_service_errors(form, ValidationError({"file": exc.messages}))
         else:
             messages.success(request, "The evidence has been added.")
             return redirect(finding.activity.get_absolute_url() + f"#finding-{finding.pk}")
@@ -365,7 +359,7 @@ def _finding_action(request, pk, *, with_risk: bool):
                 )
                 messages.success(request, f"Added as a milestone of {milestone.theme}.")
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(back)
     return _form_page(
@@ -422,7 +416,7 @@ def inspection_create(request):
                 **form.model_fields(),
             )
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"“{inspection.title}” recorded.")
             return redirect(inspection)
@@ -459,7 +453,7 @@ def inspection_edit(request, pk):
                 **form.model_fields(),
             )
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The inspection has been updated.")
             return redirect(inspection)
@@ -497,7 +491,7 @@ def _recommendation_form(request, *, inspection, recommendation):
                 **data,
             )
         except ValidationError as exc:
-            _service_errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The recommendation has been saved.")
             return redirect(inspection)

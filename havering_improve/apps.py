@@ -9,7 +9,7 @@ class HaveringImproveConfig(AppConfig):
         from django.contrib import messages
         from django.contrib.auth.signals import user_logged_out
 
-        from havering_improve import security
+        from havering_improve import middleware, security  # noqa: F401 (signal receivers)
 
         security.connect_axes_signals()
 

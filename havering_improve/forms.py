@@ -27,3 +27,13 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
     }
+
+
+def add_service_errors(form, exc) -> None:
+    """A service refused a write with a ValidationError: show its reasons against the fields it
+    names (or above the form), so they reach the page's error summary."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -2,6 +2,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -26,3 +28,9 @@ class SessionIdleTimeoutMiddleware:
             if last_seen is None or now - last_seen >= _TOUCH_EVERY_SECONDS:
                 request.session["last_seen"] = now
         return self.get_response(request)
+
+
+@receiver(user_logged_in, dispatch_uid="session_idle_start")
+def _start_idle_clock(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session["last_seen"] = int(time.time())

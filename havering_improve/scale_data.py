@@ -20,7 +20,12 @@ BATCH = 5000
 MEASURES_PER_THEME = 10
 MILESTONES_PER_THEME = 50
 RISKS_PER_THEME = 40
-BENCH_USERS = {"bench.board": roles.BOARD_MEMBER, "bench.lead": roles.PROJECT_LEAD}
+LEDGER_ROWS_PER_YEAR = 20_000
+BENCH_USERS = {
+    "bench.board": roles.BOARD_MEMBER,
+    "bench.lead": roles.PROJECT_LEAD,
+    "bench.pm": roles.PROGRAMME_MANAGER,
+}
 
 
 def first_of_month(day: dt.date) -> dt.date:
@@ -142,10 +147,141 @@ class ScaleData:
                 )
         HighlightReport.objects.bulk_create(reports, batch_size=BATCH)
 
-    # Each app's share of the data; the order follows the dependencies.
-    SECTIONS = ["users", "themes_data"]
+    def budget_data(self):
+        """LEDGER_ROWS_PER_YEAR rows a year through the importer's own row writer, as one
+        confirmed import a year (the batch record is the rows' history)."""
+        from budget import services as budget_services
+        from budget.models import BudgetAllocation, LedgerImport
 
-    @transaction.atomic
+        allocation = BudgetAllocation.objects.filter(programme=self.programme).first()
+        lines = list(allocation.lines.order_by("order"))
+        user = get_user_model().objects.get(username="bench.pm")
+        rng = self.rng
+        fy = allocation.financial_year
+        for year in range(self.scale):
+            batch = LedgerImport.objects.create(
+                allocation=allocation,
+                original_name=f"ledger-year-{year + 1}.csv",
+                uploaded_by=user,
+                status=LedgerImport.Status.IMPORTED,
+                rows_imported=LEDGER_ROWS_PER_YEAR,
+            )
+            pending = []
+            for n in range(LEDGER_ROWS_PER_YEAR):
+                period = n % 12 + 1
+                line = lines[n % len(lines)]
+                pending.append(
+                    (
+                        batch.pk,
+                        allocation.pk,
+                        n + 2,
+                        fy.period_start(period) + dt.timedelta(days=rng.randint(0, 27)),
+                        period,
+                        "C21450",
+                        "Children's Social Care Improvement Programme",
+                        "0101",
+                        "Salaries",
+                        f"Y{year:02d}R{n:07d}",
+                        "",
+                        f"{line.title} posting {n}",
+                        Decimal(rng.randint(-5000, 250000)) / 100,
+                        line.pk,
+                        None,
+                        "coding",
+                        True,
+                    )
+                )
+                if len(pending) >= BATCH:
+                    budget_services._insert_ledger_rows(pending)
+                    pending = []
+            budget_services._insert_ledger_rows(pending)
+
+    def evaluation_data(self):
+        from evaluation.models import ActivityKind, EvaluationActivity, EvaluationStrand
+
+        strands = list(EvaluationStrand.objects.filter(programme=self.programme))
+        kinds = list(ActivityKind.values)
+        activities = []
+        for month in range(12 * self.scale):
+            for i in range(2):
+                start = add_months(self.start, month) + dt.timedelta(days=7 * i)
+                activities.append(
+                    EvaluationActivity(
+                        programme=self.programme,
+                        strand=strands[(month + i) % len(strands)],
+                        kind=kinds[(month + i) % len(kinds)],
+                        title=f"Evaluation activity {month}-{i}",
+                        start_date=start,
+                        end_date=start + dt.timedelta(days=5),
+                        completed_on=start + dt.timedelta(days=5) if start < self.today else None,
+                        lead_name="Quality assurance team",
+                        partner_authorities="Barking and Dagenham",
+                    )
+                )
+        EvaluationActivity.objects.bulk_create(activities, batch_size=BATCH)
+
+    def board_data(self):
+        """12 meetings a year with their rota; one real pack, built and published for the most
+        recent meeting, and its files and snapshot standing for the packs of earlier meetings
+        (building 120 PDFs would only time WeasyPrint 120 times)."""
+        from board.models import Board, Meeting, RotaSlot
+
+        board = Board.objects.get(programme=self.programme, kind=Board.Kind.IMPROVEMENT_BOARD)
+        meetings = Meeting.objects.bulk_create(
+            [
+                Meeting(board=board, date=add_months(self.start, m) + dt.timedelta(days=14))
+                for m in range(12 * self.scale)
+            ],
+            batch_size=BATCH,
+        )
+        per = max(board.themes_per_meeting, 1)
+        RotaSlot.objects.bulk_create(
+            [
+                RotaSlot(meeting=meeting, theme=self.themes[(i * per + j) % len(self.themes)])
+                for i, meeting in enumerate(meetings)
+                for j in range(per)
+            ],
+            batch_size=BATCH,
+        )
+
+    def board_packs(self):
+        from board import services as board_services
+        from board.models import Meeting, MeetingPack
+
+        past = list(Meeting.objects.filter(date__lt=self.today).order_by("date"))
+        if not past:
+            return
+        pm = get_user_model().objects.get(username="bench.pm")
+        pack = board_services.pack_request(meeting=past[-1], user=pm)
+        pack.refresh_from_db()
+        if pack.status != MeetingPack.Status.READY:
+            raise RuntimeError(f"The benchmark pack did not build: {pack.error}")
+        board_services.pack_publish(pack=pack, user=pm)
+        pack.refresh_from_db()
+        MeetingPack.objects.bulk_create(
+            [
+                MeetingPack(
+                    meeting=meeting,
+                    status=MeetingPack.Status.PUBLISHED,
+                    html=pack.html.name,
+                    pdf=pack.pdf.name,
+                    snapshot=pack.snapshot,
+                    snapshot_sha256=pack.snapshot_sha256,
+                    pdf_sha256=pack.pdf_sha256,
+                    built_at=pack.built_at,
+                    published_at=pack.published_at,
+                )
+                for meeting in past[:-1]
+            ],
+            batch_size=500,
+        )
+
+    # Each app's share of the data; the order follows the dependencies.
+    SECTIONS = ["users", "themes_data", "budget_data", "evaluation_data", "board_data"]
+
     def generate(self):
         for section in self.SECTIONS:
-            getattr(self, section)()
+            with transaction.atomic():
+                getattr(self, section)()
+        # Outside any transaction: the pack is built by a task queued when its request commits.
+        self.board_packs()

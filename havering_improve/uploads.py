@@ -1,6 +1,7 @@
 """Checks for every file a person uploads: its real type (by content, not by its name), its size,
 and that its name carries no obvious case identifier (this service holds no case records)."""
 
+import codecs
 import re
 import zipfile
 
@@ -74,7 +75,8 @@ def _looks_like_text(upload) -> bool:
     if b"\x00" in sample:
         return False
     try:
-        sample.decode("utf-8")
+        # Incremental, so a character cut in two at the end of the sample is not an error.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
         try:
             sample.decode("cp1252")
@@ -102,7 +104,8 @@ def validate_upload(upload, *, kinds=EVIDENCE_KINDS, max_bytes: int | None = Non
         )
     kind = sniff_kind(upload)
     if kind not in kinds:
-        allowed = ", ".join(KIND_LABELS[k] for k in kinds)
+        labels = [KIND_LABELS[k] for k in kinds]
+        allowed = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
         raise ValidationError(
             f"The file “{name}” must be a {allowed}. Its content is not one of these.",
             code="wrong_type",

@@ -6,7 +6,16 @@ from django.utils import timezone
 
 from havering_improve.forms import GovukForm, GovukModelForm
 
-from .models import PID, RAG, HighlightReport, Measure, MeasureReading, Milestone, Risk
+from .models import (
+    PID,
+    RAG,
+    HighlightReport,
+    Measure,
+    MeasureReading,
+    Milestone,
+    Risk,
+    TeamMembership,
+)
 
 
 def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
@@ -257,3 +266,35 @@ class EvidenceForm(GovukForm):
         help_text="PDF, Word (DOCX), Excel (XLSX), PNG, JPEG or GIF, smaller than 10 MB",
         error_messages={"required": "Select a file"},
     )
+
+
+class TeamMemberForm(GovukForm):
+    member = forms.ModelChoiceField(
+        label="Person",
+        queryset=None,
+        empty_label="Choose a person",
+        help_text="People with an account in the service. The programme manager adds new ones.",
+        error_messages={"required": "Choose who to add to the team"},
+    )
+    kind = forms.ChoiceField(label="Role on the team", choices=TeamMembership.Kind.choices)
+    organisation = forms.CharField(
+        label="Organisation",
+        required=False,
+        max_length=200,
+        help_text="For partner representatives: for example, Health: CAMHS, or Police.",
+    )
+
+    def __init__(self, *args, theme, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["member"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__isnull=False)
+            .exclude(theme_memberships__theme=theme)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["member"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )

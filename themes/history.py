@@ -41,7 +41,7 @@ def _sources(theme):
     yield "Reading", None
     yield "Risk or issue", Risk.history.filter(theme_id=theme.pk)
     yield "Highlight report", HighlightReport.history.filter(theme_id=theme.pk)
-    yield "Team member", TeamMembership.history.filter(theme_id=theme.pk)
+    yield "Team member", TeamMembership.history.filter(theme_id=theme.pk).select_related("user")
     yield "Comment", Comment.history.filter(theme_id=theme.pk)
     yield "Evidence", Evidence.history.filter(theme_id=theme.pk)
 
@@ -56,10 +56,30 @@ def _value(record, model_field):
     return text if len(text) <= 200 else text[:200] + "…"
 
 
+def _label(record, theme, measures) -> str:
+    """What the record is, without a query: its theme and measure are already in hand."""
+    instance = record.instance
+    if isinstance(instance, Theme):
+        return str(instance)
+    if hasattr(instance, "theme_id"):
+        instance.theme = theme
+    if isinstance(instance, TeamMembership):
+        user = record.user  # joined in the history query
+        name = (user.get_full_name() or user.username) if user else "a former user"
+        return f"{name} on {theme}"
+    if isinstance(instance, MeasureReading):
+        measure = measures.get(instance.measure_id)
+        if measure is None:
+            return f"{instance.value} on {instance.date:%-d %B %Y}"
+        instance.measure = measure
+    return str(instance)[:120]
+
+
 def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
     """The latest `limit` changes to the theme and everything in it."""
     entries = []
-    measure_ids = list(Measure.objects.filter(theme=theme).values_list("pk", flat=True))
+    measures = {m.pk: m for m in Measure.objects.filter(theme=theme)}
+    measure_ids = list(measures)
     for kind, queryset in _sources(theme):
         if queryset is None:
             queryset = MeasureReading.history.filter(measure_id__in=measure_ids)
@@ -96,7 +116,7 @@ def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
                     who=record.history_user,
                     action=_ACTIONS.get(record.history_type, record.history_type),
                     kind=kind,
-                    label=str(record.instance)[:120],
+                    label=_label(record, theme, measures),
                     changes=changes,
                 )
             )

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, DateField, DecimalField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -151,15 +151,19 @@ def measure_status(measure, latest_value=None, latest_date=None) -> MeasureStatu
     return MeasureStatus("off_track", "Off track", "red", expected)
 
 
+_VALUE = DecimalField(max_digits=12, decimal_places=2)
+
+
 def measures_with_latest(queryset=None):
     """Measures annotated with `latest_value`, `latest_date` and `previous_value` (the reading
     before the latest), in one query."""
     readings = MeasureReading.objects.filter(measure=OuterRef("pk")).order_by("-date", "-pk")
     queryset = Measure.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        latest_value=Subquery(readings.values("value")[:1]),
-        latest_date=Subquery(readings.values("date")[:1]),
-        previous_value=Subquery(readings.values("value")[1:2]),
+        # Explicit output fields: SQLite would otherwise hand back text for dates and decimals.
+        latest_value=Subquery(readings.values("value")[:1], output_field=_VALUE),
+        latest_date=Subquery(readings.values("date")[:1], output_field=DateField()),
+        previous_value=Subquery(readings.values("value")[1:2], output_field=_VALUE),
     )
 
 
@@ -173,6 +177,7 @@ def measures_for_theme(theme) -> list:
     for reading in MeasureReading.objects.filter(measure__theme=theme).order_by("date", "pk"):
         by_measure[reading.measure_id].append(reading)
     for measure in measures:
+        measure.theme = theme  # for its URL, without a query each
         measure.reading_list = by_measure[measure.pk]
         measure.status = measure_status(measure)
     return measures
@@ -257,7 +262,7 @@ def programme_dashboard(programme, on: dt.date | None = None) -> dict:
                 & ~Q(milestones__status=Milestone.Status.DONE),
             ),
             next_title=Subquery(upcoming.values("title")[:1]),
-            next_due=Subquery(upcoming.values("due_date")[:1]),
+            next_due=Subquery(upcoming.values("due_date")[:1], output_field=DateField()),
         )
         .order_by("number")
     )
@@ -307,6 +312,14 @@ def programme_dashboard(programme, on: dt.date | None = None) -> dict:
         "missing_count": sum(1 for r in ordered if r.report_state != "submitted"),
         "overdue_total": sum(r.overdue_count for r in ordered),
     }
+
+
+def pid_for_reading(theme):
+    """The theme's PID to show; an unsaved empty draft if nobody has written one yet (reading a
+    theme must not write to it)."""
+    from .models import PID
+
+    return PID.objects.filter(theme=theme).first() or PID(theme=theme)
 
 
 def themes_led_by(user):

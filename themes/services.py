@@ -7,15 +7,14 @@ on since, the update is refused with `StaleEdit`, which says what changed and wh
 """
 
 import datetime as dt
-import zipfile
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from havering_improve import roles
+from havering_improve.uploads import validate_upload
 
 from . import selectors
 from .charts import format_value
@@ -577,66 +576,16 @@ def comment_add(*, theme: Theme, user, body: str, milestone=None, measure=None) 
     return comment
 
 
-EVIDENCE_KINDS = {
-    "pdf": "PDF",
-    "docx": "Word document",
-    "xlsx": "Excel spreadsheet",
-    "png": "PNG image",
-    "jpg": "JPEG image",
-    "gif": "GIF image",
-}
-
-
-def evidence_kind(upload) -> str:
-    """What the file's content is (not what its name claims): pdf, docx, xlsx, png, jpg or gif.
-    ValidationError for anything else."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if head.startswith(b"PK\x03\x04"):
-        # Office files are zip packages; what is inside says which kind.
-        try:
-            with zipfile.ZipFile(upload) as package:
-                names = set(package.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return "docx"
-        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            return "xlsx"
-    raise ValidationError(
-        {"file": "The file must be a PDF, Word (DOCX), Excel (XLSX), PNG, JPEG or GIF file"}
-    )
-
-
-def evidence_max_bytes() -> int:
-    return getattr(settings, "THEMES_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
-
-
 @transaction.atomic
 def evidence_add(
     *, theme: Theme, user, title: str, upload, milestone=None, measure=None
 ) -> Evidence:
     _require_comment(user, theme)
     _check_target(theme, milestone, measure)
-    limit = evidence_max_bytes()
-    if upload.size > limit:
-        raise ValidationError(
-            {"file": f"The file must be smaller than {limit // (1024 * 1024)} MB"}
-        )
-    if upload.size == 0:
-        raise ValidationError({"file": "The selected file is empty"})
-    kind = evidence_kind(upload)
+    try:  # by content, size and name, as for every upload
+        kind = validate_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
     evidence = Evidence(
         theme=theme,
         milestone=milestone,
@@ -655,3 +604,30 @@ def evidence_add(
         evidence.file.delete(save=False)
         raise
     return evidence
+
+
+# Team ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_member_add(*, theme: Theme, user, member, kind: str, organisation: str = ""):
+    """Put `member` on the theme's team (practitioner, manager or partner representative)."""
+    from .models import TeamMembership
+
+    _require_edit(user, theme)
+    if TeamMembership.objects.filter(theme=theme, user=member).exists():
+        raise ValidationError({"member": "That person is already on the team"})
+    if kind == TeamMembership.Kind.PARTNER and not organisation.strip():
+        raise ValidationError({"organisation": "Say which organisation the partner represents"})
+    membership = TeamMembership(theme=theme, user=member, kind=kind, organisation=organisation)
+    membership.full_clean()
+    membership._history_user = user
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def team_member_remove(*, membership, user) -> None:
+    _require_edit(user, membership.theme)
+    membership._history_user = user
+    membership.delete()

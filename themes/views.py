@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles
+from havering_improve.forms import add_service_errors
 
 from . import selectors, services
 from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
@@ -25,19 +26,20 @@ from .forms import (
     ReadingForm,
     ReportStartForm,
     RiskForm,
+    TeamMemberForm,
 )
 from .history import theme_history
-from .models import PID, Evidence, HighlightReport, Measure, Milestone, PIDVersion, Risk
+from .models import (
+    PID,
+    Evidence,
+    HighlightReport,
+    Measure,
+    Milestone,
+    PIDVersion,
+    Risk,
+    TeamMembership,
+)
 from .tabs import registered_tabs
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or the form) for the summary."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _tab_url(theme, tab: str) -> str:
@@ -70,16 +72,18 @@ def my_theme(request):
     return render(request, "themes/my_themes.html", {"themes": themes})
 
 
+@require_safe
 @roles.programme_reader_required
 def theme_detail(request, slug):
     theme = get_theme_for_user(request.user, slug)
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     measures = selectors.measures_for_theme(theme)
     for measure in measures:
         measure.chart = measure_chart_svg(measure, measure.reading_list)
     milestones = list(selectors.milestones_for_theme(theme))
     today = selectors.today()
     for milestone in milestones:
+        milestone.theme = theme  # for its URL, without a query each
         milestone.overdue = milestone.is_overdue(today)
     risks = sorted(
         Risk.objects.filter(theme=theme),
@@ -144,7 +148,7 @@ def _versioned_edit(request, *, theme, form, save, template, context, done_url):
             data["version"] = exc.obj.version
             form.data = data
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your changes were saved.")
             return redirect(done_url)
@@ -198,6 +202,7 @@ def milestone_edit(request, slug, pk):
     return _milestone_form_page(request, theme, get_in_theme(Milestone, theme, pk))
 
 
+@require_safe
 @roles.programme_reader_required
 def milestone_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -262,6 +267,7 @@ def measure_edit(request, slug, pk):
     return _measure_form_page(request, theme, get_in_theme(Measure, theme, pk))
 
 
+@require_safe
 @roles.programme_reader_required
 def measure_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -300,7 +306,7 @@ def reading_add(request, slug, pk):
                 **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"The reading for {measure.name} was added.")
             return redirect(measure)
@@ -418,7 +424,7 @@ def pid_review(request, slug):
                 )
                 messages.success(request, "The PID was returned to the lead with your comments.")
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(_tab_url(theme, "pid"))
     latest = theme.pid_versions.first()
@@ -478,6 +484,7 @@ def _pid_diff(before, after) -> list[dict]:
     return result
 
 
+@require_safe
 @roles.programme_reader_required
 def pid_version(request, slug, number):
     theme = get_theme_for_user(request.user, slug)
@@ -497,6 +504,7 @@ def pid_version(request, slug, number):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def pid_compare(request, slug):
     """Compare two approved versions, or an approved version with the current draft."""
@@ -507,7 +515,7 @@ def pid_compare(request, slug):
 
     def pick(value):
         if value == "draft":
-            pid = services.pid_for_theme(theme)
+            pid = selectors.pid_for_reading(theme)
             return pid, _pid_sections(pid, live=True), "the current draft"
         try:
             version = versions[int(value)]
@@ -548,7 +556,7 @@ def report_start(request, slug):
                 theme=theme, period=form.cleaned_data["period"], user=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "The report was started from the theme's milestones, measures and risks."
@@ -565,6 +573,7 @@ def _report_siblings(report):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def report_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -652,7 +661,7 @@ def report_correct(request, slug, pk):
                 report=report, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Revision {revision.revision} was started; the submitted one stays."
@@ -708,7 +717,7 @@ def comment_add(request, slug):
                 measure=measure,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your comment was added.")
             return redirect(_target_url(theme, milestone, measure))
@@ -735,7 +744,7 @@ def evidence_add(request, slug):
                 measure=measure,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The file was added as evidence.")
             return redirect(_target_url(theme, milestone, measure, "evidence"))
@@ -746,6 +755,7 @@ def evidence_add(request, slug):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def evidence_download(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
@@ -756,3 +766,47 @@ def evidence_download(request, slug, pk):
         raise Http404("The file is missing from storage") from None
     # Always a download, never rendered inline, whatever the file claims to be.
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+
+
+# Team ------------------------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def team_add(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    form = TeamMemberForm(request.POST or None, theme=theme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.team_member_add(
+                theme=theme,
+                user=request.user,
+                member=form.cleaned_data["member"],
+                kind=form.cleaned_data["kind"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            name = membership.user.get_full_name() or membership.user.username
+            messages.success(request, f"{name} is now on the team.")
+            return redirect(_tab_url(theme, "pid"))
+    return render(
+        request,
+        "themes/team_add.html",
+        {"theme": theme, "form": form, "title": "Add a team member"},
+    )
+
+
+@roles.programme_reader_required
+def team_remove(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    membership = get_object_or_404(
+        TeamMembership.objects.select_related("user"), pk=pk, theme=theme
+    )
+    membership.theme = theme
+    if request.method == "POST":
+        services.team_member_remove(membership=membership, user=request.user)
+        name = membership.user.get_full_name() or membership.user.username
+        messages.success(request, f"{name} was removed from the team.")
+        return redirect(_tab_url(theme, "pid"))
+    return render(request, "themes/team_remove.html", {"theme": theme, "membership": membership})

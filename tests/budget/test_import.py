@@ -145,3 +145,27 @@ def test_without_the_programme_cost_centre_nothing_can_be_imported(allocation, f
 def test_a_lead_cannot_upload(set_up, lead):
     with pytest.raises(PermissionDenied):
         upload(set_up, lead, csv_of(row()))
+
+
+def test_the_preview_total_reconciles_to_the_whole_file(set_up, finance_officer, sample_bytes):
+    batch = upload(set_up, finance_officer, sample_bytes, "ledger-extract.csv")
+    totals = {k: Decimal(v) for k, v in batch.summary["totals"].items()}
+    # Every amount in the sample extract, programme and other cost centres alike.
+    assert totals["recognised"] == Decimal("199547.03")
+    assert totals["matched"] + totals["unmatched"] + totals["other"] == totals["recognised"]
+
+
+def test_an_auditor_reads_the_history_of_an_import(imported_sample, client, auditor):
+    auditor.is_staff = True
+    auditor.save(update_fields=["is_staff"])
+    from havering_improve import roles
+
+    roles.sync_role_groups()
+    client.force_login(auditor)
+    url = f"/admin/budget/ledgerimport/{imported_sample.pk}/history/"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Imported" in response.content.decode()
+    assert (
+        client.post(f"/admin/budget/ledgerimport/{imported_sample.pk}/change/").status_code == 403
+    )

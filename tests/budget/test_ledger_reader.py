@@ -5,10 +5,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from budget.ledger import parse_money
 from budget.models import LedgerImport, LedgerRow
+from budget.selectors import split_pennies
 from tests.budget.conftest import HEADER, csv_of, row, upload
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +184,31 @@ def test_an_empty_file_is_rejected(set_up, finance_officer):
     batch = upload(set_up, finance_officer, "\n\n")
     assert batch.status == LedgerImport.Status.REJECTED
     assert "empty" in batch.errors[0]["message"]
+
+
+def test_a_pay_subjective_that_excel_stored_as_a_number_keeps_its_leading_zero(
+    set_up, finance_officer
+):
+    content = _xlsx(
+        [HEADER.split(","), ["28/04/2019", 1, "C21450", "P", 101, "Salaries", "PAY1", "", "x", 5]]
+    )
+    batch = upload(set_up, finance_officer, content, "extract.xlsx")
+    assert batch.summary["samples"]["unmatched"][0]["subjective"] == "0101"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False))
+def test_any_amount_written_the_ledger_way_reads_back_exactly(amount):
+    text = f"£{abs(amount):,.2f}"
+    written = f"({text})" if amount < 0 else text
+    assert parse_money(written) == amount
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.decimals(min_value=-(10**7), max_value=10**7, places=2, allow_nan=False),
+    st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=9).filter(any),
+)
+def test_shares_always_add_up_to_the_amount(amount, weights):
+    parts = split_pennies(amount, [Decimal(w) for w in weights])
+    assert sum(parts) == amount

@@ -132,3 +132,11 @@ def test_a_year_without_a_budget_is_not_found(programme, client, finance_officer
     assert client.get("/budget/2030-31/").status_code == 404
     assert client.get("/budget/2019-21/").status_code == 404
     assert client.get("/budget/2019-20/lines/nope/").status_code == 404
+
+
+def test_read_only_pages_refuse_a_post_whoever_asks(urls, client, programme_manager):
+    client.force_login(programme_manager)
+    forms = ("/periods/", "/virements/", "/imports/", "/rules/")
+    read_only = [u for u in urls["read"] + urls["records"] if not u.endswith(forms)]
+    assert len(read_only) == 13
+    assert {u: client.post(u).status_code for u in read_only} == dict.fromkeys(read_only, 405)

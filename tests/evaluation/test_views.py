@@ -299,3 +299,33 @@ def test_a_recommendation_must_be_mapped_to_a_theme(client, visit, programme_man
     )
     assert response.status_code == 400
     assert "Select the themes that answer it" in response.content.decode()
+
+
+def test_importing_over_existing_scores_asks_for_confirmation_first(
+    client, programme, programme_manager
+):
+    survey = ActivityFactory(
+        programme=programme,
+        strand=strand(programme, "staff-feedback"),
+        kind=ActivityKind.STAFF_FEEDBACK,
+    )
+    feedback = services.feedback_save(
+        activity=survey, user=programme_manager, responses=5, key_messages="x"
+    )
+    services.survey_scores_import(
+        feedback=feedback,
+        upload=SimpleUploadedFile("a.csv", b"question,score\nOld,3\n", "text/csv"),
+        user=programme_manager,
+    )
+    client.force_login(programme_manager)
+    url = reverse("evaluation:survey_import", kwargs={"pk": survey.pk})
+    new = b"question,score\nNew,4\nNewer,5\n"
+    response = client.post(url, {"file": SimpleUploadedFile("b.csv", new, "text/csv")})
+    assert response.status_code == 400
+    assert "Confirm that the file replaces the scores" in response.content.decode()
+    assert list(feedback.scores.values_list("question", flat=True)) == ["Old"]
+    response = client.post(
+        url, {"file": SimpleUploadedFile("b.csv", new, "text/csv"), "replace": "on"}
+    )
+    assert response.status_code == 302
+    assert list(feedback.scores.values_list("question", flat=True)) == ["New", "Newer"]

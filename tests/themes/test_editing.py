@@ -153,3 +153,40 @@ class TestMeasureStatus:
     def test_a_measure_without_readings_says_so(self, theme):
         measure = MeasureFactory(theme=theme)
         assert selectors.measure_status(measure).key == "no_data"
+
+
+def test_a_lead_adds_a_partner_to_the_team_and_they_show_by_organisation(client, lead, theme):
+    from havering_improve import roles
+    from tests.factories import UserFactory
+
+    officer = UserFactory(
+        username="pc.jones", first_name="Dee", last_name="Jones", roles=[roles.TEAM_MEMBER]
+    )
+    client.force_login(lead)
+    response = client.post(
+        "/themes/supervision/team/add/",
+        {"member": officer.pk, "kind": "partner", "organisation": "Police: MASH"},
+    )
+    assert response["Location"] == "/themes/supervision/#pid"
+    html = client.get("/themes/supervision/").content.decode()
+    assert "Police: MASH" in html and "Dee Jones" in html
+    # A partner needs their organisation.
+    other = UserFactory(username="nurse", roles=[roles.TEAM_MEMBER])
+    html = client.post(
+        "/themes/supervision/team/add/", {"member": other.pk, "kind": "partner"}
+    ).content.decode()
+    assert "Say which organisation the partner represents" in html
+
+
+def test_removing_a_team_member_asks_first_and_stops_their_comments(
+    client, lead, team_member, theme
+):
+    membership = theme.memberships.get(user=team_member)
+    client.force_login(lead)
+    url = f"/themes/supervision/team/{membership.pk}/remove/"
+    assert "Remove from the team" in client.get(url).content.decode()
+    assert theme.memberships.filter(pk=membership.pk).exists()  # nothing happens on GET
+    client.post(url)
+    assert not theme.memberships.filter(user=team_member).exists()
+    client.force_login(team_member)
+    assert client.post("/themes/supervision/comments/add/", {"body": "x"}).status_code == 403

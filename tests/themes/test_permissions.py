@@ -8,7 +8,18 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from themes.models import PID, Comment, Evidence, HighlightReport, Measure, Milestone, Risk
+from havering_improve import roles
+from tests.factories import UserFactory
+from themes.models import (
+    PID,
+    Comment,
+    Evidence,
+    HighlightReport,
+    Measure,
+    Milestone,
+    Risk,
+    TeamMembership,
+)
 
 from .factories import date_fields
 
@@ -74,7 +85,20 @@ def submitted_pid(pid):
 def _cases(milestone, measure, risk, draft_report, pid):
     """(name, url, POST data, how to count what it changes)."""
     slug = "supervision"
+    candidate = UserFactory(username="candidate", roles=[roles.TEAM_MEMBER])
+    leaving = TeamMembership.objects.create(
+        theme=milestone.theme,
+        user=UserFactory(username="leaving", roles=[roles.TEAM_MEMBER]),
+        kind="partner",
+        organisation="Health",
+    )
     return {
+        "team_add": (
+            f"/themes/{slug}/team/add/",
+            {"member": candidate.pk, "kind": "partner", "organisation": "Police"},
+            TeamMembership,
+        ),
+        "team_remove": (f"/themes/{slug}/team/{leaving.pk}/remove/", {}, TeamMembership),
         "milestone_add": (f"/themes/{slug}/milestones/add/", _milestone_post(), Milestone),
         "milestone_edit": (
             f"/themes/{slug}/milestones/{milestone.pk}/edit/",
@@ -126,6 +150,8 @@ def _state(model):
 
 
 EDIT_CASES = [
+    "team_add",
+    "team_remove",
     "milestone_add",
     "milestone_edit",
     "measure_add",

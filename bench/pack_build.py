@@ -1,0 +1,52 @@
+"""A full meeting pack (HTML and PDF) for the latest past meeting: seconds and peak memory.
+
+Runs in its own process, so the peak resident memory is the build's (plus Django's start-up,
+reported separately as the baseline)."""
+
+import json
+import resource
+import time
+
+from bench import django_env
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main():
+    django_env.setup()
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from board import services
+    from board.models import Meeting, MeetingPack
+
+    meeting = Meeting.objects.filter(date__lt=timezone.localdate()).order_by("-date").first()
+    user = get_user_model().objects.get(username="bench.pm")
+    # A fresh version, so the work is the full build.
+    latest = MeetingPack.objects.filter(meeting=meeting).order_by("-version").first()
+    baseline = _peak_mb()
+    started = time.perf_counter()
+    if latest and latest.is_published:
+        pack = services.pack_reissue(pack=latest, reason="Benchmark build", user=user)
+    else:
+        pack = services.pack_request(meeting=meeting, user=user)
+    pack.refresh_from_db()
+    seconds = time.perf_counter() - started
+    if pack.status != MeetingPack.Status.READY:
+        raise SystemExit(f"The pack did not build: {pack.error}")
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 2),
+                "peak_rss_mb": round(_peak_mb(), 1),
+                "startup_rss_mb": round(baseline, 1),
+                "pdf_kb": round(pack.pdf.size / 1024, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Spend by theme: each line's figures shared over the themes it supports."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from budget import services
+from budget.selectors import budget_report, theme_spend
+from themes.tabs import registered_tabs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_theme_shares_add_up_to_the_line_totals_to_the_penny(imported_sample, programme):
+    spend = theme_spend(programme, 2019)
+    report = budget_report(imported_sample.allocation)
+    assert sum(s.budget for s in spend) == report.total.latest
+    assert sum(s.actual_to_date for s in spend) == report.total.actual_to_date
+    assert sum(s.forecast_outturn for s in spend) == report.total.latest_outturn
+
+
+def test_a_line_is_split_equally_between_its_themes_by_default(imported_sample, programme):
+    by_slug = {s.theme.slug: s for s in theme_spend(programme, 2019)}
+    # Adolescent Safeguarding is supported only by the two lines that support every theme:
+    # a seventh of the Project Manager (£51,000) and of Research in Practice (£15,000).
+    assert by_slug["adolescent-safeguarding"].budget == D("9428.57")
+    # Actual to date: £25,500 / 7 and £15,000 / 7, each rounded so the seven shares add up.
+    assert by_slug["adolescent-safeguarding"].actual_to_date in {D("5785.71"), D("5785.72")}
+
+
+def test_weights_set_by_the_programme_manager_change_the_split(
+    imported_sample, programme, programme_manager, lines
+):
+    line = lines["practice-development-practitioner"]
+    smart, supervision = line.themes.get(slug="smart-planning"), line.themes.get(slug="supervision")
+    services.theme_weights_set(
+        line=line, user=programme_manager, weights={smart: D("3"), supervision: D("1")}
+    )
+    by_slug = {s.theme.slug: s for s in theme_spend(programme, 2019)}
+    shares = {
+        slug: next(item for item in by_slug[slug].lines if item["line"] == line)
+        for slug in ["smart-planning", "supervision"]
+    }
+    assert shares["smart-planning"]["budget"] == D("55500.00")
+    assert shares["supervision"]["budget"] == D("18500.00")
+
+
+def test_only_the_programme_manager_sets_weights(set_up, finance_officer, lines):
+    line = lines["project-manager"]
+    with pytest.raises(PermissionDenied):
+        services.theme_weights_set(line=line, user=finance_officer, weights={})
+
+
+def test_the_theme_page_has_a_cost_tab_with_the_theme_figures(imported_sample, theme, rf, lead):
+    tab = next(t for t in registered_tabs() if t.key == "cost")
+    assert tab.label == "Cost"
+    request = rf.get("/")
+    request.user = lead
+    context = tab.context(request, theme)
+    assert context["spend"].theme == theme
+    assert context["spend"].budget > 0
+    assert context["year"].slug == "2019-20"
+
+
+def test_the_cost_tab_runs_the_same_queries_at_two_data_sizes(
+    imported_sample, theme, rf, lead, finance_officer, lines, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tab = next(t for t in registered_tabs() if t.key == "cost")
+    request = rf.get("/")
+    request.user = lead
+    with CaptureQueriesContext(connection) as small:
+        tab.context(request, theme)
+    services.theme_weights_set(
+        line=lines["project-manager"],
+        user=_pm(),
+        weights={t: D("2") for t in lines["project-manager"].themes.all()},
+    )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        tab.context(request, theme)
+
+
+def _pm():
+    from havering_improve import roles
+    from tests.factories import UserFactory
+
+    return UserFactory(username="pm2", roles=[roles.PROGRAMME_MANAGER])
+
+
+def test_the_spend_by_theme_page_lists_every_theme(imported_sample, client, board_member):
+    client.force_login(board_member)
+    page = client.get("/budget/2019-20/themes/").content.decode()
+    assert "Adolescent Safeguarding" in page
+    assert "£750,000.00" in page

@@ -1,0 +1,112 @@
+"""The programme dashboard at / and /themes/, and the theme page: what they show and that their
+query counts do not grow with the programme."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from themes.models import TeamMembership
+
+from .factories import MeasureFactory, MilestoneFactory, ReadingFactory, ReportFactory, RiskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_shows_each_themes_current_and_last_rag_and_missing_reports(
+    client, board_member, theme, other_theme
+):
+    ReportFactory(theme=theme, period=dt.date(2026, 10, 1), status="submitted", overall_rag="red")
+    ReportFactory(theme=theme, period=dt.date(2026, 11, 1), status="submitted", overall_rag="amber")
+    ReportFactory(theme=other_theme, period=dt.date(2026, 11, 1), status="draft")
+    client.force_login(board_member)
+    html = client.get("/").content.decode()
+    grid = html[html.index('id="theme-grid"') : html.index("</table>", html.index("theme-grid"))]
+    row = grid[grid.index("Supervision") : grid.index("</tr>", grid.index("Supervision"))]
+    assert 'govuk-tag--orange">Amber' in row and "November 2026" in row
+    assert 'govuk-tag--red">Red' in row and "October 2026" in row
+    assert "Submitted" in row
+    qa_row = grid[grid.index("Quality Assurance") : grid.index("</tr>", grid.index("Quality A"))]
+    assert "Draft" in qa_row
+    assert "6 of 7 themes have not submitted a November 2026 report" in html
+
+
+def test_the_dashboard_counts_measures_on_and_off_track_and_names_the_next_milestone(
+    client, board_member, theme
+):
+    on = MeasureFactory(theme=theme)
+    off = MeasureFactory(theme=theme)
+    ReadingFactory(measure=on, value=Decimal("79"), date=dt.date(2026, 11, 1))
+    ReadingFactory(measure=off, value=Decimal("41"), date=dt.date(2026, 11, 1))
+    MilestoneFactory(theme=theme, title="Next one", due_date=dt.date(2026, 12, 3))
+    MilestoneFactory(theme=theme, title="Later one", due_date=dt.date(2027, 3, 3))
+    client.force_login(board_member)
+    html = client.get("/themes/").content.decode()
+    assert '1 on track, <span class="app-overdue">1 off track</span>' in html
+    assert 'Next one<br><span class="govuk-body-s">due 3 December 2026' in html
+
+
+def _grow(programme, start, n):
+    """Add n of everything the pages show to every theme (months start to start + n - 1)."""
+    for t in programme.themes.all():
+        for i in range(start - 1, start - 1 + n):
+            measure = MeasureFactory(theme=t)
+            for month in range(1, 6):
+                ReadingFactory(measure=measure, date=dt.date(2026, month, 1))
+            MilestoneFactory(theme=t, due_date=dt.date(2026, 1 + i, 1))
+            RiskFactory(theme=t)
+            ReportFactory(theme=t, period=dt.date(2026, 1 + i, 1), status="submitted")
+
+
+def _team(theme, n):
+    from tests.factories import UserFactory
+
+    for i in range(n):
+        TeamMembership.objects.create(theme=theme, user=UserFactory(username=f"tm-{i}"))
+
+
+@pytest.mark.parametrize("path", ["/", "/themes/", "/themes/supervision/"])
+def test_page_query_counts_stay_the_same_as_the_programme_grows(
+    client, programme_manager, programme, theme, path, django_assert_num_queries
+):
+    client.force_login(programme_manager)
+    _grow(programme, 1, 1)
+    client.get(path)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        client.get(path)
+    _grow(programme, 2, 3)
+    _team(theme, 4)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(path)
+    assert response.status_code == 200
+
+
+def test_the_theme_page_shows_the_tabs_other_apps_register(client, board_member, monkeypatch):
+    from themes import tabs
+
+    monkeypatch.setattr(tabs, "_TABS", {})
+    tabs.register_tab(
+        key="cost",
+        label="Cost",
+        template="themes/my_themes.html",
+        context=lambda request, theme: {"themes": [theme]},
+        order=60,
+    )
+    client.force_login(board_member)
+    html = client.get("/themes/supervision/").content.decode()
+    assert '<a class="govuk-tabs__tab" href="#cost">Cost</a>' in html
+    assert 'id="cost"' in html
+
+
+def test_a_lead_gets_a_my_theme_link_that_opens_their_theme(client, lead):
+    client.force_login(lead)
+    html = client.get("/").content.decode()
+    assert 'href="/themes/mine/"' in html
+    assert client.get("/themes/mine/")["Location"] == "/themes/supervision/"
+
+
+def test_a_board_member_has_no_my_theme_link(client, board_member):
+    client.force_login(board_member)
+    assert 'href="/themes/mine/"' not in client.get("/").content.decode()

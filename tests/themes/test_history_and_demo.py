@@ -1,0 +1,83 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from themes import selectors, services
+from themes.charts import measure_chart_svg
+from themes.models import HighlightReport, Measure, Milestone, PIDVersion, Theme
+
+from .factories import MeasureFactory
+from .test_permissions import _milestone_post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_history_tab_shows_who_changed_what_and_when(
+    client, lead, programme_manager, auditor, milestone
+):
+    client.force_login(lead)
+    client.post(
+        f"/themes/supervision/milestones/{milestone.pk}/edit/",
+        _milestone_post(title=milestone.title, status="at_risk", version=milestone.version),
+    )
+    client.force_login(auditor)
+    html = client.get("/themes/supervision/").content.decode()
+    history = html[html.index('id="history"') :]
+    assert f"Changed milestone: {milestone.title}" in history
+    assert "Status: On track → At risk" in history
+    assert lead.get_full_name() in history
+
+
+def test_a_measure_name_cannot_inject_markup_into_the_chart(theme):
+    measure = MeasureFactory(theme=theme, name='<script>alert("x")</script>')
+    svg = measure_chart_svg(measure, [])
+    assert "<script>alert" not in svg
+    assert "&lt;script&gt;" in svg
+
+
+def test_the_demo_gives_every_theme_a_living_year(settings):
+    settings.DEBUG = True
+    call_command("load_programme", "--demo", stdout=StringIO())
+    today = selectors.today()
+    for theme in Theme.objects.all():
+        assert PIDVersion.objects.filter(theme=theme, number=1).exists(), theme
+        assert theme.memberships.filter(kind="partner").exists()
+        assert theme.memberships.filter(user__username=f"member.{theme.slug}").exists()
+        # (Other apps' demos may add measures of their own; the theme's own have a year each.)
+        measures = Measure.objects.filter(theme=theme, definition__endswith="performance report.")
+        assert measures.count() >= 2
+        for measure in measures:
+            dates = list(measure.readings.values_list("date", flat=True))
+            assert len(dates) >= 12 and max(dates) - min(dates) >= dt.timedelta(days=300)
+        assert (
+            HighlightReport.objects.filter(
+                theme=theme, status="submitted", period__gte=dt.date(2026, 6, 1)
+            ).count()
+            >= 5
+        )
+    assert selectors.overdue_milestones(on=today).exists()
+    assert Milestone.objects.filter(status="done").exists()
+    # Running it again adds nothing.
+    counts = (HighlightReport.objects.count(), Measure.objects.count())
+    call_command("load_programme", "--demo", stdout=StringIO())
+    assert (HighlightReport.objects.count(), Measure.objects.count()) == counts
+
+
+def test_the_demo_refuses_to_run_without_debug(settings, programme):
+    from themes import demo
+
+    settings.DEBUG = False
+    with pytest.raises(RuntimeError, match="DEBUG"):
+        demo.demo_data_load(programme=programme)
+
+
+def test_a_pid_submitted_by_the_lead_needs_the_programme_manager(lead, theme):
+    from django.core.exceptions import PermissionDenied
+
+    pid = services.pid_for_theme(theme)
+    pid = services.pid_update(pid=pid, user=lead, version=pid.version, data={"aims": "x"})
+    services.pid_submit(pid=pid, user=lead)
+    with pytest.raises(PermissionDenied):
+        services.pid_approve(pid=pid, user=lead)
