@@ -6,6 +6,7 @@ and snapshot are stored with checksums, and nothing later in the programme is re
 """
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -20,6 +21,9 @@ from themes.models import HighlightReport, Measure, MeasureReading, Milestone, R
 from . import selectors
 from .charts import line_chart_svg
 from .models import Action, Meeting, MeetingPack
+
+# WeasyPrint logs every layout step at INFO; a worker's log needs only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _day(value: dt.date | None) -> str:
@@ -155,7 +159,10 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     focus_ids = set(meeting.slots.values_list("theme_id", flat=True))
     previous = selectors.previous_meeting(meeting)
     next_one = Meeting.objects.filter(board=board, date__gt=meeting.date).order_by("date").first()
-    reports = _latest_reports(themes, as_of=now)
+    # A pack shows what was known by the meeting: a pack rebuilt later leaves out reports
+    # submitted after it.
+    meeting_end = timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max))
+    reports = _latest_reports(themes, as_of=min(now, meeting_end))
 
     # "Last time" is what the board was shown at the previous meeting, from its frozen pack.
     shown_before: dict[str, str] = {}

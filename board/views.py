@@ -119,6 +119,7 @@ def meeting_schedule(request):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def meeting_detail(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk)
@@ -212,6 +213,7 @@ def rota_generate(request):
     return redirect("board:index")
 
 
+@require_safe
 @roles.programme_reader_required
 def rota_ics(request):
     board = _board(request)
@@ -223,6 +225,7 @@ def rota_ics(request):
     return response
 
 
+@require_safe
 @roles.programme_reader_required
 def rota_history(request):
     if not access.can_read_reports(request.user):
@@ -295,6 +298,7 @@ def action_add(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def actions_list(request):
     board = _board(request)
@@ -350,6 +354,7 @@ def pack_build(request, pk):
     return redirect(meeting)
 
 
+@require_safe
 @roles.programme_reader_required
 def pack_detail(request, pk):
     pack = access.get_pack_for_user(request.user, pk)
@@ -369,6 +374,7 @@ def pack_detail(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def pack_pdf(request, pk):
     pack = access.get_pack_for_user(request.user, pk)
@@ -424,6 +430,7 @@ def pack_reissue(request, pk):
 # Scheduled progress reports ------------------------------------------------------------------
 
 
+@require_safe
 @roles.programme_reader_required
 def reports_index(request):
     if not access.can_read_reports(request.user):
@@ -481,6 +488,7 @@ def schedule_edit(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def schedule_preview(request, pk):
     body = _reporting_body(request, pk)
@@ -503,6 +511,7 @@ def schedule_preview(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def report_detail(request, pk):
     report = access.get_report_for_user(request.user, pk)
@@ -524,6 +533,7 @@ def report_detail(request, pk):
     )
 
 
+@require_safe
 @roles.programme_reader_required
 def report_pdf(request, pk):
     report = access.get_report_for_user(request.user, pk)

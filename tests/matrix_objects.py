@@ -153,8 +153,9 @@ def kwargs_for(name: str) -> dict:
         "board:pack_pdf": lambda: {"pk": _first(board.MeetingPack).pk},
         "board:pack_publish": lambda: {"pk": _first(board.MeetingPack).pk},
         "board:pack_reissue": lambda: {"pk": _first(board.MeetingPack).pk},
-        "board:schedule_edit": lambda: {"pk": _first(board.ReportSchedule).pk},
-        "board:schedule_preview": lambda: {"pk": _first(board.ReportSchedule).pk},
+        # Schedules are addressed by their reporting body.
+        "board:schedule_edit": lambda: {"pk": _first(board.ReportSchedule).board_id},
+        "board:schedule_preview": lambda: {"pk": _first(board.ReportSchedule).board_id},
         "board:report": lambda: {"pk": _first(board.ProgressReport).pk},
         "board:report_pdf": lambda: {"pk": _first(board.ProgressReport).pk},
         "board:report_retry": lambda: {"pk": _first(board.ProgressReport).pk},

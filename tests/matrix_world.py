@@ -45,6 +45,7 @@ def _fill_gaps(programme):
             size=16,
             uploaded_by=lead,
         )
+    _board_report()
     finding = Finding.objects.filter(themes=theme).order_by("pk").first()
     if finding and not FindingEvidence.objects.filter(finding=finding).exists():
         FindingEvidence.objects.create(
@@ -53,3 +54,23 @@ def _fill_gaps(programme):
             file=ContentFile(b"%PDF-1.7 tool", name="tool.pdf"),
             uploaded_by=lead,
         )
+
+
+def _board_report():
+    """A progress report already sent (the demo schedules them but sends none)."""
+    import datetime as dt
+
+    from board.models import ProgressReport, ReportSchedule
+
+    schedule = ReportSchedule.objects.order_by("pk").first()
+    if schedule is None or schedule.reports.exists():
+        return
+    report = ProgressReport.objects.create(
+        schedule=schedule,
+        period_start=dt.date(2026, 7, 1),
+        period_end=dt.date(2026, 9, 30),
+        status=ProgressReport.Status.SENT,
+        snapshot={"period": "July to September 2026"},
+    )
+    report.html.save("report.html", ContentFile(b"<p>Report</p>"), save=False)
+    report.pdf.save("report.pdf", ContentFile(b"%PDF-1.7 report"))

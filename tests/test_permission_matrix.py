@@ -138,6 +138,35 @@ MATRIX: dict[str, tuple[str, str]] = {
     "evaluation:finding_milestone": (THEME_EDIT, THEME_EDIT),
     "evaluation:finding_risk": (THEME_EDIT, THEME_EDIT),
     "evaluation:evidence_download": READ_ONLY,
+    # The Improvement Board: the programme manager changes calendars, rotas, packs and report
+    # schedules; board members and the auditor read published packs; an action's owner updates
+    # it (the first action is not owned by anyone here but the programme manager's reach).
+    "board:index": READ_ONLY,
+    "board:meeting": READ_ONLY,
+    "board:meeting_add": (PM_ONLY, PM_ONLY),
+    "board:meeting_schedule": (PM_ONLY, PM_ONLY),
+    "board:meeting_edit": (PM_ONLY, PM_ONLY),
+    "board:meeting_pins": (PM_ONLY, PM_ONLY),
+    "board:minutes": (PM_ONLY, PM_ONLY),
+    "board:decision_add": (PM_ONLY, PM_ONLY),
+    "board:action_add": (PM_ONLY, PM_ONLY),
+    "board:pack_build": (POST_ONLY, PM_ONLY),
+    "board:rota_generate": (POST_ONLY, PM_ONLY),
+    "board:rota_ics": READ_ONLY,
+    "board:rota_history": ("LX.XX.XXX", "MMMMMMMMM"),
+    "board:settings": (PM_ONLY, PM_ONLY),
+    "board:actions": READ_ONLY,
+    "board:action_update": (PM_ONLY, PM_ONLY),
+    "board:pack": ("LX.X..XXX", "MMMMMMMMM"),  # the published pack
+    "board:pack_pdf": ("LX.X..XXX", "MMMMMMMMM"),
+    "board:pack_publish": (PM_ONLY, PM_ONLY),
+    "board:pack_reissue": (PM_ONLY, PM_ONLY),
+    "board:reports": ("LX.XX.XXX", "MMMMMMMMM"),
+    "board:schedule_edit": (PM_ONLY, PM_ONLY),
+    "board:schedule_preview": (PM_ONLY, "MMMMMMMMM"),
+    "board:report": ("LX.XX.XXX", "MMMMMMMMM"),
+    "board:report_pdf": ("LX.XX.XXX", "MMMMMMMMM"),
+    "board:report_retry": (POST_ONLY, "LX.XXXXXX"),
 }
 
 # The admin checks model permissions on the role groups itself (tests/test_auth.py).
