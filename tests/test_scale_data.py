@@ -4,6 +4,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from board.models import Meeting, MeetingPack
+from budget.models import LedgerRow
+from evaluation.models import EvaluationActivity
+from havering_improve import loader
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +30,18 @@ def test_one_year_of_data_has_the_promised_shape(programme):
     assert Risk.objects.count() == 40 * themes
     assert HighlightReport.objects.count() == 12 * themes
     assert HighlightReport.objects.order_by("-period").first().period == dt.date(2026, 10, 1)
+    assert LedgerRow.objects.count() == 20_000
+    assert EvaluationActivity.objects.count() == 24
+    assert Meeting.objects.count() == 12
+    published = MeetingPack.objects.filter(status=MeetingPack.Status.PUBLISHED)
+    assert published.count() == Meeting.objects.filter(date__lt=dt.date(2026, 11, 26)).count()
+    assert published.order_by("-meeting__date").first().pdf.size > 0
 
 
 def test_the_same_scale_and_seed_give_the_same_data(programme):
     call_command("generate_scale_data", "--scale", "1", stdout=StringIO())
     first = _digest()
-    for model in (MeasureReading, Measure, Milestone, Risk, HighlightReport):
-        model.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
+    loader.programme_load(data=loader.read_data_file(loader.DEFAULT_DATA_FILE))
     call_command("generate_scale_data", "--scale", "1", stdout=StringIO())
     assert _digest() == first
