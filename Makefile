@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 
@@ -24,7 +25,9 @@ run: install ## Set up and run the app at http://127.0.0.1:8000 with the demo pr
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install ## Run the whole test suite (skips, with reasons, what needs a missing service)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	@# Tests that restart a shared service run alone, after the rest.
+	$(BIN)/pytest -m serial $(PYTEST_ARGS)
 
 lint: install ## ruff lint and format check, and the missing-migrations check
 	$(BIN)/ruff check .

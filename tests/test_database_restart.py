@@ -9,7 +9,7 @@ from django.db import connections
 from tests.servers import get, gunicorn
 from tests.services import IN_CI, using_postgres
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 
 
 def _restart_postgres():
