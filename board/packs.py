@@ -150,6 +150,25 @@ def evaluation_section(*, programme, since: dt.date, until: dt.date) -> dict:
     }
 
 
+def theme_evidence(theme: Theme, *, after: dt.date, until: dt.date) -> list[dict]:
+    """The evaluation evidence touching a focus theme dated after `after` and up to `until`,
+    newest first. The evaluation app's selector runs a fixed number of queries per theme, so
+    the pack's query count does not grow with the evidence."""
+    from evaluation.selectors import evidence_for_theme
+
+    return [
+        {
+            "date": _day(item.date),
+            "kind": item.kind,
+            "title": item.title,
+            "detail": item.detail,
+            "tag": item.tag,
+        }
+        for item in evidence_for_theme(theme)
+        if after < item.date <= until
+    ]
+
+
 def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     now = now or timezone.now()
     board = meeting.board
@@ -163,6 +182,10 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     # submitted after it.
     meeting_end = timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max))
     reports = _latest_reports(themes, as_of=min(now, meeting_end))
+    # Evidence runs up to the day the pack is built (never past the meeting), from the
+    # previous meeting or, for a board's first meeting, from the month before.
+    pack_day = min(timezone.localdate(now), meeting.date)
+    evidence_after = previous.date if previous else pack_day - dt.timedelta(days=31)
 
     # "Last time" is what the board was shown at the previous meeting, from its frozen pack.
     shown_before: dict[str, str] = {}
@@ -265,6 +288,8 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                         "-escalated", "pk"
                     )
                 ],
+                "evidence_since": _day(evidence_after),
+                "evidence": theme_evidence(theme, after=evidence_after, until=pack_day),
             }
         )
 

@@ -262,3 +262,113 @@ def test_the_pack_lists_evaluation_done_since_the_last_meeting(
     titles = [a["title"] for a in pack.snapshot["evaluation"]["done"]]
     assert titles == ["Supervision practice week"]
     assert "Supervision practice week" in pack.html.open("rb").read().decode()
+
+
+@pytest.fixture
+def supervision_audits(board, meeting, theme):
+    """A Supervision audit result dated after the last meeting, and one dated before it."""
+    from tests.evaluation.factories import ActivityFactory, AuditResultFactory
+
+    today = timezone.localdate()
+    MeetingFactory(board=board, date=today - dt.timedelta(days=21))
+    # Both audits were finished long ago, so only the audit results (not the activities) fall
+    # after the last meeting: the titles can show in the pack only as focus theme evidence.
+    finished = {
+        "start_date": today - dt.timedelta(days=60),
+        "completed_on": today - dt.timedelta(days=50),
+    }
+    recent = ActivityFactory(
+        programme=board.programme, title="November supervision audit", **finished
+    )
+    AuditResultFactory(activity=recent, theme=theme, date=today - dt.timedelta(days=3))
+    old = ActivityFactory(
+        programme=board.programme, title="September supervision audit", **finished
+    )
+    AuditResultFactory(activity=old, theme=theme, date=today - dt.timedelta(days=40))
+    return meeting
+
+
+def test_a_focus_theme_shows_its_evidence_since_the_last_meeting_in_the_page_and_the_pdf(
+    supervision_audits, django_capture_on_commit_callbacks
+):
+    pack = build(supervision_audits, django_capture_on_commit_callbacks)
+    supervision = next(f for f in pack.snapshot["focus"] if f["title"] == "Supervision")
+    assert [(e["kind"], e["title"]) for e in supervision["evidence"]] == [
+        ("Audit result", "November supervision audit")
+    ]
+    html = pack.html.open("rb").read().decode()
+    text = pdf_text(pack)
+    for shown in (html, text):
+        assert "Evidence since the last meeting" in shown
+        assert "November supervision audit" in shown
+        assert "September supervision audit" not in shown
+    assert "Evaluation evidence for Supervision since" in html
+    # Quality Assurance has nothing new: the pack says so rather than leaving a blank.
+    assert "No new evaluation evidence since the last meeting." in html
+    assert "No new evaluation evidence since the last meeting." in text
+
+
+def test_a_boards_first_meeting_shows_the_evidence_of_the_month_before_the_pack(
+    meeting, theme, django_capture_on_commit_callbacks
+):
+    from tests.evaluation.factories import ActivityFactory, AuditResultFactory
+
+    today = timezone.localdate()
+    for title, days in [("Recent audit", 10), ("Audit of last spring", 120)]:
+        activity = ActivityFactory(programme=meeting.board.programme, title=title)
+        AuditResultFactory(activity=activity, theme=theme, date=today - dt.timedelta(days=days))
+    pack = build(meeting, django_capture_on_commit_callbacks)
+    supervision = next(f for f in pack.snapshot["focus"] if f["title"] == "Supervision")
+    assert [e["title"] for e in supervision["evidence"]] == ["Recent audit"]
+
+
+def test_a_published_packs_evidence_does_not_change_when_new_evidence_is_recorded(
+    supervision_audits, django_capture_on_commit_callbacks, programme_manager, theme
+):
+    from tests.evaluation.factories import ActivityFactory, AuditResultFactory
+
+    pack = build(supervision_audits, django_capture_on_commit_callbacks)
+    services.pack_publish(pack=pack, user=programme_manager)
+    html_before = pack.html.open("rb").read()
+    pdf_before = pack.pdf.open("rb").read()
+    snapshot_before = json.dumps(pack.snapshot, sort_keys=True)
+
+    late = ActivityFactory(programme=theme.programme, title="Audit recorded after publishing")
+    AuditResultFactory(activity=late, theme=theme, date=timezone.localdate())
+    build(supervision_audits, django_capture_on_commit_callbacks)
+
+    pack.refresh_from_db()
+    assert json.dumps(pack.snapshot, sort_keys=True) == snapshot_before
+    assert pack.html.open("rb").read() == html_before
+    assert pack.pdf.open("rb").read() == pdf_before
+    assert "Audit recorded after publishing" not in packs.render_pack_html(pack.snapshot)
+    # ...though a pack built now would show it.
+    fresh = packs.pack_snapshot(meeting=supervision_audits)
+    assert "Audit recorded after publishing" in json.dumps(fresh)
+
+
+def test_the_packs_query_count_does_not_grow_with_the_evidence(
+    supervision_audits, theme, other_theme
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.evaluation.factories import ActivityFactory, AuditResultFactory, FindingFactory
+
+    def add_evidence(n):
+        activity = ActivityFactory(
+            programme=theme.programme, title=f"Extra audit {n}", themes=[theme, other_theme]
+        )
+        AuditResultFactory(activity=activity, theme=theme, date=timezone.localdate())
+        AuditResultFactory(activity=activity, theme=other_theme, date=timezone.localdate())
+        FindingFactory(activity=activity, themes=[theme, other_theme])
+
+    add_evidence(0)
+    with CaptureQueriesContext(connection) as few:
+        packs.pack_snapshot(meeting=supervision_audits)
+    for n in range(1, 5):
+        add_evidence(n)
+    with CaptureQueriesContext(connection) as many:
+        snapshot = packs.pack_snapshot(meeting=supervision_audits)
+    assert sum(len(f["evidence"]) for f in snapshot["focus"]) > 10
+    assert len(many) == len(few)
