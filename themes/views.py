@@ -155,25 +155,51 @@ def _versioned_edit(request, *, theme, form, save, template, context, done_url):
     return render(request, template, {**context, "theme": theme, "form": form, "stale": stale})
 
 
-# Milestones ------------------------------------------------------------------------------------
+# Milestones, measures and risks: one add/edit page each, built the same way ------------------
 
 
-def _milestone_form_page(request, theme, milestone=None):
-    form = MilestoneForm(request.POST or None, instance=milestone)
-    context = {
-        "milestone": milestone,
-        "title": "Edit milestone" if milestone else "Add a milestone",
-    }
+# (form, create service, update service, template, titles for add and edit, tab to return to)
+RECORD_FORMS = {
+    "milestone": (
+        MilestoneForm,
+        services.milestone_create,
+        services.milestone_update,
+        "themes/milestone_form.html",
+        ("Add a milestone", "Edit milestone"),
+        "milestones",
+    ),
+    "measure": (
+        MeasureForm,
+        services.measure_create,
+        services.measure_update,
+        "themes/measure_form.html",
+        ("Add a measure", "Edit measure"),
+        "measures",
+    ),
+    "risk": (
+        RiskForm,
+        services.risk_create,
+        services.risk_update,
+        "themes/risk_form.html",
+        ("Add a risk or issue", "Edit risk or issue"),
+        "risks",
+    ),
+}
+
+
+def _record_form_page(request, theme, kind: str, record=None):
+    """Add or edit one of a theme's milestones, measures or risks (optimistic concurrency)."""
+    form_class, create, update, template, titles, tab = RECORD_FORMS[kind]
+    form = form_class(request.POST or None, instance=record)
+    context = {kind: record, "title": titles[record is not None]}
     if request.method != "POST":
-        return render(
-            request, "themes/milestone_form.html", {**context, "theme": theme, "form": form}
-        )
+        return render(request, template, {**context, "theme": theme, "form": form})
 
     def save(form):
-        if milestone is None:
-            return services.milestone_create(theme=theme, user=request.user, data=form.content())
-        return services.milestone_update(
-            milestone=milestone,
+        if record is None:
+            return create(theme=theme, user=request.user, data=form.content())
+        return update(
+            **{kind: record},
             user=request.user,
             version=form.cleaned_data["version"],
             data=form.content(),
@@ -184,22 +210,22 @@ def _milestone_form_page(request, theme, milestone=None):
         theme=theme,
         form=form,
         save=save,
-        template="themes/milestone_form.html",
+        template=template,
         context=context,
-        done_url=_tab_url(theme, "milestones"),
+        done_url=_tab_url(theme, tab),
     )
 
 
 @roles.programme_reader_required
 def milestone_add(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    return _milestone_form_page(request, theme)
+    return _record_form_page(request, theme, "milestone")
 
 
 @roles.programme_reader_required
 def milestone_edit(request, slug, pk):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    return _milestone_form_page(request, theme, get_in_theme(Milestone, theme, pk))
+    return _record_form_page(request, theme, "milestone", get_in_theme(Milestone, theme, pk))
 
 
 @require_safe
@@ -226,45 +252,16 @@ def milestone_detail(request, slug, pk):
 # Measures --------------------------------------------------------------------------------------
 
 
-def _measure_form_page(request, theme, measure=None):
-    form = MeasureForm(request.POST or None, instance=measure)
-    context = {"measure": measure, "title": "Edit measure" if measure else "Add a measure"}
-    if request.method != "POST":
-        return render(
-            request, "themes/measure_form.html", {**context, "theme": theme, "form": form}
-        )
-
-    def save(form):
-        if measure is None:
-            return services.measure_create(theme=theme, user=request.user, data=form.content())
-        return services.measure_update(
-            measure=measure,
-            user=request.user,
-            version=form.cleaned_data["version"],
-            data=form.content(),
-        )
-
-    return _versioned_edit(
-        request,
-        theme=theme,
-        form=form,
-        save=save,
-        template="themes/measure_form.html",
-        context=context,
-        done_url=_tab_url(theme, "measures"),
-    )
-
-
 @roles.programme_reader_required
 def measure_add(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    return _measure_form_page(request, theme)
+    return _record_form_page(request, theme, "measure")
 
 
 @roles.programme_reader_required
 def measure_edit(request, slug, pk):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    return _measure_form_page(request, theme, get_in_theme(Measure, theme, pk))
+    return _record_form_page(request, theme, "measure", get_in_theme(Measure, theme, pk))
 
 
 @require_safe
@@ -318,40 +315,16 @@ def reading_add(request, slug, pk):
 # Risks -----------------------------------------------------------------------------------------
 
 
-def _risk_form_page(request, theme, risk=None):
-    form = RiskForm(request.POST or None, instance=risk)
-    context = {"risk": risk, "title": "Edit risk or issue" if risk else "Add a risk or issue"}
-    if request.method != "POST":
-        return render(request, "themes/risk_form.html", {**context, "theme": theme, "form": form})
-
-    def save(form):
-        if risk is None:
-            return services.risk_create(theme=theme, user=request.user, data=form.content())
-        return services.risk_update(
-            risk=risk, user=request.user, version=form.cleaned_data["version"], data=form.content()
-        )
-
-    return _versioned_edit(
-        request,
-        theme=theme,
-        form=form,
-        save=save,
-        template="themes/risk_form.html",
-        context=context,
-        done_url=_tab_url(theme, "risks"),
-    )
-
-
 @roles.programme_reader_required
 def risk_add(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    return _risk_form_page(request, theme)
+    return _record_form_page(request, theme, "risk")
 
 
 @roles.programme_reader_required
 def risk_edit(request, slug, pk):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    return _risk_form_page(request, theme, get_in_theme(Risk, theme, pk))
+    return _record_form_page(request, theme, "risk", get_in_theme(Risk, theme, pk))
 
 
 # PID -------------------------------------------------------------------------------------------
