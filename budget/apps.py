@@ -2,9 +2,9 @@ from django.apps import AppConfig
 
 
 def _theme_cost_context(request, theme):
-    from .selectors import theme_spend
+    from .selectors import cached_theme_spend
 
-    spend = theme_spend(theme.programme)
+    spend = cached_theme_spend(theme.programme)
     mine = next((s for s in spend if s.theme.pk == theme.pk), None)
     allocation_year = None
     if mine is not None and mine.lines:

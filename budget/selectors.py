@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 
+from havering_improve import summaries
 from havering_improve.fy import FinancialYear
 
 from .models import (
@@ -301,6 +302,15 @@ def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> 
     )
 
 
+def cached_budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> BudgetReport:
+    """`budget_report`, kept until the programme's data next changes (see
+    havering_improve.summaries): for pages. A service checking figures inside its own
+    transaction calls `budget_report`, which always reads the ledger."""
+    return summaries.cached(
+        ("budget-report", allocation.pk, as_at), lambda: budget_report(allocation, as_at=as_at)
+    )
+
+
 def ledger_rows(allocation, *, line=None, up_to=None, period=None, queue=False, batch=None):
     """The ledger rows behind a figure. With a line, each row carries `line_amount`: the part
     of it on that line (all of a matched row, or the share allocated by hand)."""
@@ -349,6 +359,14 @@ class ThemeSpend:
     actual_to_date: Decimal = ZERO
     forecast_outturn: Decimal = ZERO
     lines: list = field(default_factory=list)
+
+
+def cached_theme_spend(programme, year: FinancialYear | int | None = None) -> list[ThemeSpend]:
+    """`theme_spend`, kept until the programme's data next changes: for pages."""
+    start = year.start_year if isinstance(year, FinancialYear) else year
+    return summaries.cached(
+        ("theme-spend", programme.pk, start), lambda: theme_spend(programme, year)
+    )
 
 
 def theme_spend(programme, year: FinancialYear | int | None = None) -> list[ThemeSpend]:

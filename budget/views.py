@@ -43,7 +43,13 @@ from .models import (
     ThemeWeight,
     Virement,
 )
-from .selectors import budget_report, equal_profile, latest_budget, ledger_rows, theme_spend
+from .selectors import (
+    cached_budget_report,
+    cached_theme_spend,
+    equal_profile,
+    latest_budget,
+    ledger_rows,
+)
 
 PAGE_SIZE = 100
 
@@ -104,7 +110,7 @@ def budget_year(request, year: str | None = None):
             return render(request, "budget/report.html", {"allocation": None})
     else:
         allocation = get_allocation_for_user(request.user, year, READ)
-    report = budget_report(allocation, as_at=_as_at(request))
+    report = cached_budget_report(allocation, as_at=_as_at(request))
     return render(
         request,
         "budget/report.html",
@@ -123,7 +129,7 @@ def budget_year(request, year: str | None = None):
 
 def _report_export(request, year, fmt):
     allocation = get_allocation_for_user(request.user, year, READ)
-    report = budget_report(allocation, as_at=_as_at(request))
+    report = cached_budget_report(allocation, as_at=_as_at(request))
     notes = exports.report_notes(report)
     rows = exports.report_rows(report)
     name = f"budget-monitoring-{allocation.financial_year.slug}-p{report.as_at:02d}"
@@ -493,7 +499,7 @@ def _line(allocation, code):
 def line_detail(request, year, code):
     allocation = get_allocation_for_user(request.user, year, READ)
     line = _line(allocation, code)
-    report = budget_report(allocation, as_at=_as_at(request))
+    report = cached_budget_report(allocation, as_at=_as_at(request))
     figures = next(f for f in report.lines if f.line.pk == line.pk)
     months = [
         {
@@ -723,7 +729,7 @@ def carry_forward(request, year):
 @roles.programme_reader_required
 def themes_spend(request, year):
     allocation = get_allocation_for_user(request.user, year, READ)
-    spend = theme_spend(allocation.programme, allocation.financial_year)
+    spend = cached_theme_spend(allocation.programme, allocation.financial_year)
     totals = {
         "budget": sum((s.budget for s in spend), Decimal("0.00")),
         "actual_to_date": sum((s.actual_to_date for s in spend), Decimal("0.00")),

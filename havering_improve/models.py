@@ -19,3 +19,13 @@ class OutboxTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class DataVersion(models.Model):
+    """One row: a number that goes up after every committed change to programme data.
+    Cached summaries are keyed by it (see `havering_improve.summaries`)."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Data version {self.number}"

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 
-from havering_improve import roles
+from havering_improve import roles, summaries
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
 
 BATCH = 5000
@@ -286,5 +286,10 @@ class ScaleData:
         for section in self.SECTIONS:
             with transaction.atomic():
                 getattr(self, section)()
+        # Rows went in without model signals: cached summaries are out of date.
+        summaries.data_changed()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give
         # Outside any transaction: the pack is built by a task queued when its request commits.
         self.board_packs()

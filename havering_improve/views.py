@@ -5,33 +5,36 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from board.selectors import boards
 from budget.selectors import allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
-from havering_improve import roles, security
+from havering_improve import roles, security, summaries
 from themes.selectors import current_programme, programme_dashboard, themes_with_leads
 
 
 @require_safe
 @roles.programme_reader_required
 def home(request):
+    body = summaries.cached(("home",), lambda: render_to_string("_home_body.html", _home_summary()))
+    return render(request, "home.html", {"body": body})
+
+
+def _home_summary() -> dict:
+    """Everything the home page shows; the same for everyone who may read the programme."""
     programme = current_programme()
-    return render(
-        request,
-        "home.html",
-        {
-            "programme": programme,
-            "dashboard": programme_dashboard(programme),
-            "themes": themes_with_leads(programme),
-            "allocations": allocations_with_lines(programme),
-            "strands": strands(programme),
-            "baseline": baseline_inspection(programme),
-            "boards": boards(programme),
-        },
-    )
+    return {
+        "programme": programme,
+        "dashboard": programme_dashboard(programme),
+        "themes": list(themes_with_leads(programme)),
+        "allocations": list(allocations_with_lines(programme)),
+        "strands": list(strands(programme)),
+        "baseline": baseline_inspection(programme),
+        "boards": list(boards(programme)),
+    }
 
 
 def _broker_state() -> str:

@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 
 from havering_improve import loader, roles
 from tests.factories import UserFactory
@@ -86,3 +87,30 @@ ROLE_FIXTURES = [
 @pytest.fixture(params=ROLE_FIXTURES)
 def any_role_user(request):
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def summaries_cache(settings):
+    """Cached summaries on (the suite runs with them off)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "summaries": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test-summaries",
+        },
+    }
+    from django.core.cache import caches
+
+    caches["summaries"].clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                change()
+
+    return run

@@ -22,6 +22,7 @@ def kwargs_for(name: str) -> dict:
     theme = {"slug": THEME}
     table = {
         "themes:detail": lambda: theme,
+        "themes:section": lambda: {**theme, "section": "measures"},
         "themes:pid_edit": lambda: theme,
         "themes:pid_submit": lambda: theme,
         "themes:pid_review": lambda: theme,

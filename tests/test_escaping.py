@@ -25,7 +25,7 @@ def hostile_milestone(theme):
 
 def test_a_page_shows_typed_markup_as_text(client, board_member, hostile_milestone):
     client.force_login(board_member)
-    html = client.get(f"/themes/{hostile_milestone.theme.slug}/").content.decode()
+    html = client.get(f"/themes/{hostile_milestone.theme.slug}/milestones/").content.decode()
     assert "&lt;script&gt;alert(" in html
     assert "<script>alert(" not in html and "<b>Policy</b>" not in html
 

@@ -55,7 +55,7 @@ def test_the_home_page_query_count_does_not_grow_with_the_programme(
 ):
     client.force_login(programme_manager)
     client.get("/")  # warm the session
-    with django_assert_num_queries(16) as small:
+    with django_assert_num_queries(17) as small:
         client.get("/")
     for n in range(5):
         theme = _add_theme(programme, n)

@@ -59,6 +59,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "themes:index": READ_ONLY,
     "themes:mine": READ_ONLY,
     "themes:detail": READ_ONLY,
+    "themes:section": READ_ONLY,
     "themes:pid_edit": (THEME_EDIT, THEME_EDIT),
     "themes:pid_submit": (THEME_EDIT, THEME_EDIT),
     "themes:pid_review": (PM_ONLY, PM_ONLY),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.theme_list, name="index"),
     path("mine/", views.my_theme, name="mine"),
     path("<slug:slug>/", views.theme_detail, name="detail"),
+    path("<slug:slug>/<slug:section>/", views.theme_detail, name="section"),
     path("<slug:slug>/pid/edit/", views.pid_edit, name="pid_edit"),
     path("<slug:slug>/pid/submit/", views.pid_submit, name="pid_submit"),
     path("<slug:slug>/pid/review/", views.pid_review, name="pid_review"),

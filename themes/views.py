@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import roles
+from havering_improve import roles, summaries
 from havering_improve.forms import add_service_errors
 
 from . import selectors, services
@@ -43,7 +43,10 @@ from .tabs import registered_tabs
 
 
 def _tab_url(theme, tab: str) -> str:
-    return f"{theme.get_absolute_url()}#{tab}"
+    """The address of one part of a theme's page (its PID is the page itself)."""
+    if tab == "pid":
+        return theme.get_absolute_url()
+    return reverse("themes:section", args=[theme.slug, tab])
 
 
 @require_safe
@@ -72,61 +75,128 @@ def my_theme(request):
     return render(request, "themes/my_themes.html", {"themes": themes})
 
 
-@require_safe
-@roles.programme_reader_required
-def theme_detail(request, slug):
-    theme = get_theme_for_user(request.user, slug)
-    pid = selectors.pid_for_reading(theme)
-    measures = selectors.measures_for_theme(theme)
-    for measure in measures:
-        measure.chart = measure_chart_html(measure, measure.reading_list)
+# A theme's page comes in parts, each at its own address under the theme, so that each loads
+# only its own records: key → (label, template, context builder). Apps add parts with
+# themes.tabs.register_tab; History comes last.
+
+
+def _pid_part(request, theme):
+    return {
+        "pid": selectors.pid_for_reading(theme),
+        "pid_versions": list(theme.pid_versions.select_related("approved_by")),
+        "memberships": theme.memberships.select_related("user").order_by(
+            "organisation", "kind", "user__last_name"
+        ),
+        "measure_count": theme.measures.count(),
+        "milestone_count": theme.milestones.count(),
+        "risk_count": theme.risks.count(),
+    }
+
+
+def _milestones_part(request, theme):
     milestones = list(selectors.milestones_for_theme(theme))
     today = selectors.today()
     for milestone in milestones:
         milestone.theme = theme  # for its URL, without a query each
         milestone.overdue = milestone.is_overdue(today)
+    return {"milestones": milestones}
+
+
+def _measure_cards(theme) -> str:
+    measures = selectors.measures_for_theme(theme)
+    for measure in measures:
+        measure.chart = measure_chart_html(measure, measure.reading_list)
+        measure.recent_readings = measure.reading_list[-RECENT_READINGS:]
+    return render_to_string(
+        "themes/_measure_cards.html", {"measures": measures, "recent": RECENT_READINGS}
+    )
+
+
+RECENT_READINGS = 12
+
+
+def _measures_part(request, theme):
+    # The charts are the costly part, and the same for everyone: kept until the data changes.
+    return {
+        "measure_cards": summaries.cached(
+            ("theme-measures", theme.pk), lambda: _measure_cards(theme)
+        )
+    }
+
+
+def _risks_part(request, theme):
     risks = sorted(
         Risk.objects.filter(theme=theme),
         key=lambda r: (r.status != Risk.Status.OPEN, not r.escalated, -r.score, r.pk),
     )
-    reports = list(selectors.reports_for_theme(theme))
-    extra_tabs = [
-        {
-            "key": tab.key,
-            "label": tab.label,
-            "html": render_to_string(tab.template, tab.context(request, theme), request=request),
-        }
-        for tab in registered_tabs()
-    ]
-    comments = theme.comments.filter(milestone=None, measure=None).select_related("author")
-    evidence = theme.evidence.filter(milestone=None, measure=None).select_related("uploaded_by")
+    return {"risks": risks}
+
+
+def _reports_part(request, theme):
+    return {"reports": list(selectors.reports_for_theme(theme))}
+
+
+def _discussion_part(request, theme):
+    return {
+        "comments": theme.comments.filter(milestone=None, measure=None).select_related("author"),
+        "evidence": theme.evidence.filter(milestone=None, measure=None).select_related(
+            "uploaded_by"
+        ),
+        "comment_form": CommentForm(),
+    }
+
+
+def _history_part(request, theme):
+    return {"history": theme_history(theme)}
+
+
+_OWN_PARTS = {
+    "pid": ("PID", "themes/_tab_pid.html", _pid_part),
+    "milestones": ("Milestones", "themes/_tab_milestones.html", _milestones_part),
+    "measures": ("Measures", "themes/_tab_measures.html", _measures_part),
+    "risks": ("Risks", "themes/_tab_risks.html", _risks_part),
+    "reports": ("Reports", "themes/_tab_reports.html", _reports_part),
+    "discussion": ("Comments and evidence", "themes/_tab_discussion.html", _discussion_part),
+}
+_HISTORY = ("History", "themes/_tab_history.html", _history_part)
+
+
+def theme_parts() -> dict[str, tuple]:
+    parts = dict(_OWN_PARTS)
+    for tab in registered_tabs():
+        parts[tab.key] = (tab.label, tab.template, tab.context)
+    parts["history"] = _HISTORY
+    return parts
+
+
+@require_safe
+@roles.programme_reader_required
+def theme_detail(request, slug, section="pid"):
+    theme = get_theme_for_user(request.user, slug)
+    parts = theme_parts()
+    if section not in parts:
+        raise Http404("This theme has no such part.")
+    label, template, build = parts[section]
+    latest = selectors.latest_submitted_report(theme)
     return render(
         request,
         "themes/theme_detail.html",
         {
             "theme": theme,
-            "pid": pid,
-            "pid_versions": list(theme.pid_versions.select_related("approved_by")),
-            "memberships": theme.memberships.select_related("user").order_by(
-                "organisation", "kind", "user__last_name"
-            ),
-            "milestones": milestones,
-            "overdue_count": sum(1 for m in milestones if m.overdue),
-            "measures": measures,
-            "risks": risks,
-            "reports": reports,
-            "latest_submitted": next(
-                (r for r in reports if r.status == HighlightReport.Status.SUBMITTED), None
-            ),
+            "section": section,
+            "section_label": label,
+            "section_template": template,
+            "sections": [
+                {"key": key, "label": part[0], "url": _tab_url(theme, key)}
+                for key, part in parts.items()
+            ],
+            "latest_submitted": latest,
+            "overdue_count": selectors.overdue_milestones(theme=theme).count(),
             "current_period": selectors.current_period(),
-            "history": theme_history(theme),
-            "extra_tabs": extra_tabs,
-            "comments": comments,
-            "evidence": evidence,
-            "comment_form": CommentForm(),
             "can_edit": roles.can_edit_theme(request.user, theme),
             "can_comment": roles.can_comment_on_theme(request.user, theme),
             "can_approve": roles.can_approve_pid(request.user),
+            **build(request, theme),
         },
     )
 

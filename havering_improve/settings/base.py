@@ -102,6 +102,22 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Computed summaries (dashboard, budget report, charts) are cached per data version — see
+# havering_improve/summaries.py. Memory in each process unless SUMMARY_CACHE_URL names a Redis
+# database that all web processes share.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "summaries": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _summary_cache}
+        if (_summary_cache := env_str("SUMMARY_CACHE_URL"))
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "summaries",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

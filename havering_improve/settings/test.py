@@ -18,6 +18,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_VERBOSE = False
+# Pages compute their summaries afresh in tests (a test's changes are never committed, so the
+# data version would not move); tests/test_summaries.py checks the cache itself.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "summaries": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -104,7 +104,9 @@ def test_a_lead_sees_on_their_theme_page_when_it_is_next_in_focus(client, lead, 
     meeting = MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=20))
     meeting.slots.create(theme=theme)
     client.force_login(lead)
-    page = client.get(f"/themes/{theme.slug}/").content.decode()
+    theme_page = client.get(f"/themes/{theme.slug}/").content.decode()
+    assert f'href="/themes/{theme.slug}/board/"' in theme_page
+    page = client.get(f"/themes/{theme.slug}/board/").content.decode()
     deadline = meeting.date - dt.timedelta(days=7)
     assert "Board rota" in page
     assert f"{meeting.date:%-d %B %Y}" in page

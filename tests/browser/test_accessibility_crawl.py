@@ -32,7 +32,8 @@ def _pattern(path: str) -> str | None:
         match = resolve(path)
     except Resolver404:
         return None
-    return match.view_name
+    # Each part of a theme's page is a page of its own kind.
+    return match.view_name + match.kwargs.get("section", "")
 
 
 def _links(page, base: str) -> list[str]:

@@ -72,12 +72,15 @@ def test_the_programme_manager_records_a_qa_audit_and_sees_the_measure_reading(
 
     # On the theme's own page: the measure has moved, and the Evidence tab lists the audit.
     page.goto(f"{live_server.url}/themes/supervision/")
-    page.get_by_role("tab", name="Measures").click()
+    parts = page.get_by_role("navigation", name="Parts of this theme")
+    parts.get_by_role("link", name="Measures").click()
     measure = page.locator("section", has_text="Supervision audits graded good or better")
     expect(measure).to_contain_text("75")
-    page.get_by_role("tab", name="Evaluation evidence").click()
-    evidence = page.get_by_role("tabpanel", name="Evaluation evidence")
-    expect(evidence.get_by_role("table", name="Evidence for Supervision")).to_contain_text(
+    parts.get_by_role("link", name="Evaluation evidence").click()
+    expect(parts.get_by_role("link", name="Evaluation evidence")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(page.get_by_role("table", name="Evidence for Supervision")).to_contain_text(
         "6 of 8 cases good or better (75.0%)"
     )
     assert_accessible(page)

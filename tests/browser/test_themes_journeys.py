@@ -42,7 +42,9 @@ def test_a_lead_writes_and_submits_a_highlight_report_and_sees_it_locked(
     expect(page.get_by_role("heading", level=1)).to_have_text("Supervision")
     assert_accessible(page)
 
-    page.get_by_role("tab", name="Reports").click()
+    page.get_by_role("navigation", name="Parts of this theme").get_by_role(
+        "link", name="Reports"
+    ).click()
     page.get_by_role("link", name="Start a highlight report").click()
     page.get_by_label("Reporting month").select_option(label="November 2026")
     page.get_by_role("button", name="Start the report").click()
@@ -84,7 +86,10 @@ def test_a_lead_cannot_open_another_themes_edit_page(sign_in, page, live_server,
     assert_accessible(page)
     # Their reading of the other theme works, without the editing buttons.
     page.goto(f"{live_server.url}/themes/quality-assurance/")
-    page.get_by_role("tab", name="Milestones").click()
+    page.get_by_role("navigation", name="Parts of this theme").get_by_role(
+        "link", name="Milestones"
+    ).click()
+    expect(page.get_by_role("heading", level=2, name="Milestones")).to_be_visible()
     expect(page.get_by_role("link", name="Add a milestone")).to_have_count(0)
 
 
@@ -100,7 +105,10 @@ def test_the_programme_manager_approves_a_pid_version(
 
     sign_in("pm")
     page.goto(f"{live_server.url}/themes/supervision/")
-    assert_accessible(page)  # the PID tab, and the charts on the measures tab
+    assert_accessible(page)  # the PID
+    page.goto(f"{live_server.url}/themes/supervision/measures/")
+    assert_accessible(page)  # the charts
+    page.goto(f"{live_server.url}/themes/supervision/")
     page.get_by_role("link", name="Approve or return the PID").click()
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(

@@ -203,3 +203,15 @@ def test_ledger_exports_defuse_formulas_in_descriptions(set_up, finance_officer,
     values = [c for r in sheet.iter_rows(values_only=True) for c in r]
     assert "'=HYPERLINK(evil)" in values
     assert D("100") in [D(str(v)) for v in values if isinstance(v, int | float)]
+
+
+def test_an_imported_ledger_shows_in_the_budget_report_at_once(
+    client, finance_officer, set_up, committed, summaries_cache
+):
+    client.force_login(finance_officer)
+    before = client.get("/budget/2019-20/").content.decode()
+    assert "£1,234.56" not in before
+    batch = upload(set_up, finance_officer, csv_of(row(ref="AP900001", amount="1234.56")))
+    assert not batch.errors, batch.errors
+    committed(lambda: services.ledger_import_confirm(batch=batch, user=finance_officer))
+    assert "£1,234.56" in client.get("/budget/2019-20/").content.decode()

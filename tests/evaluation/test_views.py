@@ -361,6 +361,9 @@ def test_the_theme_page_carries_the_evaluation_evidence_tab(
 ):
     client.force_login(board_member)
     html = client.get(reverse("themes:detail", kwargs={"slug": theme.slug})).content.decode()
-    assert 'href="#evaluation-evidence"' in html
+    assert f'href="/themes/{theme.slug}/evaluation-evidence/"' in html
+    html = client.get(
+        reverse("themes:section", kwargs={"slug": theme.slug, "section": "evaluation-evidence"})
+    ).content.decode()
     assert 'id="evaluation-evidence"' in html
     assert "Evidence for Supervision" in html and "Supervision audit" in html

@@ -67,7 +67,23 @@ def _team(theme, n):
         TeamMembership.objects.create(theme=theme, user=UserFactory(username=f"tm-{i}"))
 
 
-@pytest.mark.parametrize("path", ["/", "/themes/", "/themes/supervision/"])
+THEME_PARTS = [
+    "milestones",
+    "measures",
+    "risks",
+    "reports",
+    "discussion",
+    "cost",
+    "evaluation-evidence",
+    "board",
+    "history",
+]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/themes/", "/themes/supervision/", *[f"/themes/supervision/{p}/" for p in THEME_PARTS]],
+)
 def test_page_query_counts_stay_the_same_as_the_programme_grows(
     client, programme_manager, programme, theme, path, django_assert_num_queries
 ):
@@ -96,8 +112,25 @@ def test_the_theme_page_shows_the_tabs_other_apps_register(client, board_member,
     )
     client.force_login(board_member)
     html = client.get("/themes/supervision/").content.decode()
-    assert '<a class="govuk-tabs__tab" href="#cost">Cost</a>' in html
-    assert 'id="cost"' in html
+    assert '<a class="govuk-tabs__tab" href="/themes/supervision/cost/">Cost</a>' in html
+    html = client.get("/themes/supervision/cost/").content.decode()
+    assert 'aria-current="page">Cost</a>' in html
+    assert 'id="cost"' in html and "Supervision" in html
+
+
+@pytest.mark.parametrize("part", THEME_PARTS)
+def test_every_part_of_a_theme_opens_for_every_role_and_is_marked_current(
+    client, any_role_user, theme, part
+):
+    client.force_login(any_role_user)
+    html = client.get(f"/themes/supervision/{part}/").content.decode()
+    assert f'href="/themes/supervision/{part}/" aria-current="page"' in html
+    assert html.count('aria-current="page"') == 2  # the service navigation's Themes, and this part
+
+
+def test_a_theme_has_no_part_by_a_name_nobody_registered(client, board_member):
+    client.force_login(board_member)
+    assert client.get("/themes/supervision/nonsense/").status_code == 404
 
 
 def test_a_lead_gets_a_my_theme_link_that_opens_their_theme(client, lead):

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_a_lead_adds_a_milestone_and_sees_it_on_the_milestones_tab(client, lead, theme):
     client.force_login(lead)
     response = client.post("/themes/supervision/milestones/add/", _milestone_post())
-    assert response["Location"] == "/themes/supervision/#milestones"
+    assert response["Location"] == "/themes/supervision/milestones/"
     milestone = Milestone.objects.get(theme=theme)
     assert milestone.history.first().history_user == lead
-    assert "A new milestone" in client.get("/themes/supervision/").content.decode()
+    assert "A new milestone" in client.get("/themes/supervision/milestones/").content.decode()
 
 
 def test_marking_a_milestone_done_without_a_date_records_today(client, lead, milestone):
@@ -40,7 +40,7 @@ def test_an_overdue_milestone_stands_out_on_the_theme_page_and_the_dashboard(
     MilestoneFactory(theme=theme, title="Late one", due_date=dt.date(2026, 10, 1))
     MilestoneFactory(theme=theme, title="Done late", due_date=dt.date(2026, 10, 1), status="done")
     client.force_login(board_member)
-    page = client.get("/themes/supervision/").content.decode()
+    page = client.get("/themes/supervision/milestones/").content.decode()
     assert "1 milestone overdue" in page
     assert "Overdue</strong>" in page
     home = client.get("/").content.decode()
@@ -76,7 +76,7 @@ def test_a_risk_can_be_escalated_to_the_programme_and_shows_its_score(client, le
     )
     risk = Risk.objects.get()
     assert risk.escalated and risk.score == 20
-    html = client.get("/themes/supervision/").content.decode()
+    html = client.get("/themes/supervision/risks/").content.decode()
     assert "Escalated to programme" in html
     assert 'govuk-tag--red">20<' in html
 
@@ -167,7 +167,7 @@ def test_a_lead_adds_a_partner_to_the_team_and_they_show_by_organisation(client,
         "/themes/supervision/team/add/",
         {"member": officer.pk, "kind": "partner", "organisation": "Police: MASH"},
     )
-    assert response["Location"] == "/themes/supervision/#pid"
+    assert response["Location"] == "/themes/supervision/"
     html = client.get("/themes/supervision/").content.decode()
     assert "Police: MASH" in html and "Dee Jones" in html
     # A partner needs their organisation.

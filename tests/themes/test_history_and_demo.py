@@ -23,7 +23,7 @@ def test_the_history_tab_shows_who_changed_what_and_when(
         _milestone_post(title=milestone.title, status="at_risk", version=milestone.version),
     )
     client.force_login(auditor)
-    html = client.get("/themes/supervision/").content.decode()
+    html = client.get("/themes/supervision/history/").content.decode()
     history = html[html.index('id="history"') :]
     assert f"Changed milestone: {milestone.title}" in history
     assert "Status: On track → At risk" in history

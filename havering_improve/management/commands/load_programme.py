@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from havering_improve import loader
+from havering_improve import loader, summaries
 
 
 class Command(BaseCommand):
@@ -48,3 +48,4 @@ class Command(BaseCommand):
             from havering_improve import demo as demo_data
 
             demo_data.demo_data_load(programme=programme, stdout=self.stdout)
+        summaries.data_changed()  # the demo data writes some rows without model signals
