@@ -150,19 +150,37 @@ def _row_summary(row: ParsedRow, **extra) -> dict:
     }
 
 
-def _walk(batch: LedgerImport, *, on_row=None) -> Analysis:
+def _existing_references(allocation) -> set[str]:
+    """The references of the year's active ledger rows: only the keys, straight from the cursor
+    (the dedupe look-up, loaded once per walk)."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(LedgerRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT reference FROM {table} WHERE allocation_id = %s AND active",  # noqa: S608
+            [allocation.pk],
+        )
+        existing = set()
+        while chunk := cursor.fetchmany(10_000):
+            existing.update(ref for (ref,) in chunk)
+    return existing
+
+
+def _walk(batch: LedgerImport, *, on_row=None, file_checked: bool = False) -> Analysis:
     """Read the batch's file once, classify every row, and hand rows to be kept to `on_row`
-    as (parsed row, rule). Problems of the file as a whole are collected, not raised."""
+    as (parsed row, rule). Problems of the file as a whole are collected, not raised.
+
+    `file_checked`: the file itself (every value, and no reference twice) was checked when it
+    was uploaded and has not changed since, so the look-up of references already seen in the
+    file is skipped; everything that depends on the database (cost centres, rules, rows
+    already imported, closed periods) is worked out again."""
     allocation = batch.allocation
     year = allocation.financial_year
     cost_centres = allocation_settings(allocation).cost_centre_codes
     closed = closed_periods(allocation)
     matcher = Matcher.for_allocation(allocation)
-    existing = set(
-        LedgerRow.objects.filter(allocation=allocation, active=True).values_list(
-            "reference", flat=True
-        )
-    )
+    existing = _existing_references(allocation)
     analysis = Analysis(
         counts=dict.fromkeys(KINDS, 0),
         totals=dict.fromkeys(KINDS, Decimal("0.00")),
@@ -172,48 +190,69 @@ def _walk(batch: LedgerImport, *, on_row=None) -> Analysis:
     closed_hits: dict[int, int] = {}
     extra_problems: list[Problem] = []
     reader = LedgerReader(open_stored(batch.original_file), batch.original_name, year)
-    counts, totals, samples = analysis.counts, analysis.totals, analysis.samples
+    counts, samples = analysis.counts, analysis.samples
+    total_matched = total_unmatched = total_other = total_duplicate = Decimal("0.00")
+    by_rule: dict[int, int] = {}
+    rules: dict[int, MatchingRule] = {}
+    match = matcher.match
     if not cost_centres:
         extra_problems.append(
             Problem(None, "Cost Centre", "Set the programme's cost centres before importing.")
         )
     try:
         for row in reader.rows():
-            first = seen.get(row.reference)
-            if first is not None:
-                extra_problems.append(
-                    Problem(
-                        row.source_row,
-                        "Transaction Reference",
-                        f"{row.reference} appears twice in the file (rows {first} and "
-                        f"{row.source_row}).",
+            reference = row.reference
+            if not file_checked:
+                first = seen.get(reference)
+                if first is not None:
+                    extra_problems.append(
+                        Problem(
+                            row.source_row,
+                            "Transaction Reference",
+                            f"{reference} appears twice in the file (rows {first} and "
+                            f"{row.source_row}).",
+                        )
                     )
-                )
-                continue
-            seen[row.reference] = row.source_row
+                    continue
+                seen[reference] = row.source_row
+            rule = None
             if row.cost_centre not in cost_centres:
-                kind, extra, rule = "other", {}, None
-            elif row.reference in existing:
-                kind, extra, rule = "duplicate", {}, None
+                kind = "other"
+                total_other += row.amount
+            elif reference in existing:
+                kind = "duplicate"
+                total_duplicate += row.amount
             else:
                 if row.period in closed:
                     closed_hits[row.period] = closed_hits.get(row.period, 0) + 1
-                rule = matcher.match(row)
+                rule = match(row)
                 if rule is None:
-                    kind, extra = "unmatched", {}
+                    kind = "unmatched"
+                    total_unmatched += row.amount
                 else:
                     kind = "matched"
-                    extra = {"line": rule.line.title, "rule": rule.describe()}
-                    label = f"{rule.describe()} → {rule.line.title}"
-                    analysis.by_rule[label] = analysis.by_rule.get(label, 0) + 1
+                    total_matched += row.amount
+                    key = rule.pk
+                    if key in by_rule:
+                        by_rule[key] += 1
+                    else:
+                        by_rule[key] = 1
+                        rules[key] = rule
                 if on_row is not None and not closed_hits:
                     on_row(row, rule)
             counts[kind] += 1
-            totals[kind] += row.amount
             if len(samples[kind]) < PREVIEW_LIMIT:
+                extra = {"line": rule.line.title, "rule": rule.describe()} if rule else {}
                 samples[kind].append(_row_summary(row, **extra))
     finally:
         batch.original_file.close()
+    totals = analysis.totals
+    totals["matched"], totals["unmatched"] = total_matched, total_unmatched
+    totals["other"], totals["duplicate"] = total_other, total_duplicate
+    for key, number in by_rule.items():
+        rule = rules[key]
+        label = f"{rule.describe()} → {rule.line.title}"
+        analysis.by_rule[label] = analysis.by_rule.get(label, 0) + number
     for period, count in sorted(closed_hits.items()):
         extra_problems.append(
             Problem(
@@ -272,12 +311,18 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
         pending: list[tuple] = []
         count = 0
         total = Decimal("0.00")
-
         batch_id, allocation_id = batch.pk, allocation.pk
+        none = LedgerRow.Match.NONE.value
+        append = pending.append
 
         def keep(row: ParsedRow, rule):
             nonlocal count, total
-            pending.append(
+            if rule is None:
+                line_id = rule_id = None
+                kind = none
+            else:
+                line_id, rule_id, kind = rule.line_id, rule.pk, rule.kind
+            append(
                 (
                     batch_id,
                     allocation_id,
@@ -292,9 +337,9 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
                     row.post_number,
                     row.description,
                     row.amount,
-                    rule.line_id if rule else None,
-                    rule.pk if rule else None,
-                    rule.kind if rule else LedgerRow.Match.NONE,
+                    line_id,
+                    rule_id,
+                    kind,
                     True,
                 )
             )
@@ -304,7 +349,7 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
                 _insert_ledger_rows(pending)
                 pending.clear()
 
-        analysis = _walk(batch, on_row=keep)
+        analysis = _walk(batch, on_row=keep, file_checked=True)
         if analysis.problem_count:
             # Something changed since the preview (a period closed): nothing is kept.
             transaction.set_rollback(True)
