@@ -41,6 +41,9 @@ FIELD_LABELS = {field: header.title() for header, field in COLUMNS.items()}
 FIELD_LABELS["reference"] = "Transaction Reference"
 
 _MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
+# An amount already in its plainest form (no spaces, £, commas or brackets).
+_PLAIN_MONEY = re.compile(r"-?\d{1,12}(?:\.\d{1,2})?\Z")
+_CENT = Decimal("0.01")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -241,8 +244,11 @@ class LedgerReader:
             self._problem(None, "", str(exc))
 
     def _data_rows(self, raw, index, header_row):
-        # Hot loop (100,000-row extracts): positions are looked up once, short rows padded, and
-        # an absent optional column reads from a padding cell that is always None.
+        # Hot loop (100,000-row extracts). Positions are looked up once; an absent optional
+        # column reads from a padding cell that is always None. Each row first tries a fast path
+        # for the usual shapes (dates and periods from small caches, since an extract repeats
+        # the same few hundred dates; plain amounts straight to Decimal). Anything unusual or
+        # wrong goes through `_check_row`, which says exactly what is wrong and where.
         year = self.year
         start, end = year.start, year.end
         blank_pos = max(index.values()) + 1
@@ -252,84 +258,145 @@ class LedgerReader:
         p_ref, p_cc, p_ccn = pos["reference"], pos["cost_centre"], pos["cost_centre_name"]
         p_subj, p_subjn, p_post = pos["subjective"], pos["subjective_name"], pos["post_number"]
         p_desc = pos["description"]
+        dates: dict[str, tuple[dt.date, int] | None] = {}
+        periods = {str(n): n for n in range(1, 13)}
+        plain_money = _PLAIN_MONEY.match
+        cent = _CENT
+        text = _text
+        check = self._check_row
         for number, cells in enumerate(raw, start=header_row + 1):
             if len(cells) < width:
                 cells = list(cells) + [None] * (width - len(cells))
-            if not any((c.strip() if isinstance(c, str) else c is not None) for c in cells):
-                self.blank_rows += 1
-                continue
+            raw_date = cells[p_date]
+            if raw_date.__class__ is str:
+                known = dates.get(raw_date, False)
+                if known is False:
+                    known = _date_in_year(raw_date, start, end)
+                    if len(dates) < 4096:
+                        dates[raw_date] = known
+            else:
+                known = None
+            raw_amount = cells[p_amount]
+            reference = cells[p_ref]
+            cost_centre = cells[p_cc]
+            if (
+                known is not None
+                and periods.get(cells[p_period]) == known[1]
+                and raw_amount.__class__ is str
+                and plain_money(raw_amount)
+                and reference.__class__ is str
+                and cost_centre.__class__ is str
+            ):
+                reference = reference.strip()
+                cost_centre = cost_centre.strip().upper()
+                subjective = cells[p_subj]
+                if reference and cost_centre and subjective.__class__ is str:
+                    yield ParsedRow(
+                        number,
+                        known[0],
+                        known[1],
+                        cost_centre,
+                        text(cells[p_ccn])[:200],
+                        subjective.strip(),
+                        text(cells[p_subjn])[:200],
+                        reference[:100],
+                        text(cells[p_post]).upper(),
+                        text(cells[p_desc])[:500],
+                        Decimal(raw_amount).quantize(cent),
+                    )
+                    continue
+            row = check(number, cells, pos)
+            if row is not None:
+                yield row
 
-            ok = True
-            try:
-                posting_date = parse_date(cells[p_date])
-            except ValueError:
+    def _check_row(self, number, cells, pos) -> ParsedRow | None:
+        """Read one row the careful way, listing every problem by row and column."""
+        if not any((c.strip() if isinstance(c, str) else c is not None) for c in cells):
+            self.blank_rows += 1
+            return None
+        year = self.year
+        start, end = year.start, year.end
+        ok = True
+        try:
+            posting_date = parse_date(cells[pos["posting_date"]])
+        except ValueError:
+            ok = False
+            self._problem(
+                number,
+                "Posting Date",
+                f"“{_text(cells[pos['posting_date']])}” is not a date like 28/04/2019.",
+            )
+            posting_date = None
+        period_text = _text(cells[pos["period"]])
+        try:
+            period = int(period_text)
+            if not 1 <= period <= 12:
+                raise ValueError
+        except ValueError:
+            ok = False
+            self._problem(number, "Period", f"“{period_text}” is not a period from 1 to 12.")
+            period = None
+        try:
+            amount = parse_money(cells[pos["amount"]])
+        except ValueError:
+            ok = False
+            self._problem(
+                number,
+                "Amount",
+                f"“{_text(cells[pos['amount']])}” is not an amount of money like 1,250.00.",
+            )
+            amount = None
+        reference = _text(cells[pos["reference"]])
+        if not reference:
+            ok = False
+            self._problem(number, "Transaction Reference", "The transaction reference is empty.")
+        cost_centre = _text(cells[pos["cost_centre"]]).upper()
+        if not cost_centre:
+            ok = False
+            self._problem(number, "Cost Centre", "The cost centre is empty.")
+        if posting_date is not None:
+            if not start <= posting_date <= end:
                 ok = False
                 self._problem(
                     number,
                     "Posting Date",
-                    f"“{_text(cells[p_date])}” is not a date like 28/04/2019.",
+                    f"{posting_date:%d/%m/%Y} is outside financial year {year.label}.",
                 )
-                posting_date = None
-            period_text = _text(cells[p_period])
-            try:
-                period = int(period_text)
-                if not 1 <= period <= 12:
-                    raise ValueError
-            except ValueError:
-                ok = False
-                self._problem(number, "Period", f"“{period_text}” is not a period from 1 to 12.")
-                period = None
-            try:
-                amount = parse_money(cells[p_amount])
-            except ValueError:
+            elif period is not None and period_for_date(posting_date) != period:
                 ok = False
                 self._problem(
                     number,
-                    "Amount",
-                    f"“{_text(cells[p_amount])}” is not an amount of money like 1,250.00.",
+                    "Period",
+                    f"Period {period} does not match the posting date {posting_date:%d/%m/%Y}"
+                    f" (period {period_for_date(posting_date)}).",
                 )
-                amount = None
-            reference = _text(cells[p_ref])
-            if not reference:
-                ok = False
-                self._problem(
-                    number, "Transaction Reference", "The transaction reference is empty."
-                )
-            cost_centre = _text(cells[p_cc]).upper()
-            if not cost_centre:
-                ok = False
-                self._problem(number, "Cost Centre", "The cost centre is empty.")
-            if posting_date is not None:
-                if not start <= posting_date <= end:
-                    ok = False
-                    self._problem(
-                        number,
-                        "Posting Date",
-                        f"{posting_date:%d/%m/%Y} is outside financial year {year.label}.",
-                    )
-                elif period is not None and period_for_date(posting_date) != period:
-                    ok = False
-                    self._problem(
-                        number,
-                        "Period",
-                        f"Period {period} does not match the posting date {posting_date:%d/%m/%Y}"
-                        f" (period {period_for_date(posting_date)}).",
-                    )
-            if not ok:
-                continue
-            yield ParsedRow(
-                source_row=number,
-                posting_date=posting_date,
-                period=period,
-                cost_centre=cost_centre,
-                cost_centre_name=_text(cells[p_ccn])[:200],
-                subjective=_subjective(cells[p_subj]),
-                subjective_name=_text(cells[p_subjn])[:200],
-                reference=reference[:100],
-                post_number=_text(cells[p_post]).upper(),
-                description=_text(cells[p_desc])[:500],
-                amount=amount,
-            )
+        if not ok:
+            return None
+        return ParsedRow(
+            source_row=number,
+            posting_date=posting_date,
+            period=period,
+            cost_centre=cost_centre,
+            cost_centre_name=_text(cells[pos["cost_centre_name"]])[:200],
+            subjective=_subjective(cells[pos["subjective"]]),
+            subjective_name=_text(cells[pos["subjective_name"]])[:200],
+            reference=reference[:100],
+            post_number=_text(cells[pos["post_number"]]).upper(),
+            description=_text(cells[pos["description"]])[:500],
+            amount=amount,
+        )
+
+
+def _date_in_year(text: str, start: dt.date, end: dt.date) -> tuple[dt.date, int] | None:
+    """(date, period) for a date written as text inside the year, else None (the careful path
+    then says what is wrong)."""
+    try:
+        day = parse_date(text)
+    except ValueError:
+        return None
+    if not start <= day <= end:
+        return None
+    return day, period_for_date(day)
 
 
 def open_stored(field_file):

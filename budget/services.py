@@ -150,71 +150,206 @@ def _row_summary(row: ParsedRow, **extra) -> dict:
     }
 
 
-def _walk(batch: LedgerImport, *, on_row=None) -> Analysis:
+def _existing_references(allocation) -> set[str]:
+    """The references of the year's active ledger rows: only the keys, straight from the cursor
+    (the dedupe look-up, loaded once per walk)."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(LedgerRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT reference FROM {table} WHERE allocation_id = %s AND active",  # noqa: S608
+            [allocation.pk],
+        )
+        existing = set()
+        while chunk := cursor.fetchmany(10_000):
+            existing.update(ref for (ref,) in chunk)
+    return existing
+
+
+class _ReferenceLog:
+    """Every row's reference, written to a temporary table as the file is read, so a reference
+    that appears twice is found without holding the whole file's references in memory (the
+    file may have any number of rows). Each row's kind, amount, rule and closed period go with
+    it, so the later copies can be taken back out of the preview's counts."""
+
+    TABLE = "budget_import_refs"
+    COLUMNS = "reference, source_row, kind, amount, rule_id, closed_period"
+
+    def __init__(self):
+        from django.db import connection
+
+        self.connection = connection
+        self.pending: list[tuple] = []
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.TABLE} (reference varchar(100) NOT NULL, "
+                "source_row integer NOT NULL, kind varchar(10) NOT NULL, amount varchar(20) "
+                "NOT NULL, rule_id bigint NULL, closed_period integer NULL)"
+            )
+
+    def add(self, item: tuple) -> None:
+        self.pending.append(item)
+        if len(self.pending) >= INSERT_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                sql = f"COPY {self.TABLE} ({self.COLUMNS}) FROM STDIN"
+                with cursor.cursor.copy(sql) as copy:
+                    for item in self.pending:
+                        copy.write_row(item)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {self.TABLE} ({self.COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+                    [(*item[:3], str(item[3]), *item[4:]) for item in self.pending],
+                )
+        self.pending.clear()
+
+    def repeats(self):
+        """(reference, row, first row, kind, amount, rule id, closed period) for every row whose
+        reference came earlier in the file, in row order."""
+        self.flush()
+        table = self.TABLE
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT r.reference, r.source_row, f.first_row, r.kind, r.amount, r.rule_id, "  # noqa: S608
+                f"r.closed_period FROM {table} r JOIN (SELECT reference, MIN(source_row) AS "
+                f"first_row FROM {table} GROUP BY reference HAVING COUNT(*) > 1) f "
+                "ON f.reference = r.reference WHERE r.source_row > f.first_row "
+                "ORDER BY r.source_row"
+            )
+            while chunk := cursor.fetchmany(1000):
+                yield from chunk
+
+    def close(self) -> None:
+        from django.db import DatabaseError
+
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+        except DatabaseError:
+            # The surrounding transaction already failed (its error is the one that matters);
+            # the table goes with it, or with the next import's DROP ... IF EXISTS.
+            pass
+
+
+def _walk(batch: LedgerImport, *, on_row=None, file_checked: bool = False) -> Analysis:
     """Read the batch's file once, classify every row, and hand rows to be kept to `on_row`
-    as (parsed row, rule). Problems of the file as a whole are collected, not raised."""
+    as (parsed row, rule). Problems of the file as a whole are collected, not raised.
+
+    A reference that appears twice in the file is found at the end, from a temporary table
+    (`_ReferenceLog`), rather than from a dict of every reference read so far, so memory stays
+    flat however long the file; its later copies are then taken back out of the counts.
+    `file_checked`: the file itself (every value, and no reference twice) was checked when it
+    was uploaded and has not changed since, so that check is skipped; everything that depends
+    on the database (cost centres, rules, rows already imported, closed periods) is worked out
+    again. (A repeated reference that somehow got through would still be refused by the
+    ledger's unique constraint, and the whole import rolled back.)"""
     allocation = batch.allocation
     year = allocation.financial_year
     cost_centres = allocation_settings(allocation).cost_centre_codes
     closed = closed_periods(allocation)
     matcher = Matcher.for_allocation(allocation)
-    existing = set(
-        LedgerRow.objects.filter(allocation=allocation, active=True).values_list(
-            "reference", flat=True
-        )
-    )
+    existing = _existing_references(allocation)
     analysis = Analysis(
         counts=dict.fromkeys(KINDS, 0),
         totals=dict.fromkeys(KINDS, Decimal("0.00")),
         samples={k: [] for k in KINDS},
     )
-    seen: dict[str, int] = {}
+    log = None if file_checked else _ReferenceLog()
     closed_hits: dict[int, int] = {}
     extra_problems: list[Problem] = []
     reader = LedgerReader(open_stored(batch.original_file), batch.original_name, year)
-    counts, totals, samples = analysis.counts, analysis.totals, analysis.samples
+    counts, samples = analysis.counts, analysis.samples
+    total_matched = total_unmatched = total_other = total_duplicate = Decimal("0.00")
+    by_rule: dict[int, int] = {}
+    rules: dict[int, MatchingRule] = {}
+    match = matcher.match
     if not cost_centres:
         extra_problems.append(
             Problem(None, "Cost Centre", "Set the programme's cost centres before importing.")
         )
     try:
         for row in reader.rows():
-            first = seen.get(row.reference)
-            if first is not None:
-                extra_problems.append(
-                    Problem(
-                        row.source_row,
-                        "Transaction Reference",
-                        f"{row.reference} appears twice in the file (rows {first} and "
-                        f"{row.source_row}).",
-                    )
-                )
-                continue
-            seen[row.reference] = row.source_row
+            reference = row.reference
+            rule = closed_period = None
             if row.cost_centre not in cost_centres:
-                kind, extra, rule = "other", {}, None
-            elif row.reference in existing:
-                kind, extra, rule = "duplicate", {}, None
+                kind = "other"
+                total_other += row.amount
+            elif reference in existing:
+                kind = "duplicate"
+                total_duplicate += row.amount
             else:
                 if row.period in closed:
                     closed_hits[row.period] = closed_hits.get(row.period, 0) + 1
-                rule = matcher.match(row)
+                    closed_period = row.period
+                rule = match(row)
                 if rule is None:
-                    kind, extra = "unmatched", {}
+                    kind = "unmatched"
+                    total_unmatched += row.amount
                 else:
                     kind = "matched"
-                    extra = {"line": rule.line.title, "rule": rule.describe()}
-                    label = f"{rule.describe()} → {rule.line.title}"
-                    analysis.by_rule[label] = analysis.by_rule.get(label, 0) + 1
+                    total_matched += row.amount
+                    key = rule.pk
+                    if key in by_rule:
+                        by_rule[key] += 1
+                    else:
+                        by_rule[key] = 1
+                        rules[key] = rule
                 if on_row is not None and not closed_hits:
                     on_row(row, rule)
             counts[kind] += 1
-            totals[kind] += row.amount
             if len(samples[kind]) < PREVIEW_LIMIT:
+                extra = {"line": rule.line.title, "rule": rule.describe()} if rule else {}
                 samples[kind].append(_row_summary(row, **extra))
+            if log is not None:
+                log.add(
+                    (reference, row.source_row, kind, row.amount, rule and rule.pk, closed_period)
+                )
+        totals = analysis.totals
+        totals["matched"], totals["unmatched"] = total_matched, total_unmatched
+        totals["other"], totals["duplicate"] = total_other, total_duplicate
+        if log is not None:
+            sampled = {s["row"] for kind in KINDS for s in samples[kind]}
+            repeated_rows = set()
+            for reference, number, first, kind, amount, rule_id, period in log.repeats():
+                extra_problems.append(
+                    Problem(
+                        number,
+                        "Transaction Reference",
+                        f"{reference} appears twice in the file (rows {first} and {number}).",
+                    )
+                )
+                # Only the first copy counts in the preview.
+                if number in sampled:
+                    repeated_rows.add(number)
+                counts[kind] -= 1
+                totals[kind] -= Decimal(amount)
+                if rule_id is not None:
+                    by_rule[rule_id] -= 1
+                if period is not None:
+                    closed_hits[period] -= 1
+            if repeated_rows:
+                for kind in KINDS:
+                    samples[kind] = [s for s in samples[kind] if s["row"] not in repeated_rows]
     finally:
         batch.original_file.close()
+        if log is not None:
+            log.close()
+    for key, number in by_rule.items():
+        if not number:
+            continue
+        rule = rules[key]
+        label = f"{rule.describe()} → {rule.line.title}"
+        analysis.by_rule[label] = analysis.by_rule.get(label, 0) + number
     for period, count in sorted(closed_hits.items()):
+        if not count:
+            continue
         extra_problems.append(
             Problem(
                 None,
@@ -272,12 +407,18 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
         pending: list[tuple] = []
         count = 0
         total = Decimal("0.00")
-
         batch_id, allocation_id = batch.pk, allocation.pk
+        none = LedgerRow.Match.NONE.value
+        append = pending.append
 
         def keep(row: ParsedRow, rule):
             nonlocal count, total
-            pending.append(
+            if rule is None:
+                line_id = rule_id = None
+                kind = none
+            else:
+                line_id, rule_id, kind = rule.line_id, rule.pk, rule.kind
+            append(
                 (
                     batch_id,
                     allocation_id,
@@ -292,9 +433,9 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
                     row.post_number,
                     row.description,
                     row.amount,
-                    rule.line_id if rule else None,
-                    rule.pk if rule else None,
-                    rule.kind if rule else LedgerRow.Match.NONE,
+                    line_id,
+                    rule_id,
+                    kind,
                     True,
                 )
             )
@@ -304,7 +445,7 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
                 _insert_ledger_rows(pending)
                 pending.clear()
 
-        analysis = _walk(batch, on_row=keep)
+        analysis = _walk(batch, on_row=keep, file_checked=True)
         if analysis.problem_count:
             # Something changed since the preview (a period closed): nothing is kept.
             transaction.set_rollback(True)

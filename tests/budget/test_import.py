@@ -169,3 +169,23 @@ def test_an_auditor_reads_the_history_of_an_import(imported_sample, client, audi
     assert (
         client.post(f"/admin/budget/ledgerimport/{imported_sample.pk}/change/").status_code == 403
     )
+
+
+def test_a_reference_twice_in_the_file_is_refused_with_both_rows(set_up, finance_officer):
+    content = csv_of(
+        row(ref="AP1", amount="10.00"),
+        row(ref="AP2", amount="20.00"),
+        row(ref="AP1", amount="30.00"),
+        row(ref="AP1", amount="40.00"),
+    )
+    batch = upload(set_up, finance_officer, content)
+    assert batch.status == LedgerImport.Status.REJECTED
+    assert [(e["row"], e["column"], e["message"]) for e in batch.errors] == [
+        (4, "Transaction Reference", "AP1 appears twice in the file (rows 2 and 4)."),
+        (5, "Transaction Reference", "AP1 appears twice in the file (rows 2 and 5)."),
+    ]
+    # Only the first copy is counted in the preview.
+    assert batch.summary["counts"]["recognised"] == 2
+    assert batch.summary["totals"]["recognised"] == "30.00"
+    assert [s["row"] for kind in batch.summary["samples"].values() for s in kind] == [2, 3]
+    assert not LedgerRow.objects.exists()
