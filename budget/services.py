@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from havering_improve import roles
+from havering_improve import roles, summaries
 
 from .ledger import LedgerReader, ParsedRow, Problem, open_stored
 from .models import (
@@ -155,6 +155,7 @@ def _existing_references(allocation) -> set[str]:
     (the dedupe look-up, loaded once per walk)."""
     from django.db import connection
 
+    summaries.data_changed()  # no model signals here
     table = connection.ops.quote_name(LedgerRow._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -535,6 +536,7 @@ def ledger_import_reverse(*, batch: LedgerImport, user, reason: str) -> LedgerIm
                 "reopen them before it can be reversed."
             )
         batch.rows.update(active=False)
+        summaries.data_changed()
         batch.status = LedgerImport.Status.REVERSED
         batch.reversed_by = user
         batch.reversed_at = timezone.now()
