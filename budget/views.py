@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import roles, security
+from havering_improve import roles, security, summaries
 from havering_improve.forms import add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
 from themes.selectors import current_programme
@@ -44,6 +45,7 @@ from .models import (
     Virement,
 )
 from .selectors import (
+    budget_report,
     cached_budget_report,
     cached_theme_spend,
     equal_profile,
@@ -107,24 +109,32 @@ def budget_year(request, year: str | None = None):
         past = [a for a in allocations if a.start_year <= today_fy.start_year]
         allocation = past[-1] if past else (allocations[0] if allocations else None)
         if allocation is None:
-            return render(request, "budget/report.html", {"allocation": None})
+            body = render_to_string("budget/_report_body.html", {"allocation": None})
+            return render(request, "budget/report.html", {"allocation": None, "body": body})
     else:
         allocation = get_allocation_for_user(request.user, year, READ)
-    report = cached_budget_report(allocation, as_at=_as_at(request))
-    return render(
-        request,
-        "budget/report.html",
-        _base(
-            request,
-            allocation,
-            programme=programme,
-            allocations=allocations,
-            report=report,
-            chart=cumulative_chart(report),
-            as_at_name=period_month_name(report.as_at) if report.as_at else "",
-            periods=range(1, 13),
-        ),
-    )
+    as_at = _as_at(request)
+    context = _base(request, allocation)
+
+    def body():
+        report = budget_report(allocation, as_at=as_at)
+        return render_to_string(
+            "budget/_report_body.html",
+            {
+                **context,
+                "programme": programme,
+                "allocations": allocations,
+                "report": report,
+                "chart": cumulative_chart(report),
+                "as_at_name": period_month_name(report.as_at) if report.as_at else "",
+                "periods": range(1, 13),
+            },
+        )
+
+    # The same for everyone with the same permissions: kept until the data changes.
+    permissions = (context["can_edit"], context["can_read_records"], context["is_manager"])
+    body = summaries.cached(("budget-report-page", allocation.pk, as_at, *permissions), body)
+    return render(request, "budget/report.html", {**context, "body": body})
 
 
 def _report_export(request, year, fmt):

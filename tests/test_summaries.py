@@ -85,3 +85,43 @@ def test_signing_in_does_not_throw_away_the_cached_pages(client, board_member, c
 
     committed(rename)
     assert summaries.data_version() > before
+
+
+def test_a_kept_theme_page_never_shows_one_persons_buttons_to_another(
+    client, lead, board_member, theme
+):
+    client.force_login(lead)
+    assert "Add a milestone" in client.get("/themes/supervision/milestones/").content.decode()
+    client.force_login(board_member)
+    assert "Add a milestone" not in client.get("/themes/supervision/milestones/").content.decode()
+    client.force_login(lead)
+    assert "Add a milestone" in client.get("/themes/supervision/milestones/").content.decode()
+
+
+def test_a_kept_budget_report_shows_the_records_links_only_to_those_who_may_read_them(
+    client, finance_officer, board_member
+):
+    client.force_login(finance_officer)
+    assert "Matching rules" in client.get("/budget/2019-20/").content.decode()
+    client.force_login(board_member)
+    assert "Matching rules" not in client.get("/budget/2019-20/").content.decode()
+
+
+def test_comments_post_with_each_persons_own_form_while_pages_are_kept(
+    lead, programme_manager, theme
+):
+    from django.test import Client
+
+    from themes.models import Comment
+
+    for user in (lead, programme_manager):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        page = client.get("/themes/supervision/discussion/").content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        response = client.post(
+            "/themes/supervision/comments/add/",
+            {"body": f"A note from {user.username}", "csrfmiddlewaretoken": token},
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+    assert Comment.objects.filter(theme=theme).count() == 2

@@ -159,6 +159,7 @@ _OWN_PARTS = {
     "discussion": ("Comments and evidence", "themes/_tab_discussion.html", _discussion_part),
 }
 _HISTORY = ("History", "themes/_tab_history.html", _history_part)
+_LIVE_PARTS = {"discussion"}  # its comment form carries the viewer's own CSRF token
 
 
 def theme_parts() -> dict[str, tuple]:
@@ -177,28 +178,38 @@ def theme_detail(request, slug, section="pid"):
     if section not in parts:
         raise Http404("This theme has no such part.")
     label, template, build = parts[section]
-    latest = selectors.latest_submitted_report(theme)
-    return render(
-        request,
-        "themes/theme_detail.html",
-        {
-            "theme": theme,
-            "section": section,
-            "section_label": label,
-            "section_template": template,
-            "sections": [
-                {"key": key, "label": part[0], "url": _tab_url(theme, key)}
-                for key, part in parts.items()
-            ],
-            "latest_submitted": latest,
-            "overdue_count": selectors.overdue_milestones(theme=theme).count(),
-            "current_period": selectors.current_period(),
-            "can_edit": roles.can_edit_theme(request.user, theme),
-            "can_comment": roles.can_comment_on_theme(request.user, theme),
-            "can_approve": roles.can_approve_pid(request.user),
-            **build(request, theme),
-        },
-    )
+    permissions = {
+        "can_edit": roles.can_edit_theme(request.user, theme),
+        "can_comment": roles.can_comment_on_theme(request.user, theme),
+        "can_approve": roles.can_approve_pid(request.user),
+    }
+
+    def body(with_request=None):
+        return render_to_string(
+            "themes/_theme_body.html",
+            {
+                "theme": theme,
+                "section": section,
+                "section_template": template,
+                "sections": [
+                    {"key": key, "label": part[0], "url": _tab_url(theme, key)}
+                    for key, part in parts.items()
+                ],
+                "latest_submitted": selectors.latest_submitted_report(theme),
+                "overdue_count": selectors.overdue_milestones(theme=theme).count(),
+                "current_period": selectors.current_period(),
+                **permissions,
+                **build(request, theme),
+            },
+            request=with_request,
+        )
+
+    if section in _LIVE_PARTS:
+        html = body(with_request=request)
+    else:  # the same for everyone with the same permissions: kept until the data changes
+        html = summaries.cached(("theme-page", theme.pk, section, *permissions.values()), body)
+    context = {"theme": theme, "section": section, "section_label": label, "body": html}
+    return render(request, "themes/theme_detail.html", context)
 
 
 # Editing helpers -------------------------------------------------------------------------------
