@@ -21,6 +21,8 @@ def pages() -> list[dict]:
         {"name": "floor", "path": "/bench/floor/", "user": BOARD_USER},
         {"name": "dashboard", "path": "/", "user": BOARD_USER},
         {"name": "theme page", "path": f"/themes/{theme.slug}/", "user": LEAD_USER},
+        # The heaviest part of a theme's page: ten charts of ten years of weekly readings.
+        {"name": "theme measures", "path": f"/themes/{theme.slug}/measures/", "user": LEAD_USER},
         {
             "name": "budget report",
             "path": f"/budget/{allocation.financial_year.slug}/",
