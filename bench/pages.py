@@ -47,8 +47,11 @@ def _published_pack_path() -> str | None:
     return pack.get_absolute_url() if pack else None
 
 
-def query_counts() -> dict[str, int]:
+def query_counts() -> dict[str, dict[str, int]]:
+    """Each page's queries with nothing cached ("cold": what an N+1 would show in) and with its
+    summaries kept from a request before ("warm": what most requests cost)."""
     from django.contrib.auth import get_user_model
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -60,12 +63,16 @@ def query_counts() -> dict[str, int]:
     for page in pages():
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(users[page["user"]])
-        client.get(page["path"])  # warm: first-request work is not the page's
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(page["path"])
-        if response.status_code != 200:
-            raise SystemExit(f"{page['path']} answered {response.status_code}")
-        counts[page["name"]] = len(queries.captured_queries)
+        client.get(page["path"])  # first-request work (the session, templates) is not the page's
+        counts[page["name"]] = {}
+        for state in ("cold", "warm"):
+            if state == "cold":
+                caches["summaries"].clear()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(page["path"])
+            if response.status_code != 200:
+                raise SystemExit(f"{page['path']} answered {response.status_code}")
+            counts[page["name"]][state] = len(queries.captured_queries)
     return counts
 
 

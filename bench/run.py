@@ -123,6 +123,7 @@ def main():
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--smoke", action="store_true", help="tiny and quick: CI's check")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
     if args.smoke:
         args.scale, args.seconds, args.import_rows = 2, 3, 2_000
@@ -153,10 +154,9 @@ def main():
             results["jobs"][name] = job(module, *extra(args))
         except (subprocess.CalledProcessError, json.JSONDecodeError, IndexError) as exc:
             results["jobs"][name] = {"error": str(exc)}
-    out = ROOT / "bench" / "results.json"
-    out.write_text(json.dumps(results, indent=2))
+    args.out.write_text(json.dumps(results, indent=2))
     print(report(results))
-    print(f"\nWritten to {out.relative_to(ROOT)}")
+    print(f"\nWritten to {args.out}")
 
 
 JOBS = [
@@ -170,14 +170,20 @@ def report(results: dict) -> str:
     n = results["scale"]
     lines = [f"Havering Improve benchmark — scale {n}, {results['machine']['cpus']} CPUs", ""]
     lines.append(f"{'page':<16}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'÷floor':>8}"
-                 f"{'queries@1':>11}{f'queries@{n}':>12}")  # fmt: skip
+                 f"{'queries@1':>11}{f'queries@{n}':>12}  (cold/warm)")  # fmt: skip
+
+    def counts(figures) -> str:
+        return f"{figures['cold']}/{figures['warm']}" if figures else "-"
+
     for p in results["pages"]:
         q = results["query_counts"].get(p["name"], {})
         if p["ratio_to_floor"] is None:
             p["ratio_to_floor"] = "-"
+        at_1, at_n = q.get("scale_1"), q.get(f"scale_{n}")
         lines.append(
             f"{p['name']:<16}{p['requests_per_s']:>8}{p['p50_ms']:>9}{p['p95_ms']:>9}"
-            f"{p['ratio_to_floor']:>8}{q.get('scale_1', '-'):>11}{q.get(f'scale_{n}', '-'):>12}"
+            f"{p['ratio_to_floor']:>8}{counts(at_1):>11}{counts(at_n):>12}"
+            + ("  GROWS WITH THE DATA" if at_1 != at_n else "")
         )
     lines.append("")
     for name, figures in results["jobs"].items():

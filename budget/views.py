@@ -112,7 +112,10 @@ def budget_year(request, year: str | None = None):
             body = render_to_string("budget/_report_body.html", {"allocation": None})
             return render(request, "budget/report.html", {"allocation": None, "body": body})
     else:
-        allocation = get_allocation_for_user(request.user, year, READ)
+        allocation = next((a for a in allocations if a.financial_year.slug == year), None)
+        if allocation is None:
+            raise Http404("No budget for that year")
+    allocation.programme = programme  # for the page, without a query
     as_at = _as_at(request)
     context = _base(request, allocation)
 

@@ -360,7 +360,9 @@ def measure_detail(request, slug, pk):
             "measure": measure,
             "status": selectors.measure_status(measure),
             "readings": readings,
-            "chart": measure_chart_html(measure, readings),
+            "chart": summaries.cached(
+                ("measure-chart", measure.pk), lambda: measure_chart_html(measure, readings)
+            ),
             "chart_summary": measure_chart_summary(measure, readings),
             "comments": measure.comments.select_related("author"),
             "evidence": measure.evidence.select_related("uploaded_by"),
