@@ -155,7 +155,6 @@ def _existing_references(allocation) -> set[str]:
     (the dedupe look-up, loaded once per walk)."""
     from django.db import connection
 
-    summaries.data_changed()  # no model signals here
     table = connection.ops.quote_name(LedgerRow._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -492,6 +491,7 @@ def _insert_ledger_rows(values: list[tuple]) -> None:
     own history) is their audit trail, so nothing is lost by bypassing the model layer."""
     from django.db import connection
 
+    summaries.data_changed()  # no model signals here
     table = connection.ops.quote_name(LedgerRow._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in LEDGER_ROW_COLUMNS)
     with connection.cursor() as cursor:
