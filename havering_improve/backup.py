@@ -4,6 +4,10 @@ ledger imports, meeting packs and reports).
 A backup is a folder holding `database.dump` (pg_dump's custom format, or a copy of the SQLite
 file), `media.tar.gz`, and `manifest.json` with each file's SHA-256, so a restore can refuse a
 damaged backup before it touches anything.
+
+Media files are read and written through the configured file storage, so the same commands work
+whether uploads are in a local folder (MEDIA_ROOT) or an S3-compatible bucket, and a backup made
+from one restores into the other (that is how a service moves its files to a bucket).
 """
 
 import datetime as dt
@@ -16,7 +20,8 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connections
 
 
@@ -30,6 +35,65 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _stored_names(storage, folder: str = ""):
+    """Every file name in the storage, folder by folder."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local MEDIA_ROOT not made yet
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def _archive_media(storage, archive_path: Path) -> int:
+    count = 0
+    with tarfile.open(archive_path, "w:gz") as archive:
+        for name in _stored_names(storage):
+            try:
+                handle = storage.open(name, "rb")
+            except FileNotFoundError:  # deleted since it was listed
+                continue
+            with handle:
+                info = tarfile.TarInfo(name)
+                info.size = handle.size
+                info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
+                archive.addfile(info, handle)
+            count += 1
+    return count
+
+
+def _media_members(archive_path: Path) -> list[tuple[tarfile.TarInfo, str]]:
+    """The files in a media archive with the names they are stored under, or BackupError when an
+    entry could not be restored safely (read before anything is touched)."""
+    members = []
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member in archive.getmembers():
+            if member.isdir():
+                continue
+            name = member.name.removeprefix("./")
+            parts = name.split("/")
+            if not member.isfile() or name.startswith("/") or ".." in parts or "" in parts:
+                raise BackupError(
+                    f"media.tar.gz holds {member.name!r}, which is not a file that can be "
+                    "restored; nothing restored"
+                )
+            members.append((member, name))
+    return members
+
+
+def _restore_media(storage, archive_path: Path, members) -> None:
+    for name in list(_stored_names(storage)):
+        storage.delete(name)
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member, name in members:
+            with archive.extractfile(member) as source:
+                saved = storage.save(name, File(source, name=name))
+            if saved != name:
+                raise BackupError(f"{name} could not be restored under its own name ({saved})")
 
 
 def _pg_env(db: dict) -> tuple[dict, list[str]]:
@@ -69,13 +133,11 @@ def backup_create(*, destination: Path, using: str = "default") -> dict:
     else:
         raise BackupError(f"Backups are not supported for {db['ENGINE']}")
     media = destination / "media.tar.gz"
-    media_root = Path(settings.MEDIA_ROOT)
-    with tarfile.open(media, "w:gz") as archive:
-        if media_root.exists():
-            archive.add(media_root, arcname=".")
+    media_count = _archive_media(default_storage, media)
     manifest = {
         "created": dt.datetime.now(dt.UTC).isoformat(),
         "engine": db["ENGINE"],
+        "media_files": media_count,
         "files": {path.name: _sha256(path) for path in (dump, media)},
     }
     (destination / "manifest.json").write_text(json.dumps(manifest, indent=2))
@@ -94,6 +156,7 @@ def backup_restore(*, source: Path, using: str = "default") -> dict:
     db = connections[using].settings_dict
     if manifest["engine"] != db["ENGINE"]:
         raise BackupError(f"The backup is of {manifest['engine']}, this database is {db['ENGINE']}")
+    members = _media_members(source / "media.tar.gz")
     connections[using].close()
     dump = source / "database.dump"
     if db["ENGINE"].endswith("postgresql"):
@@ -105,10 +168,5 @@ def backup_restore(*, source: Path, using: str = "default") -> dict:
         )  # fmt: skip
     else:
         shutil.copyfile(dump, db["NAME"])
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.exists():
-        shutil.rmtree(media_root)
-    media_root.mkdir(parents=True)
-    with tarfile.open(source / "media.tar.gz", "r:gz") as archive:
-        archive.extractall(media_root, filter="data")
+    _restore_media(default_storage, source / "media.tar.gz", members)
     return manifest

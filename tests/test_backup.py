@@ -1,3 +1,7 @@
+import hashlib
+import io
+import json
+import tarfile
 from io import StringIO
 from pathlib import Path
 
@@ -46,3 +50,23 @@ def test_a_damaged_backup_is_refused_before_anything_is_touched(programme, tmp_p
     with pytest.raises(CommandError, match="media.tar.gz is missing or damaged"):
         call_command("restore", str(tmp_path / "b"), "--yes", stdout=StringIO())
     assert Theme.objects.count() == 7
+
+
+def test_a_media_archive_reaching_outside_the_media_files_is_refused_before_anything_is_touched(
+    programme, tmp_path
+):
+    call_command("backup", str(tmp_path / "b"), stdout=StringIO())
+    media = tmp_path / "b" / "media.tar.gz"
+    with tarfile.open(media, "w:gz") as archive:
+        info = tarfile.TarInfo("../settings.py")
+        info.size = 4
+        archive.addfile(info, io.BytesIO(b"evil"))
+    manifest_path = tmp_path / "b" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"]["media.tar.gz"] = hashlib.sha256(media.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    Theme.objects.filter(slug="supervision").update(description="Kept")
+
+    with pytest.raises(CommandError, match="holds '../settings.py', which is not a file"):
+        call_command("restore", str(tmp_path / "b"), "--yes", stdout=StringIO())
+    assert Theme.objects.get(slug="supervision").description == "Kept"

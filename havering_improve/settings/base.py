@@ -5,6 +5,7 @@ CELERY_BROKER_URL  unset: tasks run in-process (eager); e.g. redis://127.0.0.1:6
 SECRET_KEY         required when DEBUG is off
 DEBUG              default true for the local demo
 ALLOWED_HOSTS      comma-separated
+MEDIA_S3_BUCKET    unset: uploads in MEDIA_ROOT; set: uploads in that S3-compatible bucket
 """
 
 import datetime as dt
@@ -13,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_json, env_list, env_str
+from .env import env_bool, env_choice, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -146,8 +147,52 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Uploads and generated files (evidence, ledger imports, packs, reports) live in MEDIA_ROOT, a
+# folder every web and worker machine shares, unless MEDIA_S3_BUCKET names an S3-compatible
+# bucket. Objects there stay private (no ACL is set, so the bucket's own policy applies): people
+# get files only through the app's permission-checked download views, never a bucket address.
+# Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the machine's role.
+MEDIA_S3_BUCKET = (env_str("MEDIA_S3_BUCKET") or "").strip()
+_MEDIA_S3_OPTIONS = {
+    "endpoint_url": (env_str("MEDIA_S3_ENDPOINT_URL") or "").strip() or None,
+    "region_name": (env_str("MEDIA_S3_REGION") or "").strip() or None,
+    "location": (env_str("MEDIA_S3_PREFIX") or "").strip().strip("/"),
+    "addressing_style": env_choice("MEDIA_S3_ADDRESSING_STYLE", ("path", "virtual"), None),
+}
+if not MEDIA_S3_BUCKET:
+    _stray = [
+        name
+        for name in ("MEDIA_S3_ENDPOINT_URL", "MEDIA_S3_REGION", "MEDIA_S3_PREFIX")
+        if (env_str(name) or "").strip()
+    ]
+    if _stray:
+        raise ImproperlyConfigured(
+            f"{', '.join(_stray)} set but MEDIA_S3_BUCKET is not: set the bucket to keep uploads "
+            "in S3-compatible storage, or unset them to keep uploads in MEDIA_ROOT"
+        )
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    _endpoint = _MEDIA_S3_OPTIONS["endpoint_url"]
+    if _endpoint and not _endpoint.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"MEDIA_S3_ENDPOINT_URL must start with https:// (or http://), not {_endpoint!r}"
+        )
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            **_MEDIA_S3_OPTIONS,
+            "default_acl": None,  # private: the bucket's policy, never public-read
+            "file_overwrite": False,  # a second file of the same name gets its own name
+            "querystring_auth": True,  # any address made would be signed...
+            "querystring_expire": 60,  # ...and short-lived; the app makes none
+            "signature_version": "s3v4",
+            # A file read from the bucket is held in memory up to this size, then on disk.
+            "max_memory_size": 4 * 1024 * 1024,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

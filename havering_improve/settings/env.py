@@ -50,3 +50,13 @@ def env_json(name: str, default):
         return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ImproperlyConfigured(f"{name} must be JSON ({exc})") from None
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str | None) -> str | None:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return value
