@@ -10,6 +10,7 @@ from decimal import Decimal
 from html import escape
 
 WIDTH, HEIGHT, PAD_X, PAD_Y = 480, 180, 48, 24
+DOTS_UP_TO = 24
 
 
 def line_chart_svg(
@@ -49,7 +50,10 @@ def line_chart_svg(
             'stroke="#00703c" stroke-width="2" stroke-dasharray="6 4"/>'
         )
     parts.append(f'<polyline points="{path}" fill="none" stroke="#1d70b8" stroke-width="3"/>')
-    for i, v in enumerate(values):
+    # A dot on every reading while they are few; a long series is a line with its latest
+    # reading marked (hundreds of dots are unreadable, and slow to lay out in the PDF).
+    dotted = enumerate(values) if len(values) <= DOTS_UP_TO else [(len(values) - 1, values[-1])]
+    for i, v in dotted:
         parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" fill="#1d70b8"/>')
     parts.append(
         f'<text x="{PAD_X}" y="{HEIGHT - 6}" font-size="11" fill="#505a5f">'

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -169,6 +168,94 @@ def theme_evidence(theme: Theme, *, after: dt.date, until: dt.date) -> list[dict
     ]
 
 
+# A measure read weekly for ten years has 520 readings: the pack shows the board a summary
+# (every reading stays on the theme's page). The table holds the last reading of each of the
+# latest TABLE_MONTHS months that have readings; the chart plots the last reading of each month
+# over the whole history, thinned evenly to at most CHART_POINTS points.
+TABLE_MONTHS = 12
+CHART_POINTS = 120
+
+
+def _readings_by_measure(measures, *, until: dt.date) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """Each measure's readings up to `until`, oldest first, as (date, value): one query, and
+    plain tuples rather than model instances (ten years of weekly readings is a lot of them)."""
+    found: dict[int, list[tuple[dt.date, Decimal]]] = {m.pk: [] for m in measures}
+    rows = (
+        MeasureReading.objects.filter(measure__in=list(found), date__lte=until)
+        .order_by("measure", "date", "pk")
+        .values_list("measure_id", "date", "value")
+    )
+    for measure_id, date, value in rows.iterator(chunk_size=5000):
+        found[measure_id].append((date, value))
+    return found
+
+
+def _month_ends(readings: list[tuple[dt.date, Decimal]]) -> list[tuple[dt.date, Decimal]]:
+    """The last reading of each month, oldest first."""
+    last: dict[tuple[int, int], tuple[dt.date, Decimal]] = {}
+    for date, value in readings:
+        last[(date.year, date.month)] = (date, value)
+    return list(last.values())
+
+
+def _evenly(points: list, most: int) -> list:
+    """At most `most` of `points`, evenly spaced, always keeping the first and the last."""
+    if len(points) <= most:
+        return points
+    step = (len(points) - 1) / (most - 1)
+    return [points[round(i * step)] for i in range(most)]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> dict:
+    month_ends = _month_ends(readings)
+    shown = month_ends[-TABLE_MONTHS:]
+    plotted = _evenly(month_ends, CHART_POINTS)
+    total = len(readings)
+    if total == len(shown):
+        table_note = ""
+    else:
+        table_note = (
+            f"The last reading of each month, for the latest {_plural(len(shown), 'month')} "
+            f"with readings; {_plural(total, 'reading')} in all since {_day(readings[0][0])}. "
+            "Every reading is on the theme's measures page."
+        )
+    if total == len(plotted):
+        chart_note = ""
+    elif len(plotted) == len(month_ends):
+        chart_note = (
+            f"The chart plots the last reading of each month: {len(plotted)} of the "
+            f"{_plural(total, 'reading')}."
+        )
+    else:
+        chart_note = (
+            f"The chart plots {len(plotted)} of the {_plural(total, 'reading')}: month-end "
+            "readings, evenly spaced."
+        )
+    return {
+        "name": measure.name,
+        "unit": measure.get_unit_display(),
+        "direction": measure.get_direction_display(),
+        "baseline": str(measure.baseline_value),
+        "baseline_date": _day(measure.baseline_date),
+        "target": str(measure.target_value),
+        "target_date": _day(measure.target_date),
+        "readings_total": total,
+        "table_note": table_note,
+        "chart_note": chart_note,
+        "readings": [
+            {"date": _day(date), "short": date.strftime("%b %Y"), "value": str(value)}
+            for date, value in shown
+        ],
+        "trend": [
+            {"short": date.strftime("%b %Y"), "value": str(value)} for date, value in plotted
+        ],
+    }
+
+
 def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     now = now or timezone.now()
     board = meeting.board
@@ -232,39 +319,28 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
 
     focus = []
     focus_themes = [t for t in themes if t.pk in focus_ids]
-    measures = Measure.objects.filter(theme__in=focus_themes).prefetch_related(
-        Prefetch("readings", queryset=MeasureReading.objects.order_by("date", "pk"))
-    )
+    focus_pks = [t.pk for t in focus_themes]
+    measures = list(Measure.objects.filter(theme__in=focus_pks).order_by("theme", "order", "pk"))
+    readings = _readings_by_measure(measures, until=meeting.date)
+    milestones_by_theme: dict[int, list[Milestone]] = {pk: [] for pk in focus_pks}
+    for m in Milestone.objects.filter(theme__in=focus_pks).order_by("due_date", "pk"):
+        milestones_by_theme[m.theme_id].append(m)
+    risks_by_theme: dict[int, list[Risk]] = {pk: [] for pk in focus_pks}
+    open_risks = Risk.objects.filter(theme__in=focus_pks, status=Risk.Status.OPEN)
+    for r in open_risks.order_by("-escalated", "pk"):
+        risks_by_theme[r.theme_id].append(r)
     for theme in focus_themes:
-        theme_measures = []
-        for measure in (m for m in measures if m.theme_id == theme.pk):
-            readings = [r for r in measure.readings.all() if r.date <= meeting.date]
-            theme_measures.append(
-                {
-                    "name": measure.name,
-                    "unit": measure.get_unit_display(),
-                    "direction": measure.get_direction_display(),
-                    "baseline": str(measure.baseline_value),
-                    "baseline_date": _day(measure.baseline_date),
-                    "target": str(measure.target_value),
-                    "target_date": _day(measure.target_date),
-                    "readings": [
-                        {
-                            "date": _day(r.date),
-                            "short": r.date.strftime("%b %Y"),
-                            "value": str(r.value),
-                        }
-                        for r in readings
-                    ],
-                }
-            )
         focus.append(
             {
                 "number": theme.number,
                 "title": theme.title,
                 "lead": _person(theme.lead),
                 "report": _report_data(reports[theme.pk][0] if reports[theme.pk] else None),
-                "measures": theme_measures,
+                "measures": [
+                    _measure_data(measure, readings[measure.pk])
+                    for measure in measures
+                    if measure.theme_id == theme.pk
+                ],
                 "milestones": [
                     {
                         "title": m.title,
@@ -273,7 +349,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                         "status": m.get_status_display(),
                         "overdue": m.status != Milestone.Status.DONE and m.due_date < meeting.date,
                     }
-                    for m in Milestone.objects.filter(theme=theme).order_by("due_date", "pk")
+                    for m in milestones_by_theme[theme.pk]
                 ],
                 "risks": [
                     {
@@ -284,9 +360,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                         "mitigation": r.mitigation,
                         "escalated": r.escalated,
                     }
-                    for r in Risk.objects.filter(theme=theme, status=Risk.Status.OPEN).order_by(
-                        "-escalated", "pk"
-                    )
+                    for r in risks_by_theme[theme.pk]
                 ],
                 "evidence_since": _day(evidence_after),
                 "evidence": theme_evidence(theme, after=evidence_after, until=pack_day),
@@ -362,9 +436,14 @@ def _with_charts(snapshot: dict) -> dict:
     """Charts are drawn from the snapshot's figures at render time, never from live data."""
     for theme in snapshot["focus"]:
         for measure in theme["measures"]:
+            # Packs built before the snapshot had a "trend" plot every reading.
+            points = measure.get("trend", measure["readings"])
+            title = f"{measure['name']}: readings against the target of {measure['target']}."
+            if measure.get("chart_note"):
+                title = f"{title} {measure['chart_note']}"
             measure["chart"] = line_chart_svg(
-                title=f"{measure['name']}: readings against the target of {measure['target']}",
-                points=[(r["short"], Decimal(r["value"])) for r in measure["readings"]],
+                title=title,
+                points=[(r["short"], Decimal(r["value"])) for r in points],
                 target=Decimal(measure["target"]),
             )
     return snapshot
