@@ -18,7 +18,7 @@ from weasyprint.urls import URLFetcher
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
 
 from . import selectors
-from .charts import line_chart_svg
+from .charts import line_chart_img
 from .models import Action, Meeting, MeetingPack
 
 # WeasyPrint logs every layout step at INFO; a worker's log needs only its warnings.
@@ -441,7 +441,7 @@ def _with_charts(snapshot: dict) -> dict:
             title = f"{measure['name']}: readings against the target of {measure['target']}."
             if measure.get("chart_note"):
                 title = f"{title} {measure['chart_note']}"
-            measure["chart"] = line_chart_svg(
+            measure["chart"] = line_chart_img(
                 title=title,
                 points=[(r["short"], Decimal(r["value"])) for r in points],
                 target=Decimal(measure["target"]),
@@ -503,7 +503,11 @@ th, td { border-bottom: 1px solid #b1b4b6; padding: 1.5mm 2mm 1.5mm 0; text-alig
          vertical-align: top; }
 caption { text-align: left; font-weight: bold; padding-bottom: 2mm; }
 tr { break-inside: avoid; }
-svg { width: 150mm; height: auto; }
+/* Fixed layout: WeasyPrint need not measure every cell of a long table to size its columns.
+   Narrow columns are set; the others share what is left. */
+table.app-fixed { table-layout: fixed; }
+th.app-col-date { width: 30mm; } th.app-col-short { width: 22mm; } th.app-col-num { width: 14mm; }
+img.app-chart { width: 150mm; height: auto; }
 figure { margin: 0 0 4mm; break-inside: avoid; }
 .app-rag { padding: 0.5mm 2mm; font-weight: bold; color: #fff; }
 .app-rag--red { background: #d4351c; } .app-rag--amber { background: #f47738; color: #0b0c0c; }

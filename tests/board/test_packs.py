@@ -1,9 +1,11 @@
 """Meeting packs: what they hold, the PDF, freezing on publish, re-issue, failure and retry."""
 
+import base64
 import datetime as dt
 import hashlib
 import io
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -91,7 +93,14 @@ def test_the_pack_holds_the_agenda_overview_focus_themes_and_actions(
     assert action["description"] == "Share the audit findings with partners"
     assert action["overdue"] is True
     html = pack.html.open("rb").read().decode()
-    assert "<svg" in html and "Supervisions on time" in html
+    # The chart is an image of an SVG (a data URI the Content-Security-Policy allows), and its
+    # alt text says what it shows.
+    chart = re.search(
+        r'<img class="app-chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html
+    )
+    assert chart, "the measure's chart is missing"
+    assert base64.b64decode(chart.group(1)).decode().startswith("<svg")
+    assert chart.group(2).startswith("Supervisions on time: readings against the target")
     assert "Monthly supervision now recorded for 85% of workers." in html
 
 
