@@ -15,6 +15,7 @@ from django.utils.dateformat import format as date_format
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from themes.charts import chart_note, chart_points
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
 
 from . import selectors
@@ -169,11 +170,9 @@ def theme_evidence(theme: Theme, *, after: dt.date, until: dt.date) -> list[dict
 
 
 # A measure read weekly for ten years has 520 readings: the pack shows the board a summary
-# (every reading stays on the theme's page). The table holds the last reading of each of the
-# latest TABLE_MONTHS months that have readings; the chart plots the last reading of each month
-# over the whole history, thinned evenly to at most CHART_POINTS points.
-TABLE_MONTHS = 12
-CHART_POINTS = 120
+# (every reading stays on the theme's measures page). The table holds the last reading of each
+# of the latest TABLE_MONTHS months with readings; the chart plots what `chart_points` picks.
+TABLE_MONTHS = 6
 
 
 def _readings_by_measure(measures, *, until: dt.date) -> dict[int, list[tuple[dt.date, Decimal]]]:
@@ -198,42 +197,20 @@ def _month_ends(readings: list[tuple[dt.date, Decimal]]) -> list[tuple[dt.date, 
     return list(last.values())
 
 
-def _evenly(points: list, most: int) -> list:
-    """At most `most` of `points`, evenly spaced, always keeping the first and the last."""
-    if len(points) <= most:
-        return points
-    step = (len(points) - 1) / (most - 1)
-    return [points[round(i * step)] for i in range(most)]
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> dict:
-    month_ends = _month_ends(readings)
-    shown = month_ends[-TABLE_MONTHS:]
-    plotted = _evenly(month_ends, CHART_POINTS)
+    shown = _month_ends(readings)[-TABLE_MONTHS:]
+    plotted = chart_points(readings, date=lambda r: r[0])
     total = len(readings)
-    if total == len(shown):
-        table_note = ""
-    else:
+    table_note = ""
+    if total != len(shown):
         table_note = (
             f"The last reading of each month, for the latest {_plural(len(shown), 'month')} "
             f"with readings; {_plural(total, 'reading')} in all since {_day(readings[0][0])}. "
             "Every reading is on the theme's measures page."
-        )
-    if total == len(plotted):
-        chart_note = ""
-    elif len(plotted) == len(month_ends):
-        chart_note = (
-            f"The chart plots the last reading of each month: {len(plotted)} of the "
-            f"{_plural(total, 'reading')}."
-        )
-    else:
-        chart_note = (
-            f"The chart plots {len(plotted)} of the {_plural(total, 'reading')}: month-end "
-            "readings, evenly spaced."
         )
     return {
         "name": measure.name,
@@ -245,7 +222,7 @@ def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> 
         "target_date": _day(measure.target_date),
         "readings_total": total,
         "table_note": table_note,
-        "chart_note": chart_note,
+        "chart_note": chart_note(len(plotted), total),
         "readings": [
             {"date": _day(date), "short": date.strftime("%b %Y"), "value": str(value)}
             for date, value in shown
@@ -309,7 +286,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         Milestone.objects.filter(theme__in=themes, due_date__lt=meeting.date)
         .exclude(status=Milestone.Status.DONE)
         .select_related("theme")
-        .order_by("due_date", "pk")
+        .order_by("theme__number", "due_date", "pk")
     )
     escalated = (
         Risk.objects.filter(theme__in=themes, escalated=True, status=Risk.Status.OPEN)
@@ -506,7 +483,9 @@ tr { break-inside: avoid; }
 /* Fixed layout: WeasyPrint need not measure every cell of a long table to size its columns.
    Narrow columns are set; the others share what is left. */
 table.app-fixed { table-layout: fixed; }
-th.app-col-date { width: 30mm; } th.app-col-short { width: 22mm; } th.app-col-num { width: 14mm; }
+th.app-col-date { width: 30mm; }
+th.app-col-short { width: 22mm; } th.app-col-num { width: 14mm; }
+tr.app-group { break-after: avoid; } tr.app-group th { padding-top: 3mm; }
 img.app-chart { width: 150mm; height: auto; }
 figure { margin: 0 0 4mm; break-inside: avoid; }
 .app-rag { padding: 0.5mm 2mm; font-weight: bold; color: #fff; }

@@ -381,3 +381,39 @@ def test_the_packs_query_count_does_not_grow_with_the_evidence(
         snapshot = packs.pack_snapshot(meeting=supervision_audits)
     assert sum(len(f["evidence"]) for f in snapshot["focus"]) > 10
     assert len(many) == len(few)
+
+
+def test_a_measure_with_years_of_weekly_readings_is_summarised_and_says_so(
+    meeting, theme, django_capture_on_commit_callbacks
+):
+    """Ten years of weekly readings would be hundreds of table rows and chart points per
+    measure: the pack shows the last reading of each recent month, and says where the rest are."""
+    from themes.models import MeasureReading
+
+    measure = MeasureFactory(theme=theme, name="Visits on time")
+    start = meeting.date - dt.timedelta(weeks=259)
+    MeasureReading.objects.bulk_create(
+        MeasureReading(measure=measure, date=start + dt.timedelta(weeks=w), value=f"{w % 90}.00")
+        for w in range(260)
+    )
+    MeasureReading.objects.create(  # after the meeting: not in its pack
+        measure=measure, date=meeting.date + dt.timedelta(days=1), value="99.00"
+    )
+    pack = build(meeting, django_capture_on_commit_callbacks)
+
+    shown = pack.snapshot["focus"][0]["measures"][0]
+    assert shown["readings_total"] == 260
+    dates = [dt.datetime.strptime(r["date"], "%d %B %Y").date() for r in shown["readings"]]
+    assert len(dates) == 6
+    assert dates[-1] == meeting.date  # the latest reading is in the table
+    assert len({(d.year, d.month) for d in dates}) == 6
+    for d in dates:  # each is the last reading of its month
+        assert (d + dt.timedelta(weeks=1)).month != d.month or d == meeting.date
+    assert "260 readings in all" in shown["table_note"]
+    assert "the last reading of each month" in shown["chart_note"]
+
+    html = pack.html.open("rb").read().decode()
+    assert "Every reading is on the theme&#x27;s measures page." in html
+    alt = re.search(r'<img class="app-chart" [^>]*alt="(Visits on time[^"]*)"', html).group(1)
+    assert "the last reading of each month" in alt
+    assert "Every reading is on the theme" in pdf_text(pack).replace("\n", " ")
