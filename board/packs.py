@@ -426,20 +426,22 @@ def _with_charts(snapshot: dict) -> dict:
     return snapshot
 
 
-def render_pack_html(snapshot: dict) -> str:
-    """The pack's body as an HTML fragment, shown inside the site's page."""
+def _pack_context(snapshot: dict) -> dict:
     import copy
 
-    return render_to_string("board/pack_body.html", {"s": _with_charts(copy.deepcopy(snapshot))})
+    s = _with_charts(copy.deepcopy(snapshot))
+    # A focus theme's overdue milestones are listed in its own section, not twice.
+    return {"s": s, "focus_titles": [f["title"] for f in s["focus"]]}
+
+
+def render_pack_html(snapshot: dict) -> str:
+    """The pack's body as an HTML fragment, shown inside the site's page."""
+    return render_to_string("board/pack_body.html", _pack_context(snapshot))
 
 
 def render_pack_document(snapshot: dict) -> str:
     """The whole pack as one HTML document for the PDF: cover, contents, sections."""
-    import copy
-
-    return render_to_string(
-        "board/pack_document.html", {"s": _with_charts(copy.deepcopy(snapshot))}
-    )
+    return render_to_string("board/pack_document.html", _pack_context(snapshot))
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -484,7 +486,7 @@ tr { break-inside: avoid; }
    Narrow columns are set; the others share what is left. */
 table.app-fixed { table-layout: fixed; }
 th.app-col-date { width: 30mm; }
-th.app-col-short { width: 22mm; } th.app-col-num { width: 14mm; }
+th.app-col-short { width: 22mm; } th.app-col-num { width: 14mm; } th.app-col-owner { width: 32mm; }
 tr.app-group { break-after: avoid; } tr.app-group th { padding-top: 3mm; }
 img.app-chart { width: 150mm; height: auto; }
 figure { margin: 0 0 4mm; break-inside: avoid; }

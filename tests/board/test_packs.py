@@ -417,3 +417,25 @@ def test_a_measure_with_years_of_weekly_readings_is_summarised_and_says_so(
     alt = re.search(r'<img class="app-chart" [^>]*alt="(Visits on time[^"]*)"', html).group(1)
     assert "the last reading of each month" in alt
     assert "Every reading is on the theme" in pdf_text(pack).replace("\n", " ")
+
+
+def test_overdue_milestones_are_grouped_by_theme_and_a_focus_themes_are_in_its_section(
+    programme_data, django_capture_on_commit_callbacks, board
+):
+    from tests.board.factories import MilestoneFactory as Milestone
+
+    quiet = board.programme.themes.get(slug="adolescent-safeguarding")
+    Milestone(theme=quiet, title="Exploitation panel set up", due_date=dt.date(2026, 1, 9))
+    pack = build(programme_data, django_capture_on_commit_callbacks)
+    html = pack.html.open("rb").read().decode()
+    overview = html[html.index('id="pack-overview"') : html.index('id="pack-focus-')]
+    # A theme not in focus: each overdue milestone in the overview.
+    assert "Adolescent Safeguarding (1)" in overview
+    assert "Exploitation panel set up" in overview
+    # A focus theme: counted in the overview, listed in its own section.
+    assert "1 overdue milestone: see the milestones under Focus theme: Supervision." in overview
+    assert "Supervision policy relaunched" not in overview
+    focus = html[html.index("Focus theme: Supervision</h2>") :]
+    assert "Supervision policy relaunched" in focus
+    text = pdf_text(pack)
+    assert "Exploitation panel set up" in text and "Supervision policy relaunched" in text
