@@ -222,7 +222,7 @@ def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> 
         "target_date": _day(measure.target_date),
         "readings_total": total,
         "table_note": table_note,
-        "chart_note": chart_note(len(plotted), total),
+        "chart_note": chart_note(readings, date=lambda r: r[0]),
         "readings": [
             {"date": _day(date), "short": date.strftime("%b %Y"), "value": str(value)}
             for date, value in shown

@@ -55,12 +55,17 @@ def chart_points(readings: list, *, date=lambda r: r.date) -> list:
     return [months[round(i * step)] for i in range(CHART_POINTS)]
 
 
-def chart_note(plotted: int, total: int) -> str:
+def chart_note(readings: list, *, date=lambda r: r.date) -> str:
     """The sentence that says a chart is a summary ("" when it plots every reading)."""
-    if plotted == total:
+    total = len(readings)
+    if total <= CHART_POINTS:
         return ""
-    return f"The chart plots {plotted} of the {total} readings: the last reading of each month" + (
-        ", evenly spread." if plotted == CHART_POINTS else "."
+    months = len({(d.year, d.month) for d in map(date, readings)})
+    if months <= CHART_POINTS:
+        return f"The chart plots the last reading of each month: {months} of the {total} readings."
+    return (
+        f"The chart plots {CHART_POINTS} of the {total} readings: the last reading of a month, "
+        f"evenly spread over the {months} months."
     )
 
 
@@ -93,7 +98,7 @@ def measure_chart_summary(measure, readings) -> str:
     if not readings:
         return f"{measure.name}: no readings yet; {baseline}; {target}."
     first, last = readings[0], readings[-1]
-    note = chart_note(len(chart_points(readings)), len(readings))
+    note = chart_note(readings)
     return (
         f"{measure.name}: {len(readings)} reading{'s' if len(readings) != 1 else ''} from "
         f"{format_value(measure, first.value)} on {first.date:%-d %B %Y} to "
