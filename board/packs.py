@@ -9,17 +9,17 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from themes.charts import chart_note, chart_points
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
 
 from . import selectors
-from .charts import line_chart_svg
+from .charts import line_chart_img
 from .models import Action, Meeting, MeetingPack
 
 # WeasyPrint logs every layout step at INFO; a worker's log needs only its warnings.
@@ -169,6 +169,70 @@ def theme_evidence(theme: Theme, *, after: dt.date, until: dt.date) -> list[dict
     ]
 
 
+# A measure read weekly for ten years has 520 readings: the pack shows the board a summary
+# (every reading stays on the theme's measures page). The table holds the last reading of each
+# of the latest TABLE_MONTHS months with readings; the chart plots what `chart_points` picks.
+TABLE_MONTHS = 6
+
+
+def _readings_by_measure(measures, *, until: dt.date) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """Each measure's readings up to `until`, oldest first, as (date, value): one query, and
+    plain tuples rather than model instances (ten years of weekly readings is a lot of them)."""
+    found: dict[int, list[tuple[dt.date, Decimal]]] = {m.pk: [] for m in measures}
+    rows = (
+        MeasureReading.objects.filter(measure__in=list(found), date__lte=until)
+        .order_by("measure", "date", "pk")
+        .values_list("measure_id", "date", "value")
+    )
+    for measure_id, date, value in rows.iterator(chunk_size=5000):
+        found[measure_id].append((date, value))
+    return found
+
+
+def _month_ends(readings: list[tuple[dt.date, Decimal]]) -> list[tuple[dt.date, Decimal]]:
+    """The last reading of each month, oldest first."""
+    last: dict[tuple[int, int], tuple[dt.date, Decimal]] = {}
+    for date, value in readings:
+        last[(date.year, date.month)] = (date, value)
+    return list(last.values())
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> dict:
+    shown = _month_ends(readings)[-TABLE_MONTHS:]
+    plotted = chart_points(readings, date=lambda r: r[0])
+    total = len(readings)
+    table_note = ""
+    if total != len(shown):
+        table_note = (
+            f"The last reading of each month, for the latest {_plural(len(shown), 'month')} "
+            f"with readings; {_plural(total, 'reading')} in all since {_day(readings[0][0])}. "
+            "Every reading is on the theme's measures page."
+        )
+    return {
+        "name": measure.name,
+        "unit": measure.get_unit_display(),
+        "direction": measure.get_direction_display(),
+        "baseline": str(measure.baseline_value),
+        "baseline_date": _day(measure.baseline_date),
+        "target": str(measure.target_value),
+        "target_date": _day(measure.target_date),
+        "readings_total": total,
+        "table_note": table_note,
+        "chart_note": chart_note(readings, date=lambda r: r[0]),
+        "readings": [
+            {"date": _day(date), "short": date.strftime("%b %Y"), "value": str(value)}
+            for date, value in shown
+        ],
+        "trend": [
+            {"short": date.strftime("%b %Y"), "value": str(value)} for date, value in plotted
+        ],
+    }
+
+
 def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     now = now or timezone.now()
     board = meeting.board
@@ -222,7 +286,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         Milestone.objects.filter(theme__in=themes, due_date__lt=meeting.date)
         .exclude(status=Milestone.Status.DONE)
         .select_related("theme")
-        .order_by("due_date", "pk")
+        .order_by("theme__number", "due_date", "pk")
     )
     escalated = (
         Risk.objects.filter(theme__in=themes, escalated=True, status=Risk.Status.OPEN)
@@ -232,39 +296,28 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
 
     focus = []
     focus_themes = [t for t in themes if t.pk in focus_ids]
-    measures = Measure.objects.filter(theme__in=focus_themes).prefetch_related(
-        Prefetch("readings", queryset=MeasureReading.objects.order_by("date", "pk"))
-    )
+    focus_pks = [t.pk for t in focus_themes]
+    measures = list(Measure.objects.filter(theme__in=focus_pks).order_by("theme", "order", "pk"))
+    readings = _readings_by_measure(measures, until=meeting.date)
+    milestones_by_theme: dict[int, list[Milestone]] = {pk: [] for pk in focus_pks}
+    for m in Milestone.objects.filter(theme__in=focus_pks).order_by("due_date", "pk"):
+        milestones_by_theme[m.theme_id].append(m)
+    risks_by_theme: dict[int, list[Risk]] = {pk: [] for pk in focus_pks}
+    open_risks = Risk.objects.filter(theme__in=focus_pks, status=Risk.Status.OPEN)
+    for r in open_risks.order_by("-escalated", "pk"):
+        risks_by_theme[r.theme_id].append(r)
     for theme in focus_themes:
-        theme_measures = []
-        for measure in (m for m in measures if m.theme_id == theme.pk):
-            readings = [r for r in measure.readings.all() if r.date <= meeting.date]
-            theme_measures.append(
-                {
-                    "name": measure.name,
-                    "unit": measure.get_unit_display(),
-                    "direction": measure.get_direction_display(),
-                    "baseline": str(measure.baseline_value),
-                    "baseline_date": _day(measure.baseline_date),
-                    "target": str(measure.target_value),
-                    "target_date": _day(measure.target_date),
-                    "readings": [
-                        {
-                            "date": _day(r.date),
-                            "short": r.date.strftime("%b %Y"),
-                            "value": str(r.value),
-                        }
-                        for r in readings
-                    ],
-                }
-            )
         focus.append(
             {
                 "number": theme.number,
                 "title": theme.title,
                 "lead": _person(theme.lead),
                 "report": _report_data(reports[theme.pk][0] if reports[theme.pk] else None),
-                "measures": theme_measures,
+                "measures": [
+                    _measure_data(measure, readings[measure.pk])
+                    for measure in measures
+                    if measure.theme_id == theme.pk
+                ],
                 "milestones": [
                     {
                         "title": m.title,
@@ -273,7 +326,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                         "status": m.get_status_display(),
                         "overdue": m.status != Milestone.Status.DONE and m.due_date < meeting.date,
                     }
-                    for m in Milestone.objects.filter(theme=theme).order_by("due_date", "pk")
+                    for m in milestones_by_theme[theme.pk]
                 ],
                 "risks": [
                     {
@@ -284,9 +337,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                         "mitigation": r.mitigation,
                         "escalated": r.escalated,
                     }
-                    for r in Risk.objects.filter(theme=theme, status=Risk.Status.OPEN).order_by(
-                        "-escalated", "pk"
-                    )
+                    for r in risks_by_theme[theme.pk]
                 ],
                 "evidence_since": _day(evidence_after),
                 "evidence": theme_evidence(theme, after=evidence_after, until=pack_day),
@@ -362,28 +413,35 @@ def _with_charts(snapshot: dict) -> dict:
     """Charts are drawn from the snapshot's figures at render time, never from live data."""
     for theme in snapshot["focus"]:
         for measure in theme["measures"]:
-            measure["chart"] = line_chart_svg(
-                title=f"{measure['name']}: readings against the target of {measure['target']}",
-                points=[(r["short"], Decimal(r["value"])) for r in measure["readings"]],
+            # Packs built before the snapshot had a "trend" plot every reading.
+            points = measure.get("trend", measure["readings"])
+            title = f"{measure['name']}: readings against the target of {measure['target']}."
+            if measure.get("chart_note"):
+                title = f"{title} {measure['chart_note']}"
+            measure["chart"] = line_chart_img(
+                title=title,
+                points=[(r["short"], Decimal(r["value"])) for r in points],
                 target=Decimal(measure["target"]),
             )
     return snapshot
 
 
-def render_pack_html(snapshot: dict) -> str:
-    """The pack's body as an HTML fragment, shown inside the site's page."""
+def _pack_context(snapshot: dict) -> dict:
     import copy
 
-    return render_to_string("board/pack_body.html", {"s": _with_charts(copy.deepcopy(snapshot))})
+    s = _with_charts(copy.deepcopy(snapshot))
+    # A focus theme's overdue milestones are listed in its own section, not twice.
+    return {"s": s, "focus_titles": [f["title"] for f in s["focus"]]}
+
+
+def render_pack_html(snapshot: dict) -> str:
+    """The pack's body as an HTML fragment, shown inside the site's page."""
+    return render_to_string("board/pack_body.html", _pack_context(snapshot))
 
 
 def render_pack_document(snapshot: dict) -> str:
     """The whole pack as one HTML document for the PDF: cover, contents, sections."""
-    import copy
-
-    return render_to_string(
-        "board/pack_document.html", {"s": _with_charts(copy.deepcopy(snapshot))}
-    )
+    return render_to_string("board/pack_document.html", _pack_context(snapshot))
 
 
 class LocalOnlyFetcher(URLFetcher):
@@ -424,7 +482,13 @@ th, td { border-bottom: 1px solid #b1b4b6; padding: 1.5mm 2mm 1.5mm 0; text-alig
          vertical-align: top; }
 caption { text-align: left; font-weight: bold; padding-bottom: 2mm; }
 tr { break-inside: avoid; }
-svg { width: 150mm; height: auto; }
+/* Fixed layout: WeasyPrint need not measure every cell of a long table to size its columns.
+   Narrow columns are set; the others share what is left. */
+table.app-fixed { table-layout: fixed; }
+th.app-col-date { width: 30mm; }
+th.app-col-short { width: 22mm; } th.app-col-num { width: 14mm; } th.app-col-owner { width: 32mm; }
+tr.app-group { break-after: avoid; } tr.app-group th { padding-top: 3mm; }
+img.app-chart { width: 150mm; height: auto; }
 figure { margin: 0 0 4mm; break-inside: avoid; }
 .app-rag { padding: 0.5mm 2mm; font-weight: bold; color: #fff; }
 .app-rag--red { background: #d4351c; } .app-rag--amber { background: #f47738; color: #0b0c0c; }

@@ -2,10 +2,18 @@
 state check makes a second delivery of the same work a no-op (acks_late redelivers on a crash)."""
 
 from celery import shared_task
+from celery.signals import worker_init
 
 from . import services
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@worker_init.connect
+def load_pack_renderer(**kwargs):
+    """A worker loads the PDF renderer when it starts (WeasyPrint takes most of a second to
+    import), so no pack build waits for it. Web processes never import it."""
+    from . import packs  # noqa: F401
 
 
 @shared_task(**TASK_OPTIONS)

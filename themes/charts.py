@@ -3,6 +3,11 @@
 The same SVG goes into the theme page and (later) the board's PDF pack, so it carries no
 JavaScript and no external references. Every chart has a text alternative
 (`measure_chart_summary`) and the page shows the readings as a table too.
+
+A long series (ten years of weekly readings is 520) is plotted as a summary, `chart_points`:
+the last reading of each month, thinned evenly to at most CHART_POINTS points. A chart that
+wide cannot show more, and drawing every point makes the page heavy and the PDF slow. The
+text alternative says when a chart is a summary; the readings table keeps every figure.
 """
 
 import base64
@@ -27,6 +32,41 @@ _STYLE = Style(
     legend_font_size=13,
     title_font_size=15,
 )
+
+
+CHART_POINTS = 120
+DOTS_UP_TO = 60  # a dot on each reading while they are this few
+
+
+def chart_points(readings: list, *, date=lambda r: r.date) -> list:
+    """What a chart plots of `readings` (oldest first): all of them while there are at most
+    CHART_POINTS; otherwise the last reading of each month, and if those are still too many,
+    an even spread of them that keeps the first and the last."""
+    if len(readings) <= CHART_POINTS:
+        return list(readings)
+    last: dict[tuple[int, int], object] = {}
+    for r in readings:
+        d = date(r)
+        last[(d.year, d.month)] = r
+    months = list(last.values())
+    if len(months) <= CHART_POINTS:
+        return months
+    step = (len(months) - 1) / (CHART_POINTS - 1)
+    return [months[round(i * step)] for i in range(CHART_POINTS)]
+
+
+def chart_note(readings: list, *, date=lambda r: r.date) -> str:
+    """The sentence that says a chart is a summary ("" when it plots every reading)."""
+    total = len(readings)
+    if total <= CHART_POINTS:
+        return ""
+    months = len({(d.year, d.month) for d in map(date, readings)})
+    if months <= CHART_POINTS:
+        return f"The chart plots the last reading of each month: {months} of the {total} readings."
+    return (
+        f"The chart plots {CHART_POINTS} of the {total} readings: the last reading of a month, "
+        f"evenly spread over the {months} months."
+    )
 
 
 def _unit_suffix(measure) -> str:
@@ -58,11 +98,12 @@ def measure_chart_summary(measure, readings) -> str:
     if not readings:
         return f"{measure.name}: no readings yet; {baseline}; {target}."
     first, last = readings[0], readings[-1]
+    note = chart_note(readings)
     return (
         f"{measure.name}: {len(readings)} reading{'s' if len(readings) != 1 else ''} from "
         f"{format_value(measure, first.value)} on {first.date:%-d %B %Y} to "
         f"{format_value(measure, last.value)} on {last.date:%-d %B %Y}; {baseline}; {target} "
-        f"({measure.get_direction_display().lower()})."
+        f"({measure.get_direction_display().lower()})." + (f" {note}" if note else "")
     )
 
 
@@ -72,7 +113,7 @@ def measure_chart_svg(measure, readings=None, *, width: int = 720, height: int =
     when the caller has them already. For a page or a PDF use `measure_chart_html`."""
     if readings is None:
         readings = list(measure.readings.order_by("date", "pk"))
-    readings = list(readings)
+    readings = chart_points(list(readings))
     chart = pygal.DateLine(
         width=width,
         height=height,
@@ -86,6 +127,7 @@ def measure_chart_svg(measure, readings=None, *, width: int = 720, height: int =
         x_value_formatter=lambda d: d.strftime("%b %Y"),
         value_formatter=lambda v: format_value(measure, v),
         dots_size=2.5,
+        show_dots=len(readings) <= DOTS_UP_TO,
         margin=12,
         include_x_axis=measure.unit == Measure.Unit.PERCENT,
         range=(0, 100) if measure.unit == Measure.Unit.PERCENT else None,

@@ -1,9 +1,11 @@
 """Meeting packs: what they hold, the PDF, freezing on publish, re-issue, failure and retry."""
 
+import base64
 import datetime as dt
 import hashlib
 import io
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -91,7 +93,14 @@ def test_the_pack_holds_the_agenda_overview_focus_themes_and_actions(
     assert action["description"] == "Share the audit findings with partners"
     assert action["overdue"] is True
     html = pack.html.open("rb").read().decode()
-    assert "<svg" in html and "Supervisions on time" in html
+    # The chart is an image of an SVG (a data URI the Content-Security-Policy allows), and its
+    # alt text says what it shows.
+    chart = re.search(
+        r'<img class="app-chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html
+    )
+    assert chart, "the measure's chart is missing"
+    assert base64.b64decode(chart.group(1)).decode().startswith("<svg")
+    assert chart.group(2).startswith("Supervisions on time: readings against the target")
     assert "Monthly supervision now recorded for 85% of workers." in html
 
 
@@ -372,3 +381,61 @@ def test_the_packs_query_count_does_not_grow_with_the_evidence(
         snapshot = packs.pack_snapshot(meeting=supervision_audits)
     assert sum(len(f["evidence"]) for f in snapshot["focus"]) > 10
     assert len(many) == len(few)
+
+
+def test_a_measure_with_years_of_weekly_readings_is_summarised_and_says_so(
+    meeting, theme, django_capture_on_commit_callbacks
+):
+    """Ten years of weekly readings would be hundreds of table rows and chart points per
+    measure: the pack shows the last reading of each recent month, and says where the rest are."""
+    from themes.models import MeasureReading
+
+    measure = MeasureFactory(theme=theme, name="Visits on time")
+    start = meeting.date - dt.timedelta(weeks=259)
+    MeasureReading.objects.bulk_create(
+        MeasureReading(measure=measure, date=start + dt.timedelta(weeks=w), value=f"{w % 90}.00")
+        for w in range(260)
+    )
+    MeasureReading.objects.create(  # after the meeting: not in its pack
+        measure=measure, date=meeting.date + dt.timedelta(days=1), value="99.00"
+    )
+    pack = build(meeting, django_capture_on_commit_callbacks)
+
+    shown = pack.snapshot["focus"][0]["measures"][0]
+    assert shown["readings_total"] == 260
+    dates = [dt.datetime.strptime(r["date"], "%d %B %Y").date() for r in shown["readings"]]
+    assert len(dates) == 6
+    assert dates[-1] == meeting.date  # the latest reading is in the table
+    assert len({(d.year, d.month) for d in dates}) == 6
+    for d in dates:  # each is the last reading of its month
+        assert (d + dt.timedelta(weeks=1)).month != d.month or d == meeting.date
+    assert "260 readings in all" in shown["table_note"]
+    assert "the last reading of each month" in shown["chart_note"]
+
+    html = pack.html.open("rb").read().decode()
+    assert "Every reading is on the theme&#x27;s measures page." in html
+    alt = re.search(r'<img class="app-chart" [^>]*alt="(Visits on time[^"]*)"', html).group(1)
+    assert "the last reading of each month" in alt
+    assert "Every reading is on the theme" in pdf_text(pack).replace("\n", " ")
+
+
+def test_overdue_milestones_are_grouped_by_theme_and_a_focus_themes_are_in_its_section(
+    programme_data, django_capture_on_commit_callbacks, board
+):
+    from tests.board.factories import MilestoneFactory as Milestone
+
+    quiet = board.programme.themes.get(slug="adolescent-safeguarding")
+    Milestone(theme=quiet, title="Exploitation panel set up", due_date=dt.date(2026, 1, 9))
+    pack = build(programme_data, django_capture_on_commit_callbacks)
+    html = pack.html.open("rb").read().decode()
+    overview = html[html.index('id="pack-overview"') : html.index('id="pack-focus-')]
+    # A theme not in focus: each overdue milestone in the overview.
+    assert "Adolescent Safeguarding (1)" in overview
+    assert "Exploitation panel set up" in overview
+    # A focus theme: counted in the overview, listed in its own section.
+    assert "1 overdue milestone: see the milestones under Focus theme: Supervision." in overview
+    assert "Supervision policy relaunched" not in overview
+    focus = html[html.index("Focus theme: Supervision</h2>") :]
+    assert "Supervision policy relaunched" in focus
+    text = pdf_text(pack)
+    assert "Exploitation panel set up" in text and "Supervision policy relaunched" in text
