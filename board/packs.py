@@ -105,7 +105,7 @@ def budget_section(*, programme, focus_ids: set[int]) -> dict | None:
                 "actual_to_date": gbp(spend.actual_to_date),
                 "forecast_outturn": gbp(spend.forecast_outturn),
             }
-            for spend in theme_spend(programme, allocation.financial_year)
+            for spend in theme_spend(programme, allocation.financial_year, report=report)
             if spend.theme.pk in focus_ids
         ],
     }
@@ -170,7 +170,7 @@ def theme_evidence(theme: Theme, *, after: dt.date, until: dt.date) -> list[dict
 
 
 # A measure read weekly for ten years has 520 readings: the pack shows the board a summary
-# (every reading stays on the theme's measures page). The table holds the last reading of each
+# (every reading stays on the measure's own page). The table holds the last reading of each
 # of the latest TABLE_MONTHS months with readings; the chart plots what `chart_points` picks.
 TABLE_MONTHS = 6
 
@@ -210,7 +210,7 @@ def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> 
         table_note = (
             f"The last reading of each month, for the latest {_plural(len(shown), 'month')} "
             f"with readings; {_plural(total, 'reading')} in all since {_day(readings[0][0])}. "
-            "Every reading is on the theme's measures page."
+            "Every reading is on the measure's own page in the app."
         )
     return {
         "name": measure.name,

@@ -369,10 +369,13 @@ def cached_theme_spend(programme, year: FinancialYear | int | None = None) -> li
     )
 
 
-def theme_spend(programme, year: FinancialYear | int | None = None) -> list[ThemeSpend]:
+def theme_spend(
+    programme, year: FinancialYear | int | None = None, *, report: BudgetReport | None = None
+) -> list[ThemeSpend]:
     """Each theme's share of the year's budget, actual spend and forecast: a line's figures are
     split over the themes it supports, equally unless the programme manager set weights.
-    The board pack calls this; `year` is a FinancialYear or start year (None: the latest)."""
+    The board pack calls this; `year` is a FinancialYear or start year (None: the latest);
+    `report`, that allocation's report as at its latest period, if the caller has it already."""
     from themes.models import Theme
 
     allocations = BudgetAllocation.objects.filter(programme=programme).order_by("start_year")
@@ -384,7 +387,8 @@ def theme_spend(programme, year: FinancialYear | int | None = None) -> list[Them
     result = {t.pk: ThemeSpend(theme=t) for t in themes}
     if allocation is None:
         return list(result.values())
-    report = budget_report(allocation)
+    if report is None or report.allocation.pk != allocation.pk:
+        report = budget_report(allocation)
     line_themes: dict[int, list[int]] = {}
     through = BudgetLine.themes.through
     for line_id, theme_id in through.objects.filter(budgetline__allocation=allocation).values_list(

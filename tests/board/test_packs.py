@@ -413,10 +413,10 @@ def test_a_measure_with_years_of_weekly_readings_is_summarised_and_says_so(
     assert "the last reading of each month" in shown["chart_note"]
 
     html = pack.html.open("rb").read().decode()
-    assert "Every reading is on the theme&#x27;s measures page." in html
+    assert "Every reading is on the measure&#x27;s own page in the app." in html
     alt = re.search(r'<img class="app-chart" [^>]*alt="(Visits on time[^"]*)"', html).group(1)
     assert "the last reading of each month" in alt
-    assert "Every reading is on the theme" in pdf_text(pack).replace("\n", " ")
+    assert "Every reading is on the measure" in pdf_text(pack).replace("\n", " ")
 
 
 def test_overdue_milestones_are_grouped_by_theme_and_a_focus_themes_are_in_its_section(
