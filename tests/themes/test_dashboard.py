@@ -143,3 +143,21 @@ def test_a_lead_gets_a_my_theme_link_that_opens_their_theme(client, lead):
 def test_a_board_member_has_no_my_theme_link(client, board_member):
     client.force_login(board_member)
     assert 'href="/themes/mine/"' not in client.get("/").content.decode()
+
+
+def test_the_measures_part_tables_the_latest_readings_and_links_to_all_of_them(
+    client, board_member, theme
+):
+    from tests.themes.factories import MeasureFactory, ReadingFactory
+
+    measure = MeasureFactory(theme=theme, name="Supervisions on time")
+    start = dt.date(2026, 1, 5)
+    for week in range(20):
+        ReadingFactory(measure=measure, date=start + dt.timedelta(weeks=week), value=50 + week)
+    client.force_login(board_member)
+    html = client.get("/themes/supervision/measures/").content.decode()
+    assert "The latest 12 readings" in html
+    assert f'href="{measure.get_absolute_url()}">All 20 readings' in html
+    assert "5 January 2026" not in html.split("The latest 12 readings", 1)[1]  # the oldest
+    assert "18 May 2026" in html  # the newest
+    assert "5 January 2026" in client.get(measure.get_absolute_url()).content.decode()
