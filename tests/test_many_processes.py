@@ -1,10 +1,13 @@
 """Production's shape on one machine: two web processes and two Celery workers against one
-PostgreSQL and one Redis. Everyone presses "build the pack" at once and the reminder job runs on
-both workers at once: there is still one pack and one reminder per lead."""
+PostgreSQL and one Redis. Everyone presses "build the pack" at once, and beat's reminder job and
+progress-report job are each delivered twice, once to each worker: there is still one pack, one
+reminder per lead, and one progress report sent once to each of its recipients."""
 
 import datetime as dt
 import http.client
 import re
+import socket
+import subprocess
 import threading
 import time
 from urllib.parse import urlparse
@@ -15,7 +18,15 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from board import selectors, services
-from board.models import Board, Meeting, MeetingPack, ReminderSent
+from board.models import (
+    Board,
+    Meeting,
+    MeetingPack,
+    ProgressReport,
+    ReminderSent,
+    ReportDelivery,
+    ReportSchedule,
+)
 from havering_improve.celery import app
 from tests.celery_broker import broker
 from tests.celery_worker import start_worker_process
@@ -59,7 +70,42 @@ def _meeting_with_a_reminder_due_today(board) -> Meeting:
     raise AssertionError("No meeting date puts a reminder today")
 
 
-def test_two_web_processes_and_two_workers_make_one_pack_and_one_reminder_each(
+class _Log:
+    """A worker's output, read as it comes so the worker never blocks on a full pipe."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._thread.start()
+
+    def _read(self, process):
+        for line in process.stdout:
+            self.lines.append(line)
+
+    def text(self) -> str:
+        self._thread.join(timeout=10)
+        return "".join(self.lines)
+
+
+def _listen_also_on(worker_name: str, queue: str) -> None:
+    """Ask one named worker (by Celery's remote control) to consume a queue of its own too, so a
+    job sent there is delivered to that worker and no other. Retried until the worker, which
+    may still be starting, answers."""
+    destination = f"{worker_name}@{socket.gethostname()}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.add_consumer(queue, destination=[destination], reply=True, timeout=1):
+            return
+    raise AssertionError(f"{destination} did not start listening on {queue}")
+
+
+def _wait_until(done, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not done():
+        time.sleep(1)
+
+
+def test_two_web_processes_and_two_workers_make_one_pack_one_reminder_and_one_report_each(
     programme, programme_manager, lead, other_lead, theme, other_theme
 ):
     need(using_postgres(), "worker and web processes need PostgreSQL (DATABASE_URL=postgres://…)")
@@ -68,10 +114,25 @@ def test_two_web_processes_and_two_workers_make_one_pack_and_one_reminder_each(
     meeting = _meeting_with_a_reminder_due_today(board)
     meeting.slots.create(theme=theme)
     meeting.slots.create(theme=other_theme)
+    scrutiny = Board.objects.get(programme=programme, slug="scrutiny")
+    ReportSchedule.objects.filter(active=True).exclude(board=scrutiny).update(active=False)
+    ReportSchedule.objects.update_or_create(
+        board=scrutiny,
+        defaults={
+            "frequency": ReportSchedule.Frequency.QUARTERLY,
+            "sections": ["overview", "decisions", "actions"],
+            "recipients": "clerk@havering.example\nchair@havering.example",
+            "active": True,
+        },
+    )
     session = _session_for(programme_manager)
 
     with broker(REDIS_URL) as queue:
         workers = [start_worker_process(queue, name=f"worker{n}") for n in (1, 2)]
+        logs = [_Log(worker) for worker in workers]
+        own_queues = [f"{queue}-worker{n}" for n in (1, 2)]
+        for n, own_queue in zip((1, 2), own_queues, strict=True):
+            _listen_also_on(f"worker{n}", own_queue)
         try:
             with gunicorn(workers=2, CELERY_BROKER_URL=REDIS_URL, CELERY_QUEUE=queue) as (url, _):
                 status, set_cookie, _ = _request(url, "GET", f"/board/meetings/{meeting.pk}/",
@@ -90,25 +151,28 @@ def test_two_web_processes_and_two_workers_make_one_pack_and_one_reminder_each(
                 presses = [threading.Thread(target=press_build) for _ in range(8)]
                 for press in presses:
                     press.start()
-                # Meanwhile beat's reminder job is delivered twice, one to each worker.
-                for _ in range(2):
-                    app.send_task("board.tasks.reminders_send_task", queue=queue)
+                # Meanwhile beat's reminder job and its progress-report job are each delivered
+                # twice, one to each worker.
+                for own_queue in own_queues:
+                    app.send_task("board.tasks.reminders_send_task", queue=own_queue)
+                    app.send_task("board.tasks.reports_due_task", queue=own_queue)
                 for press in presses:
                     press.join(timeout=90)
                 assert statuses and all(s == 302 for s in statuses), statuses
 
-                deadline = time.monotonic() + 120
-                while time.monotonic() < deadline:
-                    packs = list(MeetingPack.objects.filter(meeting=meeting))
-                    if packs and all(p.status != MeetingPack.Status.BUILDING for p in packs):
-                        break
-                    time.sleep(1)
+                def settled(model, building):
+                    rows = list(model.objects.all())
+                    return rows and all(row.status != building for row in rows)
+
+                _wait_until(lambda: settled(MeetingPack, MeetingPack.Status.BUILDING))
+                _wait_until(lambda: settled(ProgressReport, ProgressReport.Status.BUILDING))
                 time.sleep(3)  # let any duplicate work show itself
         finally:
             for worker in workers:
                 worker.terminate()
             for worker in workers:
                 worker.wait(timeout=30)
+    worker_logs = [log.text() for log in logs]
 
     packs = MeetingPack.objects.filter(meeting=meeting)
     assert packs.count() == 1
@@ -117,3 +181,20 @@ def test_two_web_processes_and_two_workers_make_one_pack_and_one_reminder_each(
     assert sorted(reminders.values_list("recipient", flat=True)) == sorted(
         [lead.email, other_lead.email]
     )
+
+    # Each worker ran the report job (so both ran it at about the same time)…
+    for log in worker_logs:
+        assert re.search(r"Task board\.tasks\.reports_due_task\[[^]]+\] succeeded", log), log[
+            -3000:
+        ]
+    # …and there is one report for the period, sent once to each recipient.
+    report = ProgressReport.objects.get()
+    assert report.schedule.board == scrutiny
+    assert report.status == ProgressReport.Status.SENT, report.error
+    assert sorted(ReportDelivery.objects.values_list("recipient", flat=True)) == [
+        "chair@havering.example",
+        "clerk@havering.example",
+    ]
+    emailed = re.findall(r"^To: (\S+)$", "".join(worker_logs), flags=re.MULTILINE)
+    recipients = {"chair@havering.example", "clerk@havering.example"}
+    assert sorted(e for e in emailed if e in recipients) == sorted(recipients)

@@ -1,12 +1,19 @@
 """For each role, visit every kind of page reachable from the navigation (two clicks deep) and
 check it with axe-core against WCAG 2.2 A and AA. One page of each URL pattern is visited, so
-the crawl grows with the kinds of page, not with the data."""
+the crawl grows with the kinds of page, not with the data.
 
+Each form found on those pages is also sent empty, once, and its error state checked: the GOV.UK
+error summary is there, takes the focus, links to the fields on the page, and passes axe. Forms
+with nothing to fill in (a lone "Build the pack" button) have no error state, and forms whose
+button deletes or otherwise acts for good are left alone."""
+
+import re
 from urllib.parse import urljoin, urlparse
 
 import pytest
 from django.conf import settings
 from django.urls import Resolver404, resolve
+from playwright.sync_api import expect
 
 from havering_improve import demo, loader
 from tests.browser.conftest import assert_accessible
@@ -16,6 +23,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SKIP_SUFFIXES = (".pdf", ".xlsx", ".csv", ".ics", ".svg", ".json")
 SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/oidc/", "/static/", "/media/", "/healthz")
 MAX_PAGES = 60
+# What a button says when pressing it deletes, undoes or closes something, or signs out.
+ACTS_FOR_GOOD = re.compile(
+    r"delete|remove|reverse|cancel|close|reopen|carry forward|publish|withdraw|archive|lock|"
+    r"sign out|^import \d+ rows",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture
@@ -49,9 +62,88 @@ def _links(page, base: str) -> list[str]:
     return found
 
 
+# Each form on the page with something to fill in and a button that acts on it: its index among
+# the page's forms and the text of its (first) submit button.
+_FORMS_WITH_FIELDS = """() => Array.from(document.forms).map((form, index) => {
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return null;
+    const button = form.querySelector(
+        "button[type=submit], button:not([type]), input[type=submit]");
+    const fields = Array.from(form.elements).filter(el =>
+        !["BUTTON", "FIELDSET", "OBJECT", "OUTPUT"].includes(el.tagName)
+        && !["hidden", "submit", "button", "reset", "image"].includes(el.type));
+    if (!button || !fields.length) return null;
+    return {index, button: (button.innerText || button.value || "").trim()};
+}).filter(Boolean)"""
+
+# Empty every field of form number i, as a user who fills nothing in would send it.
+_EMPTY_THE_FORM = """i => {
+    for (const el of document.forms[i].elements) {
+        if (["hidden", "submit", "button", "reset", "image", "file"].includes(el.type)) continue;
+        if (el.type === "checkbox" || el.type === "radio") el.checked = false;
+        else if (el.tagName === "SELECT")
+            el.selectedIndex = Array.from(el.options).findIndex(o => o.value === "");
+        else if ("value" in el) el.value = "";
+    }
+}"""
+
+# The error summary's links that do not lead to an element on the page.
+_LINKS_TO_NOWHERE = """() => Array.from(
+    document.querySelectorAll(".govuk-error-summary__list a[href^='#']"))
+    .filter(a => !document.getElementById(decodeURIComponent(a.hash.slice(1))))
+    .map(a => a.getAttribute("href") + " " + a.innerText)"""
+
+
+def _sendable_forms(page) -> list[dict]:
+    return [
+        form
+        for form in page.evaluate(_FORMS_WITH_FIELDS)
+        if not ACTS_FOR_GOOD.search(form["button"])
+    ]
+
+
+def _check_error_states(page, url: str, forms: list[dict]) -> list[str]:
+    """Send each form on the page at `url` empty; check the error summary it comes back with.
+    Returns a description of each error state checked."""
+    checked = []
+    for n, form in enumerate(forms):
+        if n:  # the page as it was, for the next form
+            page.goto(url)
+        page.evaluate(_EMPTY_THE_FORM, form["index"])
+        button = (
+            page.locator("form")
+            .nth(form["index"])
+            .locator("button[type=submit], button:not([type]), input[type=submit]")
+        )
+        with page.expect_navigation() as navigation:
+            button.first.click()
+        response = navigation.value
+        where = f"{url} sent empty by {form['button']!r}"
+        assert response is None or response.status < 500, f"{where} answered {response.status}"
+        summary = page.locator(".govuk-error-summary")
+        if summary.count() == 0:
+            continue
+        expect(summary).to_be_focused()
+        items = summary.locator(".govuk-error-summary__list li")
+        assert items.count() > 0, f"{where}: the error summary lists no problems"
+        assert summary.locator(".govuk-error-summary__list a").count() > 0, (
+            f"{where}: the error summary links to no field"
+        )
+        assert page.evaluate(_LINKS_TO_NOWHERE) == [], f"{where}: links to nothing on the page"
+        assert_accessible(page)
+        checked.append(where)
+    return checked
+
+
 @pytest.mark.parametrize(
     "username",
-    ["programme.manager", "lead.supervision", "board.member", "finance.officer", "auditor"],
+    [
+        "programme.manager",
+        "lead.supervision",
+        "member.supervision",
+        "board.member",
+        "finance.officer",
+        "auditor",
+    ],
 )
 def test_every_page_a_role_can_reach_passes_axe(page, live_server, demo_programme, username):
     page.goto(f"{live_server.url}/accounts/login/")
@@ -62,6 +154,7 @@ def test_every_page_a_role_can_reach_passes_axe(page, live_server, demo_programm
     seen_patterns: set[str] = set()
     queue = [("/", 0)]
     checked = []
+    error_states = []
     while queue and len(checked) < MAX_PAGES:
         path, depth = queue.pop(0)
         pattern = _pattern(path.split("?")[0])
@@ -76,4 +169,9 @@ def test_every_page_a_role_can_reach_passes_axe(page, live_server, demo_programm
         checked.append(path)
         if depth < 2:
             queue.extend((link, depth + 1) for link in _links(page, live_server.url))
+        forms = _sendable_forms(page)
+        if forms:
+            error_states += _check_error_states(page, page.url, forms)
     assert len(checked) >= 5, checked
+    if username in ("programme.manager", "lead.supervision", "finance.officer"):
+        assert error_states, f"No form's error state was reached from {checked}"

@@ -1,11 +1,13 @@
 """The three main tasks done with the keyboard alone, in Chromium: a lead submits a highlight
 report, a finance officer imports a ledger extract, a board member opens a published pack.
 
-Only Tab / Shift+Tab, typing, Space / Enter and arrow keys drive the pages: no click(), fill()
-or select_option(). Two things stand in for what a keyboard user does outside the page: goto()
-for typing an address, and set_input_files() on the focused file input for the operating
-system's file dialog. At every stop the focused element must be on screen (a non-empty box), and
-every page reached is checked with axe.
+Each journey starts on the home page the user lands on after signing in and reaches its task
+through the service navigation and the pages' own links, as a keyboard user would. Only Tab /
+Shift+Tab, typing, Space / Enter and arrow keys drive the pages: no click(), fill() or
+select_option(). Two things stand in for what a keyboard user does outside the page: goto() for
+typing the sign-in page's address, and set_input_files() on the focused file input for the
+operating system's file dialog. At every stop the focused element must be on screen (a non-empty
+box), and every page reached is checked with axe.
 
 Keyboard problems found: none so far in these three journeys.
 """
@@ -100,6 +102,12 @@ def keyboard_sign_in(page, live_server, username):
     type_into(page, page.get_by_label("Password"), DEMO_PASSWORD)
     press_on(page, page.get_by_role("button", name="Sign in"))
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/")  # the home page
+
+
+def menu_link(page, label):
+    """A link in the service navigation (the menu at the top of every page)."""
+    return page.get_by_role("navigation", name="Menu").get_by_role("link", name=label, exact=True)
 
 
 def _theme_content(theme):
@@ -127,7 +135,7 @@ def test_a_lead_writes_and_submits_a_highlight_report_with_the_keyboard_alone(
 ):
     _theme_content(theme)
     keyboard_sign_in(page, live_server, "lead")
-    press_on(page, page.get_by_role("link", name="My theme"))
+    press_on(page, menu_link(page, "My theme"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Supervision")
     assert_accessible(page)
 
@@ -178,7 +186,17 @@ def test_a_finance_officer_imports_a_ledger_extract_with_the_keyboard_alone(
     allocation = BudgetAllocation.objects.get(programme=programme, start_year=2019)
     demo_setup(allocation=allocation, user=finance_officer)
     keyboard_sign_in(page, live_server, "finance")
-    page.goto(f"{live_server.url}/budget/2019-20/imports/")
+    press_on(page, menu_link(page, "Budget"))
+    expect(menu_link(page, "Budget")).to_have_attribute("aria-current", "page")
+    years = page.get_by_role("navigation", name="Financial years")
+    if years.count():  # more than one year allocated: choose 2019/20 among them
+        press_on(page, years.get_by_role("link", name="2019/20", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Budget monitoring 2019/20")
+    press_on(
+        page,
+        page.get_by_role("navigation", name="Budget 2019/20").get_by_role("link", name="Imports"),
+    )
+    expect(page).to_have_url(f"{live_server.url}/budget/2019-20/imports/")
     assert_accessible(page)
 
     file_input = page.get_by_label("Ledger extract")
@@ -215,7 +233,8 @@ def test_a_board_member_opens_a_published_pack_and_downloads_it_with_the_keyboar
     page, live_server, board_member, published_pack
 ):
     keyboard_sign_in(page, live_server, "board")
-    page.goto(f"{live_server.url}/board/")
+    press_on(page, menu_link(page, "Board"))
+    expect(menu_link(page, "Board")).to_have_attribute("aria-current", "page")
     assert_accessible(page)
     press_on(page, page.get_by_role("link", name="Open the pack"))
     expect(page.get_by_role("heading", name="Focus theme: Supervision")).to_be_visible()
