@@ -77,7 +77,8 @@ def running_worker():
     """
     queue = f"test-{uuid.uuid4().hex[:10]}"
     process = start_worker_process(queue)
-    client = Celery("test-client", broker=REDIS_URL, backend=REDIS_URL)
+    # Not the current app: shared tasks used later in this process must keep the project's.
+    client = Celery("test-client", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     client.conf.task_serializer = "json"
     try:
         yield Worker(process=process, client=client, queue=queue)
