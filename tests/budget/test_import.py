@@ -189,3 +189,36 @@ def test_a_reference_twice_in_the_file_is_refused_with_both_rows(set_up, finance
     assert batch.summary["totals"]["recognised"] == "30.00"
     assert [s["row"] for kind in batch.summary["samples"].values() for s in kind] == [2, 3]
     assert not LedgerRow.objects.exists()
+
+
+def test_a_re_import_longer_than_one_look_up_counts_every_row_already_in_the_ledger(
+    set_up, finance_officer, monkeypatch
+):
+    # References are looked up in the ledger a few rows at a time; make the chunk small so
+    # this extract spans several, with rows already imported on both sides of each boundary.
+    monkeypatch.setattr(services, "LOOKUP_CHUNK", 3)
+    first = csv_of(*(row(ref=f"AP{n}", amount="10.00") for n in range(1, 8)))
+    services.ledger_import_confirm(
+        batch=upload(set_up, finance_officer, first), user=finance_officer
+    )
+    second = csv_of(
+        *(row(ref=f"AP{n}", amount="10.00") for n in range(5, 8)),
+        *(row(ref=f"NEW{n}", amount="1.50") for n in range(1, 6)),
+        row(ref="AP1", amount="10.00"),
+    )
+    batch = upload(set_up, finance_officer, second)
+    counts, totals = batch.summary["counts"], batch.summary["totals"]
+    assert counts["duplicate"] == 4
+    assert totals["duplicate"] == "40.00"
+    assert counts["matched"] + counts["unmatched"] == 5
+    assert [s["reference"] for s in batch.summary["samples"]["duplicate"]] == [
+        "AP5",
+        "AP6",
+        "AP7",
+        "AP1",
+    ]
+    batch = services.ledger_import_confirm(batch=batch, user=finance_officer)
+    assert batch.rows_imported == 5
+    assert batch.total_imported == Decimal("7.50")
+    assert batch.summary["counts"]["duplicate"] == 4
+    assert LedgerRow.objects.filter(active=True).count() == 12
