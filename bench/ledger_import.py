@@ -92,7 +92,8 @@ def main():
     big_peak = tracemalloc.get_traced_memory()[1] - big_baseline
     tracemalloc.stop()
     del traced
-    traced_batch.rows.all().delete()
+    with connection.cursor() as cursor:  # 100,000 rows: one statement, not the ORM's cascade
+        cursor.execute("DELETE FROM budget_ledgerrow WHERE batch_id = %s", [traced_batch.pk])
     traced_batch.delete()
 
     with connection.cursor() as cursor:
