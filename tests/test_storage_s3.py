@@ -243,6 +243,15 @@ def test_a_meeting_pack_is_built_into_the_bucket_and_served_from_it(
 # --- backup and restore ----------------------------------------------------------------------
 
 
+def _lead_uploads_evidence(client, lead, content: bytes) -> Evidence:
+    client.force_login(lead)
+    client.post(
+        "/themes/supervision/evidence/add/",
+        {"title": "Audit", "file": SimpleUploadedFile("audit.pdf", content)},
+    )
+    return Evidence.objects.get()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_the_bucket_after_its_files_are_lost(
     bucket, client, programme, lead, tmp_path
@@ -251,12 +260,7 @@ def test_a_backup_restores_the_bucket_after_its_files_are_lost(
         using_postgres(), "backup and restore are tested on PostgreSQL (DATABASE_URL=postgres://…)"
     )
     content = b"%PDF-1.7 supervision audit"
-    client.force_login(lead)
-    client.post(
-        "/themes/supervision/evidence/add/",
-        {"title": "Audit", "file": SimpleUploadedFile("audit.pdf", content)},
-    )
-    evidence = Evidence.objects.get()
+    evidence = _lead_uploads_evidence(client, lead, content)
     Theme.objects.filter(slug="supervision").update(description="Reflective supervision for all")
 
     call_command("backup", str(tmp_path / "nightly"), stdout=StringIO())
@@ -285,12 +289,7 @@ def test_a_backup_of_the_local_folder_restores_into_a_bucket(
     )
     settings.MEDIA_ROOT = tmp_path / "folder"
     content = b"%PDF-1.7 quality audit"
-    client.force_login(lead)
-    client.post(
-        "/themes/supervision/evidence/add/",
-        {"title": "Audit", "file": SimpleUploadedFile("audit.pdf", content)},
-    )
-    evidence = Evidence.objects.get()
+    evidence = _lead_uploads_evidence(client, lead, content)
     assert (Path(settings.MEDIA_ROOT) / evidence.file.name).read_bytes() == content
     call_command("backup", str(tmp_path / "move"), stdout=StringIO())
 
