@@ -86,7 +86,10 @@ def load_pages(seconds: int, connections: int) -> list[dict]:
     port = free_port()
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "havering_improve.wsgi", "-c", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null"],
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null",
+         # No recycling after max_requests: at benchmark rates it would restart each worker
+         # every few seconds, which a council's traffic never does.
+         "--max-requests", "0"],
         cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

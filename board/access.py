@@ -45,7 +45,10 @@ def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
 
 def get_pack_for_user(user, pk: int, *, manage: bool = False) -> MeetingPack:
     """Board members and the auditor read published packs; drafts are the manager's until then."""
-    pack = get_object_or_404(MeetingPack.objects.select_related("meeting__board"), pk=pk)
+    # The data snapshot is large and no page shows it: it loads only if something asks.
+    pack = get_object_or_404(
+        MeetingPack.objects.select_related("meeting__board").defer("snapshot"), pk=pk
+    )
     require_reader(user)
     if manage or not pack.is_published:
         require_manager(user)
