@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from budget.models import BudgetAllocation
-from havering_improve import outbox
+from havering_improve import outbox, summaries
 from themes.models import Programme, Theme
 
 from . import selectors
@@ -321,6 +321,7 @@ def pack_build(*, pack_id: int, attempt: int) -> MeetingPack:
         MeetingPack.objects.filter(pk=pack_id, build_attempt=attempt).update(
             status=MeetingPack.Status.FAILED, error=f"{type(exc).__name__}: {exc}"
         )
+        summaries.data_changed()  # an update() sends no model signal
         pack.refresh_from_db()
         return pack
     with transaction.atomic():

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from simple_history.utils import get_history_model_for_model
 
-from havering_improve import roles
+from havering_improve import roles, summaries
 from havering_improve.forms import add_service_errors
 from themes.models import Theme
 from themes.selectors import current_programme
@@ -358,19 +359,22 @@ def pack_build(request, pk):
 @roles.programme_reader_required
 def pack_detail(request, pk):
     pack = access.get_pack_for_user(request.user, pk)
-    body = ""
-    if pack.html:
-        with pack.html.open("rb") as stored:
-            body = stored.read().decode()
+    is_manager = access.can_manage_board(request.user)
+
+    def page() -> str:
+        body = ""
+        if pack.html:
+            with pack.html.open("rb") as stored:
+                body = stored.read().decode()
+        return render_to_string(
+            "board/_pack_page.html",
+            {"pack": pack, "meeting": pack.meeting, "body": body, "is_manager": is_manager},
+        )
+
+    # A built pack never changes; its state (published, withdrawn) is programme data.
+    html = summaries.cached(("pack-page", pack.pk, is_manager), page)
     return render(
-        request,
-        "board/pack_detail.html",
-        {
-            "pack": pack,
-            "meeting": pack.meeting,
-            "body": body,
-            "is_manager": access.can_manage_board(request.user),
-        },
+        request, "board/pack_detail.html", {"pack": pack, "meeting": pack.meeting, "page": html}
     )
 
 
