@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -13,6 +15,18 @@ NAVIGATION = [
 ]
 
 
+@cache
+def _url(name: str) -> str:
+    """The layout's fixed addresses, worked out once per process rather than on every page."""
+    return reverse(name)
+
+
+@cache
+def layout_urls() -> dict[str, str]:
+    names = ["home", "login", "logout", "session_extend", "accessibility", "privacy"]
+    return {name: _url(name) for name in names}
+
+
 def service(request):
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
@@ -21,7 +35,7 @@ def service(request):
     nav_items = [
         {
             "label": label,
-            "href": reverse(name),
+            "href": _url(name),
             "active": (namespace == ns and bool(ns)) or (not ns and url_name == "home"),
         }
         for label, name, ns in NAVIGATION
@@ -32,7 +46,7 @@ def service(request):
             1,
             {
                 "label": "My theme",
-                "href": reverse("themes:mine"),
+                "href": _url("themes:mine"),
                 "active": url_name == "mine",
             },
         )
@@ -42,4 +56,5 @@ def service(request):
         "nav_items": nav_items,
         "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
         "oidc_enabled": settings.OIDC_ENABLED,
+        "layout_urls": layout_urls(),
     }

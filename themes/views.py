@@ -173,7 +173,7 @@ def theme_parts() -> dict[str, tuple]:
 @require_safe
 @roles.programme_reader_required
 def theme_detail(request, slug, section="pid"):
-    theme = get_theme_for_user(request.user, slug)
+    theme = get_theme_for_user(request.user, slug, kept=True)
     parts = theme_parts()
     if section not in parts:
         raise Http404("This theme has no such part.")
