@@ -4,7 +4,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from havering_improve import roles
+from havering_improve import roles, summaries
 
 from .models import Action, Meeting, MeetingPack, ProgressReport, ReportSchedule
 
@@ -43,12 +43,17 @@ def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
     return meeting
 
 
-def get_pack_for_user(user, pk: int, *, manage: bool = False) -> MeetingPack:
-    """Board members and the auditor read published packs; drafts are the manager's until then."""
-    # The data snapshot is large and no page shows it: it loads only if something asks.
-    pack = get_object_or_404(
-        MeetingPack.objects.select_related("meeting__board").defer("snapshot"), pk=pk
-    )
+def get_pack_for_user(user, pk: int, *, manage: bool = False, kept: bool = False) -> MeetingPack:
+    """Board members and the auditor read published packs; drafts are the manager's until then.
+    `kept`: for a page that only reads it, the pack may come from the summaries cache."""
+
+    def load():
+        # The data snapshot is large and no page shows it: it loads only if something asks.
+        return get_object_or_404(
+            MeetingPack.objects.select_related("meeting__board").defer("snapshot"), pk=pk
+        )
+
+    pack = summaries.cached(("pack", pk), load) if kept else load()
     require_reader(user)
     if manage or not pack.is_published:
         require_manager(user)

@@ -358,7 +358,7 @@ def pack_build(request, pk):
 @require_safe
 @roles.programme_reader_required
 def pack_detail(request, pk):
-    pack = access.get_pack_for_user(request.user, pk)
+    pack = access.get_pack_for_user(request.user, pk, kept=True)
     is_manager = access.can_manage_board(request.user)
 
     def page() -> str:

@@ -102,8 +102,14 @@ def budget_year(request, year: str | None = None):
     """`/budget/` is the current financial year (or the latest allocated before it);
     `/budget/2019-20/` is that year."""
     check(request.user, READ)
-    programme = current_programme()
-    allocations = list(BudgetAllocation.objects.filter(programme=programme).order_by("start_year"))
+
+    def years():
+        programme = current_programme()
+        return programme, list(
+            BudgetAllocation.objects.filter(programme=programme).order_by("start_year")
+        )
+
+    programme, allocations = summaries.cached(("budget-years",), years)
     if year is None:
         today_fy = FinancialYear.for_date(timezone.localdate())
         past = [a for a in allocations if a.start_year <= today_fy.start_year]

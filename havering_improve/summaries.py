@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+from asgiref.local import Local
 from django.apps import apps
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -34,12 +35,38 @@ def _model():
     return apps.get_model("havering_improve", "DataVersion")
 
 
+_request = Local()  # within a GET request, the version read first serves the whole request
+
+
 def data_version() -> int:
+    remembered = getattr(_request, "version", None)
+    if remembered is not None:
+        return remembered
     # Read on every cached page, so plain SQL: the ORM would cost more than the query.
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number FROM {_model()._meta.db_table} WHERE id = 1")  # noqa: S608
         row = cursor.fetchone()
-    return row[0] if row else 0
+    version = row[0] if row else 0
+    if getattr(_request, "remember", False):
+        _request.version = version
+    return version
+
+
+class RequestVersionMiddleware:
+    """Read the data version once per GET (or HEAD) request, however many kept summaries the
+    page uses. Other requests change data, so they read it afresh each time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _request.remember = request.method in ("GET", "HEAD")
+        _request.version = None
+        try:
+            return self.get_response(request)
+        finally:
+            _request.remember = False
+            _request.version = None
 
 
 def _increase():

@@ -125,3 +125,16 @@ def test_comments_post_with_each_persons_own_form_while_pages_are_kept(
         )
         assert response.status_code == 302, response.content.decode()[:500]
     assert Comment.objects.filter(theme=theme).count() == 2
+
+
+@pytest.mark.parametrize(
+    "path", ["/themes/supervision/", "/themes/supervision/measures/", "/budget/2019-20/"]
+)
+def test_a_kept_page_costs_little_more_than_signing_in(
+    client, lead, theme, path, django_assert_max_num_queries
+):
+    client.force_login(lead)
+    client.get(path)
+    # The session, the user, their roles, and the data version read once for the whole page.
+    with django_assert_max_num_queries(4):
+        assert client.get(path).status_code == 200
