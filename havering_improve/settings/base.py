@@ -337,6 +337,9 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # The PDF renderer reports each step of every page at INFO: only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
 }
