@@ -16,6 +16,12 @@ from themes.models import Theme
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def own_media_folder(settings, tmp_path):
+    """A restore replaces every stored file: it must never touch other tests' files."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_a_backup_restores_every_record_and_file_after_a_wipe(programme, tmp_path):
     need(
         using_postgres(), "backup and restore are tested on PostgreSQL (DATABASE_URL=postgres://…)"
