@@ -146,8 +146,21 @@ def _discussion_part(request, theme):
     }
 
 
+HISTORY_PAGE = 50
+
+
 def _history_part(request, theme):
-    return {"history": theme_history(theme)}
+    """Fifty changes a page, newest first; each page reads only as far back as it shows."""
+    try:
+        page = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        page = 1
+    entries = theme_history(theme, limit=page * HISTORY_PAGE + 1)
+    return {
+        "history": entries[(page - 1) * HISTORY_PAGE : page * HISTORY_PAGE],
+        "history_page": page,
+        "history_has_older": len(entries) > page * HISTORY_PAGE,
+    }
 
 
 _OWN_PARTS = {
@@ -207,7 +220,8 @@ def theme_detail(request, slug, section="pid"):
     if section in _LIVE_PARTS:
         html = body(with_request=request)
     else:  # the same for everyone with the same permissions: kept until the data changes
-        html = summaries.cached(("theme-page", theme.pk, section, *permissions.values()), body)
+        key = ("theme-page", theme.pk, section, request.GET.urlencode(), *permissions.values())
+        html = summaries.cached(key, body)
     context = {"theme": theme, "section": section, "section_label": label, "body": html}
     return render(request, "themes/theme_detail.html", context)
 

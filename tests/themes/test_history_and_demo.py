@@ -8,7 +8,7 @@ from themes import selectors, services
 from themes.charts import measure_chart_html, measure_chart_svg
 from themes.models import HighlightReport, Measure, Milestone, PIDVersion, Theme
 
-from .factories import MeasureFactory
+from .factories import MeasureFactory, MilestoneFactory
 from .test_permissions import _milestone_post
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +82,18 @@ def test_a_pid_submitted_by_the_lead_needs_the_programme_manager(lead, theme):
     services.pid_submit(pid=pid, user=lead)
     with pytest.raises(PermissionDenied):
         services.pid_approve(pid=pid, user=lead)
+
+
+def test_the_history_part_pages_fifty_changes_at_a_time_newest_first(client, auditor, theme):
+    for n in range(60):
+        MilestoneFactory(theme=theme, title=f"Step {n:02d}")
+    client.force_login(auditor)
+    first = client.get("/themes/supervision/history/").content.decode()
+    assert "Added milestone: Step 59" in first and "Added milestone: Step 10" in first
+    assert "Added milestone: Step 09" not in first
+    assert 'href="?page=2" rel="next"' in first and "Older changes" in first
+    second = client.get("/themes/supervision/history/?page=2").content.decode()
+    assert "Added milestone: Step 09" in second and "Added milestone: Step 00" in second
+    assert "Added milestone: Step 59" not in second
+    assert 'href="?page=1" rel="prev"' in second
+    assert client.get("/themes/supervision/history/?page=nonsense").status_code == 200
