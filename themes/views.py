@@ -2,6 +2,7 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -359,13 +360,23 @@ def measure_edit(request, slug, pk):
     return _record_form_page(request, theme, "measure", get_in_theme(Measure, theme, pk))
 
 
+READINGS_PAGE = 52  # a year of weekly readings
+
+
 @require_safe
 @roles.programme_reader_required
 def measure_detail(request, slug, pk):
     theme = get_theme_for_user(request.user, slug)
     measure = get_object_or_404(selectors.measures_with_latest(), pk=pk, theme=theme)
     measure.theme = theme
-    readings = list(measure.readings.select_related("recorded_by").order_by("date", "pk"))
+
+    def chart():
+        readings = list(measure.readings.order_by("date", "pk"))
+        return measure_chart_html(measure, readings), measure_chart_summary(measure, readings)
+
+    chart_html, chart_summary = summaries.cached(("measure-chart", measure.pk), chart)
+    readings = measure.readings.select_related("recorded_by").order_by("-date", "-pk")
+    page = Paginator(readings, READINGS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "themes/measure_detail.html",
@@ -373,11 +384,10 @@ def measure_detail(request, slug, pk):
             "theme": theme,
             "measure": measure,
             "status": selectors.measure_status(measure),
-            "readings": readings,
-            "chart": summaries.cached(
-                ("measure-chart", measure.pk), lambda: measure_chart_html(measure, readings)
-            ),
-            "chart_summary": measure_chart_summary(measure, readings),
+            "readings": page.object_list,
+            "page": page,
+            "chart": chart_html,
+            "chart_summary": chart_summary,
             "comments": measure.comments.select_related("author"),
             "evidence": measure.evidence.select_related("uploaded_by"),
             "comment_form": CommentForm(),

@@ -161,3 +161,22 @@ def test_the_measures_part_tables_the_latest_readings_and_links_to_all_of_them(
     assert "5 January 2026" not in html.split("The latest 12 readings", 1)[1]  # the oldest
     assert "18 May 2026" in html  # the newest
     assert "5 January 2026" in client.get(measure.get_absolute_url()).content.decode()
+
+
+def test_a_measures_own_page_lists_a_year_of_readings_a_page_newest_first(
+    client, board_member, theme
+):
+    from tests.themes.factories import MeasureFactory, ReadingFactory
+
+    measure = MeasureFactory(theme=theme, name="Supervisions on time")
+    start = dt.date(2025, 1, 6)
+    for week in range(60):
+        ReadingFactory(measure=measure, date=start + dt.timedelta(weeks=week), value=50)
+    client.force_login(board_member)
+    first = client.get(measure.get_absolute_url()).content.decode()
+    assert "60 readings, newest first." in first
+    assert "23 February 2026" in first  # the newest
+    assert "6 January 2025" not in first.split("Readings for", 1)[1]  # the oldest, on page 2
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    second = client.get(measure.get_absolute_url() + "?page=2").content.decode()
+    assert "6 January 2025" in second.split("Readings for", 1)[1]
