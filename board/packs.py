@@ -15,7 +15,7 @@ from django.utils.dateformat import format as date_format
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from themes.charts import chart_note, chart_points
+from themes.charts import chart_note, chart_points, month_ends
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
 
 from . import selectors
@@ -189,20 +189,12 @@ def _readings_by_measure(measures, *, until: dt.date) -> dict[int, list[tuple[dt
     return found
 
 
-def _month_ends(readings: list[tuple[dt.date, Decimal]]) -> list[tuple[dt.date, Decimal]]:
-    """The last reading of each month, oldest first."""
-    last: dict[tuple[int, int], tuple[dt.date, Decimal]] = {}
-    for date, value in readings:
-        last[(date.year, date.month)] = (date, value)
-    return list(last.values())
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> dict:
-    shown = _month_ends(readings)[-TABLE_MONTHS:]
+    shown = month_ends(readings, date=lambda r: r[0])[-TABLE_MONTHS:]
     plotted = chart_points(readings, date=lambda r: r[0])
     total = len(readings)
     table_note = ""

@@ -108,8 +108,8 @@ def _on_m2m_change(sender, action, using="default", **kwargs):
 def connect_signals():
     for label in PROGRAMME_APPS:
         for model in apps.get_app_config(label).get_models():
-            if model.__name__.startswith("Historical"):
-                continue  # its record is saved beside the change it records
+            if hasattr(model, "instance_type"):
+                continue  # a simple-history record, saved beside the change it records
             uid = f"summaries-{model._meta.label_lower}"
             post_save.connect(_on_change, sender=model, dispatch_uid=uid + "-save")
             post_delete.connect(_on_change, sender=model, dispatch_uid=uid + "-delete")

@@ -79,23 +79,29 @@ def s3_storage_config(s3_endpoint):
     return json.loads(result.stdout)
 
 
-@pytest.fixture
-def bucket(s3_endpoint, s3_storage_config, settings, monkeypatch, tmp_path):
-    """A fresh private bucket that the app's "default" storage writes to, as in production.
-    MEDIA_ROOT points at a folder that must stay empty."""
+def _store_in_a_new_bucket(s3_endpoint, s3_storage_config, settings, monkeypatch) -> "S3Bucket":
+    """Create a private bucket and make it the app's "default" storage."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
     name = f"havering-{uuid.uuid4().hex[:12]}"
     s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name=REGION)
     s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
     default = json.loads(json.dumps(s3_storage_config))
     default["OPTIONS"]["bucket_name"] = name
     settings.STORAGES = {**settings.STORAGES, "default": default}
+    return S3Bucket(s3, name)
+
+
+@pytest.fixture
+def bucket(s3_endpoint, s3_storage_config, settings, monkeypatch, tmp_path):
+    """A fresh private bucket that the app's "default" storage writes to, as in production.
+    MEDIA_ROOT points at a folder that must stay empty."""
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    new_bucket = _store_in_a_new_bucket(s3_endpoint, s3_storage_config, settings, monkeypatch)
     settings.MEDIA_ROOT = tmp_path / "local-media-unused"
-    yield S3Bucket(s3, name)
+    yield new_bucket
     assert not settings.MEDIA_ROOT.exists(), "a file was written to the local folder"
 
 
@@ -294,17 +300,9 @@ def test_a_backup_of_the_local_folder_restores_into_a_bucket(
     call_command("backup", str(tmp_path / "move"), stdout=StringIO())
 
     # Now the service is configured with a bucket, and the backup restored into it.
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    name = f"havering-{uuid.uuid4().hex[:12]}"
-    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name=REGION)
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
-    default = json.loads(json.dumps(s3_storage_config))
-    default["OPTIONS"]["bucket_name"] = name
-    settings.STORAGES = {**settings.STORAGES, "default": default}
+    bucket = _store_in_a_new_bucket(s3_endpoint, s3_storage_config, settings, monkeypatch)
     call_command("restore", str(tmp_path / "move"), "--yes", stdout=StringIO())
 
-    bucket = S3Bucket(s3, name)
     assert bucket.keys() == [f"{PREFIX}/{evidence.file.name}"]
     client.force_login(lead)
     assert _body(client.get(f"/themes/supervision/evidence/{evidence.pk}/")) == content

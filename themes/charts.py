@@ -38,17 +38,22 @@ CHART_POINTS = 120
 DOTS_UP_TO = 60  # a dot on each reading while they are this few
 
 
+def month_ends(readings: list, *, date=lambda r: r.date) -> list:
+    """The last reading of each month, oldest first (`readings` oldest first)."""
+    last: dict[tuple[int, int], object] = {}
+    for r in readings:
+        d = date(r)
+        last[(d.year, d.month)] = r
+    return list(last.values())
+
+
 def chart_points(readings: list, *, date=lambda r: r.date) -> list:
     """What a chart plots of `readings` (oldest first): all of them while there are at most
     CHART_POINTS; otherwise the last reading of each month, and if those are still too many,
     an even spread of them that keeps the first and the last."""
     if len(readings) <= CHART_POINTS:
         return list(readings)
-    last: dict[tuple[int, int], object] = {}
-    for r in readings:
-        d = date(r)
-        last[(d.year, d.month)] = r
-    months = list(last.values())
+    months = month_ends(readings, date=date)
     if len(months) <= CHART_POINTS:
         return months
     step = (len(months) - 1) / (CHART_POINTS - 1)
@@ -60,7 +65,7 @@ def chart_note(readings: list, *, date=lambda r: r.date) -> str:
     total = len(readings)
     if total <= CHART_POINTS:
         return ""
-    months = len({(d.year, d.month) for d in map(date, readings)})
+    months = len(month_ends(readings, date=date))
     if months <= CHART_POINTS:
         return f"The chart plots the last reading of each month: {months} of the {total} readings."
     return (

@@ -211,7 +211,6 @@ def theme_detail(request, slug, section="pid"):
                 ],
                 "latest_submitted": selectors.latest_submitted_report(theme),
                 "overdue_count": selectors.overdue_milestones(theme=theme).count(),
-                "current_period": selectors.current_period(),
                 **permissions,
                 **build(request, theme),
             },
