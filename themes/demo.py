@@ -259,7 +259,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     for name, unit, direction, baseline, target, shape in spec["measures"]:
         measure = services.measure_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "name": name,
                 "definition": f"{name}, from the monthly performance report.",
@@ -317,7 +317,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             )
         services.milestone_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "title": title,
                 "owner": f"{lead.first_name} {lead.last_name}" if n % 2 else "QA Support Officer",
@@ -330,7 +330,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     for n, (kind, description, likelihood, impact, escalated) in enumerate(RISKS):
         services.risk_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "kind": kind,
                 "description": description,
@@ -349,7 +349,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     pid = services.pid_for_theme(theme)
     pid = services.pid_update(
         pid=pid,
-        user=lead,
+        actor=lead,
         version=pid.version,
         data={
             "aims": spec["aims"],
@@ -365,8 +365,10 @@ def _load_theme(theme, spec, index, pm, password, today):
             "Care Academy's training calendar (theme 7); the budget lines that fund new posts.",
         },
     )
-    services.pid_submit(pid=pid, user=lead)
-    services.pid_approve(pid=pid, user=pm, note="Approved at the programme's start.")
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    services.pid_approve(
+        pid=pid, actor=pm, version=pid.version, note="Approved at the programme's start."
+    )
 
     # Highlight reports: five months submitted, this month submitted, in draft or missing.
     ratings = [RAG.GREEN, RAG.AMBER, RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN]
@@ -375,7 +377,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         if n == 0 and index % 3 == 2:
             continue  # no report yet for the current month: shows as missing
         overall = ratings[(index + n) % len(ratings)]
-        report = services.highlight_report_start(theme=theme, period=period, user=lead)
+        report = services.highlight_report_start(theme=theme, period=period, actor=lead)
         data = {f"{area}_rag": RAG.GREEN for area in ("cost", "scope", "quality", "benefits")}
         data.update({f"{area}_reason": "" for area in ("cost", "scope", "quality", "benefits")})
         data["cost_reason"] = "Spend is in line with the profile."
@@ -398,7 +400,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             }
         )
         report = services.highlight_report_update(
-            report=report, user=lead, version=report.version, data=data
+            report=report, actor=lead, version=report.version, data=data
         )
         if n == 0 and index % 3 == 1:
             continue  # left in draft
@@ -407,12 +409,12 @@ def _load_theme(theme, spec, index, pm, password, today):
             if getattr(report, f"{area}_rag") != RAG.GREEN and not report.path_to_green:
                 report = services.highlight_report_update(
                     report=report,
-                    user=lead,
+                    actor=lead,
                     version=report.version,
                     data={"path_to_green": "Recover the overdue milestones by next month."},
                 )
                 break
-        report = services.highlight_report_submit(report=report, user=lead)
+        report = services.highlight_report_submit(report=report, actor=lead, version=report.version)
         submitted_at = timezone.make_aware(
             dt.datetime.combine(selectors.next_period(period) + dt.timedelta(days=4), dt.time(10))
         )
@@ -422,13 +424,13 @@ def _load_theme(theme, spec, index, pm, password, today):
 
     services.comment_add(
         theme=theme,
-        user=member,
+        actor=member,
         body="The team meeting agreed to trial the new template in two teams first.",
     )
     first_measure = Measure.objects.filter(theme=theme).order_by("order").first()
     services.comment_add(
         theme=theme,
-        user=member,
+        actor=member,
         measure=first_measure,
         body="October's figure includes the late returns from the east locality.",
     )

@@ -78,10 +78,10 @@ def test_a_pid_submitted_by_the_lead_needs_the_programme_manager(lead, theme):
     from django.core.exceptions import PermissionDenied
 
     pid = services.pid_for_theme(theme)
-    pid = services.pid_update(pid=pid, user=lead, version=pid.version, data={"aims": "x"})
-    services.pid_submit(pid=pid, user=lead)
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "x"})
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     with pytest.raises(PermissionDenied):
-        services.pid_approve(pid=pid, user=lead)
+        services.pid_approve(pid=pid, actor=lead, version=pid.version)
 
 
 def test_the_history_part_pages_fifty_changes_at_a_time_newest_first(client, auditor, theme):
