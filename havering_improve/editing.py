@@ -16,6 +16,12 @@ from havering_improve.actions import StaleEdit
 from havering_improve.forms import add_service_errors
 
 
+def posted(request):
+    """The form data of a POST, even when empty (a bare POST is a submission to be refused,
+    where `request.POST or None` would make it look like a first visit)."""
+    return request.POST if request.method == "POST" else None
+
+
 def form_action(
     request, form, call, *, done, template, context=None, success="Your changes were saved."
 ):

@@ -31,6 +31,8 @@ def enqueue(task_name: str, *args, **kwargs) -> None:
 
 def _publish(task_name: str, args: list, kwargs: dict) -> bool:
     if app.conf.task_always_eager:  # no broker configured: run it here and now
+        if task_name not in app.tasks:  # a web process has not loaded the apps' tasks yet
+            app.loader.import_default_modules()
         app.tasks[task_name].apply(args=args, kwargs=kwargs)
         return True
     try:

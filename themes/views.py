@@ -442,7 +442,7 @@ def pid_edit(request, slug):
 def pid_submit(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
     pid = services.pid_for_theme(theme)
-    form = StateChangeForm(request.POST or None, record=pid)
+    form = StateChangeForm(editing.posted(request), record=pid)
     if request.method != "POST":
         return render(request, "themes/pid_submit.html", {"theme": theme, "pid": pid, "form": form})
     return editing.form_action(
@@ -463,7 +463,7 @@ def pid_review(request, slug):
     theme = get_theme_for_user(request.user, slug)
     roles.require("can_approve_pid", request.user)
     pid = services.pid_for_theme(theme)
-    form = PIDReviewForm(request.POST or None, record=pid)
+    form = PIDReviewForm(editing.posted(request), record=pid)
     if pid.status != PID.Status.SUBMITTED:
         messages.info(request, "This PID is not waiting for approval.")
         return redirect(_tab_url(theme, "pid"))
@@ -685,7 +685,7 @@ def report_submit(request, slug, pk):
         messages.info(request, "This report has been submitted already.")
         return redirect("themes:report", slug=theme.slug, pk=report.pk)
     problems = services.highlight_report_problems(report)
-    form = StateChangeForm(request.POST or None, record=report)
+    form = StateChangeForm(editing.posted(request), record=report)
     stale = None
     if request.method == "POST":
         try:
