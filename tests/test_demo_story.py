@@ -13,7 +13,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from board.models import Action, MeetingPack
-from budget.models import BudgetAllocation, Commitment, LedgerRow, Post
+from budget.models import BudgetAllocation, Commitment, LedgerRow
 from evaluation.models import AuditResult, EvaluationActivity, Finding
 from havering_improve.fy import FinancialYear
 from themes.models import (
@@ -57,8 +57,6 @@ def _story_problems(today, now):
         problems.append(f"ledger row {row.reference} is posted outside {year.label}")
     for commitment in Commitment.objects.filter(raised_on__gt=today):
         problems.append(f"commitment {commitment.reference} is raised in the future")
-    for post in Post.objects.filter(status="appointed", start_date__gt=today):
-        problems.append(f"{post.title} is appointed but starts in the future")
 
     # Highlight reports: submitted within their period or after it, never in the future, and
     # quoting only what was known when they were written.
