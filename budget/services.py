@@ -845,12 +845,16 @@ def theme_weights_set(*, line, user, weights: dict) -> None:
 
 
 def allocation_carry_forward(
-    *, allocation: BudgetAllocation, user, amounts: dict[int, Decimal] | None = None
+    *,
+    allocation: BudgetAllocation,
+    user,
+    amounts: dict[int, Decimal] | None = None,
+    start_year: int | None = None,
 ) -> BudgetAllocation:
-    """Start the next financial year with the same lines (and their themes, posts and rules),
-    for when the service funds them again."""
+    """Start the next financial year (or a later one) with the same lines (and their themes,
+    posts and rules), for when the service funds them again."""
     _require_editor(user)
-    next_year = allocation.start_year + 1
+    next_year = start_year or allocation.start_year + 1
     if BudgetAllocation.objects.filter(
         programme=allocation.programme, start_year=next_year
     ).exists():
