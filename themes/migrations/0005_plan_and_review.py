@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('themes', '0003_pid_reports_comments_evidence'),
+        ('themes', '0004_readable_names'),
     ]
 
     operations = [
