@@ -9,7 +9,7 @@ class HaveringImproveConfig(AppConfig):
         from django.contrib import messages
         from django.contrib.auth.signals import user_logged_out
 
-        from havering_improve import middleware, security, summaries  # noqa: F401 (signals)
+        from havering_improve import middleware, security, sso, summaries  # noqa: F401 (signals)
 
         security.connect_axes_signals()
         summaries.connect_signals()
