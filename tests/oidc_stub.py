@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -186,6 +186,13 @@ class StubProvider:
                             **{k: v for k, v in claims.items() if k not in ("groups", "roles")},
                         }
                     )
+                elif path == "/authorize":
+                    # A browser (tests/browser) signs straight in as provider.claims.
+                    answer = provider.authorize(self.path)
+                    redirect_uri = parse_qs(query)["redirect_uri"][0]
+                    self.send_response(302)
+                    self.send_header("Location", f"{redirect_uri}?{urlencode(answer)}")
+                    self.end_headers()
                 elif path == "/logout":
                     params = {k: v[0] for k, v in parse_qs(query).items()}
                     provider.end_session_requests.append(params)

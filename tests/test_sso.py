@@ -316,7 +316,8 @@ def _settings_in_production(**env) -> subprocess.CompletedProcess:
     )
     script = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.OIDC_OP_ISSUER, s.OIDC_OP_TOKEN_ENDPOINT, s.OIDC_OP_LOGOUT_ENDPOINT)"
+        "print(s.OIDC_OP_ISSUER, s.OIDC_OP_TOKEN_ENDPOINT, s.OIDC_OP_LOGOUT_ENDPOINT, "
+        "','.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
     )
     return subprocess.run(
         [sys.executable, "-c", script],
@@ -342,6 +343,8 @@ def test_the_issuer_and_endpoints_follow_the_tenant_and_can_be_overridden():
         f"{entra}/v2.0",
         f"{entra}/oauth2/v2.0/token",
         f"{entra}/oauth2/v2.0/logout",
+        # The sign-out form may go on to the end-session endpoint, and nowhere else.
+        "'self',https://login.microsoftonline.com",
     ]
     result = _settings_in_production(
         OIDC_ENTRA_TENANT_ID=tenant,
@@ -351,6 +354,7 @@ def test_the_issuer_and_endpoints_follow_the_tenant_and_can_be_overridden():
     assert result.stdout.split() == [
         "https://idp.example/realms/havering",
         f"{entra}/oauth2/v2.0/token",
+        "'self'",
     ]
 
 

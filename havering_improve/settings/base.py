@@ -10,6 +10,7 @@ MEDIA_S3_BUCKET    unset: uploads in MEDIA_ROOT; set: uploads in that S3-compati
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -285,6 +286,12 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 OIDC_ROLE_GROUPS = env_json("OIDC_ROLE_GROUPS", {})
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("havering_improve.sso.CouncilOIDCBackend")
+    if OIDC_OP_LOGOUT_ENDPOINT:
+        # "Sign out of your council account too" posts a form that goes on to the provider.
+        _end = urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+            f"{_end.scheme}://{_end.netloc}"
+        )
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
