@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('themes', '0004_readable_names'),
+        ('themes', '0005_plausible_values'),
     ]
 
     operations = [
