@@ -84,6 +84,7 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
 
 
 def test_a_pid_without_aims_cannot_be_submitted(client, lead, theme):
+    PID.objects.filter(theme=theme).update(aims="")  # the plan's aims, cleared
     client.force_login(lead)
     pid = services.pid_for_theme(theme)
     html = client.post("/themes/supervision/pid/submit/", {"version": pid.version}).content.decode()
