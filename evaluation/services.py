@@ -85,7 +85,7 @@ def audit_result_record(*, activity: EvaluationActivity, actor, measure=None, **
         _check_measure(result, measure)
     _save(result)
     if measure is not None:
-        audit_result_feed_measure(result=result, measure=measure)
+        audit_result_feed_measure(result=result, measure=measure, actor=actor)
     return result
 
 
@@ -274,6 +274,7 @@ def _check_action_theme(finding: Finding, theme) -> None:
 @action("can_edit_finding_record", on="finding")
 def finding_to_milestone(*, finding: Finding, theme, actor) -> Milestone:
     """Make the accepted response a milestone on the theme, so it is tracked with the plan."""
+    finding = lock_current(finding, None, required=False)  # as it stands, not as first loaded
     _check_action_theme(finding, theme)
     if finding.milestone_id:
         raise ValidationError("This finding is already a milestone.")
@@ -293,6 +294,7 @@ def finding_to_milestone(*, finding: Finding, theme, actor) -> Milestone:
 @action("can_edit_finding_record", on="finding")
 def finding_to_risk(*, finding: Finding, theme, likelihood: int, impact: int, actor) -> Risk:
     """Put the finding on the theme's risk log, with the response as its mitigation."""
+    finding = lock_current(finding, None, required=False)
     _check_action_theme(finding, theme)
     if finding.risk_id:
         raise ValidationError("This finding is already on a risk log.")
