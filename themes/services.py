@@ -9,11 +9,12 @@ on since, the update is refused with `StaleEdit`, which says what changed and wh
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from havering_improve import roles
+from havering_improve.errors import AlreadyDone
 from havering_improve.uploads import validate_upload
 
 from . import selectors
@@ -455,14 +456,24 @@ def highlight_report_start(*, theme: Theme, period: dt.date, user) -> HighlightR
     """A draft report for the period, pre-filled from live data. Refused if the period has one."""
     _require_edit(user, theme)
     period = selectors.period_start(period)
-    if HighlightReport.objects.filter(theme=theme, period=period).exists():
-        raise ValidationError(
-            {"period": f"There is already a report for {period:%B %Y}; open it from the list"}
-        )
+    if existing := _report_for(theme, period):
+        raise AlreadyDone(f"There is already a report for {period:%B %Y}.", existing)
     report = HighlightReport(theme=theme, period=period, created_by=user)
-    _apply(report, highlight_report_prefill(theme=theme, period=period), user)
-    report.save()
+    try:
+        with transaction.atomic():
+            _apply(report, highlight_report_prefill(theme=theme, period=period), user)
+            report.save()
+    except (IntegrityError, ValidationError):
+        # Started a moment ago by a second click, or by someone else: theirs stands.
+        if existing := _report_for(theme, period):
+            raise AlreadyDone(f"There is already a report for {period:%B %Y}.", existing) from None
+        raise
     return report
+
+
+def _report_for(theme: Theme, period: dt.date) -> HighlightReport | None:
+    """The month's report as it stands: its newest revision."""
+    return HighlightReport.objects.filter(theme=theme, period=period).order_by("-revision").first()
 
 
 @transaction.atomic
