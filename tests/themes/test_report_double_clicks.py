@@ -17,9 +17,9 @@ NOVEMBER = dt.date(2026, 11, 1)
 
 
 def test_starting_a_months_report_twice_starts_one(lead, theme):
-    first = services.highlight_report_start(theme=theme, period=NOVEMBER, user=lead)
+    first = services.highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
     with pytest.raises(AlreadyDone, match="There is already a report for November 2026") as exc:
-        services.highlight_report_start(theme=theme, period=dt.date(2026, 11, 20), user=lead)
+        services.highlight_report_start(theme=theme, period=dt.date(2026, 11, 20), actor=lead)
     assert exc.value.obj == first
     assert HighlightReport.objects.count() == 1
 
@@ -28,7 +28,7 @@ def test_starting_a_months_report_twice_starts_one(lead, theme):
 def test_a_start_that_loses_the_race_is_told_which_report_stands(
     lead, theme, monkeypatch, caught_by
 ):
-    first = services.highlight_report_start(theme=theme, period=NOVEMBER, user=lead)
+    first = services.highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
     # A second start that looked for the month's report before the first one's row was there.
     looked = []
 
@@ -42,7 +42,7 @@ def test_a_start_that_loses_the_race_is_told_which_report_stands(
             HighlightReport, "validate_constraints", lambda self, exclude=None: None
         )
     with pytest.raises(AlreadyDone, match="There is already a report for November 2026") as exc:
-        services.highlight_report_start(theme=theme, period=NOVEMBER, user=lead)
+        services.highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
     assert exc.value.obj == first
     assert HighlightReport.objects.count() == 1
 
