@@ -20,6 +20,7 @@ from django.utils import timezone
 from havering_improve import outbox, summaries
 from havering_improve.actions import action as write
 from havering_improve.actions import history_user, lock_current
+from havering_improve.errors import AlreadyDone
 from themes.models import Theme
 
 from . import selectors
@@ -353,18 +354,30 @@ def pack_reissue(*, pack: MeetingPack, reason: str, actor) -> MeetingPack:
     """A new numbered version of a published pack, built from today's data, with its reason."""
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the pack is being re-issued."})
-    newest = (
-        MeetingPack.objects.select_for_update()
-        .filter(meeting=pack.meeting_id)
-        .order_by("-version")
-        .first()
-    )
+    Meeting.objects.select_for_update().get(pk=pack.meeting_id)  # one re-issue at a time
+    newest = _newest_pack(pack.meeting_id)
     if not newest.is_published:
-        raise ValidationError("A newer version is already being prepared.")
+        raise _already_reissued(newest)
     new = MeetingPack(meeting=newest.meeting, version=newest.version + 1, reason=reason.strip())
-    new.save()
+    try:
+        with transaction.atomic():
+            new.save()
+    except IntegrityError:  # re-issued a moment ago by a second click: that one stands
+        raise _already_reissued(_newest_pack(pack.meeting_id)) from None
     outbox.enqueue("board.tasks.pack_build_task", new.pk, new.build_attempt)
     return new
+
+
+def _newest_pack(meeting_id: int) -> MeetingPack:
+    return MeetingPack.objects.filter(meeting=meeting_id).order_by("-version").first()
+
+
+def _already_reissued(newest: MeetingPack) -> AlreadyDone:
+    return AlreadyDone(
+        f"Version {newest.version} of the pack is already being prepared: check it and publish "
+        "it, or rebuild it with today's data.",
+        newest,
+    )
 
 
 @write("system")
