@@ -4,7 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.validators import FileExtensionValidator
 
-from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.forms import GovukForm, StateChangeForm, VersionedForm
 from havering_improve.uploads import validate_upload
 from havering_improve.validators import PERCENT_VALIDATORS, validate_plausible_date
 
@@ -153,7 +153,7 @@ class VirementForm(GovukForm):
         self.fields["to_line"].queryset = lines
 
 
-class CommitmentForm(GovukModelForm):
+class CommitmentForm(VersionedForm):
     class Meta:
         model = Commitment
         fields = ["kind", "description", "reference", "amount", "raised_on"]
@@ -161,14 +161,14 @@ class CommitmentForm(GovukModelForm):
         help_texts = {"raised_on": "For example, 31/10/2019"}
 
 
-class PostForm(GovukModelForm):
+class PostForm(VersionedForm):
     class Meta:
         model = Post
         fields = ["post_number", "title", "annual_cost", "status", "start_date"]
         help_texts = {"start_date": "Actual or expected start date, for example 01/09/2019"}
 
 
-class LineMonthsForm(GovukForm):
+class LineMonthsForm(StateChangeForm):
     def __init__(self, *args, months, year, **kwargs):
         super().__init__(*args, **kwargs)
         from havering_improve.fy import period_month_name

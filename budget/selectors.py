@@ -16,6 +16,7 @@ from havering_improve import summaries
 from havering_improve.fy import FinancialYear
 
 from .models import (
+    AllocationSettings,
     BudgetAllocation,
     BudgetLine,
     Commitment,
@@ -189,9 +190,15 @@ def line_actuals(allocation) -> dict[tuple[int, int], Decimal]:
     return out
 
 
-def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> BudgetReport:
-    from .services import allocation_settings
+def allocation_settings(allocation: BudgetAllocation) -> AllocationSettings:
+    """The year's settings, or the defaults (unsaved) until someone changes them."""
+    try:
+        return allocation.settings
+    except AllocationSettings.DoesNotExist:
+        return AllocationSettings(allocation=allocation)
 
+
+def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> BudgetReport:
     year = allocation.financial_year
     settings = allocation_settings(allocation)
     lines = list(BudgetLine.objects.filter(allocation=allocation).order_by("order", "pk"))

@@ -243,12 +243,12 @@ def _more_data(allocation, user, lines, n):
         for i in range(n)
     ]
     batch = upload(allocation, user, csv_of(*rows))
-    services.ledger_import_confirm(batch=batch, user=user)
+    services.ledger_import_confirm(batch=batch, actor=user)
     for queued in LedgerRow.objects.filter(reference__startswith=f"X{n}-")[: n // 2]:
-        services.row_allocate(row=queued, splits=[(lines["resources"], queued.amount)], user=user)
+        services.row_allocate(row=queued, splits=[(lines["resources"], queued.amount)], actor=user)
     for i in range(n // 10):
-        services.commitment_save(
-            user=user,
+        services.commitment_record(
+            actor=user,
             commitment=Commitment(
                 line=lines["resources"],
                 kind="order",
