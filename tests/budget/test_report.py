@@ -107,7 +107,7 @@ def test_a_late_start_shows_as_forecast_underspend(month_end, finance_officer, l
     before = budget_report(month_end)
     post = lines["family-therapists"].posts.get(post_number="P10239")
     post.start_date = dt.date(2020, 3, 1)
-    services.post_record(actor=finance_officer, post=post)
+    services.post_record(actor=finance_officer, post=post, version=post.version)
     after = budget_report(month_end)
     # Two months later: January's £5,870.97 and February's £7,000 are no longer forecast.
     assert before.total.latest_outturn - after.total.latest_outturn == D("12870.97")
