@@ -2,7 +2,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from havering_improve import roles, security, summaries
 from havering_improve.forms import add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
+from havering_improve.pagination import page_or_404
 from themes.selectors import current_programme
 
 from . import exports, services
@@ -214,7 +214,7 @@ def ledger(request, year):
     allocation = get_allocation_for_user(request.user, year, READ)
     filters = _ledger_filters(request, allocation)
     rows = ledger_rows(allocation, **filters).prefetch_related("allocations__line")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(rows, PAGE_SIZE, request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -393,7 +393,7 @@ def import_file(request, year, pk):
 def queue(request, year):
     allocation = get_allocation_for_user(request.user, year, RECORDS)
     rows = ledger_rows(allocation, queue=True)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(rows, PAGE_SIZE, request)
     return render(
         request,
         "budget/queue.html",
