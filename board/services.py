@@ -137,12 +137,11 @@ def pin_set(*, meeting: Meeting, theme: Theme, state: str, user) -> None:
 
 
 def rota_request(*, board: Board, user) -> RotaRun:
-    from .tasks import rota_plan_task
 
     if not board.themes_per_meeting:
         raise ValidationError(f"{board} does not meet on a rota.")
     run = RotaRun.objects.create(board=board, requested_by=user)
-    outbox.enqueue(rota_plan_task, run.pk)
+    outbox.enqueue("board.tasks.rota_plan_task", run.pk)
     return run
 
 
@@ -280,7 +279,6 @@ def snapshot_bytes(snapshot: dict) -> bytes:
 def pack_request(*, meeting: Meeting, user=None) -> MeetingPack:
     """Build the meeting's pack (version 1), or rebuild its unpublished newest version. A
     published pack is frozen: asking again changes nothing (a re-issue is `pack_reissue`)."""
-    from .tasks import pack_build_task
 
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -299,7 +297,7 @@ def pack_request(*, meeting: Meeting, user=None) -> MeetingPack:
             pack.status, pack.error = MeetingPack.Status.BUILDING, ""
             pack.build_attempt += 1
             _by(pack, user).save(update_fields=["status", "error", "build_attempt"])
-        outbox.enqueue(pack_build_task, pack.pk, pack.build_attempt)
+        outbox.enqueue("board.tasks.pack_build_task", pack.pk, pack.build_attempt)
     return pack
 
 
@@ -352,7 +350,6 @@ def pack_publish(*, pack: MeetingPack, user) -> MeetingPack:
 
 def pack_reissue(*, pack: MeetingPack, reason: str, user) -> MeetingPack:
     """A new numbered version of a published pack, built from today's data, with its reason."""
-    from .tasks import pack_build_task
 
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the pack is being re-issued."})
@@ -370,7 +367,7 @@ def pack_reissue(*, pack: MeetingPack, reason: str, user) -> MeetingPack:
             user,
         )
         new.save()
-        outbox.enqueue(pack_build_task, new.pk, new.build_attempt)
+        outbox.enqueue("board.tasks.pack_build_task", new.pk, new.build_attempt)
     return new
 
 
@@ -507,7 +504,6 @@ def reports_due(*, today: dt.date | None = None) -> list[int]:
     """Make the report each active schedule owes. One report per schedule and period (a unique
     constraint), so beat running twice on a day makes and sends it once."""
     from .models import ProgressReport, ReportSchedule
-    from .tasks import report_generate_task
 
     today = today or timezone.localdate()
     made = []
@@ -518,7 +514,7 @@ def reports_due(*, today: dt.date | None = None) -> list[int]:
                 report = ProgressReport.objects.create(
                     schedule=schedule, period_start=start, period_end=end
                 )
-                outbox.enqueue(report_generate_task, report.pk)
+                outbox.enqueue("board.tasks.report_generate_task", report.pk)
         except IntegrityError:
             continue
         made.append(report.pk)
@@ -590,13 +586,12 @@ def report_generate(*, report_id: int):
 
 def report_retry(*, report) -> None:
     from .models import ProgressReport
-    from .tasks import report_generate_task
 
     if report.status != ProgressReport.Status.FAILED:
         raise ValidationError("Only a failed report can be tried again.")
     report.status = ProgressReport.Status.BUILDING
     report.save(update_fields=["status"])
-    outbox.enqueue(report_generate_task, report.pk)
+    outbox.enqueue("board.tasks.report_generate_task", report.pk)
 
 
 def schedule_save(*, board: Board, user, **fields):
