@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from havering_improve.uploads import validate_upload
+from havering_improve.uploads import stored_name, validate_upload
 from themes.models import Measure, MeasureReading, Milestone, Risk
 
 from .models import (
@@ -253,9 +253,9 @@ def finding_update(*, finding: Finding, user, themes=None, **fields) -> Finding:
 
 @transaction.atomic
 def finding_evidence_add(*, finding: Finding, upload, name: str, user) -> FindingEvidence:
-    validate_upload(upload)
+    kind = validate_upload(upload)
     evidence = FindingEvidence(finding=finding, name=name or upload.name, uploaded_by=user)
-    evidence.file.save(upload.name, upload, save=False)
+    evidence.file.save(stored_name(upload.name, kind), upload, save=False)
     return _save(evidence, user=user)
 
 
