@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from budget.models import BudgetAllocation
 from havering_improve import outbox, summaries
+from havering_improve.errors import AlreadyDone
 from themes.models import Programme, Theme
 
 from . import selectors
@@ -354,21 +355,33 @@ def pack_reissue(*, pack: MeetingPack, reason: str, user) -> MeetingPack:
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the pack is being re-issued."})
     with transaction.atomic():
-        newest = (
-            MeetingPack.objects.select_for_update()
-            .filter(meeting=pack.meeting_id)
-            .order_by("-version")
-            .first()
-        )
+        Meeting.objects.select_for_update().get(pk=pack.meeting_id)  # one re-issue at a time
+        newest = _newest_pack(pack.meeting_id)
         if not newest.is_published:
-            raise ValidationError("A newer version is already being prepared.")
+            raise _already_reissued(newest)
         new = _by(
             MeetingPack(meeting=newest.meeting, version=newest.version + 1, reason=reason.strip()),
             user,
         )
-        new.save()
+        try:
+            with transaction.atomic():
+                new.save()
+        except IntegrityError:  # re-issued a moment ago by a second click: that one stands
+            raise _already_reissued(_newest_pack(pack.meeting_id)) from None
         outbox.enqueue("board.tasks.pack_build_task", new.pk, new.build_attempt)
     return new
+
+
+def _newest_pack(meeting_id: int) -> MeetingPack:
+    return MeetingPack.objects.filter(meeting=meeting_id).order_by("-version").first()
+
+
+def _already_reissued(newest: MeetingPack) -> AlreadyDone:
+    return AlreadyDone(
+        f"Version {newest.version} of the pack is already being prepared: check it and publish "
+        "it, or rebuild it with today's data.",
+        newest,
+    )
 
 
 def packs_due(*, today: dt.date | None = None) -> list[int]:
