@@ -495,13 +495,18 @@ def periods(request, year):
     )
 
 
+def _period_page(request, year, period, level):
+    """The allocation (if this person may act on it at `level`) and the periods page's address."""
+    allocation = get_allocation_for_user(request.user, year, level)
+    if not 1 <= period <= 12:
+        raise Http404("There are twelve periods.")
+    return allocation, _year_url(allocation, "budget:periods")
+
+
 @roles.programme_reader_required
 def period_close(request, year, period):
     """What closing the period freezes, and a button to close it."""
-    allocation = get_allocation_for_user(request.user, year, EDIT)
-    if not 1 <= period <= 12:
-        raise Http404("There are twelve periods.")
-    back = _year_url(allocation, "budget:periods")
+    allocation, back = _period_page(request, year, period, EDIT)
     form = GovukForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
@@ -543,8 +548,10 @@ def period_close(request, year, period):
 
 @roles.programme_reader_required
 def period_reopen(request, year, period):
-    allocation = get_allocation_for_user(request.user, year, MANAGE)
-    get_object_or_404(PeriodState, allocation=allocation, period=period, closed=True)
+    allocation, back = _period_page(request, year, period, MANAGE)
+    if not PeriodState.objects.filter(allocation=allocation, period=period, closed=True).exists():
+        messages.info(request, f"Period {period} is open already. Nothing was changed.")
+        return redirect(back)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -554,6 +561,9 @@ def period_reopen(request, year, period):
                 user=request.user,
                 reason=form.cleaned_data["reason"],
             )
+        except AlreadyDone as exc:
+            messages.info(request, " ".join(exc.messages) + " Nothing was changed.")
+            return redirect(back)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
