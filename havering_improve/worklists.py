@@ -62,9 +62,19 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
+REPORT_DUE_DAY = 26
+
+
 def report_due(period: dt.date) -> dt.date:
-    """The day a month's highlight report is due: the month's last day."""
-    return theme_selectors.next_period(period) - dt.timedelta(days=1)
+    """The day a month's highlight report is due: the 26th of the month it covers, written
+    before the month-end figures come in."""
+    return theme_selectors.period_start(period).replace(day=REPORT_DUE_DAY)
+
+
+def expected_period(by: dt.date) -> dt.date:
+    """The latest month whose report is due on or before `by` (what a pack built then shows)."""
+    period = theme_selectors.current_period(by)
+    return period if report_due(period) <= by else theme_selectors.previous_period(period)
 
 
 def _section(theme: Theme, part: str) -> str:
@@ -98,17 +108,20 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
         return [WorkList("lead", "Your theme", empty="You do not lead a theme yet.")]
     ids = [t.pk for t in themes]
     period = theme_selectors.current_period(on)
-    reports: dict[int, HighlightReport] = {}
-    for report in HighlightReport.objects.filter(theme_id__in=ids, period=period).order_by(
-        "theme_id", "-revision"
-    ):
-        reports.setdefault(report.theme_id, report)
+    previous = theme_selectors.previous_period(period)
+    reports: dict[tuple[int, dt.date], HighlightReport] = {}
+    for report in HighlightReport.objects.filter(
+        theme_id__in=ids, period__in=[previous, period]
+    ).order_by("theme_id", "period", "-revision"):
+        reports.setdefault((report.theme_id, report.period), report)
+    # Readings are taken at each month's end: last month's should be in.
+    month_end = period - dt.timedelta(days=1)
     latest = MeasureReading.objects.filter(measure=OuterRef("pk")).order_by("-date", "-pk")
     stale: dict[int, list[Measure]] = {}
     for measure in (
         Measure.objects.filter(theme_id__in=ids)
         .annotate(latest_date=Subquery(latest.values("date")[:1]))
-        .filter(Q(latest_date__isnull=True) | Q(latest_date__lt=period))
+        .filter(Q(latest_date__isnull=True) | Q(latest_date__lt=month_end))
         .order_by("order", "pk")
     ):
         stale.setdefault(measure.theme_id, []).append(measure)
@@ -125,7 +138,20 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
     lists = []
     for theme in themes:
         tasks = []
-        report = reports.get(theme.pk)
+        late = reports.get((theme.pk, previous))
+        if late is None or late.status != HighlightReport.Status.SUBMITTED:
+            tasks.append(
+                Task(
+                    f"Submit the {previous:%B %Y} highlight report",
+                    reverse("themes:report", kwargs={"slug": theme.slug, "pk": late.pk})
+                    if late
+                    else reverse("themes:report_start", kwargs={"slug": theme.slug}),
+                    f"Was due {_day(report_due(previous))}",
+                    "Late",
+                    RED,
+                )
+            )
+        report = reports.get((theme.pk, period))
         due = report_due(period)
         month = f"{period:%B %Y}"
         if report is None:
@@ -162,12 +188,15 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
         for measure in stale.get(theme.pk, []):
             tasks.append(
                 Task(
-                    f"Record {month}'s reading: {measure.name}",
+                    f"Record a reading: {measure.name}",
                     reverse("themes:reading_add", kwargs={"slug": theme.slug, "pk": measure.pk}),
-                    f"Last reading {_day(measure.latest_date)}"
-                    if measure.latest_date
-                    else "No reading yet",
-                    "No reading this month",
+                    (
+                        f"Last reading {_day(measure.latest_date)}"
+                        if measure.latest_date
+                        else "No reading yet"
+                    )
+                    + f"; none for {previous:%B %Y}",
+                    "Reading missing",
                     ORANGE,
                 )
             )
@@ -254,7 +283,7 @@ def programme_manager_lists(programme, *, on: dt.date) -> list[WorkList]:
     ]
     states: dict[tuple[int, dt.date], str] = {}
     for theme_id, report_period, status in HighlightReport.objects.filter(
-        theme__programme=programme, period__in=[previous, period]
+        theme__programme=programme, period__gte=previous
     ).values_list("theme_id", "period", "status"):
         if states.get((theme_id, report_period)) != "submitted":
             states[(theme_id, report_period)] = status
@@ -310,7 +339,7 @@ def programme_manager_lists(programme, *, on: dt.date) -> list[WorkList]:
         meeting = board_selectors.next_meeting(board, today=on)
         pending = RotaRun.objects.filter(board=board, status=RotaRun.Status.PENDING).count()
         if meeting is not None:
-            pack.tasks.append(_pack_task(meeting, on, states, period))
+            pack.tasks.append(_pack_task(meeting, on, states))
         if pending:
             pack.tasks.append(
                 Task(
@@ -324,12 +353,13 @@ def programme_manager_lists(programme, *, on: dt.date) -> list[WorkList]:
     return [work, pack]
 
 
-def _pack_task(meeting: Meeting, on: dt.date, states: dict, period: dt.date) -> Task:
+def _pack_task(meeting: Meeting, on: dt.date, states: dict) -> Task:
     settings = BoardSettings.objects.filter(board=meeting.board_id).first() or BoardSettings()
     deadline = board_selectors.pack_deadline(meeting, settings)
     pack = board_selectors.current_pack(meeting)
     focus = [slot.theme for slot in meeting.slots.all()]
-    missing = [t.title for t in focus if states.get((t.pk, period)) != "submitted"]
+    expected = expected_period(deadline)
+    missing = [t.title for t in focus if states.get((t.pk, expected)) != "submitted"]
     name = meeting.board.short_name or meeting.board.name
     title = f"Pack for the {name} on {_day(meeting.date)}"
     href = reverse("board:meeting", kwargs={"pk": meeting.pk})

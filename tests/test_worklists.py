@@ -79,9 +79,11 @@ def test_a_lead_sees_their_themes_work(client, lead, theme, other_theme, program
     period = _today().replace(day=1)
     assert "Your theme: Supervision" in html
     assert f"Start the {_month(period)} highlight report" in html
-    due = selectors.next_period(period) - dt.timedelta(days=1)
-    assert f"Due {due.day} {due:%B %Y}" in html
-    assert f"Record {_month(period)}&#x27;s reading: Supervisions on time 0" in html
+    assert f"Due 26 {_month(period)}" in html
+    previous = selectors.previous_period(period)
+    assert f"Submit the {_month(previous)} highlight report" in html and "Late" in html
+    assert "Record a reading: Supervisions on time 0" in html
+    assert f"none for {_month(previous)}" in html
     assert "Late milestone 0" in html and "Overdue" in html
     assert "Review the risk: Agency cover ends 0" in html
     assert "Your board actions" in html and "Bring the audit results 0" in html
@@ -96,13 +98,14 @@ def test_a_lead_whose_report_is_submitted_and_readings_recorded_sees_them_done(c
     from tests.themes.factories import ReportFactory
 
     period = _today().replace(day=1)
-    ReportFactory(theme=theme, period=period, status="submitted", submitted_at=timezone.now())
+    for month in (selectors.previous_period(period), period):
+        ReportFactory(theme=theme, period=month, status="submitted", submitted_at=timezone.now())
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
-    ReadingFactory(measure=measure, date=_today())
+    ReadingFactory(measure=measure, date=period - dt.timedelta(days=1))
     html = _home(client, lead)
     assert f"The {_month(period)} highlight report" in html
     assert "Submitted" in html
-    assert "Record" not in html
+    assert "Record a reading" not in html and "Late" not in html
 
 
 # --- Programme manager ------------------------------------------------------------------------
@@ -145,7 +148,9 @@ def test_a_built_pack_shows_as_ready_to_publish(client, programme_manager, progr
     from tests.themes.factories import ReportFactory
 
     meeting = _meeting(programme, 5, [theme])
-    ReportFactory(theme=theme, period=_today().replace(day=1), status="submitted")
+    period = _today().replace(day=1)
+    for month in (selectors.previous_period(period), period):
+        ReportFactory(theme=theme, period=month, status="submitted")
     MeetingPack.objects.create(meeting=meeting, status=MeetingPack.Status.READY)
     html = _home(client, programme_manager)
     assert "Ready to publish" in html
