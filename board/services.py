@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from budget.models import BudgetAllocation
 from havering_improve import outbox, summaries
+from havering_improve.errors import AlreadyDone
 from themes.models import Programme, Theme
 
 from . import selectors
@@ -137,12 +138,11 @@ def pin_set(*, meeting: Meeting, theme: Theme, state: str, user) -> None:
 
 
 def rota_request(*, board: Board, user) -> RotaRun:
-    from .tasks import rota_plan_task
 
     if not board.themes_per_meeting:
         raise ValidationError(f"{board} does not meet on a rota.")
     run = RotaRun.objects.create(board=board, requested_by=user)
-    outbox.enqueue(rota_plan_task, run.pk)
+    outbox.enqueue("board.tasks.rota_plan_task", run.pk)
     return run
 
 
@@ -280,7 +280,6 @@ def snapshot_bytes(snapshot: dict) -> bytes:
 def pack_request(*, meeting: Meeting, user=None) -> MeetingPack:
     """Build the meeting's pack (version 1), or rebuild its unpublished newest version. A
     published pack is frozen: asking again changes nothing (a re-issue is `pack_reissue`)."""
-    from .tasks import pack_build_task
 
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -299,7 +298,7 @@ def pack_request(*, meeting: Meeting, user=None) -> MeetingPack:
             pack.status, pack.error = MeetingPack.Status.BUILDING, ""
             pack.build_attempt += 1
             _by(pack, user).save(update_fields=["status", "error", "build_attempt"])
-        outbox.enqueue(pack_build_task, pack.pk, pack.build_attempt)
+        outbox.enqueue("board.tasks.pack_build_task", pack.pk, pack.build_attempt)
     return pack
 
 
@@ -352,26 +351,37 @@ def pack_publish(*, pack: MeetingPack, user) -> MeetingPack:
 
 def pack_reissue(*, pack: MeetingPack, reason: str, user) -> MeetingPack:
     """A new numbered version of a published pack, built from today's data, with its reason."""
-    from .tasks import pack_build_task
 
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the pack is being re-issued."})
     with transaction.atomic():
-        newest = (
-            MeetingPack.objects.select_for_update()
-            .filter(meeting=pack.meeting_id)
-            .order_by("-version")
-            .first()
-        )
+        Meeting.objects.select_for_update().get(pk=pack.meeting_id)  # one re-issue at a time
+        newest = _newest_pack(pack.meeting_id)
         if not newest.is_published:
-            raise ValidationError("A newer version is already being prepared.")
+            raise _already_reissued(newest)
         new = _by(
             MeetingPack(meeting=newest.meeting, version=newest.version + 1, reason=reason.strip()),
             user,
         )
-        new.save()
-        outbox.enqueue(pack_build_task, new.pk, new.build_attempt)
+        try:
+            with transaction.atomic():
+                new.save()
+        except IntegrityError:  # re-issued a moment ago by a second click: that one stands
+            raise _already_reissued(_newest_pack(pack.meeting_id)) from None
+        outbox.enqueue("board.tasks.pack_build_task", new.pk, new.build_attempt)
     return new
+
+
+def _newest_pack(meeting_id: int) -> MeetingPack:
+    return MeetingPack.objects.filter(meeting=meeting_id).order_by("-version").first()
+
+
+def _already_reissued(newest: MeetingPack) -> AlreadyDone:
+    return AlreadyDone(
+        f"Version {newest.version} of the pack is already being prepared: check it and publish "
+        "it, or rebuild it with today's data.",
+        newest,
+    )
 
 
 def packs_due(*, today: dt.date | None = None) -> list[int]:
@@ -507,7 +517,6 @@ def reports_due(*, today: dt.date | None = None) -> list[int]:
     """Make the report each active schedule owes. One report per schedule and period (a unique
     constraint), so beat running twice on a day makes and sends it once."""
     from .models import ProgressReport, ReportSchedule
-    from .tasks import report_generate_task
 
     today = today or timezone.localdate()
     made = []
@@ -518,7 +527,7 @@ def reports_due(*, today: dt.date | None = None) -> list[int]:
                 report = ProgressReport.objects.create(
                     schedule=schedule, period_start=start, period_end=end
                 )
-                outbox.enqueue(report_generate_task, report.pk)
+                outbox.enqueue("board.tasks.report_generate_task", report.pk)
         except IntegrityError:
             continue
         made.append(report.pk)
@@ -590,13 +599,12 @@ def report_generate(*, report_id: int):
 
 def report_retry(*, report) -> None:
     from .models import ProgressReport
-    from .tasks import report_generate_task
 
     if report.status != ProgressReport.Status.FAILED:
         raise ValidationError("Only a failed report can be tried again.")
     report.status = ProgressReport.Status.BUILDING
     report.save(update_fields=["status"])
-    outbox.enqueue(report_generate_task, report.pk)
+    outbox.enqueue("board.tasks.report_generate_task", report.pk)
 
 
 def schedule_save(*, board: Board, user, **fields):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 from simple_history.utils import get_history_model_for_model
 
 from havering_improve import roles, summaries
+from havering_improve.errors import AlreadyDone
 from havering_improve.forms import add_service_errors
 from themes.models import Theme
 from themes.selectors import current_programme
@@ -413,6 +414,9 @@ def pack_reissue(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.pack_reissue(pack=pack, reason=form.cleaned_data["reason"], user=request.user)
+        except AlreadyDone as exc:
+            messages.info(request, f"{exc.message} Nothing new was started.")
+            return redirect(pack.meeting)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
