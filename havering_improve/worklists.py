@@ -15,7 +15,8 @@ from django.urls import NoReverseMatch, reverse
 
 from board import selectors as board_selectors
 from board.models import Action, BoardSettings, Meeting, MeetingPack, RotaRun, RotaSlot
-from budget.models import BudgetAllocation, LedgerImport, LedgerRow, PeriodState
+from budget import services as budget_services
+from budget.models import BudgetAllocation, LedgerImport, LedgerRow
 from budget.selectors import cached_budget_report
 from evaluation.models import Finding
 from havering_improve import roles
@@ -410,23 +411,19 @@ def finance_lists(programme, *, on: dt.date) -> list[WorkList]:
                 ORANGE,
             )
         )
-    closed = set(
-        PeriodState.objects.filter(allocation=allocation, closed=True).values_list(
-            "period", flat=True
-        )
-    )
-    open_periods = [p for p in range(1, 13) if p not in closed]
+    states = budget_services.period_states(allocation)
+    open_periods = [p for p in range(1, 13) if not (p in states and states[p].closed)]
     if open_periods:
         p = open_periods[0]
         month = fy.period_start(p)
-        ended = theme_selectors.next_period(month) <= on
-        if not ended:
-            hint, status, colour = f"{month:%B %Y} has not ended yet", "Not yet", GREY
+        problem = budget_services.period_close_problem(allocation, p, states)
+        if problem:
+            hint, status, colour = problem, "Not yet", GREY
         elif queued.get(p):
             hint = f"First allocate its {_plural(queued[p], 'queued row')}"
-            status, colour = "Cannot close yet", ORANGE
+            status, colour = "Rows still queued", ORANGE
         else:
-            hint, status, colour = "Its actuals are all allocated", "Ready to close", BLUE
+            hint, status, colour = "Its month has ended and its rows are allocated", "Ready", BLUE
         work.tasks.append(
             Task(
                 f"Close period {p} ({month:%B %Y})",

@@ -181,14 +181,14 @@ def test_the_finance_officer_sees_the_queue_the_next_close_and_the_last_import(
     assert "Allocate the rows waiting in the queue" in html
     assert "2 ledger rows matched no budget line" in html
     assert "Close period 1 (April 2019)" in html
-    assert "Cannot close yet" in html and "First allocate its 2 queued rows" in html
+    assert "Rows still queued" in html and "First allocate its 2 queued rows" in html
     assert "Last import: extract.csv" in html and "Imported" in html
 
 
 def test_with_nothing_queued_the_next_period_is_ready_to_close(client, finance_officer):
     html = _home(client, finance_officer)
     assert "Close period 1 (April 2019)" in html
-    assert "Ready to close" in html
+    assert "Its month has ended and its rows are allocated" in html
     assert "Allocate the rows" not in html
 
 
