@@ -791,7 +791,7 @@ def period_reopen(*, allocation, period: int, user, reason: str) -> PeriodState:
             .first()
         )
         if state is None:
-            raise ValidationError(f"Period {period} is not closed.")
+            raise AlreadyDone(f"Period {period} is open already.")
         state.closed = False
         state.changed_by = user
         state.reason = reason

@@ -544,7 +544,12 @@ def period_close(request, year, period):
 @roles.programme_reader_required
 def period_reopen(request, year, period):
     allocation = get_allocation_for_user(request.user, year, MANAGE)
-    get_object_or_404(PeriodState, allocation=allocation, period=period, closed=True)
+    if not 1 <= period <= 12:
+        raise Http404("There are twelve periods.")
+    back = _year_url(allocation, "budget:periods")
+    if not PeriodState.objects.filter(allocation=allocation, period=period, closed=True).exists():
+        messages.info(request, f"Period {period} is open already. Nothing was changed.")
+        return redirect(back)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -554,6 +559,9 @@ def period_reopen(request, year, period):
                 user=request.user,
                 reason=form.cleaned_data["reason"],
             )
+        except AlreadyDone as exc:
+            messages.info(request, " ".join(exc.messages) + " Nothing was changed.")
+            return redirect(back)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -108,7 +108,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "budget:rule_delete": (POST_ONLY, BUDGET_EDIT),
     "budget:periods": READ_ONLY,
     "budget:period_close": (BUDGET_EDIT, BUDGET_EDIT),  # period 1 is the next to close
-    "budget:period_reopen": ("LXNXXXXXX", "LXNXXXXXX"),  # the programme manager; period 1 is open
+    "budget:period_reopen": (PM_ONLY, PM_ONLY),  # period 1 is open: "open already", nothing done
     "budget:virements": (READ, BUDGET_EDIT),
     "budget:settings": (BUDGET_EDIT, BUDGET_EDIT),
     "budget:carry_forward": (BUDGET_EDIT, BUDGET_EDIT),

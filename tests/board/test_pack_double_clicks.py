@@ -30,9 +30,9 @@ def published(meeting, programme_manager):
 
 
 def test_re_issuing_twice_starts_one_new_version(published, programme_manager):
-    new = services.pack_reissue(pack=published, reason="Corrected figures", user=programme_manager)
+    new = services.pack_reissue(pack=published, reason="Corrected figures", actor=programme_manager)
     with pytest.raises(AlreadyDone, match="Version 2 of the pack is already being prepared") as exc:
-        services.pack_reissue(pack=published, reason="Corrected figures", user=programme_manager)
+        services.pack_reissue(pack=published, reason="Corrected figures", actor=programme_manager)
     assert exc.value.obj == new
     assert list(MeetingPack.objects.values_list("version", flat=True)) == [2, 1]
 
@@ -40,10 +40,10 @@ def test_re_issuing_twice_starts_one_new_version(published, programme_manager):
 def test_a_re_issue_that_loses_the_race_to_insert_is_told_which_version_stands(
     published, programme_manager, monkeypatch
 ):
-    new = services.pack_reissue(pack=published, reason="Corrected figures", user=programme_manager)
+    new = services.pack_reissue(pack=published, reason="Corrected figures", actor=programme_manager)
     _stale_once(monkeypatch, published)
     with pytest.raises(AlreadyDone, match="Version 2") as exc:
-        services.pack_reissue(pack=published, reason="Corrected figures", user=programme_manager)
+        services.pack_reissue(pack=published, reason="Corrected figures", actor=programme_manager)
     assert exc.value.obj == new
     assert MeetingPack.objects.count() == 2
 

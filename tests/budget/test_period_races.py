@@ -20,9 +20,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 WAIT = 30  # seconds: only reached if the code under test hangs
 
 
+@pytest.fixture(autouse=True)
+def _postgres():
+    need(using_postgres(), "two connections racing need PostgreSQL (DATABASE_URL=postgres://…)")
+
+
 @pytest.fixture
 def allocation(programme, finance_officer):
-    need(using_postgres(), "two connections racing need PostgreSQL (DATABASE_URL=postgres://…)")
     allocation = BudgetAllocation.objects.get(programme=programme, start_year=2019)
     demo_setup(allocation=allocation, user=finance_officer)
     close_periods(allocation, finance_officer, 1)

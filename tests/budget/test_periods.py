@@ -100,6 +100,21 @@ def test_the_programme_manager_reopens_a_period_with_a_reason(
     ]
 
 
+def test_a_double_click_on_reopen_reopens_once_and_says_so(
+    set_up, client, finance_officer, programme_manager
+):
+    services.period_close(allocation=set_up, period=1, user=finance_officer)
+    client.force_login(programme_manager)
+    url = f"{Y}/periods/1/reopen/"
+    first = client.post(url, {"reason": "Late payroll correction"})
+    second = client.post(url, {"reason": "Late payroll correction"}, follow=True)
+    assert first.status_code == 302
+    assert "Period 1 is open already. Nothing was changed." in second.content.decode()
+    assert PeriodState.objects.get(period=1).history.count() == 2  # closed, reopened
+    with pytest.raises(AlreadyDone, match="Period 1 is open already"):
+        services.period_reopen(allocation=set_up, period=1, user=programme_manager, reason="x")
+
+
 def test_a_finance_officer_cannot_reopen_a_period(set_up, finance_officer):
     services.period_close(allocation=set_up, period=1, user=finance_officer)
     with pytest.raises(PermissionDenied):
