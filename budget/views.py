@@ -495,13 +495,18 @@ def periods(request, year):
     )
 
 
+def _period_page(request, year, period, level):
+    """The allocation (if this person may act on it at `level`) and the periods page's address."""
+    allocation = get_allocation_for_user(request.user, year, level)
+    if not 1 <= period <= 12:
+        raise Http404("There are twelve periods.")
+    return allocation, _year_url(allocation, "budget:periods")
+
+
 @roles.programme_reader_required
 def period_close(request, year, period):
     """What closing the period freezes, and a button to close it."""
-    allocation = get_allocation_for_user(request.user, year, EDIT)
-    if not 1 <= period <= 12:
-        raise Http404("There are twelve periods.")
-    back = _year_url(allocation, "budget:periods")
+    allocation, back = _period_page(request, year, period, EDIT)
     form = GovukForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
@@ -543,10 +548,7 @@ def period_close(request, year, period):
 
 @roles.programme_reader_required
 def period_reopen(request, year, period):
-    allocation = get_allocation_for_user(request.user, year, MANAGE)
-    if not 1 <= period <= 12:
-        raise Http404("There are twelve periods.")
-    back = _year_url(allocation, "budget:periods")
+    allocation, back = _period_page(request, year, period, MANAGE)
     if not PeriodState.objects.filter(allocation=allocation, period=period, closed=True).exists():
         messages.info(request, f"Period {period} is open already. Nothing was changed.")
         return redirect(back)
