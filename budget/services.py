@@ -453,7 +453,12 @@ def ledger_import_upload(*, allocation, uploaded_file, actor, cost_centres: str 
         # the file itself is not kept in storage.
         batch.status = LedgerImport.Status.REJECTED
         batch.original_file.delete(save=False)
-    batch.save()
+    try:
+        batch.save()
+    except BaseException:
+        if batch.original_file:
+            batch.original_file.delete(save=False)
+        raise
     return batch
 
 

@@ -350,3 +350,10 @@ def test_a_second_save_of_a_post_is_refused_and_shown_what_changed(
     post.refresh_from_db()
     assert post.status == "advertised" and post.title != "Renamed by the finance officer"
     assert "missing the version" in fo.post(url, mine).content.decode()
+
+
+@pytest.mark.parametrize("path", ["ledger/?", "ledger/?line=resources&", "queue/?"])
+def test_a_page_number_beyond_the_list_is_not_found(imported_sample, fo, path):
+    assert fo.get(f"{Y}/{path}page=1").status_code == 200
+    for beyond in ("999", "0", "x", "99999999999999999999999"):
+        assert fo.get(f"{Y}/{path}page={beyond}").status_code == 404, beyond
