@@ -8,7 +8,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from .models import (
-    PID,
     HighlightReport,
     Measure,
     MeasureReading,
@@ -333,8 +332,3 @@ def themes_of_member(user):
     if not user.is_authenticated:
         return Theme.objects.none()
     return Theme.objects.filter(memberships__user=user).order_by("number")
-
-
-def pid_for_theme(theme) -> PID:
-    """The theme's PID, or an empty draft (not saved until someone writes it)."""
-    return PID.objects.filter(theme=theme).first() or PID(theme=theme)

@@ -156,7 +156,7 @@ def risk_update(*, risk: Risk, actor, version: int, data: dict) -> Risk:
 # Project initiation documents ------------------------------------------------------------------
 
 
-pid_for_theme = selectors.pid_for_theme  # a read: the PID, or an empty one not yet saved
+pid_for_theme = selectors.pid_for_reading  # a read: the PID, or an empty one not yet saved
 
 
 @action("can_edit_theme", on="pid.theme")
