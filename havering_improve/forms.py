@@ -1,6 +1,11 @@
+import datetime as dt
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 
 class GovukFormMixin:
@@ -37,3 +42,42 @@ def add_service_errors(form, exc) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class DateField(DateInputField):
+    """The one way the service asks for a date: the GOV.UK date input (day, month, year), with
+    the Design System's messages naming the field ("Due date must be a real date"), never
+    Python's ("day is out of range for month")."""
+
+    def __init__(self, *, label: str, required: bool = True, help_text: str = "", **kwargs):
+        super().__init__(
+            label=label,
+            required=required,
+            require_all_fields=False,
+            help_text=help_text or DATE_HINT,
+            **kwargs,
+        )
+        name = label[0].upper() + label[1:]
+        what = label[0].lower() + label[1:]
+        self.error_messages["required"] = f"Enter the {what}"
+        self.error_messages["incomplete"] = f"Enter the {what}"
+        self.label_name = name
+        self.real_date = f"{name} must be a real date"
+        for part, sub in zip(("day", "month", "year"), self.fields, strict=True):
+            sub.error_messages["incomplete"] = f"{name} must include a {part}"
+            sub.validators = [RegexValidator(r"^\s*[0-9]+\s*$", self.real_date)]
+            sub.widget.attrs["inputmode"] = "numeric"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year.strip()) != 4:
+            raise ValidationError(f"{self.label_name} must include a year with 4 numbers")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(self.real_date) from exc
+
+
+DATE_HINT = "For example, 27 3 2027"

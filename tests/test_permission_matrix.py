@@ -104,6 +104,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "budget:allocate": (BUDGET_EDIT, BUDGET_EDIT),
     "budget:rules": (BUDGET_RECORDS, BUDGET_EDIT),
     "budget:rule_delete": (POST_ONLY, BUDGET_EDIT),
+    "budget:rule_apply": (BUDGET_EDIT, BUDGET_EDIT),
     "budget:periods": (READ, BUDGET_EDIT),
     "budget:period_reopen": ("LXNXXXXXX", "LXNXXXXXX"),  # the programme manager; period 1 is open
     "budget:virements": (READ, BUDGET_EDIT),

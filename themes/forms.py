@@ -1,10 +1,9 @@
 import datetime as dt
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
-from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.forms import DateField, GovukForm, GovukModelForm
 
 from .models import (
     PID,
@@ -18,17 +17,8 @@ from .models import (
 )
 
 
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
-    field = DateInputField(
-        label=label,
-        required=required,
-        require_all_fields=False,
-        help_text=help_text or "For example, 27 3 2027",
-    )
-    field.error_messages.update(
-        {"required": f"Enter the {label.lower()}", "incomplete": f"Enter the {label.lower()}"}
-    )
-    return field
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateField:
+    return DateField(label=label, required=required, help_text=help_text)
 
 
 class VersionedForm(GovukModelForm):

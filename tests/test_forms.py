@@ -1,0 +1,46 @@
+"""The service asks for dates one way (the GOV.UK date input) and answers mistakes in plain
+English that names the field, never with Python's own words."""
+
+import datetime as dt
+
+import pytest
+
+from havering_improve.forms import DateField, GovukForm
+
+
+class _Form(GovukForm):
+    due_date = DateField(label="Due date")
+    done_on = DateField(label="Completion date", required=False)
+
+
+def _errors(**parts):
+    data = {"due_date_0": "", "due_date_1": "", "due_date_2": ""}
+    data.update({f"due_date_{i}": v for i, v in enumerate(parts.get("due", ("", "", "")))})
+    form = _Form(data)
+    assert not form.is_valid()
+    return form.errors["due_date"]
+
+
+@pytest.mark.parametrize(
+    "due, message",
+    [
+        (("", "", ""), "Enter the due date"),
+        (("31", "2", "2027"), "Due date must be a real date"),
+        (("0", "0", "0"), "Due date must include a year with 4 numbers"),
+        (("12", "13", "2027"), "Due date must be a real date"),
+        (("12", "3", "27"), "Due date must include a year with 4 numbers"),
+        (("x", "3", "2027"), "Due date must be a real date"),
+        (("", "3", "2027"), "Due date must include a day"),
+        (("12", "", "2027"), "Due date must include a month"),
+    ],
+)
+def test_a_date_mistake_is_named_in_plain_english(due, message):
+    errors = _errors(due=due)
+    assert errors == [message]
+    assert not any("range" in e or "invalid literal" in e for e in errors)
+
+
+def test_a_real_date_is_a_date_and_an_optional_one_may_be_blank():
+    form = _Form({"due_date_0": " 7", "due_date_1": "3", "due_date_2": "2027"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"due_date": dt.date(2027, 3, 7), "done_on": None}
