@@ -4,7 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.validators import FileExtensionValidator
 
-from havering_improve.forms import DateField, GovukForm, GovukModelForm
+from havering_improve.forms import AffixedInput, DateField, GovukForm, GovukModelForm
 from havering_improve.uploads import validate_upload
 
 from .models import Commitment, MatchingRule, Post
@@ -29,7 +29,7 @@ def _money_field(label, *, required=True, help_text=""):
         decimal_places=2,
         required=required,
         help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        widget=AffixedInput(prefix="£", width=10),
     )
 
 

@@ -81,3 +81,20 @@ class DateField(DateInputField):
 
 
 DATE_HINT = "For example, 27 3 2027"
+
+
+class AffixedInput(forms.TextInput):
+    """A GOV.UK text input sized to its content, with its unit shown before or after it
+    (£ before an amount, % after a percentage)."""
+
+    template_name = "havering_improve/widgets/affixed_input.html"
+
+    def __init__(self, *, prefix: str = "", suffix: str = "", width: int = 5, attrs=None):
+        attrs = {"inputmode": "decimal", "class": f"govuk-input--width-{width}", **(attrs or {})}
+        super().__init__(attrs=attrs)
+        self.prefix, self.suffix = prefix, suffix
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(prefix=self.prefix, suffix=self.suffix)
+        return context

@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from havering_improve.forms import DateField, GovukForm, GovukModelForm
+from havering_improve.forms import AffixedInput, DateField, GovukForm, GovukModelForm
 
 from .models import (
     PID,
@@ -62,7 +62,14 @@ class MeasureForm(VersionedForm):
             "target_date",
         ]
         labels = {"name": "Name of the measure", "direction": "Which way is better?"}
-        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "baseline_value": AffixedInput(),
+            "target_value": AffixedInput(),
+        }
+
+
+UNIT_SUFFIXES = {Measure.Unit.PERCENT: "%", Measure.Unit.DAYS: "days"}
 
 
 class ReadingForm(GovukModelForm):
@@ -74,10 +81,16 @@ class ReadingForm(GovukModelForm):
         labels = {"source": "Source (for example, the audit or report it came from)"}
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, measure=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
+        # The value is entered in the measure's unit, shown beside the box.
+        unit = measure.unit if measure is not None else ""
+        self.fields["value"].widget = AffixedInput(suffix=UNIT_SUFFIXES.get(unit, ""))
+        if unit:
+            what = "percentage" if unit == Measure.Unit.PERCENT else unit
+            self.fields["value"].label = f"Value ({what})"
 
 
 class RiskForm(VersionedForm):
