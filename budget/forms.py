@@ -6,6 +6,7 @@ from django.core.validators import FileExtensionValidator
 
 from havering_improve.forms import AffixedInput, DateField, GovukForm, GovukModelForm
 from havering_improve.uploads import validate_upload
+from havering_improve.validators import PERCENT_VALIDATORS
 
 from .models import Commitment, MatchingRule, Post
 
@@ -210,10 +211,16 @@ class ThemeWeightsForm(GovukForm):
 class SettingsForm(GovukForm):
     cost_centres = forms.CharField(label="Programme cost centres", max_length=200, required=False)
     amber_percent = forms.DecimalField(
-        label="Amber when forecast variance is over (%)", max_digits=5, decimal_places=2
+        label="Amber when forecast variance is over (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT_VALIDATORS,
     )
     red_percent = forms.DecimalField(
-        label="Red when forecast variance is over (%)", max_digits=5, decimal_places=2
+        label="Red when forecast variance is over (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT_VALIDATORS,
     )
 
 

@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
+from havering_improve.validators import validate_plausible_date
+
 
 class GovukFormMixin:
     """GOV.UK rendering for a form: fields through crispy-forms-gds, errors in the page's error
@@ -47,7 +49,9 @@ def add_service_errors(form, exc) -> None:
 class DateField(DateInputField):
     """The one way the service asks for a date: the GOV.UK date input (day, month, year), with
     the Design System's messages naming the field ("Due date must be a real date"), never
-    Python's ("day is out of range for month")."""
+    Python's ("day is out of range for month"). Dates outside 2000 to 2100 are refused."""
+
+    default_validators = [validate_plausible_date]
 
     def __init__(self, *, label: str, required: bool = True, help_text: str = "", **kwargs):
         super().__init__(
