@@ -19,6 +19,41 @@ class GovukFormMixin:
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.show_non_field_errors = False
+        for name, field in self.fields.items():
+            plain_error_messages(name, field)
+
+
+def plain_error_messages(name: str, field: forms.Field) -> None:
+    """Replace Django's generic messages ("This field is required.", "Ensure this value is
+    greater than or equal to 1.") with ones that name the field, as the GOV.UK Design System
+    asks. Messages a form sets itself are kept."""
+    label = str(field.label or forms.forms.pretty_name(name))
+    what, name_ = label[0].lower() + label[1:], label[0].upper() + label[1:]
+    if what.split(" ", 1)[0] not in {"how", "what", "which", "who", "when", "why", "the", "a"}:
+        what = f"the {what}"
+    defaults = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.FileField))
+    choosing = choosing or isinstance(field, forms.BooleanField)
+    plain = {
+        "required": f"Select {what}" if choosing else f"Enter {what}",
+        "invalid": f"{name_} must be a number"
+        if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField))
+        else None,
+        "invalid_choice": f"Choose {what} from the list",
+        "min_value": f"{name_} must be %(limit_value)s or more",
+        "max_value": f"{name_} must be %(limit_value)s or less",
+        "max_length": f"{name_} must be %(limit_value)s characters or fewer",
+        "max_digits": f"{name_} must have no more than %(max)s digits",
+        "max_decimal_places": f"{name_} must have no more than %(max)s decimal places",
+    }
+    for key, text in plain.items():
+        if text is None:
+            continue
+        current = field.error_messages.get(key)
+        if current is None or str(current) == str(defaults.get(key)):
+            field.error_messages[key] = text
 
 
 class GovukForm(GovukFormMixin, forms.Form):

@@ -44,3 +44,24 @@ def test_a_real_date_is_a_date_and_an_optional_one_may_be_blank():
     form = _Form({"due_date_0": " 7", "due_date_1": "3", "due_date_2": "2027"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data == {"due_date": dt.date(2027, 3, 7), "done_on": None}
+
+
+class _Numbers(GovukForm):
+    from django import forms as _f
+
+    count = _f.IntegerField(label="How many meetings", min_value=1, max_value=60)
+    amount = _f.DecimalField(label="Amount", max_digits=6, decimal_places=2)
+    title = _f.CharField(label="Title", max_length=5)
+    kind = _f.ChoiceField(label="Kind", choices=[("a", "A")])
+    likelihood = _f.IntegerField(label="Likelihood", error_messages={"required": "Say how likely"})
+
+
+def test_every_field_answers_a_mistake_by_its_name_not_with_djangos_words():
+    errors = _Numbers({"count": "0", "amount": "lots", "title": "Too long"}).errors
+    assert errors["count"] == ["How many meetings must be 1 or more"]
+    assert errors["amount"] == ["Amount must be a number"]
+    assert errors["title"] == ["Title must be 5 characters or fewer"]
+    assert errors["kind"] == ["Select the kind"]
+    assert errors["likelihood"] == ["Say how likely"]  # a form's own message is kept
+    assert _Numbers({"count": "61"}).errors["count"] == ["How many meetings must be 60 or less"]
+    assert _Numbers({}).errors["title"] == ["Enter the title"]

@@ -133,7 +133,7 @@ def test_closing_and_reopening_a_period(
     assert PeriodState.objects.get(period=6).closed
     client.force_login(programme_manager)
     response = client.post(f"{Y}/periods/6/reopen/", {"reason": ""})
-    assert "This field is required" in response.content.decode()
+    assert "Enter the reason" in response.content.decode()
     client.post(f"{Y}/periods/6/reopen/", {"reason": "Payroll correction"})
     assert not PeriodState.objects.get(period=6).closed
 
