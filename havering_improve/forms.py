@@ -4,8 +4,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
+from django.forms.utils import pretty_name
 
 from havering_improve.validators import validate_plausible_date
 
@@ -19,15 +20,23 @@ class GovukFormMixin:
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.show_non_field_errors = False
+        model = getattr(getattr(self, "_meta", None), "model", None)
         for name, field in self.fields.items():
-            plain_error_messages(name, field)
+            # A model form also reports its model's validators under the field's messages.
+            model_validators = []
+            if model is not None:
+                try:
+                    model_validators = model._meta.get_field(name).validators
+                except FieldDoesNotExist:
+                    pass
+            plain_error_messages(name, field, model_validators)
 
 
-def plain_error_messages(name: str, field: forms.Field) -> None:
+def plain_error_messages(name: str, field: forms.Field, model_validators=()) -> None:
     """Replace Django's generic messages ("This field is required.", "Ensure this value is
     greater than or equal to 1.") with ones that name the field, as the GOV.UK Design System
     asks. Messages a form sets itself are kept."""
-    label = str(field.label or forms.forms.pretty_name(name))
+    label = str(field.label or pretty_name(name)).replace("%", "%%")
     what, name_ = label[0].lower() + label[1:], label[0].upper() + label[1:]
     if what.split(" ", 1)[0] not in {"how", "what", "which", "who", "when", "why", "the", "a"}:
         what = f"the {what}"
@@ -48,12 +57,19 @@ def plain_error_messages(name: str, field: forms.Field) -> None:
         "max_digits": f"{name_} must have no more than %(max)s digits",
         "max_decimal_places": f"{name_} must have no more than %(max)s decimal places",
     }
+    # A validator's own message (a model's "cannot be less than £0") wins over ours: Django
+    # replaces a validator's message with the field's message for the same code.
+    custom = {
+        getattr(v, "code", None)
+        for v in [*field.validators, *model_validators]
+        if str(getattr(v, "message", "")) != str(getattr(type(v), "message", ""))
+    }
     for key, text in plain.items():
-        if text is None:
+        if text is None or key in custom:
             continue
         current = field.error_messages.get(key)
         if current is None or str(current) == str(defaults.get(key)):
-            field.error_messages[key] = text
+            field.error_messages[key] = text if "%(" in text else text.replace("%%", "%")
 
 
 class GovukForm(GovukFormMixin, forms.Form):

@@ -65,3 +65,22 @@ def test_every_field_answers_a_mistake_by_its_name_not_with_djangos_words():
     assert errors["likelihood"] == ["Say how likely"]  # a form's own message is kept
     assert _Numbers({"count": "61"}).errors["count"] == ["How many meetings must be 60 or less"]
     assert _Numbers({}).errors["title"] == ["Enter the title"]
+
+
+def test_a_validators_own_message_and_a_percent_in_a_label_survive():
+    from decimal import Decimal
+
+    from django import forms as f
+    from django.core.validators import MinValueValidator
+
+    class _Form(GovukForm):
+        cost = f.DecimalField(
+            label="Annual cost",
+            validators=[MinValueValidator(Decimal(0), message="A cost cannot be less than £0.")],
+        )
+        amber = f.IntegerField(label="Amber threshold (%)", min_value=0)
+
+    errors = _Form({"cost": "-1", "amber": "-1"}).errors
+    assert errors["cost"] == ["A cost cannot be less than £0."]
+    assert errors["amber"] == ["Amber threshold (%) must be 0 or more"]
+    assert _Form({}).errors["amber"] == ["Enter the amber threshold (%)"]
