@@ -2,13 +2,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from havering_improve.forms import DateField, GovukForm, GovukModelForm
+from havering_improve.forms import DateField, GovukForm, GovukModelForm, VersionedForm
 from themes.models import Theme
 
 from .models import Action, BoardSettings, Meeting, ReportSchedule
 
 
-class MeetingForm(GovukModelForm):
+class MeetingForm(VersionedForm):
     date = DateField(label="Date")
     online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
 
@@ -65,10 +65,11 @@ class PinsForm(GovukForm):
             )
 
 
-class MinutesForm(GovukForm):
-    minutes = forms.CharField(
-        label="Minutes", widget=forms.Textarea(attrs={"rows": 12}), required=False
-    )
+class MinutesForm(VersionedForm):
+    class Meta:
+        model = Meeting
+        fields = ["minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 12})}
 
 
 class DecisionForm(GovukForm):
@@ -107,7 +108,7 @@ class ActionForm(GovukModelForm):
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)
 
 
-class ActionUpdateForm(GovukModelForm):
+class ActionUpdateForm(VersionedForm):
     class Meta:
         model = Action
         fields = ["status", "progress_note"]

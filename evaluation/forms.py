@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from havering_improve.forms import DateField, GovukForm, GovukModelForm
+from havering_improve.forms import DateField, GovukForm, GovukModelForm, VersionedForm
 from themes.models import Measure, Theme
 
 from .models import (
@@ -178,7 +178,7 @@ class SurveyImportForm(GovukForm):
             )
 
 
-class FindingForm(GovukModelForm):
+class FindingForm(VersionedForm):
     recorded_on = DateField(label="Date of the finding")
     action_due = DateField(label="Action due date", required=False)
 

@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from havering_improve import sso
+
 # Record activity at most this often, so most requests do not write the session.
 _TOUCH_EVERY_SECONDS = 60
 
@@ -24,7 +26,9 @@ class SessionIdleTimeoutMiddleware:
             last_seen = request.session.get("last_seen")
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 request.signed_out_for_inactivity = True  # the login page says why
+                offer = sso.council_sign_out_offer(request)
                 logout(request)
+                sso.offer_council_sign_out(request, offer)
                 return redirect(f"{reverse('login')}?timeout=1&next={request.path}")
             if last_seen is None or now - last_seen >= _TOUCH_EVERY_SECONDS:
                 request.session["last_seen"] = now
@@ -54,3 +58,20 @@ class NoStoreWhenSignedInMiddleware:
         if signed_in or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
         return response
+
+
+class HealthCheckMiddleware:
+    """`/healthz` answers before anything else looks at the request: over plain HTTP (no
+    redirect to HTTPS) and whatever Host header it carries, because a load balancer probes each
+    instance directly, by its address, without TLS. It tells nothing but whether the database
+    and broker answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            from havering_improve.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

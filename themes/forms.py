@@ -3,7 +3,14 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from havering_improve.forms import AffixedInput, DateField, GovukForm, GovukModelForm
+from havering_improve.forms import (
+    AffixedInput,
+    DateField,
+    GovukForm,
+    GovukModelForm,
+    StateChangeForm,
+    VersionedForm,
+)
 
 from .models import (
     PID,
@@ -19,20 +26,6 @@ from .models import (
 
 def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateField:
     return DateField(label=label, required=required, help_text=help_text)
-
-
-class VersionedForm(GovukModelForm):
-    """An edit form that carries the version of the record the editor started from."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def content(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
 
 
 class MilestoneForm(VersionedForm):
@@ -156,7 +149,7 @@ class PIDForm(VersionedForm):
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in PID.TEXT_FIELDS}
 
 
-class PIDReviewForm(GovukForm):
+class PIDReviewForm(StateChangeForm):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("approve", "Approve this PID"), ("return", "Return it with comments")],

@@ -20,7 +20,7 @@ from budget.models import (
     ThemeWeight,
     Virement,
 )
-from tests.budget.conftest import csv_of, row, upload
+from tests.budget.conftest import close_periods, csv_of, row, upload
 
 pytestmark = pytest.mark.django_db
 Y = "/budget/2019-20"
@@ -128,8 +128,9 @@ def test_a_split_that_does_not_add_up_is_explained(imported_sample, fo, lines):
 def test_closing_and_reopening_a_period(
     imported_sample, client, finance_officer, programme_manager
 ):
+    close_periods(imported_sample.allocation, finance_officer, 5)
     client.force_login(finance_officer)
-    client.post(f"{Y}/periods/", {"period": 6})
+    client.post(f"{Y}/periods/6/close/")
     assert PeriodState.objects.get(period=6).closed
     client.force_login(programme_manager)
     response = client.post(f"{Y}/periods/6/reopen/", {"reason": ""})
@@ -344,3 +345,10 @@ def test_a_rule_no_queued_row_matches_is_just_saved(fo, imported_sample):
     )
     assert response["Location"] == f"{Y}/rules/"
     assert "No row in the queue matches it" in fo.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("path", ["ledger/?", "ledger/?line=resources&", "queue/?"])
+def test_a_page_number_beyond_the_list_is_not_found(imported_sample, fo, path):
+    assert fo.get(f"{Y}/{path}page=1").status_code == 200
+    for beyond in ("999", "0", "x", "99999999999999999999999"):
+        assert fo.get(f"{Y}/{path}page={beyond}").status_code == 404, beyond
