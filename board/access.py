@@ -53,7 +53,7 @@ def get_pack_for_user(user, pk: int, *, manage: bool = False, kept: bool = False
             MeetingPack.objects.select_related("meeting__board").defer("snapshot"), pk=pk
         )
 
-    pack = summaries.cached(("pack", pk), load) if kept else load()
+    pack = summaries.cached(("pack", pk), load, areas=[summaries.BOARD]) if kept else load()
     require_reader(user)
     if manage or not pack.is_published:
         require_manager(user)

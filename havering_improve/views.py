@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from board.selectors import boards
-from budget.selectors import allocations_with_lines
+from budget.selectors import BUDGET_AREAS, allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
 from havering_improve import roles, security, summaries
 from themes.selectors import current_programme, programme_dashboard, themes_with_leads
@@ -19,21 +19,45 @@ from themes.selectors import current_programme, programme_dashboard, themes_with
 @require_safe
 @roles.programme_reader_required
 def home(request):
-    body = summaries.cached(("home",), lambda: render_to_string("_home_body.html", _home_summary()))
+    # Every theme's progress, the budget, the evaluation and the boards: any change shows here.
+    body = summaries.cached(
+        ("home",),
+        lambda: render_to_string("_home_body.html", _home_summary()),
+        areas=summaries.EVERY_APP,
+    )
     return render(request, "home.html", {"body": body})
 
 
 def _home_summary() -> dict:
-    """Everything the home page shows; the same for everyone who may read the programme."""
-    programme = current_programme()
+    """Everything the home page shows; the same for everyone who may read the programme. Each
+    app's share is kept on its own, so a lead's new reading recomputes the themes' share only."""
+    programme = summaries.cached(("programme",), current_programme, areas=())
     return {
         "programme": programme,
-        "dashboard": programme_dashboard(programme),
-        "themes": list(themes_with_leads(programme)),
-        "allocations": list(allocations_with_lines(programme)),
-        "strands": list(strands(programme)),
-        "baseline": baseline_inspection(programme),
-        "boards": list(boards(programme)),
+        **summaries.cached(
+            ("home-themes",),
+            lambda: {
+                "dashboard": programme_dashboard(programme),
+                "themes": list(themes_with_leads(programme)),
+            },
+            areas=[summaries.THEMES],
+        ),
+        "allocations": summaries.cached(
+            ("home-budget",),
+            lambda: list(allocations_with_lines(programme)),
+            areas=BUDGET_AREAS,
+        ),
+        **summaries.cached(
+            ("home-evaluation",),
+            lambda: {
+                "strands": list(strands(programme)),
+                "baseline": baseline_inspection(programme),
+            },
+            areas=[summaries.EVALUATION, summaries.PROGRAMME],
+        ),
+        "boards": summaries.cached(
+            ("home-boards",), lambda: list(boards(programme)), areas=[summaries.BOARD]
+        ),
     }
 
 
