@@ -1,11 +1,12 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 # Record activity at most this often, so most requests do not write the session.
 _TOUCH_EVERY_SECONDS = 60
@@ -34,3 +35,22 @@ class SessionIdleTimeoutMiddleware:
 def _start_idle_clock(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session["last_seen"] = int(time.time())
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing a signed-in person sees is kept by the browser or any cache on the way, so a shared
+    council PC shows no programme page after sign-out (Back included): `Cache-Control: no-store`
+    (with no-cache, must-revalidate, private, max-age=0) on every response to a signed-in request,
+    redirects included, and on the one that signs a person in or out. Placed just after the
+    session middleware, so it sees every response but the static files'."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = SESSION_KEY in request.session
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if signed_in or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.validators import validate_plausible_date
 
 from .models import (
     PID,
@@ -24,6 +25,7 @@ def _date_field(label: str, *, required: bool = True, help_text: str = "") -> Da
         required=required,
         require_all_fields=False,
         help_text=help_text or "For example, 27 3 2027",
+        validators=[validate_plausible_date],
     )
     field.error_messages.update(
         {"required": f"Enter the {label.lower()}", "incomplete": f"Enter the {label.lower()}"}

@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from havering_improve.validators import validate_plausible_date
+
 
 class Programme(models.Model):
     """An improvement programme: one local authority's plan after an inspection."""
@@ -100,9 +102,9 @@ class Milestone(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300)
     owner = models.CharField(max_length=200, blank=True)
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_plausible_date])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
@@ -149,9 +151,9 @@ class Measure(models.Model):
     unit = models.CharField(max_length=10, choices=Unit.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices)
     baseline_value = models.DecimalField(max_digits=12, decimal_places=2)
-    baseline_date = models.DateField()
+    baseline_date = models.DateField(validators=[validate_plausible_date])
     target_value = models.DecimalField(max_digits=12, decimal_places=2)
-    target_date = models.DateField()
+    target_date = models.DateField(validators=[validate_plausible_date])
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
@@ -182,7 +184,7 @@ class MeasureReading(models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="readings")
     value = models.DecimalField(max_digits=12, decimal_places=2)
-    date = models.DateField()
+    date = models.DateField(validators=[validate_plausible_date])
     source = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -217,7 +219,7 @@ class Risk(models.Model):
     owner = models.CharField(max_length=200, blank=True)
     mitigation = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    review_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     escalated = models.BooleanField(default=False, help_text="Escalated to the programme.")
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
@@ -260,12 +262,14 @@ class HighlightReport(models.Model):
         SUBMITTED = "submitted", "Submitted"
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="highlight_reports")
-    period = models.DateField(help_text="The first day of the reporting month.")
+    period = models.DateField(
+        help_text="The first day of the reporting month.", validators=[validate_plausible_date]
+    )
     revision = models.PositiveSmallIntegerField(default=1)
-    revision_reason = models.TextField(blank=True)
+    revision_reason = models.TextField("Reason for the correction", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    overall_rag = models.CharField(max_length=10, choices=RAG.choices, blank=True)
-    overall_reason = models.TextField(blank=True)
+    overall_rag = models.CharField("Overall status", max_length=10, choices=RAG.choices, blank=True)
+    overall_reason = models.TextField("Reason for the overall status", blank=True)
     status_summary = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     still depends on); the other areas get their rows when they first change."""
 
     dependencies = [
-        ("havering_improve", "0002_data_version"),
+        ("havering_improve", "0003_council_identity"),
     ]
 
     operations = [
