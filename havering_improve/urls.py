@@ -10,6 +10,7 @@ admin.site.site_title = "Havering Improve"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

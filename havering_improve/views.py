@@ -19,36 +19,44 @@ from themes.selectors import current_programme, programme_dashboard, themes_with
 @require_safe
 @roles.programme_reader_required
 def home(request):
-    # Every theme's progress, the budget, the evaluation and the boards: any change shows here.
+    programme = _programme()
+    # Kept until something in any theme changes: leads' readings recompute it, nothing else.
+    dashboard = summaries.cached(
+        ("dashboard",), lambda: programme_dashboard(programme), areas=[summaries.THEMES]
+    )
+    return render(request, "home.html", {"programme": programme, "dashboard": dashboard})
+
+
+def _programme():
+    return summaries.cached(("programme",), current_programme, areas=())  # its rows are "all"
+
+
+@require_safe
+@roles.programme_reader_required
+def about(request):
+    """The programme as its decision set it up: themes, budget, evaluation, governance and the
+    review after the first year. The same for everyone who may read the programme."""
     body = summaries.cached(
-        ("home",),
-        lambda: render_to_string("_home_body.html", _home_summary()),
+        ("about",),
+        lambda: render_to_string("_about_body.html", _about_summary()),
         areas=summaries.EVERY_APP,
     )
-    return render(request, "home.html", {"body": body})
+    return render(request, "about.html", {"body": body})
 
 
-def _home_summary() -> dict:
-    """Everything the home page shows; the same for everyone who may read the programme. Each
-    app's share is kept on its own, so a lead's new reading recomputes the themes' share only."""
-    programme = summaries.cached(("programme",), current_programme, areas=())
+def _about_summary() -> dict:
+    """Each app's share is kept on its own, so a change in one recomputes only its share."""
+    programme = _programme()
     return {
         "programme": programme,
-        **summaries.cached(
-            ("home-themes",),
-            lambda: {
-                "dashboard": programme_dashboard(programme),
-                "themes": list(themes_with_leads(programme)),
-            },
-            areas=[summaries.THEMES],
+        "themes": summaries.cached(
+            ("about-themes",), lambda: list(themes_with_leads(programme)), areas=[summaries.THEMES]
         ),
         "allocations": summaries.cached(
-            ("home-budget",),
-            lambda: list(allocations_with_lines(programme)),
-            areas=BUDGET_AREAS,
+            ("about-budget",), lambda: list(allocations_with_lines(programme)), areas=BUDGET_AREAS
         ),
         **summaries.cached(
-            ("home-evaluation",),
+            ("about-evaluation",),
             lambda: {
                 "strands": list(strands(programme)),
                 "baseline": baseline_inspection(programme),
@@ -56,7 +64,7 @@ def _home_summary() -> dict:
             areas=[summaries.EVALUATION, summaries.PROGRAMME],
         ),
         "boards": summaries.cached(
-            ("home-boards",), lambda: list(boards(programme)), areas=[summaries.BOARD]
+            ("about-boards",), lambda: list(boards(programme)), areas=[summaries.BOARD]
         ),
     }
 

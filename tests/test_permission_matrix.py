@@ -47,6 +47,7 @@ POST_ONLY = "MMMMMMMMM"  # (as a GET column: only POST is accepted; as POST: onl
 MATRIX: dict[str, tuple[str, str]] = {
     # Sign-in and the service's own pages
     "home": READ_ONLY,
+    "about": READ_ONLY,
     "healthz": PUBLIC,
     "privacy": PUBLIC,
     "accessibility": PUBLIC,

@@ -19,13 +19,12 @@ from havering_improve.fy import FinancialYear
 from . import selectors, services
 from .models import RAG, HighlightReport, Measure, MeasureReading, Milestone, Risk, TeamMembership
 
-# Per theme: aims, the measures of success (name, unit, direction, baseline, target, how the
-# readings move: "good" ends near the target, "slow" lags behind the line), milestones and the
-# partner organisations on its team.
+# Per theme (its aims, scope, deliverables and partners are the plan's, from the data file): the
+# measures of success (name, unit, direction, baseline, target, how the readings move: "good"
+# ends near the target, "slow" lags behind the line), milestones and the partner organisations
+# on its team.
 THEMES = {
     "pathway-planning": {
-        "aims": "Every care leaver has a pathway plan written with them, reviewed on time and "
-        "focused on what they want for their future: housing, education, work and health.",
         "measures": [
             ("Pathway plans reviewed within timescale", "percent", "higher", 61, 90, "good"),
             (
@@ -82,8 +81,6 @@ THEMES = {
         ],
     },
     "smart-planning": {
-        "aims": "Plans for children are specific, measurable, achievable, realistic and "
-        "time-bound, with risk assessments that drive them, including when children return home.",
         "measures": [
             ("Plans audited as SMART", "percent", "higher", 38, 75, "good"),
             (
@@ -138,8 +135,6 @@ THEMES = {
         ],
     },
     "supervision": {
-        "aims": "Every social worker has regular, reflective supervision that is recorded on the "
-        "child's file and shows management oversight of the plan.",
         "measures": [
             ("Supervision within timescale", "percent", "higher", 64, 90, "good"),
             ("Case files with recorded management oversight", "percent", "higher", 52, 85, "slow"),
@@ -189,8 +184,6 @@ THEMES = {
         ],
     },
     "case-recording": {
-        "aims": "Case records are up to date, written for the child, and the data drawn from them "
-        "is accurate enough to manage the service by.",
         "measures": [
             ("Case notes recorded within 5 working days", "percent", "higher", 58, 90, "good"),
             ("Data quality exceptions open", "count", "lower", 420, 100, "slow"),
@@ -235,8 +228,6 @@ THEMES = {
         ],
     },
     "adolescent-safeguarding": {
-        "aims": "Young people at risk of exploitation outside the home are identified early and "
-        "protected through a joined-up, contextual response with partners.",
         "measures": [
             ("Return home interviews within 72 hours", "percent", "higher", 45, 85, "good"),
             (
@@ -293,8 +284,6 @@ THEMES = {
         ],
     },
     "quality-assurance": {
-        "aims": "A quality assurance framework that tells leaders what practice is like for "
-        "children and makes it better, with learning fed back to every team.",
         "measures": [
             ("Audits graded good or better", "percent", "higher", 35, 60, "slow"),
             ("Audit actions completed on time", "percent", "higher", 50, 85, "good"),
@@ -339,8 +328,6 @@ THEMES = {
         ],
     },
     "workforce-development": {
-        "aims": "A stable, skilled workforce: permanent social workers who stay, trained in "
-        "systemic practice through the Havering Social Care Academy.",
         "measures": [
             ("Social workers who are permanent", "percent", "higher", 68, 80, "good"),
             ("Staff trained in systemic practice", "count", "higher", 12, 120, "good"),
@@ -581,10 +568,8 @@ def _load_theme(theme, spec, index, pm, password, today):
         user=lead,
         version=pid.version,
         data={
-            "aims": spec["aims"],
-            "scope": "In scope: children's social care teams in Havering and the partners named "
-            "below.\nOut of scope: commissioning decisions and placements sufficiency, which "
-            "other plans cover.",
+            # The aims, scope, deliverables and partners are the plan's (the programme's data
+            # file); the demo adds the theme's working detail on top.
             "outcomes": "Children and young people experience better planned, better recorded "
             "and better supervised help, and say so in their feedback.",
             "governance": f"Led by {lead.get_full_name()}. The theme group meets monthly; the "

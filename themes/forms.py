@@ -146,7 +146,9 @@ class PIDForm(VersionedForm):
         labels = {
             "aims": "Aims",
             "scope": "Scope (what is in and out)",
+            "deliverables": "Deliverables",
             "outcomes": "Outcomes",
+            "partners": "Partners",
             "governance": "Governance",
             "dependencies": "Dependencies",
         }

@@ -18,6 +18,21 @@ class Programme(models.Model):
     source_document = models.CharField(
         max_length=300, blank=True, help_text="The decision that set the programme up."
     )
+    review_due = models.DateField(
+        "Review due",
+        null=True,
+        blank=True,
+        help_text="When the programme is reviewed and evaluated (after its first year).",
+    )
+    review_plan = models.TextField(
+        "The review", blank=True, help_text="What the review decides, as the decision set it out."
+    )
+    roles_after_review = models.TextField(
+        "Roles the service may fund after the review",
+        blank=True,
+        help_text="One a line: the programme's roles the service may fund itself once the "
+        "review has decided which continue.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -368,7 +383,9 @@ class PID(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     aims = models.TextField(blank=True)
     scope = models.TextField(blank=True)
+    deliverables = models.TextField(blank=True, help_text="What the theme delivers, one a line.")
     outcomes = models.TextField(blank=True)
+    partners = models.TextField(blank=True, help_text="The partners the theme works with.")
     governance = models.TextField(
         blank=True, help_text="How the theme is run: who decides, meetings, reporting lines."
     )
@@ -383,7 +400,17 @@ class PID(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
-    TEXT_FIELDS = ["aims", "scope", "outcomes", "governance", "dependencies"]
+    TEXT_FIELDS = [
+        "aims",
+        "scope",
+        "deliverables",
+        "outcomes",
+        "partners",
+        "governance",
+        "dependencies",
+    ]
+    # The fields the programme's data file sets from the plan (see havering_improve/loader.py).
+    PLAN_FIELDS = ["aims", "scope", "deliverables", "partners"]
 
     class Meta:
         verbose_name = "PID"
@@ -401,7 +428,9 @@ class PIDVersion(models.Model):
     number = models.PositiveIntegerField()
     aims = models.TextField(blank=True)
     scope = models.TextField(blank=True)
+    deliverables = models.TextField(blank=True)
     outcomes = models.TextField(blank=True)
+    partners = models.TextField(blank=True)
     governance = models.TextField(blank=True)
     dependencies = models.TextField(blank=True)
     snapshot = models.JSONField(default=dict, blank=True)

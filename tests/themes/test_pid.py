@@ -79,6 +79,7 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
 
 
 def test_a_pid_without_aims_cannot_be_submitted(client, lead, theme):
+    PID.objects.filter(theme=theme).update(aims="")  # the plan's aims, cleared
     client.force_login(lead)
     html = client.post("/themes/supervision/pid/submit/").content.decode()
     assert "Write the theme&#x27;s aims before submitting the PID" in html
