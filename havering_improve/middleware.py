@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from havering_improve import sso
+
 # Record activity at most this often, so most requests do not write the session.
 _TOUCH_EVERY_SECONDS = 60
 
@@ -24,7 +26,9 @@ class SessionIdleTimeoutMiddleware:
             last_seen = request.session.get("last_seen")
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 request.signed_out_for_inactivity = True  # the login page says why
+                offer = sso.council_sign_out_offer(request)
                 logout(request)
+                sso.offer_council_sign_out(request, offer)
                 return redirect(f"{reverse('login')}?timeout=1&next={request.path}")
             if last_seen is None or now - last_seen >= _TOUCH_EVERY_SECONDS:
                 request.session["last_seen"] = now

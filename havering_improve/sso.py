@@ -21,7 +21,6 @@ break-glass administrators. The rules, each enforced here:
 import logging
 import re
 import secrets
-import time
 from urllib.parse import urlencode
 
 import jwt
@@ -82,6 +81,7 @@ _KIND = {
     "keys_unavailable": "unavailable",
     "userinfo_unavailable": "unavailable",
     "configuration": "unavailable",
+    "unexpected_error": "unavailable",
     "no_sign_in_started": "stale",
     "state_unknown": "stale",
     "incomplete_answer": "stale",
@@ -367,7 +367,7 @@ class CouncilCallbackView(OIDCAuthenticationCallbackView):
         except Exception as exc:  # fail safe: a sign-in never ends on a 500
             logger.exception("Council sign-in failed unexpectedly")
             return sign_in_failed(
-                request, SignInRefused("provider_unavailable", error=type(exc).__name__), next_url
+                request, SignInRefused("unexpected_error", error=type(exc).__name__), next_url
             )
 
     def _complete(self, request):
@@ -403,16 +403,26 @@ def _forget_sign_out_offer(sender, request, user, **kwargs):
         request.session.pop(COUNCIL_SIGN_OUT_OFFER, None)
 
 
-class SignOutView(LogoutView):
-    """Ends the session here; a person who came through the council is then offered to end their
-    council session too (the provider's end-session endpoint), which matters on a shared PC."""
+def council_sign_out_offer(request) -> dict | None:
+    """Read before signing out: what "Sign out of your council account too" needs, if the person
+    came through the council and the provider has an end-session endpoint."""
+    if not request.session.get(SIGNED_IN_WITH_COUNCIL) or not settings.OIDC_OP_LOGOUT_ENDPOINT:
+        return None
+    return {"id_token": request.session.get("oidc_id_token")}
 
+
+def offer_council_sign_out(request, offer: dict | None) -> None:
+    """After signing out (the idle timeout too): the signed-out session makes the offer, because
+    on a shared PC the council session would otherwise outlive this one."""
+    if offer is not None:
+        request.session[COUNCIL_SIGN_OUT_OFFER] = offer
+
+
+class SignOutView(LogoutView):
     def post(self, request, *args, **kwargs):
-        came_through_council = request.session.get(SIGNED_IN_WITH_COUNCIL, False)
-        id_token = request.session.get("oidc_id_token")
+        offer = council_sign_out_offer(request)
         response = super().post(request, *args, **kwargs)
-        if came_through_council and settings.OIDC_ENABLED and settings.OIDC_OP_LOGOUT_ENDPOINT:
-            request.session[COUNCIL_SIGN_OUT_OFFER] = {"id_token": id_token, "at": int(time.time())}
+        offer_council_sign_out(request, offer)
         return response
 
 

@@ -8,6 +8,7 @@ A test can make it misbehave: refuse every code, fail an endpoint, issue another
 rename a person (same object id, new user name), or require PKCE."""
 
 import base64
+import copy
 import hashlib
 import json
 import secrets
@@ -57,6 +58,20 @@ class StubProvider:
             "OIDC_OP_JWKS_ENDPOINT": f"{self.url}/keys",
             "OIDC_OP_LOGOUT_ENDPOINT": f"{self.url}/logout",
         }
+
+    def switch_on(self, settings, role_groups: dict) -> None:
+        """Council sign-in on, against this provider (`settings` is pytest-django's fixture)."""
+        for name, value in self.settings().items():
+            setattr(settings, name, value)
+        settings.OIDC_ROLE_GROUPS = role_groups
+        settings.AUTHENTICATION_BACKENDS = [
+            *settings.AUTHENTICATION_BACKENDS,
+            "havering_improve.sso.CouncilOIDCBackend",
+        ]
+        # As settings/base.py does for an end-session endpoint: the sign-out form may go there.
+        policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+        policy["DIRECTIVES"]["form-action"].append(self.url)
+        settings.CONTENT_SECURITY_POLICY = policy
 
     def rename(self, username: str) -> None:
         """The council renames the person: same object id, new user name and email."""

@@ -40,13 +40,7 @@ def council_users():
 @pytest.fixture
 def provider(settings, programme):
     with StubProvider() as stub:
-        for name, value in stub.settings().items():
-            setattr(settings, name, value)
-        settings.OIDC_ROLE_GROUPS = ROLE_GROUPS
-        settings.AUTHENTICATION_BACKENDS = [
-            *settings.AUTHENTICATION_BACKENDS,
-            "havering_improve.sso.CouncilOIDCBackend",
-        ]
+        stub.switch_on(settings, ROLE_GROUPS)
         yield stub
 
 
@@ -133,7 +127,8 @@ def test_a_council_account_signs_in_and_gets_the_roles_its_entra_groups_map_to(
     assert list(user.groups.values_list("name", flat=True)) == [roles.PROJECT_LEAD]
     assert client.get("/").status_code == 200
     assert provider.token_requests[0]["client_secret"] == CLIENT_SECRET
-    assert [e["user"] for e in security_log("login")] == ["sam.lee@havering.gov.uk"]
+    [login] = security_log("login")
+    assert (login["user"], login["method"]) == ("sam.lee@havering.gov.uk", "council")
 
 
 def test_roles_follow_entra_groups_at_each_sign_in(client, provider):
@@ -504,3 +499,26 @@ def test_no_council_sign_out_offer_after_a_password_sign_in_or_without_an_endpoi
     assert (
         "council account too" not in client.post("/accounts/logout/", follow=True).content.decode()
     )
+
+
+def test_a_council_session_that_times_out_still_offers_the_council_sign_out(client, provider):
+    sign_in(client, provider, person(groups=[LEADS_GROUP]))
+    session = client.session
+    session["last_seen"] -= django_settings.SESSION_IDLE_TIMEOUT + 60
+    session.save()
+    response = client.get("/themes/", follow=True)
+    html = response.content.decode()
+    assert "You were signed out because you had not done anything for a while" in html
+    assert "Sign out of your council account too" in html
+
+
+def test_an_unforeseen_error_during_sign_in_still_ends_on_the_failure_page(
+    client, provider, security_log, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sso.CouncilOIDCBackend, "update_user", broken)
+    assert_failure_page(sign_in(client, provider, person(groups=[LEADS_GROUP])))
+    assert security_log("login_failed")[0]["reason"] == "unexpected_error"
+    assert client.get("/").status_code == 302

@@ -477,7 +477,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     for name, unit, direction, baseline, target, shape in spec["measures"]:
         measure = services.measure_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "name": name,
                 "definition": f"{name}, from the monthly performance report.",
@@ -531,7 +531,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             )
         services.milestone_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "title": title.format(year=year.label),
                 "owner": f"{lead.first_name} {lead.last_name}" if n % 2 else "QA Support Officer",
@@ -544,7 +544,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     for n, (kind, description, likelihood, impact, escalated) in enumerate(spec["risks"]):
         services.risk_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "kind": kind,
                 "description": description,
@@ -565,7 +565,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     pid = services.pid_for_theme(theme)
     pid = services.pid_update(
         pid=pid,
-        user=lead,
+        actor=lead,
         version=pid.version,
         data={
             # The aims, scope, deliverables and partners are the plan's (the programme's data
@@ -579,8 +579,10 @@ def _load_theme(theme, spec, index, pm, password, today):
             "Care Academy's training calendar (theme 7); the budget lines that fund new posts.",
         },
     )
-    services.pid_submit(pid=pid, user=lead)
-    version = services.pid_approve(pid=pid, user=pm, note="Approved at the programme's start.")
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    version = services.pid_approve(
+        pid=pid, actor=pm, version=pid.version, note="Approved at the programme's start."
+    )
     type(pid).objects.filter(pk=pid.pk).update(submitted_at=_at(approved_on, 9))
     type(version).objects.filter(pk=version.pk).update(approved_at=_at(approved_on, 15))
 
@@ -594,7 +596,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         submitted_at = _at(period.replace(day=REPORT_DAY), 10) if n else now
         record_readings(timezone.localtime(submitted_at).date())
         overall = ratings[(index + n) % len(ratings)]
-        report = services.highlight_report_start(theme=theme, period=period, user=lead)
+        report = services.highlight_report_start(theme=theme, period=period, actor=lead)
         data = {f"{area}_rag": RAG.GREEN for area in ("cost", "scope", "quality", "benefits")}
         data.update({f"{area}_reason": "" for area in ("cost", "scope", "quality", "benefits")})
         data["cost_reason"] = "Spend is in line with the profile."
@@ -617,7 +619,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             }
         )
         report = services.highlight_report_update(
-            report=report, user=lead, version=report.version, data=data
+            report=report, actor=lead, version=report.version, data=data
         )
         if n == 0 and index % 3 == 1:
             continue  # left in draft
@@ -626,25 +628,25 @@ def _load_theme(theme, spec, index, pm, password, today):
             if getattr(report, f"{area}_rag") != RAG.GREEN and not report.path_to_green:
                 report = services.highlight_report_update(
                     report=report,
-                    user=lead,
+                    actor=lead,
                     version=report.version,
                     data={"path_to_green": "Recover the overdue milestones by next month."},
                 )
                 break
-        report = services.highlight_report_submit(report=report, user=lead)
+        report = services.highlight_report_submit(report=report, actor=lead, version=report.version)
         HighlightReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
     record_readings(today)
 
     services.comment_add(
         theme=theme,
-        user=member,
+        actor=member,
         body="The team meeting agreed to trial the new template in two teams first.",
     )
     first_measure = Measure.objects.filter(theme=theme).order_by("order").first()
     last_month = _months_back(today, 1)
     services.comment_add(
         theme=theme,
-        user=member,
+        actor=member,
         measure=first_measure,
         body=f"{last_month:%B}'s figure includes the late returns from the east locality.",
     )

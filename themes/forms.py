@@ -4,7 +4,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
-from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.forms import GovukForm, GovukModelForm, StateChangeForm, VersionedForm
 from havering_improve.validators import validate_plausible_date
 
 from .models import (
@@ -31,20 +31,6 @@ def _date_field(label: str, *, required: bool = True, help_text: str = "") -> Da
         {"required": f"Enter the {label.lower()}", "incomplete": f"Enter the {label.lower()}"}
     )
     return field
-
-
-class VersionedForm(GovukModelForm):
-    """An edit form that carries the version of the record the editor started from."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def content(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
 
 
 class MilestoneForm(VersionedForm):
@@ -155,7 +141,7 @@ class PIDForm(VersionedForm):
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in PID.TEXT_FIELDS}
 
 
-class PIDReviewForm(GovukForm):
+class PIDReviewForm(StateChangeForm):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("approve", "Approve this PID"), ("return", "Return it with comments")],
