@@ -138,7 +138,7 @@ def cold_times(repeat: int = 5) -> dict[str, dict[str, float]]:
 
     def reading(measure, n):
         services.measure_reading_add(
-            measure=measure, user=users[PM_USER], value=50 + n, date=timezone.localdate()
+            measure=measure, actor=users[PM_USER], value=50 + n, date=timezone.localdate()
         )
 
     def change_to(page, n):
