@@ -5,6 +5,7 @@ Steps (each figure is measured in this one run, side by side with its baseline):
 2. gunicorn (2 workers) on PostgreSQL at scale N, loaded by wrk from another process on
    loopback with 10 connections: requests/s, p50, p95 per page, and the ratio to the floor page;
 3. ledger import of 100,000 rows through the real importer, beside PostgreSQL COPY;
+   the ledger download (CSV and XLSX) of the year with the most rows: rows/s, peak memory;
 4. a full meeting pack build (HTML and PDF): seconds and peak memory;
 5. a 10-year rota: seconds.
 Writes bench/results.json and prints a table.
@@ -212,6 +213,7 @@ def main():
 
 JOBS = [
     ("ledger import", "bench.ledger_import", lambda a: ["--rows", str(a.import_rows)]),
+    ("ledger export", "bench.ledger_export", lambda a: []),
     ("pack build", "bench.pack_build", lambda a: []),
     ("rota", "bench.rota", lambda a: ["--years", "10"]),
 ]

@@ -460,7 +460,12 @@ def ledger_import_upload(*, allocation, uploaded_file, user, cost_centres: str |
         # the file itself is not kept in storage.
         batch.status = LedgerImport.Status.REJECTED
         batch.original_file.delete(save=False)
-    _with_user(batch, user).save()
+    try:
+        _with_user(batch, user).save()
+    except BaseException:
+        if batch.original_file:
+            batch.original_file.delete(save=False)
+        raise
     return batch
 
 

@@ -2,7 +2,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from havering_improve import roles, security, summaries
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import GovukForm, add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
+from havering_improve.pagination import page_or_404
 from themes.selectors import current_programme
 
 from . import exports, services
@@ -217,7 +217,7 @@ def ledger(request, year):
     allocation = get_allocation_for_user(request.user, year, READ)
     filters = _ledger_filters(request, allocation)
     rows = ledger_rows(allocation, **filters).prefetch_related("allocations__line")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(rows, PAGE_SIZE, request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -396,7 +396,7 @@ def import_file(request, year, pk):
 def queue(request, year):
     allocation = get_allocation_for_user(request.user, year, RECORDS)
     rows = ledger_rows(allocation, queue=True)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(rows, PAGE_SIZE, request)
     return render(
         request,
         "budget/queue.html",
@@ -497,13 +497,18 @@ def periods(request, year):
     )
 
 
+def _period_page(request, year, period, level):
+    """The allocation (if this person may act on it at `level`) and the periods page's address."""
+    allocation = get_allocation_for_user(request.user, year, level)
+    if not 1 <= period <= 12:
+        raise Http404("There are twelve periods.")
+    return allocation, _year_url(allocation, "budget:periods")
+
+
 @roles.programme_reader_required
 def period_close(request, year, period):
     """What closing the period freezes, and a button to close it."""
-    allocation = get_allocation_for_user(request.user, year, EDIT)
-    if not 1 <= period <= 12:
-        raise Http404("There are twelve periods.")
-    back = _year_url(allocation, "budget:periods")
+    allocation, back = _period_page(request, year, period, EDIT)
     form = GovukForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
@@ -545,10 +550,7 @@ def period_close(request, year, period):
 
 @roles.programme_reader_required
 def period_reopen(request, year, period):
-    allocation = get_allocation_for_user(request.user, year, MANAGE)
-    if not 1 <= period <= 12:
-        raise Http404("There are twelve periods.")
-    back = _year_url(allocation, "budget:periods")
+    allocation, back = _period_page(request, year, period, MANAGE)
     if not PeriodState.objects.filter(allocation=allocation, period=period, closed=True).exists():
         messages.info(request, f"Period {period} is open already. Nothing was changed.")
         return redirect(back)

@@ -12,19 +12,17 @@ from django.views.decorators.http import require_GET, require_safe
 from board.selectors import boards
 from budget.selectors import BUDGET_AREAS, allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
-from havering_improve import roles, security, summaries
-from themes.selectors import current_programme, programme_dashboard, themes_with_leads
+from havering_improve import roles, security, summaries, worklists
+from themes.selectors import current_programme, themes_with_leads
 
 
 @require_safe
 @roles.programme_reader_required
 def home(request):
+    """Each person's home: what needs them, a list for each role they hold."""
     programme = _programme()
-    # Kept until something in any theme changes: leads' readings recompute it, nothing else.
-    dashboard = summaries.cached(
-        ("dashboard",), lambda: programme_dashboard(programme), areas=[summaries.THEMES]
-    )
-    return render(request, "home.html", {"programme": programme, "dashboard": dashboard})
+    lists = worklists.home_lists(request.user, programme)
+    return render(request, "home.html", {"programme": programme, "lists": lists})
 
 
 def _programme():

@@ -3,7 +3,6 @@ import difflib
 from django.contrib import messages
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from havering_improve import editing, roles, summaries
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import StateChangeForm, add_service_errors
+from havering_improve.pagination import page_number, page_or_404
 
 from . import selectors, services
 from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
@@ -179,11 +179,10 @@ HISTORY_PAGE = 50
 
 def _history_part(request, theme):
     """Fifty changes a page, newest first; each page reads only as far back as it shows."""
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     entries = theme_history(theme, limit=page * HISTORY_PAGE + 1)
+    if page > 1 and len(entries) <= (page - 1) * HISTORY_PAGE:
+        raise Http404("There is no such page.")
     return {
         "history": entries[(page - 1) * HISTORY_PAGE : page * HISTORY_PAGE],
         "history_page": page,
@@ -385,7 +384,7 @@ def measure_detail(request, slug, pk):
         ("measure-chart", measure.pk), chart, areas=[summaries.measure_area(measure.pk)]
     )
     readings = measure.readings.select_related("recorded_by").order_by("-date", "-pk")
-    page = Paginator(readings, READINGS_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(readings, READINGS_PAGE, request)
     return render(
         request,
         "themes/measure_detail.html",
