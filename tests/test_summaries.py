@@ -294,7 +294,7 @@ CHANGES = {
     "milestone on the dashboard": (
         _milestone,
         _rename_milestone,
-        "/",
+        "/themes/",
         "Practice week held in every team",
     ),
     "budget line": (None, _rename_line, "/budget/2019-20/", "Website and video resources"),
@@ -323,7 +323,7 @@ CHANGES = {
     "theme's title, on the dashboard": (
         None,
         _rename_theme,
-        "/",
+        "/themes/",
         "Supervision and reflective practice",
     ),
 }
