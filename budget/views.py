@@ -46,6 +46,7 @@ from .models import (
     Virement,
 )
 from .selectors import (
+    BUDGET_AREAS,
     budget_report,
     cached_budget_report,
     cached_theme_spend,
@@ -113,7 +114,7 @@ def budget_year(request, year: str | None = None):
             BudgetAllocation.objects.filter(programme=programme).order_by("start_year")
         )
 
-    programme, allocations = summaries.cached(("budget-years",), years)
+    programme, allocations = summaries.cached(("budget-years",), years, areas=BUDGET_AREAS)
     if year is None:
         today_fy = FinancialYear.for_date(timezone.localdate())
         past = [a for a in allocations if a.start_year <= today_fy.start_year]
@@ -130,7 +131,7 @@ def budget_year(request, year: str | None = None):
     context = _base(request, allocation)
 
     def body():
-        report = budget_report(allocation, as_at=as_at)
+        report = budget_report(allocation, as_at=as_at, kept=True)
         return render_to_string(
             "budget/_report_body.html",
             {
@@ -146,7 +147,8 @@ def budget_year(request, year: str | None = None):
 
     # The same for everyone with the same permissions: kept until the data changes.
     permissions = (context["can_edit"], context["can_read_records"], context["is_manager"])
-    body = summaries.cached(("budget-report-page", allocation.pk, as_at, *permissions), body)
+    key = ("budget-report-page", allocation.pk, as_at, *permissions)
+    body = summaries.cached(key, body, areas=BUDGET_AREAS)
     return render(request, "budget/report.html", {**context, "body": body})
 
 
