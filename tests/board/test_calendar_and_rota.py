@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from board import forms, services
 from board.models import Meeting, RotaPin, RotaRun, RotaSlot
@@ -31,7 +33,9 @@ def test_the_manager_sets_a_monthly_calendar_from_the_page(client, programme_man
     response = client.post(
         "/board/meetings/schedule/",
         {
-            "first_date": "12/01/2027",
+            "first_date_0": "12",
+            "first_date_1": "1",
+            "first_date_2": "2027",
             "count": "12",
             "repeat": "monthly",
             "start_time": "10:00",
@@ -48,7 +52,13 @@ def test_the_manager_sets_a_monthly_calendar_from_the_page(client, programme_man
     # The same run again adds nothing: the dates are already in the calendar.
     client.post(
         "/board/meetings/schedule/",
-        {"first_date": "12/01/2027", "count": "12", "repeat": "monthly"},
+        {
+            "first_date_0": "12",
+            "first_date_1": "1",
+            "first_date_2": "2027",
+            "count": "12",
+            "repeat": "monthly",
+        },
     )
     assert Meeting.objects.filter(board=board).count() == 12
 
@@ -56,7 +66,14 @@ def test_the_manager_sets_a_monthly_calendar_from_the_page(client, programme_man
 def test_every_n_weeks_without_the_number_says_what_is_missing(client, programme_manager, board):
     client.force_login(programme_manager)
     response = client.post(
-        "/board/meetings/schedule/", {"first_date": "12/01/2027", "count": "3", "repeat": "weeks"}
+        "/board/meetings/schedule/",
+        {
+            "first_date_0": "12",
+            "first_date_1": "1",
+            "first_date_2": "2027",
+            "count": "3",
+            "repeat": "weeks",
+        },
     )
     assert response.status_code == 200
     assert "Enter how many weeks apart the meetings are" in response.content.decode()
@@ -66,7 +83,7 @@ def test_every_n_weeks_without_the_number_says_what_is_missing(client, programme
 def test_two_meetings_on_one_day_are_refused_against_the_date(client, programme_manager, board):
     MeetingFactory(board=board, date=dt.date(2027, 3, 2))
     client.force_login(programme_manager)
-    response = client.post("/board/meetings/add/", {"date": "02/03/2027"})
+    response = client.post("/board/meetings/add/", {"date_0": "2", "date_1": "3", "date_2": "2027"})
     assert response.status_code == 200
     assert "The board already meets on 2 March 2027" in response.content.decode()
 
@@ -206,8 +223,62 @@ def test_a_meeting_on_31_12_9999_is_refused_and_the_calendar_stays_up(
     client, programme_manager, board
 ):
     client.force_login(programme_manager)
-    response = client.post("/board/meetings/add/", {"date": "31/12/9999"})
+    response = client.post(
+        "/board/meetings/add/", {"date_0": "31", "date_1": "12", "date_2": "9999"}
+    )
     assert "Enter a date between 1 January 2000 and 31 December 2100." in response.content.decode()
     assert not Meeting.objects.filter(date__year=9999).exists()
     assert client.get("/board/rota.ics").status_code == 200
-    assert "date" in forms.MeetingForm({"date": "01/01/1900"}).errors
+    assert "date" in forms.MeetingForm({"date_0": "1", "date_1": "1", "date_2": "1900"}).errors
+
+
+def _unescape(value: str) -> str:
+    out, i = [], 0
+    while i < len(value):
+        if value[i] == "\\":
+            out.append("\n" if value[i + 1] in "nN" else value[i + 1])
+            i += 2
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
+TEXT_A_FORM_ACCEPTS = st.text(
+    st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=200
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(venue=TEXT_A_FORM_ACCEPTS, chair=TEXT_A_FORM_ACCEPTS)
+def test_the_calendar_stays_valid_for_any_text_a_form_accepts(meeting, venue, chair):
+    from board.ical import rota_calendar
+
+    meeting.venue, meeting.chair = venue, chair
+    body = rota_calendar(board=meeting.board, meetings=[meeting])
+    lines = body.split("\r\n")
+    assert lines[-1] == ""
+    for line in lines[:-1]:
+        assert "\r" not in line and "\n" not in line, repr(line)
+        assert len(line.encode()) <= 75
+        assert not any(ord(c) < 32 and c != "\t" for c in line), repr(line)
+    unfolded = body.replace("\r\n ", "").split("\r\n")
+    location = [line for line in unfolded if line.startswith("LOCATION:")]
+    expected = venue.replace("\r\n", "\n").replace("\r", "\n")
+    expected = "".join(
+        " " if ord(c) < 32 and c not in "\t\n" or c == "\x7f" else c for c in expected
+    )
+    if venue:
+        assert _unescape(location[0][len("LOCATION:") :]) == expected
+    else:
+        assert not location
+
+
+def test_a_carriage_return_in_a_venue_is_a_line_break_not_a_broken_calendar(meeting):
+    from board.ical import rota_calendar
+
+    meeting.venue = "Town Hall\rRomford\r\nEssex"
+    body = rota_calendar(board=meeting.board, meetings=[meeting])
+    assert "LOCATION:Town Hall\\nRomford\\nEssex\r\n" in body

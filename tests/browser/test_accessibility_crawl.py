@@ -32,7 +32,8 @@ DOWNLOADS = {
 }
 # What a button says when pressing it deletes, undoes or closes something, or signs out.
 ACTS_FOR_GOOD = re.compile(
-    r"delete|remove|reverse|cancel|close|reopen|carry forward|publish|withdraw|archive|lock|"
+    r"delete|remove|reverse|cancel|discard|apply to|close|reopen|carry forward|publish|withdraw|"
+    r"archive|lock|"
     r"sign out|^import \d+ rows",
     re.IGNORECASE,
 )
