@@ -401,29 +401,43 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     }
 
 
+def _measure_chart(measure: dict) -> str:
+    # Packs built before the snapshot had a "trend" plot every reading.
+    points = measure.get("trend", measure["readings"])
+    title = f"{measure['name']}: readings against the target of {measure['target']}."
+    if measure.get("chart_note"):
+        title = f"{title} {measure['chart_note']}"
+    return line_chart_img(
+        title=title,
+        points=[(r["short"], Decimal(r["value"])) for r in points],
+        target=Decimal(measure["target"]),
+    )
+
+
 def _with_charts(snapshot: dict) -> dict:
-    """Charts are drawn from the snapshot's figures at render time, never from live data."""
-    for theme in snapshot["focus"]:
-        for measure in theme["measures"]:
-            # Packs built before the snapshot had a "trend" plot every reading.
-            points = measure.get("trend", measure["readings"])
-            title = f"{measure['name']}: readings against the target of {measure['target']}."
-            if measure.get("chart_note"):
-                title = f"{title} {measure['chart_note']}"
-            measure["chart"] = line_chart_img(
-                title=title,
-                points=[(r["short"], Decimal(r["value"])) for r in points],
-                target=Decimal(measure["target"]),
-            )
-    return snapshot
+    """Charts are drawn from the snapshot's figures at render time, never from live data. The
+    snapshot itself is left as it is: only the focus themes and their measures are new dicts."""
+    focus = [
+        {**theme, "measures": [{**m, "chart": _measure_chart(m)} for m in theme["measures"]]}
+        for theme in snapshot["focus"]
+    ]
+    return {**snapshot, "focus": focus}
 
 
 def _pack_context(snapshot: dict) -> dict:
-    import copy
-
-    s = _with_charts(copy.deepcopy(snapshot))
+    s = _with_charts(snapshot)
     # A focus theme's overdue milestones are listed in its own section, not twice.
     return {"s": s, "focus_titles": [f["title"] for f in s["focus"]]}
+
+
+def render_pack(snapshot: dict) -> tuple[str, str]:
+    """The pack's page fragment and its whole document for the PDF, from one drawing of its
+    charts."""
+    context = _pack_context(snapshot)
+    return (
+        render_to_string("board/pack_body.html", context),
+        render_to_string("board/pack_document.html", context),
+    )
 
 
 def render_pack_html(snapshot: dict) -> str:

@@ -33,6 +33,8 @@ from .models import (
 ZERO = Decimal("0.00")
 PENNY = Decimal("0.01")
 PERIODS = range(1, 13)
+# What the budget's kept pages show: the budget's own records, and the themes' names.
+BUDGET_AREAS = (summaries.BUDGET, summaries.PROGRAMME)
 
 
 def allocations_with_lines(programme):
@@ -167,7 +169,11 @@ def _rag(percent: Decimal | None, amber: Decimal, red: Decimal) -> str:
 
 
 def line_actuals(allocation) -> dict[tuple[int, int], Decimal]:
-    """(line id, period) → actual: rows matched at import plus shares allocated by hand."""
+    """(line id, period) → actual: rows matched at import plus shares allocated by hand.
+
+    Adding up a year's ledger (200,000 rows at month end) is most of the report's cost, and the
+    ledger changes only when rows are imported, reversed or allocated: `kept_ledger_totals`
+    keeps these sums until then, for pages."""
     out: dict[tuple[int, int], Decimal] = {}
     direct = (
         LedgerRow.objects.filter(allocation=allocation, active=True, line__isnull=False)
@@ -198,7 +204,36 @@ def allocation_settings(allocation: BudgetAllocation) -> AllocationSettings:
         return AllocationSettings(allocation=allocation)
 
 
-def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> BudgetReport:
+def _unallocated(allocation) -> dict:
+    return (
+        LedgerRow.objects.filter(
+            allocation=allocation, active=True, line__isnull=True, allocations__isnull=True
+        )
+        .order_by()
+        .aggregate(n=Count("pk"), total=Sum("amount"))
+    )
+
+
+def _ledger_totals(allocation) -> tuple[dict, dict]:
+    return line_actuals(allocation), _unallocated(allocation)
+
+
+def kept_ledger_totals(allocation) -> tuple[dict, dict]:
+    """`line_actuals` and the unallocated queue's count and total, kept until the ledger
+    changes (havering_improve.summaries, area "ledger"): for pages."""
+    return summaries.cached(
+        ("ledger-totals", allocation.pk),
+        lambda: _ledger_totals(allocation),
+        areas=[summaries.LEDGER],
+    )
+
+
+def budget_report(
+    allocation: BudgetAllocation, *, as_at: int | None = None, kept: bool = False
+) -> BudgetReport:
+    """The monitoring report: each line's budget, actuals and forecast, month by month.
+    `kept`: for a page, the ledger's totals may come from the summaries cache; a service
+    checking figures inside its own transaction leaves it off, and reads the ledger."""
     year = allocation.financial_year
     settings = allocation_settings(allocation)
     lines = list(BudgetLine.objects.filter(allocation=allocation).order_by("order", "pk"))
@@ -210,7 +245,7 @@ def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> 
     ):
         virements[v["from_line_id"]] = virements.get(v["from_line_id"], ZERO) - v["amount"]
         virements[v["to_line_id"]] = virements.get(v["to_line_id"], ZERO) + v["amount"]
-    actuals = line_actuals(allocation)
+    actuals, queue = kept_ledger_totals(allocation) if kept else _ledger_totals(allocation)
     commitments = dict(
         Commitment.objects.filter(line__allocation=allocation)
         .values("line_id")
@@ -233,13 +268,6 @@ def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> 
         PeriodState.objects.filter(allocation=allocation, closed=True).values_list(
             "period", flat=True
         )
-    )
-    queue = (
-        LedgerRow.objects.filter(
-            allocation=allocation, active=True, line__isnull=True, allocations__isnull=True
-        )
-        .order_by()
-        .aggregate(n=Count("pk"), total=Sum("amount"))
     )
     if as_at is None:
         periods_with_actuals = [p for (_, p) in actuals] + list(closed)
@@ -314,7 +342,9 @@ def cached_budget_report(allocation: BudgetAllocation, *, as_at: int | None = No
     havering_improve.summaries): for pages. A service checking figures inside its own
     transaction calls `budget_report`, which always reads the ledger."""
     return summaries.cached(
-        ("budget-report", allocation.pk, as_at), lambda: budget_report(allocation, as_at=as_at)
+        ("budget-report", allocation.pk, as_at),
+        lambda: budget_report(allocation, as_at=as_at, kept=True),
+        areas=BUDGET_AREAS,
     )
 
 
@@ -372,7 +402,9 @@ def cached_theme_spend(programme, year: FinancialYear | int | None = None) -> li
     """`theme_spend`, kept until the programme's data next changes: for pages."""
     start = year.start_year if isinstance(year, FinancialYear) else year
     return summaries.cached(
-        ("theme-spend", programme.pk, start), lambda: theme_spend(programme, year)
+        ("theme-spend", programme.pk, start),
+        lambda: theme_spend(programme, year),
+        areas=BUDGET_AREAS,
     )
 
 
@@ -466,3 +498,14 @@ def theme_spend(
                 }
             )
     return list(result.values())
+
+
+def rule_queue_matches(rule) -> list:
+    """The rows waiting in the allocation queue that `rule` would place, with the year's other
+    rules taking their usual precedence; rows in closed periods stay where they are."""
+    from .services import Matcher, closed_periods
+
+    closed = closed_periods(rule.allocation)
+    matcher = Matcher.for_allocation(rule.allocation)
+    rows = ledger_rows(rule.allocation, queue=True).exclude(period__in=closed)
+    return [row for row in rows if getattr(matcher.match(row), "pk", None) == rule.pk]

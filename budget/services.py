@@ -34,7 +34,7 @@ from .models import (
     ThemeWeight,
     Virement,
 )
-from .selectors import allocation_settings, budget_report, latest_budget
+from .selectors import allocation_settings, budget_report, latest_budget, rule_queue_matches
 
 INSERT_BATCH = 5000
 # Rows read before their references are looked up in the ledger, all at once.
@@ -571,7 +571,7 @@ def _insert_ledger_rows(values: list[tuple]) -> None:
     own history) is their audit trail, so nothing is lost by bypassing the model layer."""
     from django.db import connection
 
-    summaries.data_changed()  # no model signals here
+    summaries.data_changed(summaries.BUDGET, summaries.LEDGER)  # no model signals here
     table = connection.ops.quote_name(LedgerRow._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in LEDGER_ROW_COLUMNS)
     with connection.cursor() as cursor:
@@ -617,7 +617,7 @@ def ledger_import_reverse(*, batch: LedgerImport, actor, reason: str) -> LedgerI
                 "reopen them before it can be reversed."
             )
         batch.rows.update(active=False)
-        summaries.data_changed()
+        summaries.data_changed(summaries.BUDGET, summaries.LEDGER)
         batch.status = LedgerImport.Status.REVERSED
         batch.reversed_by = actor
         batch.reversed_at = timezone.now()
@@ -711,6 +711,16 @@ def rule_save(
     rule = MatchingRule(allocation=allocation, kind=kind, line=line, **values)
     rule.save()
     return rule
+
+
+@action("can_edit_budget")
+def rule_apply_to_queue(*, rule: MatchingRule, actor) -> list[LedgerRow]:
+    """Place the queued rows a new rule matches on its line, as if allocated by hand (the rows
+    themselves are never edited). All or nothing."""
+    rows = rule_queue_matches(rule)
+    for row in rows:
+        row_allocate(row=row, splits=[(rule.line, row.amount)], actor=actor)
+    return rows
 
 
 @action("can_edit_budget")
