@@ -34,7 +34,14 @@ from .models import (
     ThemeWeight,
     Virement,
 )
-from .selectors import allocation_settings, budget_report, latest_budget, rule_queue_matches
+from .selectors import (
+    Matcher,
+    allocation_settings,
+    budget_report,
+    closed_periods,
+    latest_budget,
+    rule_queue_matches,
+)
 
 INSERT_BATCH = 5000
 # Rows read before their references are looked up in the ledger, all at once.
@@ -72,52 +79,6 @@ def lock_periods(allocation) -> None:
 
 def period_states(allocation) -> dict[int, PeriodState]:
     return {s.period: s for s in PeriodState.objects.filter(allocation=allocation)}
-
-
-def closed_periods(allocation) -> set[int]:
-    return set(
-        PeriodState.objects.filter(allocation=allocation, closed=True).values_list(
-            "period", flat=True
-        )
-    )
-
-
-# --- matching ----------------------------------------------------------------------------
-
-
-class Matcher:
-    """The year's rules, indexed for a fast look-up per row. Post number wins; then cost centre
-    and subjective, rules with description text before the general one."""
-
-    def __init__(self, rules):
-        self.by_post: dict[str, MatchingRule] = {}
-        self.by_coding: dict[tuple[str, str], list[MatchingRule]] = {}
-        for rule in rules:
-            if rule.kind == MatchingRule.Kind.POST:
-                self.by_post[rule.post_number.strip().upper()] = rule
-            else:
-                key = (rule.cost_centre.strip().upper(), rule.subjective.strip())
-                self.by_coding.setdefault(key, []).append(rule)
-        for candidates in self.by_coding.values():
-            candidates.sort(key=lambda r: -len(r.description_contains))
-
-    @classmethod
-    def for_allocation(cls, allocation):
-        return cls(MatchingRule.objects.filter(allocation=allocation).select_related("line"))
-
-    def match(self, row) -> MatchingRule | None:
-        if row.post_number:
-            rule = self.by_post.get(row.post_number)
-            if rule is not None:
-                return rule
-        candidates = self.by_coding.get((row.cost_centre, row.subjective))
-        if candidates:
-            text = row.description.lower()
-            for rule in candidates:
-                needle = rule.description_contains.strip().lower()
-                if not needle or needle in text:
-                    return rule
-        return None
 
 
 # --- import ------------------------------------------------------------------------------

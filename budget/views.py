@@ -398,7 +398,7 @@ def queue(request, year):
     return render(
         request,
         "budget/queue.html",
-        _base(request, allocation, page=page, closed=services.closed_periods(allocation)),
+        _base(request, allocation, page=page, closed=selectors.closed_periods(allocation)),
     )
 
 
