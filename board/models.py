@@ -296,6 +296,12 @@ class ReportSchedule(models.Model):
     )
     sections = models.JSONField(default=list)
     recipients = models.TextField(help_text="Email addresses, one a line.")
+    first_period = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The scheduled job makes every report due from the period containing this "
+        "date that has not been made yet. Leave blank to start with the next report due.",
+    )
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 

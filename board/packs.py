@@ -496,17 +496,21 @@ def render_pdf(document: str) -> bytes:
     )
 
 
-def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now=None) -> dict:
-    """A progress report's content. Items marked restricted never reach a public body."""
+def report_snapshot(
+    *, schedule, period_start: dt.date, period_end: dt.date, now=None, as_of=None
+) -> dict:
+    """A progress report's content, as known at `as_of` (default now): highlight reports
+    submitted later are left out. Items marked restricted never reach a public body."""
     from .models import Decision
 
     now = now or timezone.now()
+    as_of = min(as_of or now, now)
     board = schedule.board
     programme_id = board.programme_id
     themes = list(
         Theme.objects.filter(programme=programme_id).select_related("lead").order_by("number")
     )
-    reports = _latest_reports(themes, as_of=now)
+    reports = _latest_reports(themes, as_of=as_of)
     public = board.is_public
     sections = [key for key in schedule.Section.values if key in schedule.sections]
     decisions = Decision.objects.filter(
@@ -534,6 +538,7 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
         "public": public,
         "period": period,
         "generated": _day(timezone.localdate(now)),
+        "as_at": _day(timezone.localdate(as_of)),
         "sections": sections,
         "section_titles": dict(schedule.Section.choices),
         "overview": [
@@ -553,8 +558,9 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
                 "due_date": _day(m.due_date),
                 "status": m.get_status_display(),
             }
+            # Overdue at the period's end: not done, or done only after it.
             for m in Milestone.objects.filter(theme__in=themes, due_date__lte=period_end)
-            .exclude(status=Milestone.Status.DONE)
+            .exclude(status=Milestone.Status.DONE, completed_on__lte=period_end)
             .select_related("theme")
             .order_by("due_date", "pk")
         ],

@@ -20,6 +20,7 @@ from django.utils import timezone
 from budget.models import BudgetAllocation
 from havering_improve import outbox, summaries
 from themes.models import Programme, Theme
+from themes.selectors import expected_report_period, report_due_date
 
 from . import selectors
 from .models import (
@@ -431,8 +432,8 @@ def reminders_send(*, today: dt.date | None = None) -> int:
                 kind = ReminderSent.Kind.AHEAD
             else:
                 continue
-            previous = selectors.previous_meeting(meeting)
-            since = previous.date if previous else deadline - dt.timedelta(days=31)
+            # The convention (themes.selectors): the pack shows the period due by its deadline.
+            expected = expected_report_period(deadline)
             for slot in meeting.slots.all():
                 theme, lead = slot.theme, slot.theme.lead
                 if lead is None or not lead.email:
@@ -440,7 +441,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
                 submitted = HighlightReport.objects.filter(
                     theme=theme,
                     status=HighlightReport.Status.SUBMITTED,
-                    submitted_at__date__gte=since,
+                    period__gte=expected,
                 ).exists()
                 if submitted:
                     continue
@@ -456,6 +457,8 @@ def reminders_send(*, today: dt.date | None = None) -> int:
                     "theme": theme,
                     "lead": lead,
                     "deadline": deadline,
+                    "period": expected,
+                    "period_due": report_due_date(expected),
                     "kind": kind,
                 }
                 try:
@@ -503,26 +506,76 @@ def report_due_period(schedule, *, today: dt.date) -> tuple[dt.date, dt.date]:
     return report_period(schedule.frequency, containing=previous_start - dt.timedelta(days=1))
 
 
-def reports_due(*, today: dt.date | None = None) -> list[int]:
-    """Make the report each active schedule owes. One report per schedule and period (a unique
-    constraint), so beat running twice on a day makes and sends it once."""
-    from .models import ProgressReport, ReportSchedule
+# A schedule started long ago, or a beat down for a long time, catches up at most this many.
+CATCH_UP_PERIODS = 24
+
+
+def report_periods_due(schedule, *, today: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Every period the schedule owes a report for by `today`, oldest first: from its first
+    period (if set) to the last one whose send day has come."""
+    start, end = report_due_period(schedule, today=today)
+    if schedule.first_period is None:
+        return [(start, end)]
+    first = report_period(schedule.frequency, containing=schedule.first_period)[0]
+    periods = []
+    while start >= first and len(periods) < CATCH_UP_PERIODS:
+        periods.append((start, end))
+        start, end = report_period(schedule.frequency, containing=start - dt.timedelta(days=1))
+    return periods[::-1]
+
+
+def report_send_date(schedule, period_end: dt.date) -> dt.date:
+    """The day a period's report goes out: `send_day` of the month after the period."""
+    return period_end + dt.timedelta(days=schedule.send_day)
+
+
+def _report_create(schedule, start: dt.date, end: dt.date):
+    """The report for one period, queued to be made and sent; None if it exists already."""
+    from .models import ProgressReport
     from .tasks import report_generate_task
+
+    try:
+        with transaction.atomic():
+            report = ProgressReport.objects.create(
+                schedule=schedule, period_start=start, period_end=end
+            )
+            outbox.enqueue(report_generate_task, report.pk)
+    except IntegrityError:
+        return None
+    return report
+
+
+def reports_due(*, today: dt.date | None = None) -> list[int]:
+    """Make the reports each active schedule owes. One report per schedule and period (a unique
+    constraint), so beat running twice on a day makes and sends each once."""
+    from .models import ReportSchedule
 
     today = today or timezone.localdate()
     made = []
     for schedule in ReportSchedule.objects.filter(active=True):
-        start, end = report_due_period(schedule, today=today)
-        try:
-            with transaction.atomic():
-                report = ProgressReport.objects.create(
-                    schedule=schedule, period_start=start, period_end=end
-                )
-                outbox.enqueue(report_generate_task, report.pk)
-        except IntegrityError:
-            continue
-        made.append(report.pk)
+        for start, end in report_periods_due(schedule, today=today):
+            report = _report_create(schedule, start, end)
+            if report is not None:
+                made.append(report.pk)
     return made
+
+
+def report_make_now(*, schedule, today: dt.date | None = None):
+    """ "Make this report now": the report for the latest period that has ended, without
+    waiting for its send day. Refused, with a link to it, if that report exists."""
+    from .models import ProgressReport
+
+    today = today or timezone.localdate()
+    current_start, _ = report_period(schedule.frequency, containing=today)
+    start, end = report_period(schedule.frequency, containing=current_start - dt.timedelta(days=1))
+    report = _report_create(schedule, start, end)
+    if report is None:
+        existing = ProgressReport.objects.get(schedule=schedule, period_start=start)
+        raise ValidationError(
+            f"The report for the period ending {end:%-d %B %Y} has been made already "
+            f"({existing.get_status_display().lower()})."
+        )
+    return report
 
 
 def report_generate(*, report_id: int):
@@ -539,8 +592,17 @@ def report_generate(*, report_id: int):
     schedule = report.schedule
     try:
         if not report.snapshot:
+            # A report is as at its send day: one made later (a catch-up) shows no more.
+            send_day = report_send_date(schedule, report.period_end)
+            as_of = min(
+                timezone.now(),
+                timezone.make_aware(dt.datetime.combine(send_day, dt.time.max)),
+            )
             snapshot = packs.report_snapshot(
-                schedule=schedule, period_start=report.period_start, period_end=report.period_end
+                schedule=schedule,
+                period_start=report.period_start,
+                period_end=report.period_end,
+                as_of=as_of,
             )
             html = packs.render_report_html(snapshot)
             pdf = packs.render_pdf(packs.render_report_document(snapshot))

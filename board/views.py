@@ -515,6 +515,28 @@ def schedule_preview(request, pk):
     )
 
 
+@require_POST
+@roles.programme_reader_required
+def schedule_make_now(request, pk):
+    body = _reporting_body(request, pk)
+    schedule = get_object_or_404(ReportSchedule, board=body)
+    try:
+        report = services.report_make_now(schedule=schedule)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("board:reports")
+    report.refresh_from_db()
+    if report.status == ProgressReport.Status.SENT:
+        messages.success(request, f"The report to {body} was made and sent.")
+    elif report.status == ProgressReport.Status.FAILED:
+        messages.error(request, f"The report to {body} could not be made: {report.error}")
+    else:
+        messages.success(
+            request, f"The report to {body} is being made. Refresh the page in a moment."
+        )
+    return redirect("board:report", pk=report.pk)
+
+
 @require_safe
 @roles.programme_reader_required
 def report_detail(request, pk):

@@ -165,6 +165,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "board:reports": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:schedule_edit": (PM_ONLY, PM_ONLY),
     "board:schedule_preview": (PM_ONLY, "MMMMMMMMM"),
+    "board:schedule_make_now": (POST_ONLY, PM_ONLY),
     "board:report": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:report_pdf": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:report_retry": (POST_ONLY, "LX.XXXXXX"),

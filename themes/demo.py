@@ -371,9 +371,10 @@ def _load_theme(theme, spec, index, pm, password, today):
     # Highlight reports: five months submitted, this month submitted, in draft or missing.
     ratings = [RAG.GREEN, RAG.AMBER, RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN]
     for n in range(5, -1, -1):
-        period = _months_back(today, n)
+        # The reporting convention: n = 0 is the month just ended, whose report is due now.
+        period = _months_back(selectors.current_period(today), n)
         if n == 0 and index % 3 == 2:
-            continue  # no report yet for the current month: shows as missing
+            continue  # no report yet for the current period: shows as due or missing
         overall = ratings[(index + n) % len(ratings)]
         report = services.highlight_report_start(theme=theme, period=period, user=lead)
         data = {f"{area}_rag": RAG.GREEN for area in ("cost", "scope", "quality", "benefits")}

@@ -10,6 +10,7 @@ from board import services
 from board.models import ReminderSent
 from board.tabs import theme_rota_context
 from tests.board.factories import HighlightReportFactory, MeetingFactory
+from themes.selectors import current_period, expected_report_period, report_due_date
 
 pytestmark = pytest.mark.django_db
 
@@ -110,4 +111,29 @@ def test_a_lead_sees_on_their_theme_page_when_it_is_next_in_focus(client, lead, 
     deadline = meeting.date - dt.timedelta(days=7)
     assert "Board rota" in page
     assert f"{meeting.date:%-d %B %Y}" in page
-    assert f"due by <strong>{deadline:%-d %B %Y}</strong>" in page
+    assert f"pack is built on <strong>{deadline:%-d %B %Y}</strong>" in page
+    expected = expected_report_period(deadline)
+    assert f"<strong>{expected:%B %Y}</strong> highlight report" in page
+    assert f"due on {report_due_date(expected):%-d %B %Y}" in page
+
+
+def test_one_rule_says_which_month_a_report_covers_and_when_it_is_due():
+    # A report covers a calendar month and is due on the 5th of the month after.
+    assert report_due_date(dt.date(2026, 11, 1)) == dt.date(2026, 12, 5)
+    assert current_period(dt.date(2026, 12, 2)) == dt.date(2026, 11, 1)
+    # A pack built before the 5th shows the month before last; from the 5th, last month.
+    assert expected_report_period(dt.date(2026, 12, 4)) == dt.date(2026, 10, 1)
+    assert expected_report_period(dt.date(2026, 12, 5)) == dt.date(2026, 11, 1)
+    assert expected_report_period(dt.date(2027, 1, 31)) == dt.date(2026, 12, 1)
+
+
+def test_a_lead_whose_newest_report_is_older_than_the_pack_expects_is_reminded(
+    focus_meeting, theme, other_theme, other_lead
+):
+    # The deadline is 3 December: the October report (due 5 November) is expected.
+    HighlightReportFactory(theme=theme, period=dt.date(2026, 9, 1))  # older: reminded
+    HighlightReportFactory(theme=other_theme, period=dt.date(2026, 10, 1))  # in
+    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 1
+    assert mail.outbox[0].to == [theme.lead.email]
+    assert "October 2026 highlight report" in mail.outbox[0].body
+    assert "5 November 2026" in mail.outbox[0].body
