@@ -33,10 +33,24 @@ run: install ## Set up and run the app, a worker and the schedule at http://127.
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install ## Run the whole test suite (skips, with reasons, what needs a missing service)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
-	@# Tests that restart a shared service run alone, after the rest.
-	$(BIN)/pytest -m serial $(PYTEST_ARGS)
+# `make test` runs on PostgreSQL when DATABASE_URL is unset and PostgreSQL answers on
+# 127.0.0.1:5432 (tests/database_url.py), uses Redis and Chromium when they answer, and ends by
+# listing what it skipped and why. Tests that restart a shared service run alone, after the rest
+# (a selection in PYTEST_ARGS may hold none of them: that is not a failure).
+SKIP_LOG := $(CURDIR)/.test-skips.jsonl
+
+test: install ## Run the whole test suite on the services that answer; lists what it skipped, and why
+	@url="$$($(BIN)/python -m tests.database_url)" || exit 1; \
+	export DATABASE_URL="$$url" TEST_SKIP_LOG="$(SKIP_LOG)"; \
+	echo "Database: $${url:-SQLite (db.sqlite3)}"; \
+	rm -f "$(SKIP_LOG)"; status=0; \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+	  $(BIN)/pytest -m serial $(PYTEST_ARGS) || status=$$?; \
+	  [ $$status -ne 5 ] || status=0; \
+	fi; \
+	$(BIN)/python -m tests.skip_report "$(SKIP_LOG)"; \
+	exit $$status
 
 lint: install ## ruff lint and format check, and the missing-migrations check
 	$(BIN)/ruff check .

@@ -105,7 +105,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         for slug, text, days in [
             ("supervision", "Report supervision compliance by team to the next meeting", 21),
             ("quality-assurance", "Share the themes from the October practice week", 14),
-            ("workforce-development", "Confirm the ASYE academy start date", -5),
+            ("workforce-development", "Confirm the ASYE academy start date", 10),
         ]:
             services.action_add(
                 meeting=last,
@@ -143,8 +143,14 @@ def demo_data_load(*, programme, stdout=None) -> None:
 
 
 def _build(meeting, *, publish_by):
-    """Build a pack here and now: the demo must work with no worker running."""
+    """Build a pack here and now: the demo must work with no worker running. A past meeting's
+    pack is dated as the clerk would have done it: built and published the week before."""
     pack = MeetingPack.objects.create(meeting=meeting, version=1)
     pack = services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
     if publish_by is not None and pack.status == MeetingPack.Status.READY:
         services.pack_publish(pack=pack, user=publish_by)
+        week_before = meeting.date - dt.timedelta(days=7)
+        MeetingPack.objects.filter(pk=pack.pk).update(
+            built_at=timezone.make_aware(dt.datetime.combine(week_before, dt.time(11))),
+            published_at=timezone.make_aware(dt.datetime.combine(week_before, dt.time(15))),
+        )

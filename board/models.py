@@ -59,6 +59,10 @@ class BoardSettings(models.Model):
     )
     history = HistoricalRecords()
 
+    class Meta:
+        verbose_name = "board settings"
+        verbose_name_plural = "board settings"
+
     def __str__(self):
         return f"Settings for {self.board}"
 
@@ -264,6 +268,8 @@ class ReminderSent(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
@@ -357,6 +363,8 @@ class ReportDelivery(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "report delivery"
+        verbose_name_plural = "report deliveries"
         ordering = ["report", "recipient"]
         constraints = [
             models.UniqueConstraint(fields=["report", "recipient"], name="report_delivery_unique")

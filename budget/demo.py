@@ -6,18 +6,25 @@ Idempotent: each piece is created only if it is not there yet, and the extract's
 skipped by transaction reference on a second run.
 """
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files import File
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from havering_improve.fy import FinancialYear
 
 from . import services
 from .models import BudgetAllocation, Commitment, LedgerImport, MatchingRule, Post
 
 DEMO_EXTRACT = Path(settings.BASE_DIR) / "data" / "demo" / "ledger-extract-2019-20.csv"
+SAMPLE_YEAR = 2019  # the extract's financial year; the demo moves it to the current one
 COST_CENTRE = "C21450"
 
 # (post number, line code, title, annual cost, status, start date)
@@ -119,7 +126,7 @@ COMMITMENTS = [
         "family-therapists",
         "contract",
         "Systemic practice training cohort 3",
-        "CON-2019-044",
+        "CON-{year}-044",
         "9800.00",
         dt.date(2019, 9, 12),
     ),
@@ -127,13 +134,20 @@ COMMITMENTS = [
 
 
 def demo_data_load(*, programme, stdout=None) -> None:
-    allocation = BudgetAllocation.objects.filter(programme=programme, start_year=2019).first()
     user = get_user_model().objects.filter(username="finance.officer").first()
-    if allocation is None or user is None:
+    if user is None or not programme.allocations.exists():
         return
-    demo_setup(allocation=allocation, user=user)
+    today = timezone.localdate()
+    year = FinancialYear.for_date(today)
+    allocation = demo_allocation(programme=programme, user=user, year=year)
+    shift = year.start_year - SAMPLE_YEAR
+    demo_setup(allocation=allocation, user=user, shift=shift)
     lines = {line.code: line for line in allocation.lines.all()}
     for code, kind, description, reference, amount, raised in COMMITMENTS:
+        raised = _shifted(raised, shift)
+        reference = reference.format(year=year.start_year)
+        if raised > today:
+            continue
         if not Commitment.objects.filter(line=lines[code], reference=reference).exists():
             services.commitment_save(
                 user=user,
@@ -159,10 +173,14 @@ def demo_data_load(*, programme, stdout=None) -> None:
         allocation=allocation, status=LedgerImport.Status.IMPORTED
     ).exists():
         return
-    with DEMO_EXTRACT.open("rb") as handle:
-        batch = services.ledger_import_upload(
-            allocation=allocation, uploaded_file=File(handle, name=DEMO_EXTRACT.name), user=user
-        )
+    content = demo_extract(year=year, today=today)
+    if content is None:
+        return  # the year's first month is not over: no extract yet
+    batch = services.ledger_import_upload(
+        allocation=allocation,
+        uploaded_file=ContentFile(content, name=f"ledger-extract-{year.slug}.csv"),
+        user=user,
+    )
     if batch.status == LedgerImport.Status.PREVIEWED:
         batch = services.ledger_import_confirm(batch=batch, user=user)
     if stdout is not None:
@@ -173,7 +191,57 @@ def demo_data_load(*, programme, stdout=None) -> None:
         )
 
 
-def demo_setup(*, allocation, user) -> None:
+def demo_allocation(*, programme, user, year: FinancialYear) -> BudgetAllocation:
+    """The current financial year's allocation: the programme's own if its data file has one,
+    otherwise the latest allocation carried forward to this year, so the budget runs in the
+    same year as the meetings and reports around it."""
+    allocation = BudgetAllocation.objects.filter(
+        programme=programme, start_year=year.start_year
+    ).first()
+    if allocation is None:
+        latest = BudgetAllocation.objects.filter(programme=programme).order_by("start_year").last()
+        allocation = services.allocation_carry_forward(
+            allocation=latest, user=user, start_year=year.start_year
+        )
+    return allocation
+
+
+def _shifted(day: dt.date, years: int) -> dt.date:
+    return day + relativedelta(years=years)
+
+
+def demo_extract(*, year: FinancialYear, today: dt.date) -> bytes | None:
+    """The sample extract moved to `year`, cut at the last month-end before today; the months
+    after the sample's last repeat its payroll, as the ledger would."""
+    shift = year.start_year - SAMPLE_YEAR
+    month_start = today.replace(day=1)
+    with DEMO_EXTRACT.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = list(reader)
+    out = []
+    for row in rows:
+        posted = _shifted(dt.datetime.strptime(row[0], "%d/%m/%Y").date(), shift)
+        out.append([f"{posted:%d/%m/%Y}", *row[1:]])
+    last_period = max(int(row[1]) for row in rows)
+    payroll = [row for row in rows if int(row[1]) == last_period and row[6].startswith("PAY")]
+    for period in range(last_period + 1, 13):
+        posted = year.period_start(period).replace(day=28)
+        for n, row in enumerate(payroll, start=1):
+            out.append(
+                [f"{posted:%d/%m/%Y}", str(period), *row[2:6], f"PAY8{period:02d}{n:03d}", *row[7:]]
+            )
+    out = [row for row in out if dt.datetime.strptime(row[0], "%d/%m/%Y").date() < month_start]
+    if not out:
+        return None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(out)
+    return buffer.getvalue().encode("utf-8")
+
+
+def demo_setup(*, allocation, user, shift: int = 0) -> None:
     """The programme's cost centre, its posts and the matching rules for the sample extract
     (the tests use these too)."""
     lines = {line.code: line for line in allocation.lines.all()}
@@ -190,7 +258,7 @@ def demo_setup(*, allocation, user) -> None:
                 title=title,
                 annual_cost=Decimal(cost),
                 status=status,
-                start_date=start,
+                start_date=_shifted(start, shift) if start else None,
             )
             services.post_save(user=user, post=post)
         if not MatchingRule.objects.filter(allocation=allocation, post_number=number).exists():

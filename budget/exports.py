@@ -2,13 +2,20 @@
 
 Text that a spreadsheet would run as a formula (starting =, +, -, @, or a tab or carriage
 return) is prefixed with an apostrophe; money stays a number (Decimal), never a float.
+
+The ledger may have hundreds of thousands of rows, so its export reads only the columns it
+writes, a chunk at a time from a server-side cursor (`ledger_values`), and never holds the
+file in memory: CSV goes out line by line as it is written (`csv_lines`), XLSX is written by
+openpyxl's write-only mode to a temporary file that is then sent (`xlsx_file`).
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import tempfile
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import islice
 
 from havering_improve.fy import period_month_name
 
@@ -73,28 +80,69 @@ LEDGER_HEADER = [
 ]
 
 
-def ledger_row_values(row) -> list:
-    if row.line_id:
-        line = row.line.title
-    else:
-        line = "; ".join(f"{a.line.title} {a.amount}" for a in row.allocations.all()) or (
-            "Waiting for allocation"
-        )
-    return [
-        row.posting_date,
-        row.period,
-        row.cost_centre,
-        row.subjective,
-        row.reference,
-        row.post_number,
-        row.description,
-        row.amount,
-        line,
-        row.rule.describe() if row.rule_id and row.rule else row.get_match_display(),
-    ]
+# Read per ledger row, in this order, by `ledger_values`.
+_LEDGER_FIELDS = (
+    "pk",
+    "posting_date",
+    "period",
+    "cost_centre",
+    "subjective",
+    "reference",
+    "post_number",
+    "description",
+    "amount",
+    "line_id",
+    "rule_id",
+    "match",
+)
+EXPORT_CHUNK = 2000
 
 
-def to_xlsx(title: str, header: list, rows, *, notes: list[str] | None = None) -> bytes:
+def ledger_values(rows, allocation) -> Iterator[list]:
+    """The export's values for a queryset of ledger rows: only the columns written are read, a
+    chunk at a time, with the year's lines and rules looked up once and the splits of rows
+    placed by hand fetched a chunk at a time (a constant number of queries per chunk)."""
+    from .models import LedgerRow, MatchingRule, RowAllocation
+
+    lines = dict(allocation.lines.values_list("pk", "title"))
+    rules = {
+        rule.pk: rule.describe() for rule in MatchingRule.objects.filter(allocation=allocation)
+    }
+    matches = dict(LedgerRow.Match.choices)
+    stream = rows.values_list(*_LEDGER_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(islice(stream, EXPORT_CHUNK)):
+        unplaced = [r[0] for r in chunk if r[9] is None]
+        splits: dict[int, list[str]] = {}
+        if unplaced:
+            for row_id, line_id, amount in (
+                RowAllocation.objects.filter(row_id__in=unplaced)
+                .order_by("row", "pk")
+                .values_list("row_id", "line_id", "amount")
+            ):
+                splits.setdefault(row_id, []).append(f"{lines.get(line_id, '')} {amount}")
+        for pk, date, period, cc, subj, ref, post, text, amount, line_id, rule_id, match in chunk:
+            if line_id is not None:
+                line = lines.get(line_id, "")
+            else:
+                line = "; ".join(splits.get(pk, ())) or "Waiting for allocation"
+            matched_by = rules.get(rule_id) if rule_id is not None else None
+            yield [
+                date,
+                period,
+                cc,
+                subj,
+                ref,
+                post,
+                text,
+                amount,
+                line,
+                matched_by or matches.get(match, match),
+            ]
+
+
+def xlsx_file(title: str, header: list, rows: Iterable, *, notes: list[str] | None = None):
+    """The rows as an XLSX workbook in a temporary file (positioned at its start), written in
+    openpyxl's write-only mode: memory stays flat however many rows there are."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -112,32 +160,59 @@ def to_xlsx(title: str, header: list, rows, *, notes: list[str] | None = None) -
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=safe(value))
             if isinstance(value, Decimal):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "#,##0.00;-#,##0.00"
+                value = cell
             elif hasattr(value, "isoformat"):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "DD/MM/YYYY"
-            cells.append(cell)
+                value = cell
+            else:
+                value = safe(value)
+            cells.append(value)
         sheet.append(cells)
-    out = io.BytesIO()
+    out = tempfile.TemporaryFile()
     workbook.save(out)
-    return out.getvalue()
+    out.seek(0)
+    return out
+
+
+def to_xlsx(title: str, header: list, rows, *, notes: list[str] | None = None) -> bytes:
+    with xlsx_file(title, header, rows, notes=notes) as out:
+        return out.read()
+
+
+class _Line:
+    """csv.writer's file: each row written comes back as its text."""
+
+    def write(self, text):
+        return text
+
+
+CSV_LINES_PER_CHUNK = 500
+
+
+def csv_lines(header: list, rows: Iterable, *, notes: list[str] | None = None) -> Iterator[str]:
+    """The rows as CSV text, a few hundred lines at a time, as they are read."""
+    writer = csv.writer(_Line())
+    yield "".join(writer.writerow([safe(note)]) for note in notes or [])
+    yield writer.writerow(header)
+    rows = iter(rows)
+    while chunk := list(islice(rows, CSV_LINES_PER_CHUNK)):
+        yield "".join(
+            writer.writerow(
+                [
+                    value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else safe(value)
+                    for value in row
+                ]
+            )
+            for row in chunk
+        )
 
 
 def to_csv(header: list, rows, *, notes: list[str] | None = None) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for note in notes or []:
-        writer.writerow([safe(note)])
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            [
-                value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else safe(value)
-                for value in row
-            ]
-        )
-    return out.getvalue()
+    return "".join(csv_lines(header, rows, notes=notes))
 
 
 def report_notes(report) -> list[str]:

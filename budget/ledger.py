@@ -6,13 +6,18 @@ row and column, in `reader.problems`. Nothing here touches the database.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import math
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import ParseError
 
 from havering_improve.fy import FinancialYear, period_for_date
 
@@ -49,9 +54,38 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Problems listed for one file; beyond this the reader only counts them.
 MAX_PROBLEMS = 500
+# The longest text each column of a ledger row holds (as LedgerRow's fields do). Longer text is
+# a problem at its row and column, never cut short.
+MAX_LENGTHS = {
+    "cost_centre": 40,
+    "cost_centre_name": 200,
+    "subjective": 40,
+    "subjective_name": 200,
+    "reference": 100,
+    "post_number": 40,
+    "description": 500,
+}
+# Amounts are held to the penny in 14 digits (LedgerRow.amount), so below a trillion pounds.
+MAX_AMOUNT = Decimal(10**12)
+# The most rows one extract may have (a month-end extract has about 100,000; a spreadsheet
+# holds at most 1,048,576).
+MAX_ROWS = 1_000_000
+# An XLSX file is a zip archive: what its parts hold once unpacked is capped before anything is
+# read, so a small file cannot claim gigabytes of memory. An extract of the most rows takes
+# about 400 MB of sheet XML at most; its shared strings (each distinct text once) far less.
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024
+MAX_XLSX_SHARED_STRINGS = 64 * 1024 * 1024
+# Columns read from a workbook: a ledger extract has a dozen or two.
+MAX_COLUMNS = 200
+# How much of a cell's text a problem message repeats.
+SHOWN = 40
 
 
 class UnreadableFile(Exception):
+    pass
+
+
+class AmountTooLarge(ValueError):
     pass
 
 
@@ -87,12 +121,20 @@ def _norm_header(value) -> str:
 
 def parse_money(value) -> Decimal:
     """Pounds and pence as Decimal: accepts £, thousands separators, bracketed negatives.
-    Raises ValueError for anything that is not money (including fractions of a penny)."""
+    Raises ValueError for anything that is not money (including fractions of a penny, and
+    infinity or "not a number" from a spreadsheet), AmountTooLarge for a trillion pounds or
+    more."""
+    if isinstance(value, bool):
+        raise ValueError
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError
         amount = value
-    elif isinstance(value, int) and not isinstance(value, bool):
+    elif isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError
         # XLSX stores numbers as binary floats; repr gives the shortest exact decimal text.
         amount = Decimal(repr(value))
     else:
@@ -113,9 +155,12 @@ def parse_money(value) -> Decimal:
             if amount < 0:
                 raise ValueError
             amount = -amount
-    if amount != amount.quantize(Decimal("0.01")):
+    if abs(amount) >= MAX_AMOUNT:
+        raise AmountTooLarge
+    pennies = amount.quantize(_CENT)
+    if amount != pennies:
         raise ValueError
-    return amount.quantize(Decimal("0.01"))
+    return pennies
 
 
 def parse_date(value) -> dt.date:
@@ -152,43 +197,167 @@ def _text(value) -> str:
 
 def _subjective(value) -> str:
     """Subjectives are four-digit codes; Excel turns 0101 into the number 101."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10_000:
+        return f"{value:04d}"
+    if isinstance(value, float) and value.is_integer() and 0 <= value < 10_000:
         return f"{int(value):04d}"
     return _text(value)
 
 
-def _csv_rows(fileobj) -> Iterator[list]:
-    head = fileobj.read(4096)
+def _shown(value) -> str:
+    """A cell's text as a problem message repeats it: the first few dozen characters."""
+    text = _text(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
+
+
+def _csv_encoding(fileobj) -> str:
+    """The encoding of the whole file, decided before any row is read: UTF-8 (with or without a
+    byte order mark) when every byte of it is UTF-8, else Windows-1252 (older exports from Excel
+    on Windows). A file that is neither, or has a NUL byte anywhere, is refused whole."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok = True
+    line = 1
+    while chunk := fileobj.read(1024 * 1024):
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            line += chunk.count(b"\n", 0, nul)
+            raise UnreadableFile(
+                f"Line {line} of the file has a NUL character (byte 0), so it is not a CSV text "
+                "file. Save the extract again from Excel as “CSV UTF-8”."
+            )
+        if utf8_ok:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                utf8_ok = False
+        if not utf8_ok:
+            try:
+                chunk.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                line += chunk.count(b"\n", 0, exc.start)
+                raise UnreadableFile(
+                    f"Line {line} of the file has a character that is neither UTF-8 nor "
+                    "Windows-1252 text. Save the extract again from Excel as “CSV UTF-8”."
+                ) from None
+        line += chunk.count(b"\n")
+    if utf8_ok:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False
     fileobj.seek(0)
-    encoding = "utf-8-sig"
-    try:
-        head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Older exports from Excel on Windows.
-        encoding = "cp1252"
-    if b"\x00" in head:
-        raise UnreadableFile("The file is not a CSV or XLSX spreadsheet.")
+    return "utf-8-sig" if utf8_ok else "cp1252"
+
+
+def _csv_rows(fileobj) -> Iterator[list]:
+    encoding = _csv_encoding(fileobj)
     text = io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline="")
+    reader = csv.reader(text)
     try:
-        yield from csv.reader(text)
+        yield from reader
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise UnreadableFile(f"The CSV file could not be read: {exc}") from None
+        raise UnreadableFile(
+            f"The CSV file could not be read after line {reader.line_num}: {exc}"
+        ) from None
     finally:
         text.detach()
 
 
-def _xlsx_rows(fileobj) -> Iterator[tuple]:
-    from zipfile import BadZipFile
+# What a damaged or hostile workbook can raise while it is opened or read.
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    ParseError,
+)
+try:  # defusedxml refuses entity declarations (a "billion laughs"); openpyxl uses it if present.
+    from defusedxml import DefusedXmlException
 
+    _XLSX_ERRORS += (DefusedXmlException,)
+except ImportError:  # pragma: no cover - pinned in requirements.txt
+    pass
+
+
+_DAMAGED = (
+    "The XLSX file could not be {doing}: it is damaged or is not an Excel workbook. Open it in "
+    "Excel and save it again, or export the extract as CSV."
+)
+
+
+def _check_xlsx_size(fileobj) -> None:
+    """Refuse a workbook whose parts would unpack to more than the caps, before reading any.
+    (Reading a part never yields more than the size its zip entry declares.)"""
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise UnreadableFile(_DAMAGED.format(doing="opened")) from None
+    finally:
+        fileobj.seek(0)
+    unpacked = sum(entry.file_size for entry in entries)
+    shared = sum(e.file_size for e in entries if e.filename.lower().endswith("sharedstrings.xml"))
+    if unpacked > MAX_XLSX_UNPACKED or shared > MAX_XLSX_SHARED_STRINGS:
+        raise UnreadableFile(
+            f"The XLSX file unpacks to {unpacked // (1024 * 1024):,} MB, more than a ledger "
+            f"extract can hold (at most {MAX_XLSX_UNPACKED // (1024 * 1024)} MB, of which "
+            f"{MAX_XLSX_SHARED_STRINGS // (1024 * 1024)} MB of text). Export it as CSV instead."
+        )
+
+
+def _read_numbers_leniently() -> None:
+    """openpyxl (3.1) turns a number cell's text into int or float and raises ValueError, in
+    the middle of the sheet, for text such as "inf" or "nan" that a tool wrote in a number cell.
+    Read those as floats instead (infinity, or "not a number" for anything else), so the row
+    check reports the cell by row and column, as it does every other value that is not money."""
+    from openpyxl.worksheet import _reader
+
+    strict = _reader._cast_number
+    if getattr(strict, "lenient", False):
+        return
+
+    def cast(value):
+        try:
+            return strict(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return math.nan
+
+    cast.lenient = True
+    _reader._cast_number = cast
+
+
+def _xlsx_rows(fileobj) -> Iterator[tuple]:
     from openpyxl import load_workbook
 
+    _read_numbers_leniently()
+    _check_xlsx_size(fileobj)
     try:
         workbook = load_workbook(fileobj, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise UnreadableFile(f"The XLSX file could not be opened: {exc}") from None
+    except _XLSX_ERRORS:
+        raise UnreadableFile(_DAMAGED.format(doing="opened")) from None
     try:
         sheet = workbook.worksheets[0]
-        yield from sheet.iter_rows(values_only=True)
+        rows, columns = sheet.max_row or 0, sheet.max_column or 0
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            raise UnreadableFile(
+                f"The first sheet says it runs to row {rows:,} and column {columns:,}; a ledger "
+                f"extract has at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns."
+            )
+        # The declared size can be wrong either way: read every row there is, in streaming
+        # mode, up to the row limit (the reader stops there) and the column limit.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    except _XLSX_ERRORS:
+        raise UnreadableFile(_DAMAGED.format(doing="read")) from None
     finally:
         workbook.close()
 
@@ -264,7 +433,28 @@ class LedgerReader:
         cent = _CENT
         text = _text
         check = self._check_row
+        limits = MAX_LENGTHS
+        l_cc, l_ccn, l_subj = (
+            limits["cost_centre"],
+            limits["cost_centre_name"],
+            limits["subjective"],
+        )
+        l_subjn, l_ref, l_post = (
+            limits["subjective_name"],
+            limits["reference"],
+            limits["post_number"],
+        )
+        l_desc = limits["description"]
+        last_row = MAX_ROWS
         for number, cells in enumerate(raw, start=header_row + 1):
+            if number > last_row:
+                self._problem(
+                    number,
+                    "",
+                    f"The file has more than {MAX_ROWS:,} rows, more than a ledger extract has. "
+                    "Split it into smaller extracts.",
+                )
+                return
             if len(cells) < width:
                 cells = list(cells) + [None] * (width - len(cells))
             raw_date = cells[p_date]
@@ -291,20 +481,34 @@ class LedgerReader:
                 cost_centre = cost_centre.strip().upper()
                 subjective = cells[p_subj]
                 if reference and cost_centre and subjective.__class__ is str:
-                    yield ParsedRow(
-                        number,
-                        known[0],
-                        known[1],
-                        cost_centre,
-                        text(cells[p_ccn])[:200],
-                        subjective.strip(),
-                        text(cells[p_subjn])[:200],
-                        reference[:100],
-                        text(cells[p_post]).upper(),
-                        text(cells[p_desc])[:500],
-                        Decimal(raw_amount).quantize(cent),
-                    )
-                    continue
+                    subjective = subjective.strip()
+                    cost_centre_name = text(cells[p_ccn])
+                    subjective_name = text(cells[p_subjn])
+                    post_number = text(cells[p_post]).upper()
+                    description = text(cells[p_desc])
+                    if (
+                        len(reference) <= l_ref
+                        and len(cost_centre) <= l_cc
+                        and len(subjective) <= l_subj
+                        and len(cost_centre_name) <= l_ccn
+                        and len(subjective_name) <= l_subjn
+                        and len(post_number) <= l_post
+                        and len(description) <= l_desc
+                    ):
+                        yield ParsedRow(
+                            number,
+                            known[0],
+                            known[1],
+                            cost_centre,
+                            cost_centre_name,
+                            subjective,
+                            subjective_name,
+                            reference,
+                            post_number,
+                            description,
+                            Decimal(raw_amount).quantize(cent),
+                        )
+                        continue
             row = check(number, cells, pos)
             if row is not None:
                 yield row
@@ -319,15 +523,15 @@ class LedgerReader:
         ok = True
         try:
             posting_date = parse_date(cells[pos["posting_date"]])
-        except ValueError:
+        except (ValueError, OverflowError):
             ok = False
             self._problem(
                 number,
                 "Posting Date",
-                f"“{_text(cells[pos['posting_date']])}” is not a date like 28/04/2019.",
+                f"“{_shown(cells[pos['posting_date']])}” is not a date like 28/04/2019.",
             )
             posting_date = None
-        period_text = _text(cells[pos["period"]])
+        period_text = _shown(cells[pos["period"]])
         try:
             period = int(period_text)
             if not 1 <= period <= 12:
@@ -338,22 +542,48 @@ class LedgerReader:
             period = None
         try:
             amount = parse_money(cells[pos["amount"]])
+        except AmountTooLarge:
+            ok = False
+            self._problem(
+                number,
+                "Amount",
+                f"“{_shown(cells[pos['amount']])}” is too large: an amount must be less than "
+                f"£{MAX_AMOUNT:,.0f}.",
+            )
+            amount = None
         except ValueError:
             ok = False
             self._problem(
                 number,
                 "Amount",
-                f"“{_text(cells[pos['amount']])}” is not an amount of money like 1,250.00.",
+                f"“{_shown(cells[pos['amount']])}” is not an amount of money like 1,250.00.",
             )
             amount = None
-        reference = _text(cells[pos["reference"]])
-        if not reference:
+        values = {
+            "reference": _text(cells[pos["reference"]]),
+            "cost_centre": _text(cells[pos["cost_centre"]]).upper(),
+            "cost_centre_name": _text(cells[pos["cost_centre_name"]]),
+            "subjective": _subjective(cells[pos["subjective"]]),
+            "subjective_name": _text(cells[pos["subjective_name"]]),
+            "post_number": _text(cells[pos["post_number"]]).upper(),
+            "description": _text(cells[pos["description"]]),
+        }
+        if not values["reference"]:
             ok = False
             self._problem(number, "Transaction Reference", "The transaction reference is empty.")
-        cost_centre = _text(cells[pos["cost_centre"]]).upper()
-        if not cost_centre:
+        if not values["cost_centre"]:
             ok = False
             self._problem(number, "Cost Centre", "The cost centre is empty.")
+        for field, value in values.items():
+            limit = MAX_LENGTHS[field]
+            if len(value) > limit:
+                ok = False
+                self._problem(
+                    number,
+                    FIELD_LABELS[field],
+                    f"“{_shown(value)}” is {len(value):,} characters long; the ledger keeps at "
+                    f"most {limit}.",
+                )
         if posting_date is not None:
             if not start <= posting_date <= end:
                 ok = False
@@ -376,14 +606,8 @@ class LedgerReader:
             source_row=number,
             posting_date=posting_date,
             period=period,
-            cost_centre=cost_centre,
-            cost_centre_name=_text(cells[pos["cost_centre_name"]])[:200],
-            subjective=_subjective(cells[pos["subjective"]]),
-            subjective_name=_text(cells[pos["subjective_name"]])[:200],
-            reference=reference[:100],
-            post_number=_text(cells[pos["post_number"]]).upper(),
-            description=_text(cells[pos["description"]])[:500],
             amount=amount,
+            **values,
         )
 
 

@@ -85,6 +85,10 @@ class AllocationSettings(models.Model):
     )
     history = HistoricalRecords()
 
+    class Meta:
+        verbose_name = "allocation settings"
+        verbose_name_plural = "allocation settings"
+
     def __str__(self):
         return f"Settings for {self.allocation}"
 

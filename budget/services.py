@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from havering_improve import roles, summaries
 
-from .ledger import LedgerReader, ParsedRow, Problem, open_stored
+from .ledger import MAX_AMOUNT, LedgerReader, ParsedRow, Problem, open_stored
 from .models import (
     AllocationSettings,
     BudgetAllocation,
@@ -391,6 +391,16 @@ def _walk(batch: LedgerImport, *, on_row=None, file_checked: bool = False) -> An
         rule = rules[key]
         label = f"{rule.describe()} → {rule.line.title}"
         analysis.by_rule[label] = analysis.by_rule.get(label, 0) + number
+    kept = totals["matched"] + totals["unmatched"]
+    if abs(kept) >= MAX_AMOUNT:
+        extra_problems.append(
+            Problem(
+                None,
+                "Amount",
+                f"The programme's rows in this file add up to £{kept:,.2f}; the ledger holds an "
+                f"import's total only below £{MAX_AMOUNT:,.0f}. Check the amounts.",
+            )
+        )
     for period, count in sorted(closed_hits.items()):
         if not count:
             continue
@@ -422,11 +432,19 @@ def ledger_import_upload(*, allocation, uploaded_file, user, cost_centres: str |
         allocation=allocation, uploaded_by=user, original_name=uploaded_file.name[:255]
     )
     batch.original_file.save(uploaded_file.name, uploaded_file, save=False)
-    analysis = _walk(batch)
+    try:
+        analysis = _walk(batch)
+    except BaseException:
+        batch.original_file.delete(save=False)
+        raise
     batch.summary = analysis.summary()
     batch.errors = [p.as_dict() for p in analysis.problems]
     batch.summary["problem_count"] = analysis.problem_count
-    batch.status = LedgerImport.Status.REJECTED if analysis.problem_count else batch.status
+    if analysis.problem_count:
+        # A refused file is never imported: the record keeps its name and every problem, and
+        # the file itself is not kept in storage.
+        batch.status = LedgerImport.Status.REJECTED
+        batch.original_file.delete(save=False)
     _with_user(batch, user).save()
     return batch
 
@@ -827,12 +845,16 @@ def theme_weights_set(*, line, user, weights: dict) -> None:
 
 
 def allocation_carry_forward(
-    *, allocation: BudgetAllocation, user, amounts: dict[int, Decimal] | None = None
+    *,
+    allocation: BudgetAllocation,
+    user,
+    amounts: dict[int, Decimal] | None = None,
+    start_year: int | None = None,
 ) -> BudgetAllocation:
-    """Start the next financial year with the same lines (and their themes, posts and rules),
-    for when the service funds them again."""
+    """Start the next financial year (or a later one) with the same lines (and their themes,
+    posts and rules), for when the service funds them again."""
     _require_editor(user)
-    next_year = allocation.start_year + 1
+    next_year = start_year or allocation.start_year + 1
     if BudgetAllocation.objects.filter(
         programme=allocation.programme, start_year=next_year
     ).exists():

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -160,15 +160,14 @@ def _report_export(request, year, fmt):
     )
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
 def _download(body, filename, fmt, request=None):
     if request is not None:
         security.log_event("export", request=request, file=filename)
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if fmt == "xlsx"
-        else "text/csv; charset=utf-8"
-    )
-    response = HttpResponse(body, content_type=content_type)
+    response = HttpResponse(body, content_type=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -224,16 +223,24 @@ def ledger(request, year):
 
 
 def _ledger_export(request, year, fmt):
+    """Every ledger row the filters select, streamed (see budget.exports)."""
     allocation = get_allocation_for_user(request.user, year, READ)
     filters = _ledger_filters(request, allocation)
-    rows = ledger_rows(allocation, **filters).prefetch_related("allocations__line")
-    values = (exports.ledger_row_values(r) for r in rows.iterator(chunk_size=2000))
-    name = f"ledger-{allocation.financial_year.slug}"
+    values = exports.ledger_values(ledger_rows(allocation, **filters), allocation)
+    filename = f"ledger-{allocation.financial_year.slug}.{fmt}"
+    security.log_event("export", request=request, file=filename)
     if fmt == "xlsx":
-        return _download(
-            exports.to_xlsx("Ledger", exports.LEDGER_HEADER, values), name + ".xlsx", fmt, request
+        return FileResponse(
+            exports.xlsx_file("Ledger", exports.LEDGER_HEADER, values),
+            as_attachment=True,
+            filename=filename,
+            content_type=XLSX_TYPE,
         )
-    return _download(exports.to_csv(exports.LEDGER_HEADER, values), name + ".csv", fmt, request)
+    response = StreamingHttpResponse(
+        exports.csv_lines(exports.LEDGER_HEADER, values), content_type=CSV_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_safe

@@ -41,6 +41,12 @@ AUDIT_MEASURES = [
 ]
 
 
+def season(day: dt.date) -> str:
+    """The season a practice week or audit is named for (meteorological: winter is December to
+    February)."""
+    return ["Winter", "Spring", "Summer", "Autumn"][day.month % 12 // 3]
+
+
 def _user(username):
     return get_user_model().objects.filter(username=username).first()
 
@@ -74,7 +80,9 @@ def demo_data_load(*, programme, stdout=None) -> None:
     pm = _user("programme.manager")
     themes = {t.slug: t for t in Theme.objects.filter(programme=programme)}
     strands = {s.slug: s for s in EvaluationStrand.objects.filter(programme=programme)}
-    if not strands:
+    if not strands or EvaluationActivity.objects.filter(programme=programme).exists():
+        # Titles name the season they fall in, so a later run would not match them: a
+        # programme with any evaluation activity keeps what it has.
         return
 
     for area in JudgementArea.objects.filter(framework="ILACS", slug__in=AREA_THEMES):
@@ -153,7 +161,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
     grades(audit1, "case-recording", -330, (0, 8, 10, 2))
 
     week = activity(
-        "Autumn practice week",
+        f"{season(day(-244))} practice week",
         qa,
         ActivityKind.QA_AUDIT,
         -244,
@@ -255,7 +263,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
     )
 
     audit3 = activity(
-        "Spring QA audit",
+        f"{season(day(-64))} QA audit",
         qa,
         ActivityKind.QA_AUDIT,
         -64,
@@ -332,7 +340,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         lead=_user("lead.pathway-planning"),
     )
     activity(
-        "Winter practice week",
+        f"{season(day(20))} practice week",
         qa,
         ActivityKind.QA_AUDIT,
         20,

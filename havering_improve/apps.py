@@ -9,10 +9,11 @@ class HaveringImproveConfig(AppConfig):
         from django.contrib import messages
         from django.contrib.auth.signals import user_logged_out
 
-        from havering_improve import middleware, security, summaries  # noqa: F401 (signals)
+        from havering_improve import middleware, security, summaries, text  # noqa: F401
 
         security.connect_axes_signals()
         summaries.connect_signals()
+        text.connect_signals()
 
         def _signed_out(sender, request, user, **kwargs):
             if request is not None and not getattr(request, "signed_out_for_inactivity", False):

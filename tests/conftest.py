@@ -1,3 +1,6 @@
+import json
+import os
+
 import pytest
 from django.db import transaction
 
@@ -114,3 +117,17 @@ def committed(django_capture_on_commit_callbacks):
                 change()
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Append each skipped test and its reason to $TEST_SKIP_LOG, for `make test`'s closing
+    summary across its two runs (tests/skip_report.py prints it)."""
+    path = os.environ.get("TEST_SKIP_LOG")
+    if not path or hasattr(config, "workerinput"):
+        return
+    with open(path, "a", encoding="utf-8") as log:
+        for report in terminalreporter.stats.get("skipped", []):
+            longrepr = report.longrepr
+            reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+            reason = reason.removeprefix("Skipped: ")
+            log.write(json.dumps({"test": report.nodeid, "reason": reason}) + "\n")

@@ -7,7 +7,7 @@ import pytest
 from django.db import connections
 
 from tests.servers import get, gunicorn
-from tests.services import IN_CI, using_postgres
+from tests.services import IN_CI, need, using_postgres
 
 pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +23,7 @@ def _restart_postgres():
 
 
 def test_the_app_recovers_from_a_database_restart_without_being_restarted(programme):
-    if not using_postgres():
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
+    need(using_postgres(), "restarting PostgreSQL needs PostgreSQL (DATABASE_URL=postgres://…)")
     if not (IN_CI or os.environ.get("TEST_RESTART_POSTGRES") == "1"):
         pytest.skip("restarts the PostgreSQL server: runs in CI, or set TEST_RESTART_POSTGRES=1")
     if not Path("/etc/postgresql").exists():

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from havering_improve import roles
+from havering_improve.fy import FinancialYear
 
 from . import selectors, services
 from .models import RAG, HighlightReport, Measure, MeasureReading, Milestone, Risk, TeamMembership
@@ -49,6 +50,36 @@ THEMES = {
             ("Health", "NELFT Looked After Children nurse"),
             ("Education", "Virtual School"),
         ],
+        "risks": [
+            (
+                "risk",
+                "Personal advisers' caseloads above 25 leave no time to review plans",
+                4,
+                4,
+                True,
+            ),
+            (
+                "risk",
+                "Young people living out of the borough miss their pathway plan reviews",
+                3,
+                3,
+                False,
+            ),
+            (
+                "issue",
+                "Housing offers for care leavers fall short of what the local offer promises",
+                3,
+                4,
+                False,
+            ),
+            (
+                "risk",
+                "Children in Care Council members are away when the template is co-designed",
+                2,
+                2,
+                False,
+            ),
+        ],
     },
     "smart-planning": {
         "aims": "Plans for children are specific, measurable, achievable, realistic and "
@@ -75,6 +106,36 @@ THEMES = {
             ("Police", "Metropolitan Police, East Area Public Protection"),
             ("Health", "BHRUT safeguarding team"),
         ],
+        "risks": [
+            (
+                "risk",
+                "Conference chairs do not yet challenge child protection plans that are not SMART",
+                4,
+                3,
+                True,
+            ),
+            (
+                "risk",
+                "Reunification assessments start after the decision to return a child home",
+                3,
+                5,
+                False,
+            ),
+            (
+                "issue",
+                "The plan template in the case recording system cannot hold measurable outcomes",
+                4,
+                2,
+                False,
+            ),
+            (
+                "risk",
+                "Workshop places go unfilled when social workers are called to court",
+                2,
+                3,
+                False,
+            ),
+        ],
     },
     "supervision": {
         "aims": "Every social worker has regular, reflective supervision that is recorded on the "
@@ -96,6 +157,36 @@ THEMES = {
             ("Education", "Havering Social Care Academy"),
             ("Health", "Family therapy service"),
         ],
+        "risks": [
+            (
+                "risk",
+                "Team managers' spans of control leave too little time for reflective supervision",
+                4,
+                4,
+                False,
+            ),
+            (
+                "risk",
+                "Supervision recorded outside the child's file loses the evidence of oversight",
+                3,
+                4,
+                False,
+            ),
+            (
+                "issue",
+                "Agency team managers cannot yet use the supervision recording template",
+                3,
+                2,
+                False,
+            ),
+            (
+                "risk",
+                "The venue for the reflective supervision course is withdrawn",
+                2,
+                2,
+                False,
+            ),
+        ],
     },
     "case-recording": {
         "aims": "Case records are up to date, written for the child, and the data drawn from them "
@@ -112,6 +203,36 @@ THEMES = {
             "Training for business support on data quality",
         ],
         "partners": [("Council", "Business Intelligence team")],
+        "risks": [
+            (
+                "risk",
+                "The move to the new case management system delays the recording standards",
+                4,
+                4,
+                True,
+            ),
+            (
+                "risk",
+                "Data quality exceptions open faster than teams can clear them",
+                3,
+                3,
+                False,
+            ),
+            (
+                "issue",
+                "Business support vacancies delay the weekly exception report",
+                3,
+                2,
+                False,
+            ),
+            (
+                "risk",
+                "The performance dashboard's licence lapses at renewal",
+                2,
+                3,
+                False,
+            ),
+        ],
     },
     "adolescent-safeguarding": {
         "aims": "Young people at risk of exploitation outside the home are identified early and "
@@ -140,6 +261,36 @@ THEMES = {
             ("Education", "Inclusion and Attendance service"),
             ("Health", "CAMHS"),
         ],
+        "risks": [
+            (
+                "risk",
+                "Return home interviews are missed when young people go missing out of hours",
+                4,
+                5,
+                True,
+            ),
+            (
+                "risk",
+                "Partners' exploitation screening tools grade the same young person differently",
+                3,
+                4,
+                False,
+            ),
+            (
+                "issue",
+                "County lines referrals from neighbouring boroughs arrive without a named contact",
+                3,
+                3,
+                False,
+            ),
+            (
+                "risk",
+                "The recommissioned return home interview service is not ready by its start date",
+                2,
+                4,
+                False,
+            ),
+        ],
     },
     "quality-assurance": {
         "aims": "A quality assurance framework that tells leaders what practice is like for "
@@ -156,6 +307,36 @@ THEMES = {
             "Moderation of audits with a peer authority",
         ],
         "partners": [("Independent", "Independent auditor")],
+        "risks": [
+            (
+                "risk",
+                "Managers auditing their own teams' cases weakens the independence of audit",
+                3,
+                4,
+                False,
+            ),
+            (
+                "risk",
+                "Practice week auditors are pulled back to cover front-line vacancies",
+                4,
+                3,
+                False,
+            ),
+            (
+                "issue",
+                "Audit actions are tracked in spreadsheets outside the child's record",
+                3,
+                2,
+                False,
+            ),
+            (
+                "risk",
+                "The peer authority cannot moderate audits this quarter",
+                2,
+                2,
+                False,
+            ),
+        ],
     },
     "workforce-development": {
         "aims": "A stable, skilled workforce: permanent social workers who stay, trained in "
@@ -166,7 +347,7 @@ THEMES = {
             ("Social worker turnover", "percent", "lower", 21, 14, "slow"),
         ],
         "milestones": [
-            "Academy prospectus for 2026/27 published",
+            "Academy prospectus for {year} published",
             "Systemic practice training cohort 1 complete",
             "Recruitment and retention offer agreed",
             "Family therapists in post",
@@ -174,15 +355,38 @@ THEMES = {
             "Workforce survey",
         ],
         "partners": [("Education", "University partner for ASYE")],
+        "risks": [
+            (
+                "risk",
+                "Recruitment lag for the family therapists delays the systemic practice cohorts",
+                4,
+                4,
+                True,
+            ),
+            (
+                "risk",
+                "Agency social workers leave before finishing the Academy's induction",
+                3,
+                4,
+                False,
+            ),
+            (
+                "issue",
+                "ASYE places outnumber the experienced practice educators to support them",
+                3,
+                3,
+                False,
+            ),
+            (
+                "risk",
+                "The university partner moves the accreditation panel date",
+                2,
+                3,
+                False,
+            ),
+        ],
     },
 }
-
-RISKS = [
-    ("risk", "Recruitment lag delays the new posts and slows delivery", 4, 4, True),
-    ("risk", "Practitioner capacity to attend training while caseloads are high", 3, 4, False),
-    ("issue", "The case recording system cannot yet report the measure automatically", 4, 2, False),
-    ("risk", "Partner attendance at theme meetings drops", 2, 3, False),
-]
 
 
 def _user(username, first, last, role, password):
@@ -228,6 +432,29 @@ def _months_back(today: dt.date, n: int) -> dt.date:
     return period
 
 
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+# Past months' highlight reports are written and submitted on the day they are due (the
+# reporting convention, themes.selectors), before the month-end figures come in; the month's
+# milestones are done by then.
+REPORT_DAY = selectors.REPORT_DUE_DAY
+
+
+def _reading_value(measure, shape, rng, date):
+    baseline, target = measure.baseline_value, measure.target_value
+    expected = selectors.expected_value(measure, date)
+    pace = Decimal("1.05") if shape == "good" else Decimal("0.7")
+    value = baseline + (expected - baseline) * pace
+    if measure.unit == Measure.Unit.PERCENT:
+        value += Decimal(rng.uniform(-1.5, 1.5))
+        return min(max(value, Decimal(0)), Decimal(100)).quantize(Decimal("0.1"))
+    # Counts and days are whole numbers: nobody trains 100.9 people.
+    value += Decimal(rng.uniform(-1.5, 1.5)) * abs(target - baseline) / 40
+    return max(value, Decimal(0)).quantize(Decimal("1"))
+
+
 @transaction.atomic
 def _load_theme(theme, spec, index, pm, password, today):
     lead = theme.lead
@@ -235,6 +462,8 @@ def _load_theme(theme, spec, index, pm, password, today):
         return False
     rng = random.Random(theme.slug)
     names = iter(MEMBER_NAMES[(index * 3) % len(MEMBER_NAMES) :] + MEMBER_NAMES)
+    now = timezone.now()
+    year = FinancialYear.for_date(today)
 
     # Team: a practitioner you can sign in as, a manager, and partner representatives.
     first, last = next(names)
@@ -254,8 +483,11 @@ def _load_theme(theme, spec, index, pm, password, today):
             defaults={"kind": TeamMembership.Kind.PARTNER, "organisation": f"{org}: {role_text}"},
         )
 
-    baseline_date = dt.date(2025, 11, 1)
-    target_date = dt.date(2027, 3, 31)
+    # The story: the baseline a year ago, month-end readings since, the PID approved six months
+    # ago and a highlight report each month after it, each written from what was known then.
+    baseline_date = _months_back(today, 12)
+    target_date = FinancialYear(year.start_year + 1).end
+    pending = []  # (date, reading) in the order they happen
     for name, unit, direction, baseline, target, shape in spec["measures"]:
         measure = services.measure_create(
             theme=theme,
@@ -271,27 +503,21 @@ def _load_theme(theme, spec, index, pm, password, today):
                 "target_date": target_date,
             },
         )
-        readings = []
         for n in range(12, 0, -1):
             date = _months_back(today, n - 1) - dt.timedelta(days=1)  # month ends, a year of them
-            expected = selectors.expected_value(measure, date)
-            pace = Decimal("1.05") if shape == "good" else Decimal("0.7")
-            value = Decimal(baseline) + (expected - Decimal(baseline)) * pace
-            value += Decimal(rng.uniform(-1.5, 1.5)).quantize(Decimal("0.1")) * (
-                1 if unit == "percent" else Decimal(target - baseline) / 40
+            reading = MeasureReading(
+                measure=measure,
+                value=_reading_value(measure, shape, rng, date),
+                date=date,
+                source="Monthly performance report",
+                recorded_by=lead,
             )
-            if unit == "percent":
-                value = min(max(value, Decimal(0)), Decimal(100))
-            readings.append(
-                MeasureReading(
-                    measure=measure,
-                    value=value.quantize(Decimal("0.1")),
-                    date=date,
-                    source="Monthly performance report",
-                    recorded_by=lead,
-                )
-            )
-        for reading in readings:
+            pending.append((date, reading))
+    pending.sort(key=lambda item: item[0])
+
+    def record_readings(until: dt.date):
+        while pending and pending[0][0] <= until:
+            reading = pending.pop(0)[1]
             reading._history_user = lead
             reading.save()
 
@@ -308,6 +534,8 @@ def _load_theme(theme, spec, index, pm, password, today):
         overdue = n in (2, 3) and index % 3 != 2  # most themes have one or two overdue
         if due < today and not (overdue and (n == 2 or index % 2 == 0)):
             status, completed = Milestone.Status.DONE, due - dt.timedelta(days=rng.randint(0, 10))
+            if completed.day > REPORT_DAY - 1:
+                completed = completed.replace(day=REPORT_DAY - 1)
         elif due < today:
             status, completed = Milestone.Status.AT_RISK, None
         else:
@@ -319,7 +547,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             theme=theme,
             user=lead,
             data={
-                "title": title,
+                "title": title.format(year=year.label),
                 "owner": f"{lead.first_name} {lead.last_name}" if n % 2 else "QA Support Officer",
                 "due_date": due,
                 "status": status,
@@ -327,7 +555,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             },
         )
 
-    for n, (kind, description, likelihood, impact, escalated) in enumerate(RISKS):
+    for n, (kind, description, likelihood, impact, escalated) in enumerate(spec["risks"]):
         services.risk_create(
             theme=theme,
             user=lead,
@@ -341,11 +569,13 @@ def _load_theme(theme, spec, index, pm, password, today):
                 "escalated to the Improvement Board if the score rises.",
                 "status": Risk.Status.OPEN if n < 3 else Risk.Status.CLOSED,
                 "review_date": today + dt.timedelta(days=30),
-                "escalated": escalated and index % 2 == 0,
+                "escalated": escalated,
             },
         )
 
     # The PID: written, submitted and approved (version 1), so every theme starts from a baseline.
+    approved_on = _months_back(today, 6) + dt.timedelta(days=rng.randint(3, 12))
+    record_readings(approved_on)
     pid = services.pid_for_theme(theme)
     pid = services.pid_update(
         pid=pid,
@@ -366,15 +596,19 @@ def _load_theme(theme, spec, index, pm, password, today):
         },
     )
     services.pid_submit(pid=pid, user=lead)
-    services.pid_approve(pid=pid, user=pm, note="Approved at the programme's start.")
+    version = services.pid_approve(pid=pid, user=pm, note="Approved at the programme's start.")
+    type(pid).objects.filter(pk=pid.pk).update(submitted_at=_at(approved_on, 9))
+    type(version).objects.filter(pk=version.pk).update(approved_at=_at(approved_on, 15))
 
     # Highlight reports: five months submitted, this month submitted, in draft or missing.
     ratings = [RAG.GREEN, RAG.AMBER, RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN]
     for n in range(5, -1, -1):
-        # The reporting convention: n = 0 is the month just ended, whose report is due now.
-        period = _months_back(selectors.current_period(today), n)
+        period = _months_back(today, n)
         if n == 0 and index % 3 == 2:
-            continue  # no report yet for the current period: shows as due or missing
+            continue  # no report yet for the current month: shows as missing
+        # Written on the report day of its month (this month's: today), from what was known.
+        submitted_at = _at(period.replace(day=REPORT_DAY), 10) if n else now
+        record_readings(timezone.localtime(submitted_at).date())
         overall = ratings[(index + n) % len(ratings)]
         report = services.highlight_report_start(theme=theme, period=period, user=lead)
         data = {f"{area}_rag": RAG.GREEN for area in ("cost", "scope", "quality", "benefits")}
@@ -414,12 +648,8 @@ def _load_theme(theme, spec, index, pm, password, today):
                 )
                 break
         report = services.highlight_report_submit(report=report, user=lead)
-        submitted_at = timezone.make_aware(
-            dt.datetime.combine(selectors.next_period(period) + dt.timedelta(days=4), dt.time(10))
-        )
-        if n == 0:
-            submitted_at = timezone.now()
         HighlightReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
+    record_readings(today)
 
     services.comment_add(
         theme=theme,
@@ -427,11 +657,12 @@ def _load_theme(theme, spec, index, pm, password, today):
         body="The team meeting agreed to trial the new template in two teams first.",
     )
     first_measure = Measure.objects.filter(theme=theme).order_by("order").first()
+    last_month = _months_back(today, 1)
     services.comment_add(
         theme=theme,
         user=member,
         measure=first_measure,
-        body="October's figure includes the late returns from the east locality.",
+        body=f"{last_month:%B}'s figure includes the late returns from the east locality.",
     )
     return True
 

@@ -2,6 +2,11 @@
 changed. A fixed number of queries (one per kind of record) whatever the theme holds."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import formats, timezone
 
 from .models import (
     PID,
@@ -46,14 +51,48 @@ def _sources(theme):
     yield "Evidence", Evidence.history.filter(theme_id=theme.pk)
 
 
-def _value(record, model_field):
+def _value(record, model_field, names):
+    """A field's value as a person would write it: names not ids, dates in the house style,
+    Yes and No, text with its line endings normalised (a browser's CRLF is no change)."""
     value = getattr(record, model_field.attname)
     if value in (None, ""):
         return "(blank)"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    text = str(value)
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), "(removed)")
+    if isinstance(model_field, models.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(model_field, models.DateTimeField):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(model_field, models.DateField):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if model_field.decimal_places == 2 else str(value.normalize())
+    if isinstance(model_field, models.FileField):
+        return value.rsplit("/", 1)[-1]
+    text = str(value).replace("\r\n", "\n").strip()
     return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _names(records_by_kind, fields_by_kind) -> dict:
+    """What each foreign key in the records points at, one query per related model."""
+    wanted = {}
+    for kind, records in records_by_kind.items():
+        for model_field in fields_by_kind[kind]:
+            if model_field.is_relation:
+                ids = wanted.setdefault(model_field.related_model, set())
+                ids.update(getattr(r, model_field.attname) for r in records)
+    names = {}
+    User = get_user_model()
+    for model, ids in wanted.items():
+        ids.discard(None)
+        if not ids:
+            continue
+        for obj in model._default_manager.filter(pk__in=ids):
+            name = (obj.get_full_name() or obj.get_username()) if model is User else str(obj)
+            names[(model, obj.pk)] = name
+    return names
 
 
 def _label(record, theme, measures) -> str:
@@ -80,6 +119,7 @@ def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
     entries = []
     measures = {m.pk: m for m in Measure.objects.filter(theme=theme)}
     measure_ids = list(measures)
+    loaded = []
     for kind, queryset in _sources(theme):
         if queryset is None:
             queryset = MeasureReading.history.filter(measure_id__in=measure_ids)
@@ -94,16 +134,24 @@ def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
             record.prev = previous.get(record.id)
             previous[record.id] = record
         model = queryset.model.instance_type
-        fields = [f for f in model._meta.concrete_fields if f.name not in _SKIP]
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in _SKIP and not isinstance(f, models.JSONField)
+        ]
+        loaded.append((kind, records, fields))
+    names = _names({k: r for k, r, _ in loaded}, {k: f for k, _, f in loaded})
+    for kind, records, fields in loaded:
         for record in records[:limit]:
             changes = []
             if record.history_type == "~" and record.prev is not None:
                 for model_field in fields:
-                    before, after = _value(record.prev, model_field), _value(record, model_field)
+                    before = _value(record.prev, model_field, names)
+                    after = _value(record, model_field, names)
                     if before != after:
                         changes.append(
                             {
-                                "field": str(model_field.verbose_name).capitalize(),
+                                "field": _field_label(model_field),
                                 "before": before,
                                 "after": after,
                             }
@@ -122,3 +170,8 @@ def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def _field_label(model_field) -> str:
+    label = str(model_field.verbose_name)
+    return label[:1].upper() + label[1:]

@@ -262,10 +262,10 @@ class HighlightReport(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="highlight_reports")
     period = models.DateField(help_text="The first day of the reporting month.")
     revision = models.PositiveSmallIntegerField(default=1)
-    revision_reason = models.TextField(blank=True)
+    revision_reason = models.TextField("Reason for the correction", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    overall_rag = models.CharField(max_length=10, choices=RAG.choices, blank=True)
-    overall_reason = models.TextField(blank=True)
+    overall_rag = models.CharField("Overall status", max_length=10, choices=RAG.choices, blank=True)
+    overall_reason = models.TextField("Reason for the overall status", blank=True)
     status_summary = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(

@@ -67,27 +67,28 @@ def next_period(period: dt.date) -> dt.date:
 #
 # One rule, stated here and nowhere else (README, "Highlight reports"): a highlight report covers
 # one calendar month, its period (stored as the month's first day), and is due on the
-# REPORT_DUE_DAY of the month after. The November report is due on 5 December. The dashboard,
-# the leads' reminders, the board packs, a theme's board rota and the home pages all ask here.
+# REPORT_DUE_DAY of that month, written before the month-end figures come in. The November report
+# is due on 26 November. The dashboard, the leads' reminders, the board packs, a theme's board
+# rota, the home pages and the demo all ask here.
 
-REPORT_DUE_DAY = 5
+REPORT_DUE_DAY = 26
 
 
 def report_due_date(period: dt.date) -> dt.date:
-    """The day a period's highlight report is due: REPORT_DUE_DAY of the month after it."""
-    return next_period(period_start(period)) + dt.timedelta(days=REPORT_DUE_DAY - 1)
+    """The day a period's highlight report is due: REPORT_DUE_DAY of its month."""
+    return period_start(period).replace(day=REPORT_DUE_DAY)
 
 
 def current_period(on: dt.date | None = None) -> dt.date:
     """The reporting period whose highlight report is being written on `on` (default today):
-    the month just ended. On 2 December that is November, due on 5 December."""
-    return previous_period(period_start(on or today()))
+    the calendar month it falls in. On 2 December that is December, due on 26 December."""
+    return period_start(on or today())
 
 
 def expected_report_period(by: dt.date) -> dt.date:
     """The latest period whose report is due on or before `by`: what a meeting pack built on
-    `by` should show. Built on 3 December it is October (due 5 November); on 5 December,
-    November."""
+    `by` should show. Built on 3 December it is November (due 26 November); on 26 December,
+    December."""
     period = current_period(by)
     return period if report_due_date(period) <= by else previous_period(period)
 

@@ -1,8 +1,10 @@
 """The demo data: the sample extract with its rules, a queue, a forecast; idempotent."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from freezegun import freeze_time
 
 from budget.demo import demo_data_load
 from budget.models import Commitment, LedgerImport, LedgerRow, MatchingRule
@@ -13,15 +15,19 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@freeze_time("2026-10-05 09:00:00")
 def test_the_demo_imports_the_sample_and_leaves_the_training_rows_to_allocate(programme):
     UserFactory(username="finance.officer", roles=[roles.FINANCE_OFFICER])
     demo_data_load(programme=programme)
     demo_data_load(programme=programme)
+    # The sample (April to September 2019) moved to this financial year, up to September.
+    allocation = programme.allocations.get(start_year=2026)
+    assert allocation.lines.count() == programme.allocations.get(start_year=2019).lines.count()
     assert LedgerImport.objects.filter(status="imported").count() == 1
-    assert LedgerRow.objects.filter(active=True).count() == 111
+    assert LedgerRow.objects.filter(active=True, allocation=allocation).count() == 111
     assert MatchingRule.objects.count() == 14
     assert Commitment.objects.count() == 2
-    report = budget_report(programme.allocations.get(start_year=2019))
+    report = budget_report(allocation)
     assert report.unallocated_count == 3
     assert report.total.actual_to_date == Decimal("179297.03")
     assert report.underspend_to_return > 0
@@ -29,4 +35,21 @@ def test_the_demo_imports_the_sample_and_leaves_the_training_rows_to_allocate(pr
 
 def test_without_the_demo_finance_officer_the_demo_adds_nothing(programme):
     demo_data_load(programme=programme)
+    assert not LedgerImport.objects.exists()
+
+
+@freeze_time("2027-01-12 09:00:00")
+def test_later_in_the_year_the_payroll_runs_on_to_the_last_month_end(programme):
+    UserFactory(username="finance.officer", roles=[roles.FINANCE_OFFICER])
+    demo_data_load(programme=programme)
+    rows = LedgerRow.objects.filter(active=True, allocation__start_year=2026)
+    assert max(rows.values_list("posting_date", flat=True)) == dt.date(2026, 12, 28)
+    assert set(rows.values_list("period", flat=True)) == set(range(1, 10))
+
+
+@freeze_time("2027-04-20 09:00:00")
+def test_in_a_years_first_month_there_is_no_extract_yet(programme):
+    UserFactory(username="finance.officer", roles=[roles.FINANCE_OFFICER])
+    demo_data_load(programme=programme)
+    assert programme.allocations.filter(start_year=2027).exists()
     assert not LedgerImport.objects.exists()

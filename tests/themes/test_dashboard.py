@@ -20,19 +20,18 @@ def test_the_dashboard_shows_each_themes_current_and_last_rag_and_missing_report
 ):
     ReportFactory(theme=theme, period=dt.date(2026, 10, 1), status="submitted", overall_rag="red")
     ReportFactory(theme=theme, period=dt.date(2026, 11, 1), status="submitted", overall_rag="amber")
-    ReportFactory(theme=other_theme, period=dt.date(2026, 10, 1), status="draft")
+    ReportFactory(theme=other_theme, period=dt.date(2026, 11, 1), status="draft")
     client.force_login(board_member)
     html = client.get("/").content.decode()
     grid = html[html.index('id="theme-grid"') : html.index("</table>", html.index("theme-grid"))]
     row = grid[grid.index("Supervision") : grid.index("</tr>", grid.index("Supervision"))]
     assert 'govuk-tag--orange">Amber' in row and "November 2026" in row
     assert 'govuk-tag--red">Red' in row and "October 2026" in row
-    # On 26 November the report being asked for is October's (the month just ended when
-    # November began), due on 5 November.
+    # On 26 November the report being asked for is November's, due that day.
     assert "Submitted" in row
     qa_row = grid[grid.index("Quality Assurance") : grid.index("</tr>", grid.index("Quality A"))]
     assert "Draft" in qa_row
-    summary = "6 of 7 themes have not submitted their October 2026 report (due 5 November 2026)"
+    summary = "6 of 7 themes have not submitted their November 2026 report (due 26 November 2026)"
     assert summary in html
 
 

@@ -54,7 +54,7 @@ def test_the_demo_gives_every_theme_a_living_year(settings):
             assert len(dates) >= 12 and max(dates) - min(dates) >= dt.timedelta(days=300)
         assert (
             HighlightReport.objects.filter(
-                theme=theme, status="submitted", period__gte=dt.date(2026, 5, 1)
+                theme=theme, status="submitted", period__gte=dt.date(2026, 6, 1)
             ).count()
             >= 5
         )
@@ -97,3 +97,49 @@ def test_the_history_part_pages_fifty_changes_at_a_time_newest_first(client, aud
     assert "Added milestone: Step 59" not in second
     assert 'href="?page=1" rel="prev"' in second
     assert client.get("/themes/supervision/history/?page=nonsense").status_code == 200
+
+
+def test_history_reads_as_prose_names_dates_and_field_labels(client, lead, auditor, theme):
+    from freezegun import freeze_time
+
+    with freeze_time("2026-12-02 10:37:00"):
+        report = services.highlight_report_start(
+            theme=theme, period=dt.date(2026, 12, 1), user=lead
+        )
+        report = services.highlight_report_update(
+            report=report,
+            user=lead,
+            version=report.version,
+            data={"overall_rag": "green", "status_summary": "On track.", "time_rag": "green"}
+            | {f"{a}_rag": "green" for a in HighlightReport.AREAS},
+        )
+        services.highlight_report_submit(report=report, user=lead)
+    client.force_login(auditor)
+    html = client.get("/themes/supervision/history/").content.decode()
+    history = html[html.index('id="history"') :]
+    name = lead.get_full_name()
+    assert f"Submitted by: (blank) → {name}" in history
+    assert "Submitted at: (blank) → 2 December 2026, 10:37" in history
+    assert "Overall status: (blank) → Green" in history
+    assert "+00:00" not in history and "Overall rag" not in history
+    assert f"→ {lead.pk}<" not in history
+
+
+def test_saving_a_pid_from_a_browser_records_no_phantom_change(client, lead, auditor, theme):
+    from tests.themes.test_pid import _pid_post
+
+    client.force_login(lead)
+    pid = services.pid_for_theme(theme)
+    client.post(
+        "/themes/supervision/pid/edit/",
+        _pid_post(pid, aims="Better supervision", scope="Teams.\nPartners."),
+    )
+    pid.refresh_from_db()
+    assert pid.scope == "Teams.\nPartners."
+    # The browser sends the same text back with CRLF line endings; nothing has changed.
+    client.post("/themes/supervision/pid/edit/", _pid_post(pid, scope="Teams.\r\nPartners."))
+    pid.refresh_from_db()
+    assert pid.scope == "Teams.\nPartners."
+    client.force_login(auditor)
+    html = client.get("/themes/supervision/history/").content.decode()
+    assert html.count("Scope: ") == 1  # the first edit only

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('board', '0002_meetings_rota_packs_reports'),
+        ('board', '0003_readable_names'),
     ]
 
     operations = [
