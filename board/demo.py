@@ -58,7 +58,8 @@ def demo_data_load(*, programme, stdout=None) -> None:
     )
 
     run = RotaRun.objects.create(board=board, requested_by=manager)
-    services.rota_plan(run_id=run.pk, today=dates[0])
+    # Planned a month before the first meeting, while every meeting was open to change.
+    services.rota_plan(run_id=run.pk, today=dates[0] - dt.timedelta(days=30))
 
     past = [m for m in meetings if m.date < today]
     upcoming = [m for m in meetings if m.date >= today]

@@ -140,6 +140,12 @@ class RotaRun(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     message = models.TextField(blank=True)
+    plan = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The previewed and confirmed plan: per meeting, its focus themes before and "
+        "after. Empty: plan afresh when the run is worked.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

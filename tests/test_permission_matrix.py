@@ -152,7 +152,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "board:decision_add": (PM_ONLY, PM_ONLY),
     "board:action_add": (PM_ONLY, PM_ONLY),
     "board:pack_build": (POST_ONLY, PM_ONLY),
-    "board:rota_generate": (POST_ONLY, PM_ONLY),
+    "board:rota_generate": (PM_ONLY, PM_ONLY),  # the preview; POST applies a previewed rota
     "board:rota_ics": READ_ONLY,
     "board:rota_history": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:settings": (PM_ONLY, PM_ONLY),
