@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.validators import validate_plausible_date
 from themes.models import Theme
 
 from .models import Action, BoardSettings, Meeting, ReportSchedule
@@ -21,7 +22,9 @@ class MeetingForm(GovukModelForm):
 
 
 class RecurrenceForm(GovukForm):
-    first_date = forms.DateField(label="Date of the first meeting", help_text=DATE_HELP)
+    first_date = forms.DateField(
+        label="Date of the first meeting", help_text=DATE_HELP, validators=[validate_plausible_date]
+    )
     count = forms.IntegerField(label="How many meetings", min_value=1, max_value=60, initial=12)
     repeat = forms.ChoiceField(
         label="How often",

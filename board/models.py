@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from havering_improve.validators import validate_plausible_date
 from themes.models import Programme, Theme
 
 
@@ -71,7 +72,7 @@ class Meeting(models.Model):
     """One meeting of a board, in its calendar."""
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_plausible_date])
     start_time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=300, blank=True)
     online_link = models.URLField(blank=True, help_text="Teams or other online meeting link.")
@@ -186,13 +187,13 @@ class Action(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_actions"
     )
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_plausible_date])
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="board_actions"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     progress_note = models.TextField(blank=True)
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     restricted = models.BooleanField(
         default=False, help_text="Left out of reports to public bodies."
     )
@@ -337,8 +338,8 @@ class ProgressReport(models.Model):
         FAILED = "failed", "Failed"
 
     schedule = models.ForeignKey(ReportSchedule, on_delete=models.PROTECT, related_name="reports")
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(validators=[validate_plausible_date])
+    period_end = models.DateField(validators=[validate_plausible_date])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
     error = models.TextField(blank=True)
     html = models.FileField(upload_to=report_file_path, blank=True)

@@ -235,8 +235,6 @@ def rota_propose(*, board: Board, today: dt.date | None = None) -> RotaProposal:
 def rota_request(*, board: Board, user, fingerprint: str | None = None) -> RotaRun:
     """Apply the rota. With the `fingerprint` of a previewed proposal, that proposal is what is
     applied, and only if nothing has changed since the preview."""
-    from .tasks import rota_plan_task
-
     if not board.themes_per_meeting:
         raise ValidationError(f"{board} does not meet on a rota.")
     plan = None
@@ -251,7 +249,7 @@ def rota_request(*, board: Board, user, fingerprint: str | None = None) -> RotaR
             raise ValidationError(f"The rota could not be planned: {proposal.error}")
         plan = proposal.plan()
     run = RotaRun.objects.create(board=board, requested_by=user, plan=plan)
-    outbox.enqueue(rota_plan_task, run.pk)
+    outbox.enqueue("board.tasks.rota_plan_task", run.pk)
     return run
 
 
@@ -429,7 +427,6 @@ def snapshot_bytes(snapshot: dict) -> bytes:
 def pack_request(*, meeting: Meeting, user=None) -> MeetingPack:
     """Build the meeting's pack (version 1), or rebuild its unpublished newest version. A
     published pack is frozen: asking again changes nothing (a re-issue is `pack_reissue`)."""
-    from .tasks import pack_build_task
 
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -448,7 +445,7 @@ def pack_request(*, meeting: Meeting, user=None) -> MeetingPack:
             pack.status, pack.error = MeetingPack.Status.BUILDING, ""
             pack.build_attempt += 1
             _by(pack, user).save(update_fields=["status", "error", "build_attempt"])
-        outbox.enqueue(pack_build_task, pack.pk, pack.build_attempt)
+        outbox.enqueue("board.tasks.pack_build_task", pack.pk, pack.build_attempt)
     return pack
 
 
@@ -501,7 +498,6 @@ def pack_publish(*, pack: MeetingPack, user) -> MeetingPack:
 
 def pack_reissue(*, pack: MeetingPack, reason: str, user) -> MeetingPack:
     """A new numbered version of a published pack, built from today's data, with its reason."""
-    from .tasks import pack_build_task
 
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the pack is being re-issued."})
@@ -519,7 +515,7 @@ def pack_reissue(*, pack: MeetingPack, reason: str, user) -> MeetingPack:
             user,
         )
         new.save()
-        outbox.enqueue(pack_build_task, new.pk, new.build_attempt)
+        outbox.enqueue("board.tasks.pack_build_task", new.pk, new.build_attempt)
     return new
 
 
@@ -680,14 +676,13 @@ def report_send_date(schedule, period_end: dt.date) -> dt.date:
 def _report_create(schedule, start: dt.date, end: dt.date):
     """The report for one period, queued to be made and sent; None if it exists already."""
     from .models import ProgressReport
-    from .tasks import report_generate_task
 
     try:
         with transaction.atomic():
             report = ProgressReport.objects.create(
                 schedule=schedule, period_start=start, period_end=end
             )
-            outbox.enqueue(report_generate_task, report.pk)
+            outbox.enqueue("board.tasks.report_generate_task", report.pk)
     except IntegrityError:
         return None
     return report
@@ -800,13 +795,12 @@ def report_generate(*, report_id: int):
 
 def report_retry(*, report) -> None:
     from .models import ProgressReport
-    from .tasks import report_generate_task
 
     if report.status != ProgressReport.Status.FAILED:
         raise ValidationError("Only a failed report can be tried again.")
     report.status = ProgressReport.Status.BUILDING
     report.save(update_fields=["status"])
-    outbox.enqueue(report_generate_task, report.pk)
+    outbox.enqueue("board.tasks.report_generate_task", report.pk)
 
 
 def schedule_save(*, board: Board, user, **fields):

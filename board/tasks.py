@@ -17,7 +17,7 @@ def load_pack_renderer(**kwargs):
 
 
 @shared_task(**TASK_OPTIONS)
-def programme_summary(programme_id: int) -> dict:
+def programme_summary_task(programme_id: int) -> dict:
     """Compute the programme's headline figures on a worker. Read-only, so safe to redeliver."""
     return services.programme_summary(programme_id=programme_id)
 

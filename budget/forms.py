@@ -6,6 +6,7 @@ from django.core.validators import FileExtensionValidator
 
 from havering_improve.forms import GovukForm, GovukModelForm
 from havering_improve.uploads import validate_upload
+from havering_improve.validators import PERCENT_VALIDATORS, validate_plausible_date
 
 from .models import Commitment, MatchingRule, Post
 
@@ -148,7 +149,11 @@ class VirementForm(GovukForm):
     amount = _money_field("Amount")
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
     approved_by = forms.CharField(label="Approved by (name and role)", max_length=200)
-    approved_on = forms.DateField(label="Approved on", help_text="For example, 31/10/2019")
+    approved_on = forms.DateField(
+        label="Approved on",
+        help_text="For example, 31/10/2019",
+        validators=[validate_plausible_date],
+    )
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,10 +212,16 @@ class ThemeWeightsForm(GovukForm):
 class SettingsForm(GovukForm):
     cost_centres = forms.CharField(label="Programme cost centres", max_length=200, required=False)
     amber_percent = forms.DecimalField(
-        label="Amber when forecast variance is over (%)", max_digits=5, decimal_places=2
+        label="Amber when forecast variance is over (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT_VALIDATORS,
     )
     red_percent = forms.DecimalField(
-        label="Red when forecast variance is over (%)", max_digits=5, decimal_places=2
+        label="Red when forecast variance is over (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT_VALIDATORS,
     )
 
 

@@ -3,6 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from havering_improve.fy import FinancialYear
+from havering_improve.validators import PERCENT_VALIDATORS, not_negative, validate_plausible_date
 from themes.models import Programme, Theme
 
 
@@ -78,10 +79,18 @@ class AllocationSettings(models.Model):
         help_text="The programme's cost centres, separated by commas, e.g. C21450.",
     )
     amber_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, default=2, help_text="Forecast variance over this is amber."
+        max_digits=5,
+        decimal_places=2,
+        default=2,
+        help_text="Forecast variance over this is amber.",
+        validators=PERCENT_VALIDATORS,
     )
     red_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, default=5, help_text="Forecast variance over this is red."
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        help_text="Forecast variance over this is red.",
+        validators=PERCENT_VALIDATORS,
     )
     history = HistoricalRecords()
 
@@ -196,7 +205,7 @@ class LedgerRow(models.Model):
         BudgetAllocation, on_delete=models.PROTECT, related_name="ledger_rows"
     )
     source_row = models.PositiveIntegerField(help_text="Row number in the uploaded file.")
-    posting_date = models.DateField()
+    posting_date = models.DateField(validators=[validate_plausible_date])
     period = models.PositiveSmallIntegerField()
     cost_centre = models.CharField(max_length=40)
     cost_centre_name = models.CharField(max_length=200, blank=True)
@@ -261,7 +270,7 @@ class Virement(models.Model):
     amount = _money()
     reason = models.TextField()
     approved_by = models.CharField(max_length=200, help_text="Who approved it, and their role.")
-    approved_on = models.DateField()
+    approved_on = models.DateField(validators=[validate_plausible_date])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -286,8 +295,11 @@ class Commitment(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     description = models.CharField(max_length=300)
     reference = models.CharField(max_length=100, blank=True)
-    amount = _money(help_text="Still to be paid, in pounds and pence.")
-    raised_on = models.DateField()
+    amount = _money(
+        help_text="Still to be paid, in pounds and pence.",
+        validators=[not_negative("A commitment (a credit is a ledger row, not a commitment)")],
+    )
+    raised_on = models.DateField(validators=[validate_plausible_date])
     history = HistoricalRecords()
 
     class Meta:
@@ -309,9 +321,16 @@ class Post(models.Model):
     line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="posts")
     post_number = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
-    annual_cost = _money(help_text="Full-year cost with on-costs.")
+    annual_cost = _money(
+        help_text="Full-year cost with on-costs.", validators=[not_negative("A post's annual cost")]
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.VACANT)
-    start_date = models.DateField(null=True, blank=True, help_text="Actual or expected start date.")
+    start_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Actual or expected start date.",
+        validators=[validate_plausible_date],
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -369,6 +369,40 @@ def cached_theme_spend(programme, year: FinancialYear | int | None = None) -> li
     )
 
 
+def _weights_by_line(allocation) -> dict[int, dict[int, Decimal]]:
+    weights: dict[int, dict[int, Decimal]] = {}
+    for line_id, theme_id, weight in ThemeWeight.objects.filter(
+        line__allocation=allocation
+    ).values_list("line_id", "theme_id", "weight"):
+        weights.setdefault(line_id, {})[theme_id] = weight
+    return weights
+
+
+def fitting_weights(theme_ids: list[int], weights: dict[int, Decimal] | None):
+    """The programme manager's weights for a line's themes, in `theme_ids` order; None when
+    none are set, or when they no longer fit the line (a theme added to or taken off the line
+    since they were set, or nothing left above 0): the line is then shared equally."""
+    if not weights or set(weights) != set(theme_ids):
+        return None
+    shares = [weights[t] for t in theme_ids]
+    return shares if sum(shares, Decimal(0)) > 0 else None
+
+
+def stale_weight_lines(allocation) -> list[BudgetLine]:
+    """Lines whose theme weights no longer fit their themes (shared equally until set again)."""
+    weights = _weights_by_line(allocation)
+    if not weights:
+        return []
+    line_themes: dict[int, list[int]] = {line_id: [] for line_id in weights}
+    through = BudgetLine.themes.through
+    for line_id, theme_id in through.objects.filter(budgetline_id__in=list(weights)).values_list(
+        "budgetline_id", "theme_id"
+    ):
+        line_themes[line_id].append(theme_id)
+    stale = [pk for pk, themes in line_themes.items() if not fitting_weights(themes, weights[pk])]
+    return list(BudgetLine.objects.filter(pk__in=stale).order_by("order", "pk"))
+
+
 def theme_spend(
     programme, year: FinancialYear | int | None = None, *, report: BudgetReport | None = None
 ) -> list[ThemeSpend]:
@@ -395,18 +429,13 @@ def theme_spend(
         "budgetline_id", "theme_id"
     ):
         line_themes.setdefault(line_id, []).append(theme_id)
-    weights: dict[tuple[int, int], Decimal] = {
-        (w.line_id, w.theme_id): w.weight
-        for w in ThemeWeight.objects.filter(line__allocation=allocation)
-    }
+    weights = _weights_by_line(allocation)
     for figures in report.lines:
         theme_ids = sorted(line_themes.get(figures.line.pk, []))
         if not theme_ids:
             continue
-        has_weights = any((figures.line.pk, t) in weights for t in theme_ids)
-        shares = [
-            weights.get((figures.line.pk, t), Decimal(0)) if has_weights else Decimal(1)
-            for t in theme_ids
+        shares = fitting_weights(theme_ids, weights.get(figures.line.pk)) or [
+            Decimal(1) for _ in theme_ids
         ]
         parts = {
             "budget": split_pennies(figures.latest, shares),

@@ -61,6 +61,7 @@ def allocation_settings_update(*, allocation, user, **values) -> AllocationSetti
     obj = allocation_settings(allocation)
     for key, value in values.items():
         setattr(obj, key, value)
+    obj.full_clean(exclude=["allocation"])
     if obj.red_percent < obj.amber_percent:
         raise ValidationError({"red_percent": "Red must be at or above amber."})
     _with_user(obj, user).save()
@@ -772,7 +773,21 @@ def virement_record(
         approved_on=approved_on,
         recorded_by=user,
     )
-    _with_user(virement, user).save()
+    virement.full_clean(exclude=["allocation", "from_line", "to_line", "recorded_by"])
+    from .selectors import latest_budget
+
+    with transaction.atomic():
+        # The line is locked, so two virements out of it at once cannot both spend its budget.
+        line = BudgetLine.objects.select_for_update().get(pk=from_line.pk)
+        available = latest_budget(line)
+        if amount > available:
+            raise ValidationError(
+                {
+                    "amount": f"{line.title} has £{available:,.2f} of budget: a virement cannot "
+                    "take a line below £0."
+                }
+            )
+        _with_user(virement, user).save()
     return virement
 
 

@@ -49,8 +49,10 @@ from .selectors import (
     cached_budget_report,
     cached_theme_spend,
     equal_profile,
+    fitting_weights,
     latest_budget,
     ledger_rows,
+    stale_weight_lines,
 )
 
 PAGE_SIZE = 100
@@ -538,6 +540,10 @@ def line_detail(request, year, code):
         for p in range(1, 13)
     ]
     weights = {w.theme_id: w.weight for w in ThemeWeight.objects.filter(line=line)}
+    themes = list(line.themes.all())
+    stale = bool(weights) and not fitting_weights([t.pk for t in themes], weights)
+    if stale:
+        weights = {}  # not used: the line is shared equally until they are set again
     return render(
         request,
         "budget/line_detail.html",
@@ -550,7 +556,8 @@ def line_detail(request, year, code):
             months=months,
             posts=line.posts.all(),
             commitments=line.commitments.all(),
-            themes=[(t, weights.get(t.pk)) for t in line.themes.all()],
+            themes=[(t, weights.get(t.pk)) for t in themes],
+            stale_weights=stale,
         ),
     )
 
@@ -761,6 +768,7 @@ def themes_spend(request, year):
         "actual_to_date": sum((s.actual_to_date for s in spend), Decimal("0.00")),
         "forecast_outturn": sum((s.forecast_outturn for s in spend), Decimal("0.00")),
     }
-    return render(
-        request, "budget/themes.html", _base(request, allocation, spend=spend, totals=totals)
-    )
+    context = _base(request, allocation, spend=spend, totals=totals)
+    if context.get("is_manager"):
+        context["stale_weights"] = stale_weight_lines(allocation)
+    return render(request, "budget/themes.html", context)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.validators import validate_plausible_date
 from themes.models import Measure, Theme
 
 from .models import (
@@ -21,6 +22,8 @@ from .models import (
 
 class DateField(DateInputField):
     """GOV.UK date input (day, month, year) whose messages name the field."""
+
+    default_validators = [validate_plausible_date]
 
     def __init__(self, *, label: str, required: bool = True, **kwargs):
         super().__init__(label=label, required=required, **kwargs)

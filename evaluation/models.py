@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from havering_improve.validators import validate_plausible_date
 from themes.models import MeasureReading, Milestone, Programme, Risk, Theme
 
 
@@ -75,8 +76,8 @@ class Inspection(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200)
     inspector = models.CharField(max_length=100, default="Ofsted")
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(validators=[validate_plausible_date])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     is_baseline = models.BooleanField(default=False)
     summary = models.TextField(blank=True)
     activity = models.OneToOneField(
@@ -158,9 +159,9 @@ class EvaluationActivity(models.Model):
     kind = models.CharField(max_length=30, choices=ActivityKind.choices)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
-    completed_on = models.DateField(null=True, blank=True)
+    start_date = models.DateField(validators=[validate_plausible_date])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
+    completed_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -256,7 +257,9 @@ class AuditResult(models.Model):
         EvaluationActivity, on_delete=models.CASCADE, related_name="audit_results"
     )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="audit_results")
-    date = models.DateField(help_text="When the audit's grades were agreed.")
+    date = models.DateField(
+        help_text="When the audit's grades were agreed.", validators=[validate_plausible_date]
+    )
     cases_audited = models.PositiveIntegerField()
     outstanding = models.PositiveIntegerField(default=0)
     good = models.PositiveIntegerField(default=0)
@@ -408,14 +411,14 @@ class Finding(models.Model):
     response = models.CharField(max_length=20, choices=Response.choices, default=Response.AWAITING)
     response_note = models.TextField(blank=True)
     action_owner = models.CharField(max_length=200, blank=True)
-    action_due = models.DateField(null=True, blank=True)
+    action_due = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     milestone = models.ForeignKey(
         Milestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
     )
     risk = models.ForeignKey(
         Risk, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
     )
-    recorded_on = models.DateField(default=timezone.localdate)
+    recorded_on = models.DateField(default=timezone.localdate, validators=[validate_plausible_date])
     history = HistoricalRecords(m2m_fields=[themes])
 
     class Meta:
@@ -493,7 +496,7 @@ class Recommendation(models.Model):
     )
     themes = models.ManyToManyField(Theme, related_name="inspection_recommendations")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    met_on = models.DateField(null=True, blank=True)
+    met_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(m2m_fields=[themes])
 

@@ -9,7 +9,7 @@ class HaveringImproveConfig(AppConfig):
         from django.contrib import messages
         from django.contrib.auth.signals import user_logged_out
 
-        from havering_improve import middleware, security, summaries, text  # noqa: F401
+        from havering_improve import middleware, security, sso, summaries, text  # noqa: F401
 
         security.connect_axes_signals()
         summaries.connect_signals()

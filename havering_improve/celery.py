@@ -21,7 +21,7 @@ app.autodiscover_tasks()
 
 # The beat schedule lives in code. Exactly one beat process runs per deployment.
 app.conf.beat_schedule = {
-    "outbox-sweep": {"task": "havering_improve.tasks.outbox_sweep", "schedule": 60.0},
+    "outbox-sweep": {"task": "havering_improve.tasks.outbox_sweep_task", "schedule": 60.0},
     # The Improvement Board: packs N days before each meeting, reminders to leads, and the
     # progress reports to other bodies. Daily; each job is idempotent, so a rerun is harmless.
     "board-packs-due": {

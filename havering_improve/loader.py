@@ -20,7 +20,7 @@ from board.models import Board
 from budget.models import BudgetAllocation, BudgetLine
 from evaluation.models import EvaluationStrand, Inspection, Judgement, JudgementArea
 from havering_improve import roles
-from themes.models import Programme, Theme
+from themes.models import PID, Programme, Theme
 
 DEFAULT_DATA_FILE = Path(settings.BASE_DIR) / "data" / "programmes" / "havering.yaml"
 
@@ -85,6 +85,53 @@ def _date(value, where: str) -> dt.date:
         raise ProgrammeDataError(f"{where}: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def _text(mapping: dict, key: str, where: str) -> str:
+    """Optional text: missing or blank is "", anything but text is refused."""
+    value = mapping.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ProgrammeDataError(f'{where}: "{key}" must be text')
+    return value.strip()
+
+
+def _lines(mapping: dict, key: str, where: str) -> str:
+    """An optional list of short texts, kept one a line."""
+    value = mapping.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ProgrammeDataError(f'{where}: "{key}" must be a list of text')
+    lines = []
+    for n, entry in enumerate(value, start=1):
+        if not isinstance(entry, str) or not entry.strip():
+            raise ProgrammeDataError(f'{where}: "{key}", entry {n} must be text')
+        lines.append(" ".join(entry.split()))
+    return "\n".join(lines)
+
+
+def _plan_into_pid(result: LoadResult, theme: Theme, plan: dict) -> None:
+    """Write the plan's text into the theme's PID where the PID has none: a PID the lead has
+    already written is theirs, so a later load never overwrites it."""
+    plan = {name: value for name, value in plan.items() if value}
+    if not plan:
+        return
+    pid = PID.objects.filter(theme=theme).first()
+    if pid is None:
+        PID.objects.create(theme=theme, **plan)
+        result.count("created", PID)
+        return
+    blank = [name for name in plan if not getattr(pid, name).strip()]
+    if blank:
+        for name in blank:
+            setattr(pid, name, plan[name])
+        pid.version += 1
+        pid.save(update_fields=[*blank, "version"])
+        result.count("updated", PID)
+
+
 def read_data_file(path: Path | str) -> dict:
     path = Path(path)
     try:
@@ -103,6 +150,12 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
     """Load (or bring up to date) one programme from parsed data. All or nothing."""
     result = LoadResult()
     prog = _require(data, "programme", "file")
+    review = prog.get("review") or {}
+    if not isinstance(review, dict):
+        raise ProgrammeDataError(
+            'programme, review: expected "due", "plan" and "roles_after_review"'
+        )
+    review_due = review.get("due")
     programme = _sync(
         result,
         Programme,
@@ -113,6 +166,9 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
             "service": prog.get("service", ""),
             "summary": prog.get("summary", "").strip(),
             "source_document": prog.get("source_document", ""),
+            "review_due": _date(review_due, "programme, review") if review_due else None,
+            "review_plan": _text(review, "plan", "programme, review"),
+            "roles_after_review": _lines(review, "roles_after_review", "programme, review"),
         },
     )
 
@@ -132,6 +188,13 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
                 "report_reference": item.get("report_reference", ""),
             },
         )
+        plan = {
+            "aims": _text(item, "aims", where),
+            "scope": _text(item, "scope", where),
+            "deliverables": _lines(item, "deliverables", where),
+            "partners": _lines(item, "partners", where),
+        }
+        _plan_into_pid(result, themes[slug], plan)
 
     areas = {}
     for i, item in enumerate(data.get("judgement_areas", []), start=1):

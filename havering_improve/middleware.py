@@ -1,11 +1,14 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+
+from havering_improve import sso
 
 # Record activity at most this often, so most requests do not write the session.
 _TOUCH_EVERY_SECONDS = 60
@@ -23,7 +26,9 @@ class SessionIdleTimeoutMiddleware:
             last_seen = request.session.get("last_seen")
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 request.signed_out_for_inactivity = True  # the login page says why
+                offer = sso.council_sign_out_offer(request)
                 logout(request)
+                sso.offer_council_sign_out(request, offer)
                 return redirect(f"{reverse('login')}?timeout=1&next={request.path}")
             if last_seen is None or now - last_seen >= _TOUCH_EVERY_SECONDS:
                 request.session["last_seen"] = now
@@ -34,3 +39,22 @@ class SessionIdleTimeoutMiddleware:
 def _start_idle_clock(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session["last_seen"] = int(time.time())
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing a signed-in person sees is kept by the browser or any cache on the way, so a shared
+    council PC shows no programme page after sign-out (Back included): `Cache-Control: no-store`
+    (with no-cache, must-revalidate, private, max-age=0) on every response to a signed-in request,
+    redirects included, and on the one that signs a person in or out. Placed just after the
+    session middleware, so it sees every response but the static files'."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = SESSION_KEY in request.session
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if signed_in or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -29,3 +30,38 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"Data version {self.number}"
+
+
+class CouncilIdentity(models.Model):
+    """The council account (Microsoft Entra ID) a person signs in with, held by its immutable
+    ids: the tenant and the object id (`oid`), or the subject (`sub`) where a provider sends no
+    object id. The user name is kept for display only: it can change or pass to someone else."""
+
+    OBJECT_ID = "oid"
+    SUBJECT = "sub"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_identity"
+    )
+    tenant_id = models.CharField(max_length=64)
+    subject_claim = models.CharField(
+        max_length=3, choices=[(OBJECT_ID, "Object id (oid)"), (SUBJECT, "Subject (sub)")]
+    )
+    subject = models.CharField(max_length=255)
+    username = models.CharField(
+        max_length=255, help_text="The council user name at the latest sign-in."
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "council sign-in identity"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "subject_claim", "subject"],
+                name="one_account_per_council_identity",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.username} ({self.subject_claim} {self.subject})"

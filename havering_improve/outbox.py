@@ -1,9 +1,10 @@
 """Queue Celery tasks so that none is lost.
 
-`enqueue(task, *args)` queues the task after the current transaction commits (so the worker sees
-the rows it needs). If the broker cannot be reached the task is written to the outbox table
-instead, and the periodic `outbox_sweep` task queues it when the broker is back. Pages keep
-working while Redis is down.
+`enqueue("board.tasks.pack_build_task", *args)` queues the task named after the current
+transaction commits (so the worker sees the rows it needs). Tasks are named, not imported, so the
+code that queues them never imports the tasks module that calls it back. If the broker cannot be
+reached the task is written to the outbox table instead, and the periodic `outbox_sweep_task`
+queues it when the broker is back. Pages keep working while Redis is down.
 """
 
 import logging
@@ -22,12 +23,16 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, ConnectionError, OSError, TimeoutError)
 
 
-def enqueue(task, *args, **kwargs) -> None:
-    transaction.on_commit(lambda: _publish(task.name, list(args), kwargs))
+def enqueue(task_name: str, *args, **kwargs) -> None:
+    if not isinstance(task_name, str):
+        raise TypeError("enqueue() takes the task's name, such as 'board.tasks.pack_build_task'")
+    transaction.on_commit(lambda: _publish(task_name, list(args), kwargs))
 
 
 def _publish(task_name: str, args: list, kwargs: dict) -> bool:
     if app.conf.task_always_eager:  # no broker configured: run it here and now
+        if task_name not in app.tasks:  # a web process has not loaded the apps' tasks yet
+            app.loader.import_default_modules()
         app.tasks[task_name].apply(args=args, kwargs=kwargs)
         return True
     try:

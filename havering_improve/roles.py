@@ -130,6 +130,76 @@ def can_approve_pid(user) -> bool:
     return is_programme_manager(user)
 
 
+def can_add_finding(user) -> bool:
+    return can_edit_evaluation(user) or has_role(user, PROJECT_LEAD)
+
+
+def can_edit_finding_record(user, finding) -> bool:
+    """`can_edit_finding` for a finding object (its themes prefetched or not)."""
+    return can_edit_finding(user, finding.themes.all())
+
+
+def can_manage_board(user) -> bool:
+    """Calendars, rotas, packs, minutes and report schedules belong to the programme manager."""
+    return is_programme_manager(user)
+
+
+def can_read_packs(user) -> bool:
+    """Packs, minutes and the actions log are for the board (and the auditor reads everything)."""
+    return has_role(user, PROGRAMME_MANAGER, BOARD_MEMBER, AUDITOR)
+
+
+def can_read_reports(user) -> bool:
+    return has_role(user, PROGRAMME_MANAGER, AUDITOR)
+
+
+def can_update_action(user, action) -> bool:
+    return can_manage_board(user) or (user.is_authenticated and action.owner_id == user.pk)
+
+
+def system(user=None, obj=None) -> bool:
+    """Work the application does for itself (a task, a beat job): no person to ask about."""
+    return True
+
+
+# What a person is told when a rule says no: one sentence per rule, used by every view and action.
+REFUSALS = {
+    "can_view_programme": "Your account has no role in the programme yet.",
+    "can_edit_theme": "Only this theme's project lead or the programme manager can do that.",
+    "can_comment_on_theme": "Only this theme's team can comment on it or add evidence.",
+    "can_approve_pid": "Only the programme manager approves or returns a PID.",
+    "can_edit_budget": "Only finance officers and the programme manager change the budget.",
+    "can_read_budget_records": (
+        "Only finance officers, the programme manager and auditors see this."
+    ),
+    "is_programme_manager": "Only the programme manager can do that.",
+    "can_edit_evaluation": (
+        "Only the programme manager can change the evaluation plan and its results."
+    ),
+    "can_add_finding": "Only the programme manager or a project lead can add a finding.",
+    "can_edit_finding_record": (
+        "Only the programme manager or the lead of a theme this finding concerns can change it."
+    ),
+    "can_manage_board": "Only the programme manager can do that.",
+    "can_read_packs": "Meeting packs are for board members and the programme manager.",
+    "can_read_reports": "Sent reports are for the programme manager and the auditor.",
+    "can_update_action": "Only the action's owner or the programme manager can update it.",
+}
+
+
+def require(rule: str, user, *objects) -> None:
+    """Ask the rule named `rule` about `user` (and the object it concerns); PermissionDenied,
+    with the rule's sentence, when it says no. Anyone without a role is refused first."""
+    from django.core.exceptions import PermissionDenied
+
+    if rule == "system":
+        return
+    if not can_view_programme(user):
+        raise PermissionDenied(REFUSALS["can_view_programme"])
+    if not globals()[rule](user, *objects):
+        raise PermissionDenied(REFUSALS[rule])
+
+
 def programme_reader_required(view):
     """Signed-in users holding any role; others get the 403 page (anonymous: the login page)."""
     from functools import wraps

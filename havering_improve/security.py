@@ -60,7 +60,8 @@ def log_event(event: str, *, request=None, user=None, level=logging.INFO, **deta
 
 @receiver(user_logged_in, dispatch_uid="security_login")
 def _logged_in(sender, request, user, **kwargs):
-    log_event("login", request=request, user=user)
+    council = getattr(user, "backend", "").endswith("CouncilOIDCBackend")
+    log_event("login", request=request, user=user, method="council" if council else "password")
 
 
 @receiver(user_logged_out, dispatch_uid="security_logout")

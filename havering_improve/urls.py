@@ -10,6 +10,7 @@ admin.site.site_title = "Havering Improve"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -18,9 +19,10 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", sso.SignOutView.as_view(), name="logout"),
     path("oidc/authenticate/", sso.sso_start, name="oidc_authentication_init"),
     path("oidc/callback/", sso.sso_callback, name="oidc_authentication_callback"),
+    path("oidc/logout/", sso.sso_logout, name="oidc_logout"),
     path("accounts/session/extend/", views.session_extend, name="session_extend"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),

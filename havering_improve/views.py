@@ -19,16 +19,26 @@ from themes.selectors import current_programme, programme_dashboard, themes_with
 @require_safe
 @roles.programme_reader_required
 def home(request):
-    body = summaries.cached(("home",), lambda: render_to_string("_home_body.html", _home_summary()))
-    return render(request, "home.html", {"body": body})
+    programme = current_programme()
+    dashboard = programme_dashboard(programme)
+    return render(request, "home.html", {"programme": programme, "dashboard": dashboard})
 
 
-def _home_summary() -> dict:
-    """Everything the home page shows; the same for everyone who may read the programme."""
+@require_safe
+@roles.programme_reader_required
+def about(request):
+    """The programme as its decision set it up: themes, budget, evaluation, governance and the
+    review after the first year. The same for everyone who may read the programme."""
+    body = summaries.cached(
+        ("about",), lambda: render_to_string("_about_body.html", _about_summary())
+    )
+    return render(request, "about.html", {"body": body})
+
+
+def _about_summary() -> dict:
     programme = current_programme()
     return {
         "programme": programme,
-        "dashboard": programme_dashboard(programme),
         "themes": list(themes_with_leads(programme)),
         "allocations": list(allocations_with_lines(programme)),
         "strands": list(strands(programme)),

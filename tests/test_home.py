@@ -7,9 +7,9 @@ from themes.models import Theme
 pytestmark = pytest.mark.django_db
 
 
-def test_every_role_sees_the_programme_from_the_database(client, any_role_user):
+def test_every_role_reads_about_the_programme_from_the_database(client, any_role_user):
     client.force_login(any_role_user)
-    response = client.get("/")
+    response = client.get("/about/")
     html = response.content.decode()
     assert response.status_code == 200
     for theme in Theme.objects.select_related("lead"):
@@ -22,16 +22,16 @@ def test_every_role_sees_the_programme_from_the_database(client, any_role_user):
     assert "Children and Learning Overview and Scrutiny Committee" in html
 
 
-def test_the_home_page_shows_each_themes_lead(client, lead, theme):
+def test_about_the_programme_shows_each_themes_lead(client, lead, theme):
     client.force_login(lead)
-    html = client.get("/").content.decode()
+    html = client.get("/about/").content.decode()
     assert lead.get_full_name() in html
 
 
-def test_an_edit_in_the_database_shows_on_the_home_page(client, board_member):
+def test_an_edit_in_the_database_shows_about_the_programme(client, board_member):
     BudgetLine.objects.filter(code="resources").update(title="Website and video resources")
     client.force_login(board_member)
-    assert "Website and video resources" in client.get("/").content.decode()
+    assert "Website and video resources" in client.get("/about/").content.decode()
 
 
 def test_a_signed_in_user_with_no_role_is_told_why_they_cannot_see_the_programme(
@@ -50,18 +50,18 @@ def _add_theme(programme, n):
     )
 
 
-def test_the_home_page_query_count_does_not_grow_with_the_programme(
+def test_the_about_page_query_count_does_not_grow_with_the_programme(
     client, programme_manager, programme, django_assert_num_queries
 ):
     client.force_login(programme_manager)
-    client.get("/")  # warm the session
-    with django_assert_num_queries(17) as small:
-        client.get("/")
+    client.get("/about/")  # warm the session
+    with django_assert_num_queries(14) as small:
+        client.get("/about/")
     for n in range(5):
         theme = _add_theme(programme, n)
         BudgetLine.objects.get(code="resources").themes.add(theme)
     with django_assert_num_queries(len(small.captured_queries)):
-        response = client.get("/")
+        response = client.get("/about/")
     assert "Extra 4" in response.content.decode()
 
 

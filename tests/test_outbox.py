@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from board.tasks import programme_summary
+from board.tasks import programme_summary_task
 from havering_improve import outbox
 from havering_improve.models import OutboxTask
 from tests.celery_broker import broker
@@ -21,7 +21,7 @@ def test_without_a_broker_queued_work_runs_in_process_after_commit(
     )
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            outbox.enqueue(programme_summary, programme.pk)
+            outbox.enqueue("board.tasks.programme_summary_task", programme.pk)
             assert ran == []  # nothing runs before the transaction commits
     assert ran == [programme.pk]
 
@@ -31,13 +31,13 @@ def test_work_queued_while_the_broker_is_down_is_kept_and_pages_still_work(
 ):
     with broker(DEAD_BROKER):
         with django_capture_on_commit_callbacks(execute=True):
-            outbox.enqueue(programme_summary, programme.pk)
+            outbox.enqueue("board.tasks.programme_summary_task", programme.pk)
         client.force_login(board_member)
         assert client.get("/").status_code == 200
         health = client.get("/healthz").json()
     kept = OutboxTask.objects.get()
     assert (kept.task_name, kept.args, kept.sent_at) == (
-        programme_summary.name,
+        programme_summary_task.name,
         [programme.pk],
         None,
     )
@@ -46,7 +46,7 @@ def test_work_queued_while_the_broker_is_down_is_kept_and_pages_still_work(
 
 
 def test_the_sweep_keeps_work_while_the_broker_is_still_down(programme):
-    OutboxTask.objects.create(task_name=programme_summary.name, args=[programme.pk])
+    OutboxTask.objects.create(task_name=programme_summary_task.name, args=[programme.pk])
     with broker(DEAD_BROKER):
         assert outbox.outbox_sweep() == 0
     kept = OutboxTask.objects.get()
@@ -57,7 +57,7 @@ def test_the_sweep_queues_kept_work_once_the_broker_is_back(programme):
     need(redis_available(), "no Redis answers on 127.0.0.1:6379")
     import redis
 
-    OutboxTask.objects.create(task_name=programme_summary.name, args=[programme.pk])
+    OutboxTask.objects.create(task_name=programme_summary_task.name, args=[programme.pk])
     with broker(REDIS_URL) as queue:
         assert outbox.outbox_sweep() == 1
         assert outbox.outbox_sweep() == 0  # already sent: never twice

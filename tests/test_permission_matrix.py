@@ -47,6 +47,7 @@ POST_ONLY = "MMMMMMMMM"  # (as a GET column: only POST is accepted; as POST: onl
 MATRIX: dict[str, tuple[str, str]] = {
     # Sign-in and the service's own pages
     "home": READ_ONLY,
+    "about": READ_ONLY,
     "healthz": PUBLIC,
     "privacy": PUBLIC,
     "accessibility": PUBLIC,
@@ -55,6 +56,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "session_extend": (".........", "........."),
     "oidc_authentication_init": ("NNNNNNNNN", "NNNNNNNNN"),  # single sign-on is off here
     "oidc_authentication_callback": ("NNNNNNNNN", "NNNNNNNNN"),
+    "oidc_logout": ("NNNNNNNNN", "NNNNNNNNN"),
     # Themes
     "themes:index": READ_ONLY,
     "themes:mine": READ_ONLY,
@@ -220,15 +222,22 @@ def test_each_person_gets_the_expected_outcome(client, db, demo_world, name):
     url = reverse(name, kwargs=kwargs_for(name))
     expected_get, expected_post = MATRIX[name]
     actual = {"get": "", "post": ""}
+    kept_by_browser = []  # a signed-in person's answer must never be cached (shared PCs)
     for username in PEOPLE:
         for method in ("get", "post"):
             client.logout()
             if demo_world[username] is not None:
                 client.force_login(demo_world[username])
             with transaction.atomic():  # what one person changes, the next does not see
-                actual[method] += _outcome(getattr(client, method)(url))
+                response = getattr(client, method)(url)
+                actual[method] += _outcome(response)
                 transaction.set_rollback(True)
+            if demo_world[username] is not None and "no-store" not in response.get(
+                "Cache-Control", ""
+            ):
+                kept_by_browser.append(f"{method.upper()} as {username}")
     got = (actual["get"], actual["post"])
     assert got == (expected_get, expected_post), (
         f"MATRIX {name} {url} got GET {got[0]} POST {got[1]}"
     )
+    assert not kept_by_browser, f"{url} may be cached for: {kept_by_browser}"

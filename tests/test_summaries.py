@@ -22,43 +22,43 @@ def test_the_home_page_is_kept_and_reads_much_less_the_second_time(
     client, board_member, django_assert_max_num_queries
 ):
     client.force_login(board_member)
-    client.get("/")
+    client.get("/about/")
     with django_assert_max_num_queries(5):  # session, user, roles, the data version
-        response = client.get("/")
+        response = client.get("/about/")
     assert "Supervision" in response.content.decode()
 
 
 def test_a_change_shows_on_the_home_page_at_once(client, board_member, theme, committed):
     client.force_login(board_member)
-    assert "Supervision" in client.get("/").content.decode()
+    assert "Supervision" in client.get("/about/").content.decode()
 
     def rename():
         theme.title = "Supervision and reflective practice"
         theme.save()
 
     committed(rename)
-    assert "Supervision and reflective practice" in client.get("/").content.decode()
+    assert "Supervision and reflective practice" in client.get("/about/").content.decode()
 
 
 def test_a_change_made_without_model_signals_shows_when_the_code_says_so(
     client, board_member, committed
 ):
     client.force_login(board_member)
-    client.get("/")
+    client.get("/about/")
 
     def bulk_rename():
         BudgetLine.objects.filter(code="resources").update(title="Website and video resources")
         summaries.data_changed()
 
     committed(bulk_rename)
-    assert "Website and video resources" in client.get("/").content.decode()
+    assert "Website and video resources" in client.get("/about/").content.decode()
 
 
 def test_a_change_that_was_rolled_back_does_not_stop_later_changes_showing(
     client, board_member, theme, committed
 ):
     client.force_login(board_member)
-    client.get("/")
+    client.get("/about/")
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             Theme.objects.filter(pk=theme.pk).update(title="Never saved")
@@ -70,7 +70,7 @@ def test_a_change_that_was_rolled_back_does_not_stop_later_changes_showing(
         theme.save()
 
     committed(rename)
-    html = client.get("/").content.decode()
+    html = client.get("/about/").content.decode()
     assert "Renamed after a failed edit" in html and "Never saved" not in html
 
 

@@ -12,29 +12,23 @@ def get_theme_for_user(user, slug: str, *, edit: bool = False, kept: bool = Fals
     `kept`: for a page that only reads it, the theme may come from the summaries cache (never
     older than the data); code that changes things reads it afresh.
     """
-    from django.core.exceptions import PermissionDenied
 
     def load():
         return get_object_or_404(Theme.objects.select_related("lead", "programme"), slug=slug)
 
     theme = summaries.cached(("theme", slug), load) if kept else load()
-    if not roles.can_view_programme(user):
-        raise PermissionDenied("Your account has no role in the programme yet.")
-    if edit and not roles.can_edit_theme(user, theme):
-        raise PermissionDenied(
-            "Only this theme's project lead or the programme manager can do that."
-        )
+    if edit:
+        roles.require("can_edit_theme", user, theme)
+    else:
+        roles.require("can_view_programme", user)
     return theme
 
 
 def get_theme_for_commenter(user, slug: str) -> Theme:
     """The theme if the user may comment on it and add evidence (its team, its lead, the
     programme manager); 404 / PermissionDenied otherwise."""
-    from django.core.exceptions import PermissionDenied
-
     theme = get_theme_for_user(user, slug)
-    if not roles.can_comment_on_theme(user, theme):
-        raise PermissionDenied("Only this theme's team can comment on it or add evidence.")
+    roles.require("can_comment_on_theme", user, theme)
     return theme
 
 

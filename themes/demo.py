@@ -19,13 +19,12 @@ from havering_improve.fy import FinancialYear
 from . import selectors, services
 from .models import RAG, HighlightReport, Measure, MeasureReading, Milestone, Risk, TeamMembership
 
-# Per theme: aims, the measures of success (name, unit, direction, baseline, target, how the
-# readings move: "good" ends near the target, "slow" lags behind the line), milestones and the
-# partner organisations on its team.
+# Per theme (its aims, scope, deliverables and partners are the plan's, from the data file): the
+# measures of success (name, unit, direction, baseline, target, how the readings move: "good"
+# ends near the target, "slow" lags behind the line), milestones and the partner organisations
+# on its team.
 THEMES = {
     "pathway-planning": {
-        "aims": "Every care leaver has a pathway plan written with them, reviewed on time and "
-        "focused on what they want for their future: housing, education, work and health.",
         "measures": [
             ("Pathway plans reviewed within timescale", "percent", "higher", 61, 90, "good"),
             (
@@ -82,8 +81,6 @@ THEMES = {
         ],
     },
     "smart-planning": {
-        "aims": "Plans for children are specific, measurable, achievable, realistic and "
-        "time-bound, with risk assessments that drive them, including when children return home.",
         "measures": [
             ("Plans audited as SMART", "percent", "higher", 38, 75, "good"),
             (
@@ -138,8 +135,6 @@ THEMES = {
         ],
     },
     "supervision": {
-        "aims": "Every social worker has regular, reflective supervision that is recorded on the "
-        "child's file and shows management oversight of the plan.",
         "measures": [
             ("Supervision within timescale", "percent", "higher", 64, 90, "good"),
             ("Case files with recorded management oversight", "percent", "higher", 52, 85, "slow"),
@@ -189,8 +184,6 @@ THEMES = {
         ],
     },
     "case-recording": {
-        "aims": "Case records are up to date, written for the child, and the data drawn from them "
-        "is accurate enough to manage the service by.",
         "measures": [
             ("Case notes recorded within 5 working days", "percent", "higher", 58, 90, "good"),
             ("Data quality exceptions open", "count", "lower", 420, 100, "slow"),
@@ -235,8 +228,6 @@ THEMES = {
         ],
     },
     "adolescent-safeguarding": {
-        "aims": "Young people at risk of exploitation outside the home are identified early and "
-        "protected through a joined-up, contextual response with partners.",
         "measures": [
             ("Return home interviews within 72 hours", "percent", "higher", 45, 85, "good"),
             (
@@ -293,8 +284,6 @@ THEMES = {
         ],
     },
     "quality-assurance": {
-        "aims": "A quality assurance framework that tells leaders what practice is like for "
-        "children and makes it better, with learning fed back to every team.",
         "measures": [
             ("Audits graded good or better", "percent", "higher", 35, 60, "slow"),
             ("Audit actions completed on time", "percent", "higher", 50, 85, "good"),
@@ -339,8 +328,6 @@ THEMES = {
         ],
     },
     "workforce-development": {
-        "aims": "A stable, skilled workforce: permanent social workers who stay, trained in "
-        "systemic practice through the Havering Social Care Academy.",
         "measures": [
             ("Social workers who are permanent", "percent", "higher", 68, 80, "good"),
             ("Staff trained in systemic practice", "count", "higher", 12, 120, "good"),
@@ -491,7 +478,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     for name, unit, direction, baseline, target, shape in spec["measures"]:
         measure = services.measure_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "name": name,
                 "definition": f"{name}, from the monthly performance report.",
@@ -545,7 +532,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             )
         services.milestone_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "title": title.format(year=year.label),
                 "owner": f"{lead.first_name} {lead.last_name}" if n % 2 else "QA Support Officer",
@@ -558,7 +545,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     for n, (kind, description, likelihood, impact, escalated) in enumerate(spec["risks"]):
         services.risk_create(
             theme=theme,
-            user=lead,
+            actor=lead,
             data={
                 "kind": kind,
                 "description": description,
@@ -579,13 +566,11 @@ def _load_theme(theme, spec, index, pm, password, today):
     pid = services.pid_for_theme(theme)
     pid = services.pid_update(
         pid=pid,
-        user=lead,
+        actor=lead,
         version=pid.version,
         data={
-            "aims": spec["aims"],
-            "scope": "In scope: children's social care teams in Havering and the partners named "
-            "below.\nOut of scope: commissioning decisions and placements sufficiency, which "
-            "other plans cover.",
+            # The aims, scope, deliverables and partners are the plan's (the programme's data
+            # file); the demo adds the theme's working detail on top.
             "outcomes": "Children and young people experience better planned, better recorded "
             "and better supervised help, and say so in their feedback.",
             "governance": f"Led by {lead.get_full_name()}. The theme group meets monthly; the "
@@ -595,8 +580,10 @@ def _load_theme(theme, spec, index, pm, password, today):
             "Care Academy's training calendar (theme 7); the budget lines that fund new posts.",
         },
     )
-    services.pid_submit(pid=pid, user=lead)
-    version = services.pid_approve(pid=pid, user=pm, note="Approved at the programme's start.")
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    version = services.pid_approve(
+        pid=pid, actor=pm, version=pid.version, note="Approved at the programme's start."
+    )
     type(pid).objects.filter(pk=pid.pk).update(submitted_at=_at(approved_on, 9))
     type(version).objects.filter(pk=version.pk).update(approved_at=_at(approved_on, 15))
 
@@ -610,7 +597,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         submitted_at = _at(period.replace(day=REPORT_DAY), 10) if n else now
         record_readings(timezone.localtime(submitted_at).date())
         overall = ratings[(index + n) % len(ratings)]
-        report = services.highlight_report_start(theme=theme, period=period, user=lead)
+        report = services.highlight_report_start(theme=theme, period=period, actor=lead)
         data = {f"{area}_rag": RAG.GREEN for area in ("cost", "scope", "quality", "benefits")}
         data.update({f"{area}_reason": "" for area in ("cost", "scope", "quality", "benefits")})
         data["cost_reason"] = "Spend is in line with the profile."
@@ -633,7 +620,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             }
         )
         report = services.highlight_report_update(
-            report=report, user=lead, version=report.version, data=data
+            report=report, actor=lead, version=report.version, data=data
         )
         if n == 0 and index % 3 == 1:
             continue  # left in draft
@@ -642,25 +629,25 @@ def _load_theme(theme, spec, index, pm, password, today):
             if getattr(report, f"{area}_rag") != RAG.GREEN and not report.path_to_green:
                 report = services.highlight_report_update(
                     report=report,
-                    user=lead,
+                    actor=lead,
                     version=report.version,
                     data={"path_to_green": "Recover the overdue milestones by next month."},
                 )
                 break
-        report = services.highlight_report_submit(report=report, user=lead)
+        report = services.highlight_report_submit(report=report, actor=lead, version=report.version)
         HighlightReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
     record_readings(today)
 
     services.comment_add(
         theme=theme,
-        user=member,
+        actor=member,
         body="The team meeting agreed to trial the new template in two teams first.",
     )
     first_measure = Measure.objects.filter(theme=theme).order_by("order").first()
     last_month = _months_back(today, 1)
     services.comment_add(
         theme=theme,
-        user=member,
+        actor=member,
         measure=first_measure,
         body=f"{last_month:%B}'s figure includes the late returns from the east locality.",
     )

@@ -4,7 +4,8 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
-from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.forms import GovukForm, GovukModelForm, StateChangeForm, VersionedForm
+from havering_improve.validators import validate_plausible_date
 
 from .models import (
     PID,
@@ -24,25 +25,12 @@ def _date_field(label: str, *, required: bool = True, help_text: str = "") -> Da
         required=required,
         require_all_fields=False,
         help_text=help_text or "For example, 27 3 2027",
+        validators=[validate_plausible_date],
     )
     field.error_messages.update(
         {"required": f"Enter the {label.lower()}", "incomplete": f"Enter the {label.lower()}"}
     )
     return field
-
-
-class VersionedForm(GovukModelForm):
-    """An edit form that carries the version of the record the editor started from."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def content(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}
 
 
 class MilestoneForm(VersionedForm):
@@ -144,14 +132,16 @@ class PIDForm(VersionedForm):
         labels = {
             "aims": "Aims",
             "scope": "Scope (what is in and out)",
+            "deliverables": "Deliverables",
             "outcomes": "Outcomes",
+            "partners": "Partners",
             "governance": "Governance",
             "dependencies": "Dependencies",
         }
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in PID.TEXT_FIELDS}
 
 
-class PIDReviewForm(GovukForm):
+class PIDReviewForm(StateChangeForm):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("approve", "Approve this PID"), ("return", "Return it with comments")],

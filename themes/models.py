@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from havering_improve.validators import validate_plausible_date
+
 
 class Programme(models.Model):
     """An improvement programme: one local authority's plan after an inspection."""
@@ -15,6 +17,21 @@ class Programme(models.Model):
     summary = models.TextField(blank=True)
     source_document = models.CharField(
         max_length=300, blank=True, help_text="The decision that set the programme up."
+    )
+    review_due = models.DateField(
+        "Review due",
+        null=True,
+        blank=True,
+        help_text="When the programme is reviewed and evaluated (after its first year).",
+    )
+    review_plan = models.TextField(
+        "The review", blank=True, help_text="What the review decides, as the decision set it out."
+    )
+    roles_after_review = models.TextField(
+        "Roles the service may fund after the review",
+        blank=True,
+        help_text="One a line: the programme's roles the service may fund itself once the "
+        "review has decided which continue.",
     )
     history = HistoricalRecords()
 
@@ -100,9 +117,9 @@ class Milestone(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300)
     owner = models.CharField(max_length=200, blank=True)
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[validate_plausible_date])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
@@ -149,9 +166,9 @@ class Measure(models.Model):
     unit = models.CharField(max_length=10, choices=Unit.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices)
     baseline_value = models.DecimalField(max_digits=12, decimal_places=2)
-    baseline_date = models.DateField()
+    baseline_date = models.DateField(validators=[validate_plausible_date])
     target_value = models.DecimalField(max_digits=12, decimal_places=2)
-    target_date = models.DateField()
+    target_date = models.DateField(validators=[validate_plausible_date])
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
@@ -182,7 +199,7 @@ class MeasureReading(models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="readings")
     value = models.DecimalField(max_digits=12, decimal_places=2)
-    date = models.DateField()
+    date = models.DateField(validators=[validate_plausible_date])
     source = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -217,7 +234,7 @@ class Risk(models.Model):
     owner = models.CharField(max_length=200, blank=True)
     mitigation = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    review_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     escalated = models.BooleanField(default=False, help_text="Escalated to the programme.")
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
@@ -260,7 +277,9 @@ class HighlightReport(models.Model):
         SUBMITTED = "submitted", "Submitted"
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="highlight_reports")
-    period = models.DateField(help_text="The first day of the reporting month.")
+    period = models.DateField(
+        help_text="The first day of the reporting month.", validators=[validate_plausible_date]
+    )
     revision = models.PositiveSmallIntegerField(default=1)
     revision_reason = models.TextField("Reason for the correction", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -364,7 +383,9 @@ class PID(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     aims = models.TextField(blank=True)
     scope = models.TextField(blank=True)
+    deliverables = models.TextField(blank=True, help_text="What the theme delivers, one a line.")
     outcomes = models.TextField(blank=True)
+    partners = models.TextField(blank=True, help_text="The partners the theme works with.")
     governance = models.TextField(
         blank=True, help_text="How the theme is run: who decides, meetings, reporting lines."
     )
@@ -379,7 +400,17 @@ class PID(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
-    TEXT_FIELDS = ["aims", "scope", "outcomes", "governance", "dependencies"]
+    TEXT_FIELDS = [
+        "aims",
+        "scope",
+        "deliverables",
+        "outcomes",
+        "partners",
+        "governance",
+        "dependencies",
+    ]
+    # The fields the programme's data file sets from the plan (see havering_improve/loader.py).
+    PLAN_FIELDS = ["aims", "scope", "deliverables", "partners"]
 
     class Meta:
         verbose_name = "PID"
@@ -397,7 +428,9 @@ class PIDVersion(models.Model):
     number = models.PositiveIntegerField()
     aims = models.TextField(blank=True)
     scope = models.TextField(blank=True)
+    deliverables = models.TextField(blank=True)
     outcomes = models.TextField(blank=True)
+    partners = models.TextField(blank=True)
     governance = models.TextField(blank=True)
     dependencies = models.TextField(blank=True)
     snapshot = models.JSONField(default=dict, blank=True)

@@ -1,19 +1,19 @@
-"""Every change to a theme's content goes through here: atomic, validated, keyword-only, and
-recorded in the history with the user who made it.
+"""Every change to a theme's content: actions (`havering_improve.actions`), so each is atomic,
+permission-checked, keyword-only and in the history with the person who made it.
 
 Records that two people may edit at once (milestones, measures, risks, PIDs, highlight reports)
-carry a `version`. An update names the version the editor started from; if the record has moved
-on since, the update is refused with `StaleEdit`, which says what changed and who changed it.
+carry a `version`. An update, and a state change such as submitting, names the version the
+editor started from; if the record has moved on since, it is refused with `StaleEdit`, which
+says what changed and who changed it.
 """
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
-from havering_improve import roles
+from havering_improve.actions import StaleEdit, action, lock_current
 from havering_improve.uploads import validate_upload
 
 from . import selectors
@@ -29,85 +29,17 @@ from .models import (
     Milestone,
     PIDVersion,
     Risk,
+    TeamMembership,
     Theme,
 )
 
-# Fields that are bookkeeping, not content, when telling an editor what changed.
-_NOT_CONTENT = {"id", "version", "theme", "submitted_at", "submitted_by", "created_by"}
+__all__ = ["StaleEdit"]
 
 
-class StaleEdit(Exception):
-    """Someone saved the record after this editor opened it. `changes` lists
-    {"field", "before", "after"}; `changed_by` and `changed_at` say who and when."""
-
-    def __init__(self, obj, changes, changed_by=None, changed_at=None):
-        self.obj = obj
-        self.changes = changes
-        self.changed_by = changed_by
-        self.changed_at = changed_at
-        who = changed_by.get_full_name() or changed_by.username if changed_by else "someone else"
-        super().__init__(
-            f"{who} changed this {obj._meta.verbose_name} after you opened it, so your changes "
-            "were not saved. Check what changed, then save again if yours still apply."
-        )
-
-
-def _display(instance, field) -> str:
-    value = getattr(instance, field.attname)
-    if value in (None, ""):
-        return "(blank)"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
-
-
-def changes_between(old, new) -> list[dict]:
-    """The content fields that differ between two instances of a model, for people to read."""
-    changes = []
-    for field in new._meta.concrete_fields:
-        if field.name in _NOT_CONTENT:
-            continue
-        if getattr(old, field.attname) != getattr(new, field.attname):
-            changes.append(
-                {
-                    "field": str(field.verbose_name).capitalize(),
-                    "before": _display(old, field),
-                    "after": _display(new, field),
-                }
-            )
-    return changes
-
-
-def _lock_current(obj, expected_version: int):
-    """The record re-read under a row lock; StaleEdit if it has moved past `expected_version`."""
-    current = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if expected_version is not None and current.version != expected_version:
-        seen = current.history.filter(version=expected_version).order_by("-history_date").first()
-        latest = current.history.order_by("-history_date").select_related("history_user").first()
-        changes = changes_between(seen.instance, current) if seen else []
-        raise StaleEdit(
-            current,
-            changes,
-            changed_by=latest.history_user if latest else None,
-            changed_at=latest.history_date if latest else None,
-        )
-    return current
-
-
-def _apply(obj, data: dict, user) -> None:
+def _apply(obj, data: dict) -> None:
     for name, value in data.items():
         setattr(obj, name, value)
     obj.full_clean()
-    obj._history_user = user
-
-
-def _require_edit(user, theme: Theme) -> None:
-    if not roles.can_edit_theme(user, theme):
-        raise PermissionDenied("Only this theme's project lead or the programme manager can.")
 
 
 # Milestones ------------------------------------------------------------------------------------
@@ -122,20 +54,18 @@ def _milestone_defaults(data: dict) -> dict:
     return data
 
 
-@transaction.atomic
-def milestone_create(*, theme: Theme, user, data: dict) -> Milestone:
-    _require_edit(user, theme)
+@action("can_edit_theme", on="theme")
+def milestone_create(*, theme: Theme, actor, data: dict) -> Milestone:
     milestone = Milestone(theme=theme)
-    _apply(milestone, _milestone_defaults(data), user)
+    _apply(milestone, _milestone_defaults(data))
     milestone.save()
     return milestone
 
 
-@transaction.atomic
-def milestone_update(*, milestone: Milestone, user, version: int, data: dict) -> Milestone:
-    _require_edit(user, milestone.theme)
-    current = _lock_current(milestone, version)
-    _apply(current, _milestone_defaults(data), user)
+@action("can_edit_theme", on="milestone.theme")
+def milestone_update(*, milestone: Milestone, actor, version: int, data: dict) -> Milestone:
+    current = lock_current(milestone, version)
+    _apply(current, _milestone_defaults(data))
     current.version += 1
     current.save()
     return current
@@ -155,40 +85,36 @@ MEASURE_FIELDS = [
 ]
 
 
-@transaction.atomic
-def measure_create(*, theme: Theme, user, data: dict) -> Measure:
-    _require_edit(user, theme)
+@action("can_edit_theme", on="theme")
+def measure_create(*, theme: Theme, actor, data: dict) -> Measure:
     order = (Measure.objects.filter(theme=theme).aggregate(m=Max("order"))["m"] or 0) + 1
     measure = Measure(theme=theme, order=order)
-    _apply(measure, data, user)
+    _apply(measure, data)
     measure.save()
     return measure
 
 
-@transaction.atomic
-def measure_update(*, measure: Measure, user, version: int, data: dict) -> Measure:
-    _require_edit(user, measure.theme)
-    current = _lock_current(measure, version)
-    _apply(current, data, user)
+@action("can_edit_theme", on="measure.theme")
+def measure_update(*, measure: Measure, actor, version: int, data: dict) -> Measure:
+    current = lock_current(measure, version)
+    _apply(current, data)
     current.version += 1
     current.save()
     return current
 
 
-@transaction.atomic
+@action("can_edit_theme", on="measure.theme")
 def measure_reading_add(
-    *, measure: Measure, user, value, date: dt.date, source: str = "", note: str = ""
+    *, measure: Measure, actor, value, date: dt.date, source: str = "", note: str = ""
 ) -> MeasureReading:
-    _require_edit(user, measure.theme)
     if date > timezone.localdate():
         raise ValidationError({"date": "The date of a reading cannot be in the future"})
     reading = MeasureReading(
-        measure=measure, value=value, date=date, source=source, note=note, recorded_by=user
+        measure=measure, value=value, date=date, source=source, note=note, recorded_by=actor
     )
     if measure.unit == Measure.Unit.PERCENT and not (0 <= value <= 100):
         raise ValidationError({"value": "A percentage must be between 0 and 100"})
     reading.full_clean()
-    reading._history_user = user
     reading.save()
     return reading
 
@@ -208,20 +134,18 @@ RISK_FIELDS = [
 ]
 
 
-@transaction.atomic
-def risk_create(*, theme: Theme, user, data: dict) -> Risk:
-    _require_edit(user, theme)
+@action("can_edit_theme", on="theme")
+def risk_create(*, theme: Theme, actor, data: dict) -> Risk:
     risk = Risk(theme=theme)
-    _apply(risk, data, user)
+    _apply(risk, data)
     risk.save()
     return risk
 
 
-@transaction.atomic
-def risk_update(*, risk: Risk, user, version: int, data: dict) -> Risk:
-    _require_edit(user, risk.theme)
-    current = _lock_current(risk, version)
-    _apply(current, data, user)
+@action("can_edit_theme", on="risk.theme")
+def risk_update(*, risk: Risk, actor, version: int, data: dict) -> Risk:
+    current = lock_current(risk, version)
+    _apply(current, data)
     current.version += 1
     current.save()
     return current
@@ -236,37 +160,34 @@ def pid_for_theme(theme: Theme) -> PID:
     return pid
 
 
-@transaction.atomic
-def pid_update(*, pid: PID, user, version: int, data: dict) -> PID:
+@action("can_edit_theme", on="pid.theme")
+def pid_update(*, pid: PID, actor, version: int, data: dict) -> PID:
     """Save the PID's text. An approved or returned PID becomes a draft again; one waiting for
     approval cannot change until the programme manager approves or returns it."""
-    _require_edit(user, pid.theme)
-    current = _lock_current(pid, version)
+    current = lock_current(pid, version)
     if current.status == PID.Status.SUBMITTED:
         raise ValidationError(
             "This PID is waiting for the programme manager's approval. It can be edited again "
             "once it is approved or returned."
         )
-    _apply(current, {k: data[k] for k in PID.TEXT_FIELDS if k in data}, user)
+    _apply(current, {k: data[k] for k in PID.TEXT_FIELDS if k in data})
     current.status = PID.Status.DRAFT
     current.version += 1
     current.save()
     return current
 
 
-@transaction.atomic
-def pid_submit(*, pid: PID, user) -> PID:
-    _require_edit(user, pid.theme)
-    current = _lock_current(pid, None)
+@action("can_edit_theme", on="pid.theme")
+def pid_submit(*, pid: PID, actor, version: int) -> PID:
+    current = lock_current(pid, version)
     if current.status not in (PID.Status.DRAFT, PID.Status.RETURNED):
         raise ValidationError(f"This PID is {current.get_status_display().lower()} already.")
     if not current.aims.strip():
         raise ValidationError({"aims": "Write the theme's aims before submitting the PID"})
     current.status = PID.Status.SUBMITTED
     current.submitted_at = timezone.now()
-    current.submitted_by = user
+    current.submitted_by = actor
     current.version += 1
-    current._history_user = user
     current.save()
     return current
 
@@ -315,12 +236,10 @@ def pid_snapshot(theme: Theme) -> dict:
     }
 
 
-@transaction.atomic
-def pid_approve(*, pid: PID, user, note: str = "") -> PIDVersion:
+@action("can_approve_pid")
+def pid_approve(*, pid: PID, actor, version: int, note: str = "") -> PIDVersion:
     """Freeze the submitted PID as the next numbered approved version."""
-    if not roles.can_approve_pid(user):
-        raise PermissionDenied("Only the programme manager approves a PID.")
-    current = _lock_current(pid, None)
+    current = lock_current(pid, version)
     if current.status != PID.Status.SUBMITTED:
         raise ValidationError("Only a PID submitted for approval can be approved.")
     number = (
@@ -333,32 +252,27 @@ def pid_approve(*, pid: PID, user, note: str = "") -> PIDVersion:
         snapshot=pid_snapshot(current.theme),
         submitted_by=current.submitted_by,
         approved_at=timezone.now(),
-        approved_by=user,
+        approved_by=actor,
         approval_note=note,
     )
-    version._history_user = user
     version.save()
     current.status = PID.Status.APPROVED
     current.review_comments = ""
     current.version += 1
-    current._history_user = user
     current.save()
     return version
 
 
-@transaction.atomic
-def pid_return(*, pid: PID, user, comments: str) -> PID:
-    if not roles.can_approve_pid(user):
-        raise PermissionDenied("Only the programme manager returns a PID.")
+@action("can_approve_pid")
+def pid_return(*, pid: PID, actor, version: int, comments: str) -> PID:
     if not comments.strip():
         raise ValidationError({"comments": "Say what needs to change before it can be approved"})
-    current = _lock_current(pid, None)
+    current = lock_current(pid, version)
     if current.status != PID.Status.SUBMITTED:
         raise ValidationError("Only a PID submitted for approval can be returned.")
     current.status = PID.Status.RETURNED
     current.review_comments = comments
     current.version += 1
-    current._history_user = user
     current.save()
     return current
 
@@ -450,33 +364,31 @@ def highlight_report_prefill(*, theme: Theme, period: dt.date) -> dict:
     return data
 
 
-@transaction.atomic
-def highlight_report_start(*, theme: Theme, period: dt.date, user) -> HighlightReport:
+@action("can_edit_theme", on="theme")
+def highlight_report_start(*, theme: Theme, period: dt.date, actor) -> HighlightReport:
     """A draft report for the period, pre-filled from live data. Refused if the period has one."""
-    _require_edit(user, theme)
     period = selectors.period_start(period)
     if HighlightReport.objects.filter(theme=theme, period=period).exists():
         raise ValidationError(
             {"period": f"There is already a report for {period:%B %Y}; open it from the list"}
         )
-    report = HighlightReport(theme=theme, period=period, created_by=user)
-    _apply(report, highlight_report_prefill(theme=theme, period=period), user)
+    report = HighlightReport(theme=theme, period=period, created_by=actor)
+    _apply(report, highlight_report_prefill(theme=theme, period=period))
     report.save()
     return report
 
 
-@transaction.atomic
+@action("can_edit_theme", on="report.theme")
 def highlight_report_update(
-    *, report: HighlightReport, user, version: int, data: dict
+    *, report: HighlightReport, actor, version: int, data: dict
 ) -> HighlightReport:
-    _require_edit(user, report.theme)
-    current = _lock_current(report, version)
+    current = lock_current(report, version)
     if current.is_locked:
         raise ValidationError(
             "This report was submitted and is locked: it is what the Board saw. "
             "Start a correction to change it."
         )
-    _apply(current, {k: data[k] for k in REPORT_FIELDS if k in data}, user)
+    _apply(current, {k: data[k] for k in REPORT_FIELDS if k in data})
     current.version += 1
     current.save()
     return current
@@ -505,11 +417,10 @@ def highlight_report_problems(report: HighlightReport) -> dict[str, str]:
     return problems
 
 
-@transaction.atomic
-def highlight_report_submit(*, report: HighlightReport, user) -> HighlightReport:
+@action("can_edit_theme", on="report.theme")
+def highlight_report_submit(*, report: HighlightReport, actor, version: int) -> HighlightReport:
     """Lock the report as what the Board sees for its period."""
-    _require_edit(user, report.theme)
-    current = _lock_current(report, None)
+    current = lock_current(report, version)
     if current.is_locked:
         raise ValidationError("This report has been submitted already.")
     problems = highlight_report_problems(current)
@@ -517,20 +428,18 @@ def highlight_report_submit(*, report: HighlightReport, user) -> HighlightReport
         raise ValidationError(problems)
     current.status = HighlightReport.Status.SUBMITTED
     current.submitted_at = timezone.now()
-    current.submitted_by = user
+    current.submitted_by = actor
     current.version += 1
-    current._history_user = user
     current.save()
     return current
 
 
-@transaction.atomic
-def highlight_report_correct(*, report: HighlightReport, user, reason: str) -> HighlightReport:
+@action("can_edit_theme", on="report.theme")
+def highlight_report_correct(*, report: HighlightReport, actor, reason: str) -> HighlightReport:
     """A new draft revision of a submitted report, with the reason; the submitted one stays."""
-    _require_edit(user, report.theme)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the report needs correcting"})
-    current = _lock_current(report, None)
+    current = lock_current(report, None, required=False)
     if not current.is_locked:
         raise ValidationError("Only a submitted report is corrected; edit the draft instead.")
     siblings = HighlightReport.objects.filter(theme=current.theme, period=current.period)
@@ -542,20 +451,14 @@ def highlight_report_correct(*, report: HighlightReport, user, reason: str) -> H
         period=current.period,
         revision=latest + 1,
         revision_reason=reason,
-        created_by=user,
+        created_by=actor,
         **{field: getattr(current, field) for field in REPORT_FIELDS},
     )
-    revision._history_user = user
     revision.save()
     return revision
 
 
 # Comments and evidence -------------------------------------------------------------------------
-
-
-def _require_comment(user, theme: Theme) -> None:
-    if not roles.can_comment_on_theme(user, theme):
-        raise PermissionDenied("Only this theme's team can comment on it or add evidence.")
 
 
 def _check_target(theme, milestone, measure) -> None:
@@ -564,23 +467,20 @@ def _check_target(theme, milestone, measure) -> None:
             raise ValidationError("That belongs to another theme.")
 
 
-@transaction.atomic
-def comment_add(*, theme: Theme, user, body: str, milestone=None, measure=None) -> Comment:
-    _require_comment(user, theme)
+@action("can_comment_on_theme", on="theme")
+def comment_add(*, theme: Theme, actor, body: str, milestone=None, measure=None) -> Comment:
     _check_target(theme, milestone, measure)
     if not body.strip():
         raise ValidationError({"body": "Write your comment"})
-    comment = Comment(theme=theme, milestone=milestone, measure=measure, author=user, body=body)
-    comment._history_user = user
+    comment = Comment(theme=theme, milestone=milestone, measure=measure, author=actor, body=body)
     comment.save()
     return comment
 
 
-@transaction.atomic
+@action("can_comment_on_theme", on="theme")
 def evidence_add(
-    *, theme: Theme, user, title: str, upload, milestone=None, measure=None
+    *, theme: Theme, actor, title: str, upload, milestone=None, measure=None
 ) -> Evidence:
-    _require_comment(user, theme)
     _check_target(theme, milestone, measure)
     try:  # by content, size and name, as for every upload
         kind = validate_upload(upload)
@@ -594,10 +494,9 @@ def evidence_add(
         original_name=upload.name[:255],
         kind=kind,
         size=upload.size,
-        uploaded_by=user,
+        uploaded_by=actor,
     )
     evidence.file.save(upload.name, upload, save=False)
-    evidence._history_user = user
     try:
         evidence.save()
     except Exception:
@@ -609,25 +508,19 @@ def evidence_add(
 # Team ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def team_member_add(*, theme: Theme, user, member, kind: str, organisation: str = ""):
+@action("can_edit_theme", on="theme")
+def team_member_add(*, theme: Theme, actor, member, kind: str, organisation: str = ""):
     """Put `member` on the theme's team (practitioner, manager or partner representative)."""
-    from .models import TeamMembership
-
-    _require_edit(user, theme)
     if TeamMembership.objects.filter(theme=theme, user=member).exists():
         raise ValidationError({"member": "That person is already on the team"})
     if kind == TeamMembership.Kind.PARTNER and not organisation.strip():
         raise ValidationError({"organisation": "Say which organisation the partner represents"})
     membership = TeamMembership(theme=theme, user=member, kind=kind, organisation=organisation)
     membership.full_clean()
-    membership._history_user = user
     membership.save()
     return membership
 
 
-@transaction.atomic
-def team_member_remove(*, membership, user) -> None:
-    _require_edit(user, membership.theme)
-    membership._history_user = user
+@action("can_edit_theme", on="membership.theme")
+def team_member_remove(*, membership, actor) -> None:
     membership.delete()

@@ -1,7 +1,7 @@
 import difflib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import roles, summaries
-from havering_improve.forms import add_service_errors
+from havering_improve import editing, roles, summaries
+from havering_improve.forms import StateChangeForm, add_service_errors
 
 from . import selectors, services
 from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
@@ -229,27 +229,6 @@ def theme_detail(request, slug, section="pid"):
 # Editing helpers -------------------------------------------------------------------------------
 
 
-def _versioned_edit(request, *, theme, form, save, template, context, done_url):
-    """The POST half of every versioned edit: validate, call the service, and on a stale edit
-    show what changed and let the editor decide (their input stays; the version moves on)."""
-    stale = None
-    if form.is_valid():
-        try:
-            save(form)
-        except services.StaleEdit as exc:
-            stale = exc
-            form.add_error(None, str(exc))
-            data = form.data.copy()
-            data["version"] = exc.obj.version
-            form.data = data
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Your changes were saved.")
-            return redirect(done_url)
-    return render(request, template, {**context, "theme": theme, "form": form, "stale": stale})
-
-
 # Milestones, measures and risks: one add/edit page each, built the same way ------------------
 
 
@@ -292,22 +271,21 @@ def _record_form_page(request, theme, kind: str, record=None):
 
     def save(form):
         if record is None:
-            return create(theme=theme, user=request.user, data=form.content())
+            return create(theme=theme, actor=request.user, data=form.content())
         return update(
             **{kind: record},
-            user=request.user,
+            actor=request.user,
             version=form.cleaned_data["version"],
             data=form.content(),
         )
 
-    return _versioned_edit(
+    return editing.form_action(
         request,
-        theme=theme,
-        form=form,
-        save=save,
+        form,
+        save,
+        done=_tab_url(theme, tab),
         template=template,
-        context=context,
-        done_url=_tab_url(theme, tab),
+        context={**context, "theme": theme},
     )
 
 
@@ -405,7 +383,7 @@ def reading_add(request, slug, pk):
         try:
             services.measure_reading_add(
                 measure=measure,
-                user=request.user,
+                actor=request.user,
                 **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},
             )
         except ValidationError as exc:
@@ -448,19 +426,15 @@ def pid_edit(request, slug):
     if request.method != "POST":
         return render(request, "themes/pid_form.html", {**context, "theme": theme, "form": form})
 
-    def save(form):
-        return services.pid_update(
-            pid=pid, user=request.user, version=form.cleaned_data["version"], data=form.content()
-        )
-
-    return _versioned_edit(
+    return editing.form_action(
         request,
-        theme=theme,
-        form=form,
-        save=save,
+        form,
+        lambda form: services.pid_update(
+            pid=pid, actor=request.user, version=form.cleaned_data["version"], data=form.content()
+        ),
+        done=_tab_url(theme, "pid"),
         template="themes/pid_form.html",
-        context=context,
-        done_url=_tab_url(theme, "pid"),
+        context={**context, "theme": theme},
     )
 
 
@@ -468,57 +442,57 @@ def pid_edit(request, slug):
 def pid_submit(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
     pid = services.pid_for_theme(theme)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.pid_submit(pid=pid, user=request.user)
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(request, "The PID was submitted to the programme manager.")
-            return redirect(_tab_url(theme, "pid"))
-    return render(request, "themes/pid_submit.html", {"theme": theme, "pid": pid, "errors": errors})
+    form = StateChangeForm(editing.posted(request), record=pid)
+    if request.method != "POST":
+        return render(request, "themes/pid_submit.html", {"theme": theme, "pid": pid, "form": form})
+    return editing.form_action(
+        request,
+        form,
+        lambda form: services.pid_submit(
+            pid=pid, actor=request.user, version=form.cleaned_data["version"]
+        ),
+        done=_tab_url(theme, "pid"),
+        success="The PID was submitted to the programme manager.",
+        template="themes/pid_submit.html",
+        context={"theme": theme, "pid": pid},
+    )
 
 
 @roles.programme_reader_required
 def pid_review(request, slug):
     theme = get_theme_for_user(request.user, slug)
-    if not roles.can_approve_pid(request.user):
-        raise PermissionDenied("Only the programme manager approves or returns a PID.")
+    roles.require("can_approve_pid", request.user)
     pid = services.pid_for_theme(theme)
-    form = PIDReviewForm(request.POST or None)
+    form = PIDReviewForm(editing.posted(request), record=pid)
     if pid.status != PID.Status.SUBMITTED:
         messages.info(request, "This PID is not waiting for approval.")
         return redirect(_tab_url(theme, "pid"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                version = services.pid_approve(
-                    pid=pid, user=request.user, note=form.cleaned_data["comments"]
-                )
-                messages.success(request, f"Version {version.number} of the PID is approved.")
-            else:
-                services.pid_return(
-                    pid=pid, user=request.user, comments=form.cleaned_data["comments"]
-                )
-                messages.success(request, "The PID was returned to the lead with your comments.")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(_tab_url(theme, "pid"))
     latest = theme.pid_versions.first()
-    return render(
+    context = {
+        "theme": theme,
+        "pid": pid,
+        "latest": latest,
+        "diff": _pid_diff(_pid_sections(latest), _pid_sections(pid, live=True)) if latest else None,
+    }
+    if request.method != "POST":
+        return render(request, "themes/pid_review.html", {**context, "form": form})
+
+    def decide(form):
+        decision = {"actor": request.user, "pid": pid, "version": form.cleaned_data["version"]}
+        if form.cleaned_data["decision"] == "approve":
+            version = services.pid_approve(**decision, note=form.cleaned_data["comments"])
+            return f"Version {version.number} of the PID is approved."
+        services.pid_return(**decision, comments=form.cleaned_data["comments"])
+        return "The PID was returned to the lead with your comments."
+
+    return editing.form_action(
         request,
-        "themes/pid_review.html",
-        {
-            "theme": theme,
-            "pid": pid,
-            "form": form,
-            "latest": latest,
-            "diff": _pid_diff(_pid_sections(latest), _pid_sections(pid, live=True))
-            if latest
-            else None,
-        },
+        form,
+        decide,
+        done=_tab_url(theme, "pid"),
+        success=lambda message: message,
+        template="themes/pid_review.html",
+        context=context,
     )
 
 
@@ -632,7 +606,7 @@ def report_start(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             report = services.highlight_report_start(
-                theme=theme, period=form.cleaned_data["period"], user=request.user
+                theme=theme, period=form.cleaned_data["period"], actor=request.user
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -688,19 +662,18 @@ def report_edit(request, slug, pk):
     def save(form):
         return services.highlight_report_update(
             report=report,
-            user=request.user,
+            actor=request.user,
             version=form.cleaned_data["version"],
             data=form.content(),
         )
 
-    return _versioned_edit(
+    return editing.form_action(
         request,
-        theme=theme,
-        form=form,
-        save=save,
+        form,
+        save,
+        done=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
         template="themes/report_form.html",
-        context=context,
-        done_url=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
+        context={**context, "theme": theme},
     )
 
 
@@ -712,9 +685,19 @@ def report_submit(request, slug, pk):
         messages.info(request, "This report has been submitted already.")
         return redirect("themes:report", slug=theme.slug, pk=report.pk)
     problems = services.highlight_report_problems(report)
+    form = StateChangeForm(editing.posted(request), record=report)
+    stale = None
     if request.method == "POST":
         try:
-            services.highlight_report_submit(report=report, user=request.user)
+            if not form.is_valid():
+                raise ValidationError(form.non_field_errors())
+            services.highlight_report_submit(
+                report=report, actor=request.user, version=form.cleaned_data["version"]
+            )
+        except services.StaleEdit as exc:
+            stale, report = exc, exc.obj
+            form = StateChangeForm(record=report)
+            problems = services.highlight_report_problems(report)
         except ValidationError as exc:
             problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages[0]}
         else:
@@ -725,7 +708,7 @@ def report_submit(request, slug, pk):
     return render(
         request,
         "themes/report_submit.html",
-        {"theme": theme, "report": report, "problems": problems},
+        {"theme": theme, "report": report, "problems": problems, "form": form, "stale": stale},
     )
 
 
@@ -737,7 +720,7 @@ def report_correct(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         try:
             revision = services.highlight_report_correct(
-                report=report, user=request.user, reason=form.cleaned_data["reason"]
+                report=report, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -790,7 +773,7 @@ def comment_add(request, slug):
         try:
             services.comment_add(
                 theme=theme,
-                user=request.user,
+                actor=request.user,
                 body=form.cleaned_data["body"],
                 milestone=milestone,
                 measure=measure,
@@ -816,7 +799,7 @@ def evidence_add(request, slug):
         try:
             services.evidence_add(
                 theme=theme,
-                user=request.user,
+                actor=request.user,
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
                 milestone=milestone,
@@ -858,7 +841,7 @@ def team_add(request, slug):
         try:
             membership = services.team_member_add(
                 theme=theme,
-                user=request.user,
+                actor=request.user,
                 member=form.cleaned_data["member"],
                 kind=form.cleaned_data["kind"],
                 organisation=form.cleaned_data["organisation"],
@@ -884,7 +867,7 @@ def team_remove(request, slug, pk):
     )
     membership.theme = theme
     if request.method == "POST":
-        services.team_member_remove(membership=membership, user=request.user)
+        services.team_member_remove(membership=membership, actor=request.user)
         name = membership.user.get_full_name() or membership.user.username
         messages.success(request, f"{name} was removed from the team.")
         return redirect(_tab_url(theme, "pid"))

@@ -10,6 +10,7 @@ MEDIA_S3_BUCKET    unset: uploads in MEDIA_ROOT; set: uploads in that S3-compati
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "havering_improve.middleware.NoStoreWhenSignedInMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -249,12 +251,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "havering_improve.security.client_ip"
 
 # Single sign-on with Microsoft Entra ID (OpenID Connect), on when OIDC_RP_CLIENT_ID is set.
-# OIDC_ENTRA_TENANT_ID fills in Entra's endpoints; any OIDC_OP_* variable overrides one.
+# OIDC_ENTRA_TENANT_ID (the council's tenant ID) fills in Entra's endpoints and the issuer that
+# ID tokens must come from; any OIDC_OP_* variable overrides one (e.g. to name a stand-in
+# provider). See havering_improve/sso.py and README, "Sign-in".
 OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID") or ""
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET") or ""
-_tenant = env_str("OIDC_ENTRA_TENANT_ID") or "organizations"
-_entra = f"https://login.microsoftonline.com/{_tenant}"
+OIDC_ENTRA_TENANT_ID = (env_str("OIDC_ENTRA_TENANT_ID") or "").strip().lower()
+if OIDC_ENABLED and not DEBUG and not OIDC_ENTRA_TENANT_ID:
+    raise ImproperlyConfigured(
+        "OIDC_ENTRA_TENANT_ID must be set to the council's tenant ID when council sign-in is on"
+    )
+# With no tenant set (only possible with DEBUG on) every council sign-in is refused.
+_entra = f"https://login.microsoftonline.com/{OIDC_ENTRA_TENANT_ID or 'organizations'}"
 OIDC_OP_AUTHORIZATION_ENDPOINT = (
     env_str("OIDC_OP_AUTHORIZATION_ENDPOINT") or f"{_entra}/oauth2/v2.0/authorize"
 )
@@ -263,13 +272,26 @@ OIDC_OP_USER_ENDPOINT = (
     env_str("OIDC_OP_USER_ENDPOINT") or "https://graph.microsoft.com/oidc/userinfo"
 )
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or f"{_entra}/discovery/v2.0/keys"
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER") or f"{_entra}/v2.0"
+# The provider's end_session_endpoint; set it empty for a provider that has none.
+_end_session = env_str("OIDC_OP_LOGOUT_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = f"{_entra}/oauth2/v2.0/logout" if _end_session is None else _end_session
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # kept in the session to name the person at the end-session endpoint
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 OIDC_ROLE_GROUPS = env_json("OIDC_ROLE_GROUPS", {})
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("havering_improve.sso.CouncilOIDCBackend")
+    if OIDC_OP_LOGOUT_ENDPOINT:
+        # "Sign out of your council account too" posts a form that goes on to the provider.
+        _end = urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+            f"{_end.scheme}://{_end.netloc}"
+        )
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640

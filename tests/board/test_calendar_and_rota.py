@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from board import services
+from board import forms, services
 from board.models import Meeting, RotaPin, RotaRun, RotaSlot
 from tests.board.factories import MeetingFactory
 
@@ -206,3 +206,14 @@ def test_the_board_page_runs_the_same_queries_for_a_short_and_a_long_calendar(
         meeting.slots.create(theme=board.programme.themes.order_by("?").first())
     with django_assert_num_queries(len(small.captured_queries)):
         client.get("/board/")
+
+
+def test_a_meeting_on_31_12_9999_is_refused_and_the_calendar_stays_up(
+    client, programme_manager, board
+):
+    client.force_login(programme_manager)
+    response = client.post("/board/meetings/add/", {"date": "31/12/9999"})
+    assert "Enter a date between 1 January 2000 and 31 December 2100." in response.content.decode()
+    assert not Meeting.objects.filter(date__year=9999).exists()
+    assert client.get("/board/rota.ics").status_code == 200
+    assert "date" in forms.MeetingForm({"date": "01/01/1900"}).errors

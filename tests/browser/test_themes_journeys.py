@@ -99,9 +99,9 @@ def test_the_programme_manager_approves_a_pid_version(
     _theme_content(theme, lead)
     pid = services.pid_for_theme(theme)
     pid = services.pid_update(
-        pid=pid, user=lead, version=pid.version, data={"aims": "Reflective supervision for all."}
+        pid=pid, actor=lead, version=pid.version, data={"aims": "Reflective supervision for all."}
     )
-    services.pid_submit(pid=pid, user=lead)
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
 
     sign_in("pm")
     page.goto(f"{live_server.url}/themes/supervision/")

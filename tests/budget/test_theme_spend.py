@@ -95,3 +95,60 @@ def test_the_spend_by_theme_page_lists_every_theme(imported_sample, client, boar
     page = client.get("/budget/2019-20/themes/").content.decode()
     assert "Adolescent Safeguarding" in page
     assert "£750,000.00" in page
+
+
+@pytest.fixture
+def stale_weights(imported_sample, programme_manager, lines):
+    """All of a line on one theme, then that theme taken off the line."""
+    line = lines["practice-development-practitioner"]
+    smart, supervision = line.themes.get(slug="smart-planning"), line.themes.get(slug="supervision")
+    services.theme_weights_set(
+        line=line, user=programme_manager, weights={smart: D("1"), supervision: D("0")}
+    )
+    line.themes.remove(smart)
+    return line, supervision
+
+
+def test_weights_that_no_longer_fit_the_line_are_ignored_and_the_line_shared_equally(
+    stale_weights, programme
+):
+    line, supervision = stale_weights
+    by_slug = {s.theme.slug: s for s in theme_spend(programme, 2019)}
+    share = next(i for i in by_slug["supervision"].lines if i["line"] == line)
+    assert share["share"] == 1 / D(line.themes.count())
+    assert share["budget"] > 0
+    assert not any(i["line"] == line for i in by_slug["smart-planning"].lines)
+
+
+def test_stale_weights_never_break_the_pages_and_the_programme_manager_is_warned(
+    stale_weights, client, programme_manager, board_member, lead, theme
+):
+    line, _ = stale_weights
+    client.force_login(board_member)
+    assert client.get("/budget/2019-20/themes/").status_code == 200
+    assert client.get(f"/themes/{theme.slug}/cost/").status_code == 200
+    page = client.get("/budget/2019-20/themes/").content.decode()
+    assert "no longer fit" not in page
+    client.force_login(programme_manager)
+    page = client.get("/budget/2019-20/themes/").content.decode()
+    assert "no longer fit" in page
+    assert line.title in page
+    detail = client.get(f"/budget/2019-20/lines/{line.code}/").content.decode()
+    assert "no longer fit its themes" in detail
+
+
+def test_a_theme_added_after_the_weights_were_set_gets_an_equal_share_not_nothing(
+    imported_sample, programme, programme_manager, lines
+):
+    line = lines["practice-development-practitioner"]
+    themes = list(line.themes.all())
+    services.theme_weights_set(
+        line=line, user=programme_manager, weights={t: D(n + 1) for n, t in enumerate(themes)}
+    )
+    from themes.models import Theme
+
+    extra = Theme.objects.filter(programme=programme).exclude(budget_lines=line).first()
+    line.themes.add(extra)
+    by_slug = {s.theme.slug: s for s in theme_spend(programme, 2019)}
+    share = next(i for i in by_slug[extra.slug].lines if i["line"] == line)
+    assert share["share"] == 1 / D(len(themes) + 1)

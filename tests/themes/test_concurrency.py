@@ -17,7 +17,7 @@ def test_the_second_save_of_a_stale_milestone_form_is_refused_with_what_changed(
     # The programme manager saves first…
     services.milestone_update(
         milestone=milestone,
-        user=programme_manager,
+        actor=programme_manager,
         version=opened_at,
         data={"status": Milestone.Status.AT_RISK, "owner": "Head of Service"},
     )
@@ -41,7 +41,7 @@ def test_the_second_save_of_a_stale_milestone_form_is_refused_with_what_changed(
 def test_after_seeing_the_changes_the_editor_can_save_deliberately(
     client, lead, programme_manager, risk
 ):
-    services.risk_update(risk=risk, user=programme_manager, version=1, data={"impact": 5})
+    services.risk_update(risk=risk, actor=programme_manager, version=1, data={"impact": 5})
     client.force_login(lead)
     url = f"/themes/supervision/risks/{risk.pk}/edit/"
     first = client.post(url, _risk_post(description="Mine", version=1))
@@ -53,10 +53,66 @@ def test_after_seeing_the_changes_the_editor_can_save_deliberately(
 
 
 def test_the_service_refuses_a_stale_version(programme_manager, lead, measure):
-    services.measure_update(measure=measure, user=lead, version=1, data={"name": "Renamed"})
+    services.measure_update(measure=measure, actor=lead, version=1, data={"name": "Renamed"})
     with pytest.raises(services.StaleEdit) as caught:
         services.measure_update(
-            measure=measure, user=programme_manager, version=1, data={"name": "Other"}
+            measure=measure, actor=programme_manager, version=1, data={"name": "Other"}
         )
     assert caught.value.changes == [{"field": "Name", "before": measure.name, "after": "Renamed"}]
     assert caught.value.changed_by == lead
+
+
+@pytest.mark.parametrize("kind", ["milestone", "risk"])
+def test_an_edit_posted_without_its_version_is_refused_not_saved(
+    client, lead, milestone, risk, kind
+):
+    record, post = {"milestone": (milestone, _milestone_post), "risk": (risk, _risk_post)}[kind]
+    client.force_login(lead)
+    data = post(title="No version", description="No version")
+    data.pop("version", None)
+    response = client.post(f"/themes/supervision/{kind}s/{record.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "missing the version" in response.content.decode()
+    before = record.version
+    record.refresh_from_db()
+    assert record.version == before
+    assert getattr(record, "title", getattr(record, "description", "")) != "No version"
+
+
+def test_a_report_submitted_from_a_page_opened_before_a_change_is_refused_with_the_change(
+    client, lead, programme_manager, draft_report
+):
+    opened_at = draft_report.version
+    services.highlight_report_update(
+        report=draft_report,
+        actor=programme_manager,
+        version=opened_at,
+        data={
+            "overall_rag": "red",
+            "overall_reason": "Two team managers left.",
+            "path_to_green": "Recruit two team managers.",
+        },
+    )
+    client.force_login(lead)
+    url = f"/themes/supervision/reports/{draft_report.pk}/submit/"
+    html = client.post(url, {"version": opened_at}).content.decode()
+    assert "What they changed" in html and "Red" in html
+    draft_report.refresh_from_db()
+    assert draft_report.status == "draft"
+    # Having seen the red rating, the lead submits it knowingly.
+    assert client.post(url, {"version": draft_report.version}).status_code == 302
+    draft_report.refresh_from_db()
+    assert draft_report.status == "submitted" and draft_report.overall_rag == "red"
+
+
+def test_a_pid_submitted_from_a_page_opened_before_a_change_is_refused(
+    client, lead, programme_manager, theme
+):
+    pid = services.pid_for_theme(theme)
+    opened_at = pid.version
+    services.pid_update(pid=pid, actor=programme_manager, version=opened_at, data={"aims": "PM's"})
+    client.force_login(lead)
+    html = client.post("/themes/supervision/pid/submit/", {"version": opened_at}).content.decode()
+    assert "What they changed" in html and "PM&#x27;s" in html
+    pid.refresh_from_db()
+    assert pid.status == "draft"

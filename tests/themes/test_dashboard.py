@@ -22,7 +22,7 @@ def test_the_dashboard_shows_each_themes_current_and_last_rag_and_missing_report
     ReportFactory(theme=theme, period=dt.date(2026, 11, 1), status="submitted", overall_rag="amber")
     ReportFactory(theme=other_theme, period=dt.date(2026, 11, 1), status="draft")
     client.force_login(board_member)
-    html = client.get("/").content.decode()
+    html = client.get("/themes/").content.decode()
     grid = html[html.index('id="theme-grid"') : html.index("</table>", html.index("theme-grid"))]
     row = grid[grid.index("Supervision") : grid.index("</tr>", grid.index("Supervision"))]
     assert 'govuk-tag--orange">Amber' in row and "November 2026" in row

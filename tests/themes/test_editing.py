@@ -43,7 +43,7 @@ def test_an_overdue_milestone_stands_out_on_the_theme_page_and_the_dashboard(
     page = client.get("/themes/supervision/milestones/").content.decode()
     assert "1 milestone overdue" in page
     assert "Overdue</strong>" in page
-    home = client.get("/").content.decode()
+    home = client.get("/themes/").content.decode()
     assert '<span class="app-overdue">1 overdue</span>' in home
     assert [m.title for m in selectors.overdue_milestones(theme=theme)] == ["Late one"]
 

@@ -78,10 +78,10 @@ def test_a_pid_submitted_by_the_lead_needs_the_programme_manager(lead, theme):
     from django.core.exceptions import PermissionDenied
 
     pid = services.pid_for_theme(theme)
-    pid = services.pid_update(pid=pid, user=lead, version=pid.version, data={"aims": "x"})
-    services.pid_submit(pid=pid, user=lead)
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "x"})
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     with pytest.raises(PermissionDenied):
-        services.pid_approve(pid=pid, user=lead)
+        services.pid_approve(pid=pid, actor=lead, version=pid.version)
 
 
 def test_the_history_part_pages_fifty_changes_at_a_time_newest_first(client, auditor, theme):
@@ -104,16 +104,16 @@ def test_history_reads_as_prose_names_dates_and_field_labels(client, lead, audit
 
     with freeze_time("2026-12-02 10:37:00"):
         report = services.highlight_report_start(
-            theme=theme, period=dt.date(2026, 12, 1), user=lead
+            theme=theme, period=dt.date(2026, 12, 1), actor=lead
         )
         report = services.highlight_report_update(
             report=report,
-            user=lead,
+            actor=lead,
             version=report.version,
             data={"overall_rag": "green", "status_summary": "On track.", "time_rag": "green"}
             | {f"{a}_rag": "green" for a in HighlightReport.AREAS},
         )
-        services.highlight_report_submit(report=report, user=lead)
+        services.highlight_report_submit(report=report, actor=lead, version=report.version)
     client.force_login(auditor)
     html = client.get("/themes/supervision/history/").content.decode()
     history = html[html.index('id="history"') :]

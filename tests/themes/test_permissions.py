@@ -134,14 +134,18 @@ def _cases(milestone, measure, risk, draft_report, pid):
             },
             PID,
         ),
-        "pid_submit": (f"/themes/{slug}/pid/submit/", {}, PID),
+        "pid_submit": (f"/themes/{slug}/pid/submit/", {"version": pid.version}, PID),
         "report_start": (f"/themes/{slug}/reports/new/", {"period": "2026-10-01"}, HighlightReport),
         "report_edit": (
             f"/themes/{slug}/reports/{draft_report.pk}/edit/",
             {"overall_rag": "green", "status_summary": "Fine", "version": draft_report.version},
             HighlightReport,
         ),
-        "report_submit": (f"/themes/{slug}/reports/{draft_report.pk}/submit/", {}, HighlightReport),
+        "report_submit": (
+            f"/themes/{slug}/reports/{draft_report.pk}/submit/",
+            {"version": draft_report.version},
+            HighlightReport,
+        ),
     }
 
 
@@ -226,7 +230,8 @@ def test_only_the_programme_manager_can_approve_or_return_a_pid(
     client.force_login(request.getfixturevalue(role))
     url = "/themes/supervision/pid/review/"
     assert client.get(url).status_code == 403
-    assert client.post(url, {"decision": "approve", "comments": ""}).status_code == 403
+    decision = {"decision": "approve", "comments": "", "version": submitted_pid.version}
+    assert client.post(url, decision).status_code == 403
     submitted_pid.refresh_from_db()
     assert submitted_pid.status == PID.Status.SUBMITTED
     assert not submitted_pid.theme.pid_versions.exists()
@@ -238,7 +243,25 @@ def test_the_programme_manager_can_open_and_use_the_pid_review(
     client.force_login(programme_manager)
     url = "/themes/supervision/pid/review/"
     assert client.get(url).status_code == 200
-    assert client.post(url, {"decision": "approve", "comments": ""}).status_code == 302
+    decision = {"decision": "approve", "comments": "", "version": submitted_pid.version}
+    assert client.post(url, decision).status_code == 302
+    submitted_pid.refresh_from_db()
+    assert submitted_pid.status == PID.Status.APPROVED
+    assert list(submitted_pid.theme.pid_versions.values_list("number", flat=True)) == [1]
+
+
+def test_a_pid_review_without_the_version_it_was_opened_at_changes_nothing(
+    client, programme_manager, submitted_pid
+):
+    client.force_login(programme_manager)
+    response = client.post(
+        "/themes/supervision/pid/review/", {"decision": "return", "comments": "Redo it"}
+    )
+    assert response.status_code == 200
+    assert "missing the version" in response.content.decode()
+    submitted_pid.refresh_from_db()
+    assert submitted_pid.status == PID.Status.SUBMITTED
+    assert submitted_pid.review_comments == ""
 
 
 def _pdf():

@@ -22,14 +22,18 @@ def test_a_lead_drafts_and_submits_the_pid_and_the_programme_manager_approves_it
     client.force_login(lead)
     pid = services.pid_for_theme(theme)
     client.post("/themes/supervision/pid/edit/", _pid_post(pid, aims="Better supervision"))
-    client.post("/themes/supervision/pid/submit/")
+    pid.refresh_from_db()
+    client.post("/themes/supervision/pid/submit/", {"version": pid.version})
     pid.refresh_from_db()
     assert pid.status == PID.Status.SUBMITTED
     # While it waits, the lead cannot change it.
     assert client.get("/themes/supervision/pid/edit/").status_code == 302
 
     client.force_login(programme_manager)
-    client.post("/themes/supervision/pid/review/", {"decision": "approve", "comments": ""})
+    client.post(
+        "/themes/supervision/pid/review/",
+        {"decision": "approve", "comments": "", "version": pid.version},
+    )
     version = PIDVersion.objects.get()
     assert version.number == 1 and version.aims == "Better supervision"
     assert version.approved_by == programme_manager and version.submitted_by == lead
@@ -42,15 +46,15 @@ def test_editing_an_approved_pid_makes_a_new_draft_and_the_next_approval_is_vers
     lead, programme_manager, theme
 ):
     pid = services.pid_for_theme(theme)
-    pid = services.pid_update(pid=pid, user=lead, version=pid.version, data={"aims": "First"})
-    services.pid_submit(pid=pid, user=lead)
-    services.pid_approve(pid=pid, user=programme_manager)
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "First"})
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    services.pid_approve(pid=pid, actor=programme_manager, version=pid.version)
     pid.refresh_from_db()
-    pid = services.pid_update(pid=pid, user=lead, version=pid.version, data={"aims": "Second"})
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "Second"})
     assert pid.status == PID.Status.DRAFT
     assert PIDVersion.objects.get(number=1).aims == "First"  # the approved one is untouched
-    services.pid_submit(pid=pid, user=lead)
-    services.pid_approve(pid=pid, user=programme_manager)
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    services.pid_approve(pid=pid, actor=programme_manager, version=pid.version)
     assert list(PIDVersion.objects.order_by("number").values_list("aims", flat=True)) == [
         "First",
         "Second",
@@ -61,16 +65,17 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
     client, lead, programme_manager, theme
 ):
     pid = services.pid_for_theme(theme)
-    pid = services.pid_update(pid=pid, user=lead, version=pid.version, data={"aims": "Aims"})
-    services.pid_submit(pid=pid, user=lead)
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "Aims"})
+    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     client.force_login(programme_manager)
     html = client.post(
-        "/themes/supervision/pid/review/", {"decision": "return", "comments": ""}
+        "/themes/supervision/pid/review/",
+        {"decision": "return", "comments": "", "version": pid.version},
     ).content.decode()
     assert "Say what needs to change before it can be approved" in html
     client.post(
         "/themes/supervision/pid/review/",
-        {"decision": "return", "comments": "Add the police as a partner"},
+        {"decision": "return", "comments": "Add the police as a partner", "version": pid.version},
     )
     pid.refresh_from_db()
     assert pid.status == PID.Status.RETURNED
@@ -79,8 +84,10 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
 
 
 def test_a_pid_without_aims_cannot_be_submitted(client, lead, theme):
+    PID.objects.filter(theme=theme).update(aims="")  # the plan's aims, cleared
     client.force_login(lead)
-    html = client.post("/themes/supervision/pid/submit/").content.decode()
+    pid = services.pid_for_theme(theme)
+    html = client.post("/themes/supervision/pid/submit/", {"version": pid.version}).content.decode()
     assert "Write the theme&#x27;s aims before submitting the PID" in html
     assert services.pid_for_theme(theme).status == PID.Status.DRAFT
 
@@ -91,9 +98,9 @@ def test_anyone_can_read_and_compare_earlier_versions(
     pid = services.pid_for_theme(theme)
     for aims in ("Old aims", "New aims"):
         pid.refresh_from_db()
-        pid = services.pid_update(pid=pid, user=lead, version=pid.version, data={"aims": aims})
-        services.pid_submit(pid=pid, user=lead)
-        services.pid_approve(pid=pid, user=programme_manager)
+        pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": aims})
+        pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+        services.pid_approve(pid=pid, actor=programme_manager, version=pid.version)
     client.force_login(board_member)
     assert "Old aims" in client.get("/themes/supervision/pid/versions/1/").content.decode()
     html = client.get("/themes/supervision/pid/compare/?from=1&to=2").content.decode()

@@ -78,7 +78,10 @@ def test_a_red_area_without_a_reason_is_refused_on_the_field(client, lead, draft
 
 def test_a_lead_submits_a_report_and_it_is_locked(client, lead, draft_report):
     client.force_login(lead)
-    response = client.post(f"/themes/supervision/reports/{draft_report.pk}/submit/")
+    response = client.post(
+        f"/themes/supervision/reports/{draft_report.pk}/submit/",
+        {"version": draft_report.version},
+    )
     assert response.status_code == 302
     draft_report.refresh_from_db()
     assert draft_report.status == "submitted" and draft_report.submitted_by == lead
@@ -92,7 +95,7 @@ def test_a_lead_submits_a_report_and_it_is_locked(client, lead, draft_report):
     assert draft_report.status_summary == "Going well."
     with pytest.raises(ValidationError, match="locked"):
         services.highlight_report_update(
-            report=draft_report, user=lead, version=draft_report.version, data={"lessons": "x"}
+            report=draft_report, actor=lead, version=draft_report.version, data={"lessons": "x"}
         )
 
 
@@ -101,7 +104,9 @@ def test_a_report_with_gaps_cannot_be_submitted_and_says_what_is_missing(client,
     report.overall_reason = "Slipping"
     report.save()
     client.force_login(lead)
-    html = client.post(f"/themes/supervision/reports/{report.pk}/submit/").content.decode()
+    html = client.post(
+        f"/themes/supervision/reports/{report.pk}/submit/", {"version": report.version}
+    ).content.decode()
     assert "Choose a rating for benefits" in html
     assert "Say how the theme gets back to green" in html
     report.refresh_from_db()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('board', '0003_readable_names'),
+        ('board', '0004_plausible_values'),
     ]
 
     operations = [

@@ -1,0 +1,220 @@
+"""The one write path: every change to programme data is an *action*.
+
+An action is a function with keyword-only arguments, the first of which is `actor` (the person
+doing it, or None for the application's own jobs). The `@action` decorator gives every one of
+them the same five things, in one place:
+
+1. a transaction (nothing half-saved);
+2. the permission check, by the name of a rule in `havering_improve.roles` (and the object the
+   rule is about, found from the action's arguments) — PermissionDenied when it says no;
+3. the history user: every row saved inside the action is recorded in django-simple-history as
+   changed by `actor`;
+4. the security log event, written when the transaction commits, for actions the log records
+   (imports, for example);
+5. tasks, which actions queue by name with `havering_improve.outbox.enqueue`, go to the broker
+   only once the transaction has committed.
+
+Records two people may edit at once carry a `version`. An edit names the version its form was
+opened at (`lock_current(obj, version)`); if the record has moved on, the edit is refused with
+`StaleEdit`, which lists what the other person changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Callable
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.models import HistoricalRecords
+
+from havering_improve import roles, security
+
+logger = logging.getLogger(__name__)
+
+# Every function wrapped by @action, by its dotted name: the test of the write path reads it.
+REGISTRY: dict[str, Callable] = {}
+
+
+def _find(path: str | Callable | None, kwargs: dict):
+    """The object a rule is about: a dotted path into the action's arguments ("milestone.theme")
+    or a function of them."""
+    if path is None:
+        return ()
+    if callable(path):
+        return (path(kwargs),)
+    head, *rest = path.split(".")
+    value = kwargs[head]
+    for name in rest:
+        value = getattr(value, name)
+    return (value,)
+
+
+class _ActorRequest(SimpleNamespace):
+    """What simple-history reads its user from while an action runs."""
+
+
+@contextmanager
+def history_user(actor):
+    """Rows saved inside the block are recorded in the history as changed by `actor` (a row's
+    own `_history_user`, where set, still wins)."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = _ActorRequest(
+        user=actor if actor is not None else SimpleNamespace(is_authenticated=False),
+        request=getattr(previous, "request", previous),
+    )
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
+
+
+def current_request():
+    """The web request the current action serves, if any (for the security log's IP and path)."""
+    stamped = getattr(HistoricalRecords.context, "request", None)
+    return getattr(stamped, "request", stamped)
+
+
+def action(
+    rule: str,
+    *,
+    on: str | Callable | None = None,
+    audit: str | None = None,
+    audit_details: Callable | None = None,
+):
+    """Make `fn(*, actor, ...)` an action: atomic, permission-checked by `roles.<rule>` (about the
+    object `on` names), history stamped with the actor, and logged to the security log as `audit`
+    (with `audit_details(result)`) once committed. `rule="system"` is for the application's own
+    jobs, which no person starts."""
+    if rule != "system" and not hasattr(roles, rule):
+        raise ImproperlyConfiguredRule(rule)
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, actor=None, **kwargs):
+            if args:
+                raise TypeError(f"{fn.__name__}() takes keyword arguments only")
+            with transaction.atomic():
+                roles.require(rule, actor, *_find(on, kwargs))
+                with history_user(actor):
+                    result = fn(actor=actor, **kwargs)
+                if audit:
+                    details = audit_details(result) if audit_details else {}
+                    request = current_request()
+                    transaction.on_commit(
+                        lambda: security.log_event(audit, request=request, user=actor, **details)
+                    )
+            return result
+
+        wrapper.is_action = True
+        wrapper.rule = rule
+        REGISTRY[f"{fn.__module__}.{fn.__name__}"] = wrapper
+        return wrapper
+
+    return decorate
+
+
+class ImproperlyConfiguredRule(LookupError):
+    def __init__(self, rule):
+        super().__init__(f"havering_improve.roles has no rule called {rule!r}")
+
+
+# Optimistic concurrency ---------------------------------------------------------------------
+
+# Fields that are bookkeeping, not content, when telling an editor what changed.
+# The parent a record belongs to never changes in an edit form, so it is left out too.
+NOT_CONTENT = {
+    *("id", "version", "submitted_at", "submitted_by", "created_by", "updated_at"),
+    *("theme", "line", "meeting", "activity", "allocation", "programme", "board"),
+}
+
+
+class StaleEdit(Exception):
+    """Someone saved the record after this editor opened it. `changes` lists
+    {"field", "before", "after"}; `changed_by` and `changed_at` say who and when."""
+
+    def __init__(self, obj, changes, changed_by=None, changed_at=None):
+        self.obj = obj
+        self.changes = changes
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        who = changed_by.get_full_name() or changed_by.username if changed_by else "someone else"
+        super().__init__(
+            f"{who} changed this {obj._meta.verbose_name} after you opened it, so your changes "
+            "were not saved. Check what changed, then save again if yours still apply."
+        )
+
+
+def _display(instance, field) -> str:
+    value = getattr(instance, field.attname)
+    if value in (None, ""):
+        return "(blank)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def changes_between(old, new) -> list[dict]:
+    """The content fields that differ between two instances of a model, for people to read."""
+    changes = []
+    for field in new._meta.concrete_fields:
+        if field.name in NOT_CONTENT:
+            continue
+        if getattr(old, field.attname) != getattr(new, field.attname):
+            changes.append(
+                {
+                    "field": str(field.verbose_name).capitalize(),
+                    "before": _display(old, field),
+                    "after": _display(new, field),
+                }
+            )
+    return changes
+
+
+def lock_current(obj, expected_version: int | None, *, required: bool = True):
+    """The record re-read under a row lock. StaleEdit if it has moved past `expected_version`;
+    a ValidationError if an edit that must name its version does not (a form that lost its
+    version field must not overwrite silently). State changes that are not edits pass
+    `required=False` and no version."""
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if expected_version is None:
+        if required:
+            raise ValidationError(
+                "This form is missing the version of the record it was opened at, so it could "
+                "overwrite someone else's changes. Open the page again and redo your changes."
+            )
+        return current
+    if current.version != expected_version:
+        seen = current.history.filter(version=expected_version).order_by("-history_date").first()
+        latest = current.history.order_by("-history_date").select_related("history_user").first()
+        changes = changes_between(seen.instance, current) if seen else []
+        raise StaleEdit(
+            current,
+            changes,
+            changed_by=latest.history_user if latest else None,
+            changed_at=latest.history_date if latest else None,
+        )
+    return current
+
+
+def save_new_version(obj, **values) -> None:
+    """Set `values` on a locked record, check it, move its version on and save it."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.version += 1
+    obj.save()

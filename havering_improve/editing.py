@@ -1,0 +1,49 @@
+"""The one way a view runs an action from a form: validate, call, show what went wrong, redirect.
+
+    return editing.form_action(request, form, lambda form: services.x_update(...),
+                               done=url, template="...", context={...})
+
+A refused stale edit (`StaleEdit`) shows what the other person changed and keeps the editor's
+input, with the form now carrying the latest version, so a second save is a deliberate one.
+A ValidationError from the action goes against the fields it names, or above the form.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from havering_improve.actions import StaleEdit
+from havering_improve.forms import add_service_errors
+
+
+def posted(request):
+    """The form data of a POST, even when empty (a bare POST is a submission to be refused,
+    where `request.POST or None` would make it look like a first visit)."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_action(
+    request, form, call, *, done, template, context=None, success="Your changes were saved."
+):
+    """The POST half of every form page. `call(form)` runs one action and returns its result;
+    `done` is the address to go to (or a function of the result); `success` the message (or a
+    function of the result, or None for none)."""
+    context = dict(context or {})
+    stale = None
+    if form.is_valid():
+        try:
+            result = call(form)
+        except StaleEdit as exc:
+            stale = exc
+            form.add_error(None, str(exc))
+            data = form.data.copy()
+            data[form.add_prefix("version")] = exc.obj.version
+            form.data = data
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text = success(result) if callable(success) else success
+            if text:
+                messages.success(request, text)
+            return redirect(done(result) if callable(done) else done)
+    return render(request, template, {**context, "form": form, "stale": stale})
