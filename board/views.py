@@ -228,7 +228,6 @@ def rota_generate(request):
         request,
         "board/rota_preview.html",
         {"board": board, "proposal": proposal, "error": error},
-        status=409 if error else 200,
     )
 
 
