@@ -36,9 +36,9 @@ def main():
     renderer_seconds = time.perf_counter() - loading
     started = time.perf_counter()
     if latest and latest.is_published:
-        pack = services.pack_reissue(pack=latest, reason="Benchmark build", user=user)
+        pack = services.pack_reissue(pack=latest, reason="Benchmark build", actor=user)
     else:
-        pack = services.pack_request(meeting=meeting, user=user)
+        pack = services.pack_request(meeting=meeting, actor=user)
     pack.refresh_from_db()
     seconds = time.perf_counter() - started
     if pack.status != MeetingPack.Status.READY:

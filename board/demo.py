@@ -49,7 +49,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         dates.append(first_tuesday + dt.timedelta(weeks=1))
     meetings = services.meetings_schedule(
         board=board,
-        user=manager,
+        actor=manager,
         dates=dates,
         start_time=dt.time(10, 0),
         venue=VENUE,
@@ -70,21 +70,23 @@ def demo_data_load(*, programme, stdout=None) -> None:
         if earlier is not None:
             services.minutes_save(
                 meeting=earlier,
-                user=manager,
+                actor=manager,
+                version=earlier.version,
                 minutes="The board reviewed the first focus themes and agreed the format of "
                 "highlight reports.",
             )
             services.action_add(
                 meeting=earlier,
-                user=manager,
+                actor=manager,
                 owner=leads["case-recording"] or manager,
                 description="Bring the case-recording audit tool to the board for sign-off",
                 due_date=earlier.date + dt.timedelta(days=21),
                 theme=programme.themes.get(slug="case-recording"),
             )
-        services.minutes_save(
+        last = services.minutes_save(
             meeting=last,
-            user=manager,
+            actor=manager,
+            version=last.version,
             minutes="Present: Director of Children's Services (chair), Lead Member for "
             "Children's Services, Head of Children's Social Care, Designated Nurse, "
             "Detective Inspector (Public Protection), Head of Education Inclusion.\n\n"
@@ -93,13 +95,13 @@ def demo_data_load(*, programme, stdout=None) -> None:
         )
         services.decision_add(
             meeting=last,
-            user=manager,
+            actor=manager,
             text="Approve the revised supervision policy for immediate use.",
             theme=programme.themes.get(slug="supervision"),
         )
         services.decision_add(
             meeting=last,
-            user=manager,
+            actor=manager,
             restricted=True,
             text="Agree the agency staffing contingency for two named teams (restricted).",
         )
@@ -110,7 +112,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         ]:
             services.action_add(
                 meeting=last,
-                user=manager,
+                actor=manager,
                 owner=leads[slug] or manager,
                 description=text,
                 due_date=last.date + dt.timedelta(days=days),
@@ -125,7 +127,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         if body is not None and not ReportSchedule.objects.filter(board=body).exists():
             services.schedule_save(
                 board=body,
-                user=manager,
+                actor=manager,
                 frequency=frequency,
                 send_day=5,
                 sections=sections,
@@ -149,7 +151,7 @@ def _build(meeting, *, publish_by):
     pack = MeetingPack.objects.create(meeting=meeting, version=1)
     pack = services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
     if publish_by is not None and pack.status == MeetingPack.Status.READY:
-        services.pack_publish(pack=pack, user=publish_by)
+        services.pack_publish(pack=pack, actor=publish_by)
         week_before = meeting.date - dt.timedelta(days=7)
         MeetingPack.objects.filter(pk=pack.pk).update(
             built_at=timezone.make_aware(dt.datetime.combine(week_before, dt.time(11))),

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.forms import GovukForm, GovukModelForm, VersionedForm
 from havering_improve.validators import validate_plausible_date
 from themes.models import Theme
 
@@ -11,7 +11,7 @@ from .models import Action, BoardSettings, Meeting, ReportSchedule
 DATE_HELP = "For example, 26/11/2026"
 
 
-class MeetingForm(GovukModelForm):
+class MeetingForm(VersionedForm):
     online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
 
     class Meta:
@@ -69,10 +69,11 @@ class PinsForm(GovukForm):
             )
 
 
-class MinutesForm(GovukForm):
-    minutes = forms.CharField(
-        label="Minutes", widget=forms.Textarea(attrs={"rows": 12}), required=False
-    )
+class MinutesForm(VersionedForm):
+    class Meta:
+        model = Meeting
+        fields = ["minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 12})}
 
 
 class DecisionForm(GovukForm):
@@ -109,7 +110,7 @@ class ActionForm(GovukModelForm):
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)
 
 
-class ActionUpdateForm(GovukModelForm):
+class ActionUpdateForm(VersionedForm):
     class Meta:
         model = Action
         fields = ["status", "progress_note"]

@@ -78,6 +78,7 @@ class Meeting(models.Model):
     online_link = models.URLField(blank=True, help_text="Teams or other online meeting link.")
     chair = models.CharField(max_length=200, blank=True)
     minutes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:
@@ -197,6 +198,7 @@ class Action(models.Model):
     restricted = models.BooleanField(
         default=False, help_text="Left out of reports to public bodies."
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:

@@ -1,9 +1,11 @@
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
-from themes.models import HighlightReport, Theme
+from budget.models import BudgetAllocation
+from themes.models import HighlightReport, Programme, Theme
 
 from .models import Action, Board, BoardSettings, Meeting, MeetingPack, RotaPin, RotaSlot
 
@@ -22,8 +24,21 @@ def improvement_board(programme) -> Board | None:
 
 
 def board_settings(board: Board) -> BoardSettings:
-    found, _ = BoardSettings.objects.get_or_create(board=board)
-    return found
+    """The board's settings, or the defaults (unsaved) until the programme manager sets them."""
+    return BoardSettings.objects.filter(board=board).first() or BoardSettings(board=board)
+
+
+def programme_summary(*, programme_id: int) -> dict:
+    """The headline figures the programme is known by — themes, strands, money allocated.
+    JSON-safe (money as a string, never a float) so a task can return it."""
+    programme = Programme.objects.get(pk=programme_id)
+    total = BudgetAllocation.objects.filter(programme=programme).aggregate(t=Sum("amount"))["t"]
+    return {
+        "programme": programme.name,
+        "themes": programme.themes.count(),
+        "evaluation_strands": programme.strands.count(),
+        "budget_total": str(total or Decimal("0.00")),
+    }
 
 
 def meetings_with_rota(board: Board):

@@ -1,7 +1,9 @@
 """Writes for the board: calendar, rota, minutes and actions, packs, reminders, reports.
 
-Each is atomic and validated; a task calls them by id. History: in a request the
-simple-history middleware records the user; outside one we set `_history_user` ourselves.
+Each is an action (`havering_improve.actions`): atomic, permission-checked, in the history with
+who did it, its tasks queued by name once committed. Tasks call the `system` ones by id. Those
+that render or send email (pack and report builds, reminders) keep their transactions short
+themselves, so nothing is held open while a PDF is drawn or a mail server answers.
 """
 
 import dataclasses
@@ -10,18 +12,18 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
-from budget.models import BudgetAllocation
 from havering_improve import outbox, summaries
-from themes.models import Programme, Theme
+from havering_improve.actions import action as write
+from havering_improve.actions import history_user, lock_current
+from havering_improve.errors import AlreadyDone
+from themes.models import Theme
 from themes.selectors import expected_report_period, report_due_date
 
 from . import selectors
@@ -40,32 +42,14 @@ from .rota import RotaImpossible, rota_build
 logger = logging.getLogger(__name__)
 
 
-def programme_summary(*, programme_id: int) -> dict:
-    """The headline figures the programme is known by — themes, strands, money allocated.
-    JSON-safe (money as a string, never a float) so a task can return it."""
-    programme = Programme.objects.get(pk=programme_id)
-    total = BudgetAllocation.objects.filter(programme=programme).aggregate(t=Sum("amount"))["t"]
-    return {
-        "programme": programme.name,
-        "themes": programme.themes.count(),
-        "evaluation_strands": programme.strands.count(),
-        "budget_total": str(total or Decimal("0.00")),
-    }
-
-
-def _by(obj, user):
-    if user is not None and user.is_authenticated:
-        obj._history_user = user
-    return obj
-
-
 # Calendar ----------------------------------------------------------------------------------
 
 
-def meeting_create(*, board: Board, user, date: dt.date, **details) -> Meeting:
+@write("can_manage_board")
+def meeting_create(*, board: Board, actor, date: dt.date, **details) -> Meeting:
     if Meeting.objects.filter(board=board, date=date).exists():
         raise ValidationError({"date": f"The board already meets on {date:%-d %B %Y}."})
-    meeting = _by(Meeting(board=board, date=date, **details), user)
+    meeting = Meeting(board=board, date=date, **details)
     meeting.full_clean()
     meeting.save()
     return meeting
@@ -74,7 +58,9 @@ def meeting_create(*, board: Board, user, date: dt.date, **details) -> Meeting:
 MEETING_FIELDS = ["date", "start_time", "venue", "online_link", "chair"]
 
 
-def meeting_update(*, meeting: Meeting, user, **changes) -> Meeting:
+@write("can_manage_board")
+def meeting_update(*, meeting: Meeting, actor, version: int, **changes) -> Meeting:
+    meeting = lock_current(meeting, version)
     if "date" in changes:
         clash = Meeting.objects.filter(board=meeting.board_id, date=changes["date"]).exclude(
             pk=meeting.pk
@@ -85,7 +71,8 @@ def meeting_update(*, meeting: Meeting, user, **changes) -> Meeting:
     for field in fields:
         setattr(meeting, field, changes[field])
     meeting.full_clean()
-    _by(meeting, user).save(update_fields=fields)
+    meeting.version += 1
+    meeting.save(update_fields=[*fields, "version"])
     return meeting
 
 
@@ -103,15 +90,15 @@ def recurrence_dates(
     return [first + dt.timedelta(weeks=every_weeks * i) for i in range(count)]
 
 
-@transaction.atomic
-def meetings_schedule(*, board: Board, user, dates: list[dt.date], **details) -> list[Meeting]:
+@write("can_manage_board")
+def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **details) -> list[Meeting]:
     """Add a run of meetings; dates the board already meets on are left as they are."""
     taken = set(Meeting.objects.filter(board=board, date__in=dates).values_list("date", flat=True))
     created = []
     for date in dates:
         if date in taken:
             continue
-        meeting = _by(Meeting(board=board, date=date, **details), user)
+        meeting = Meeting(board=board, date=date, **details)
         meeting.full_clean()
         meeting.save()
         created.append(meeting)
@@ -121,22 +108,22 @@ def meetings_schedule(*, board: Board, user, dates: list[dt.date], **details) ->
 # Rota --------------------------------------------------------------------------------------
 
 
-def pin_set(*, meeting: Meeting, theme: Theme, state: str, user) -> None:
+@write("can_manage_board")
+def pin_set(*, meeting: Meeting, theme: Theme, state: str, actor) -> None:
     """state: "in" (pinned to the meeting), "off" (kept off it) or "auto" (the rota decides)."""
     if state not in {"in", "off", "auto"}:
         raise ValidationError("Choose pinned, kept off or let the rota decide.")
-    with transaction.atomic():
-        pin = RotaPin.objects.filter(meeting=meeting, theme=theme).first()
-        if state == "auto":
-            if pin is not None:
-                _by(pin, user).delete()
-            return
-        in_focus = state == "in"
-        if pin is None:
-            _by(RotaPin(meeting=meeting, theme=theme, in_focus=in_focus), user).save()
-        elif pin.in_focus != in_focus:
-            pin.in_focus = in_focus
-            _by(pin, user).save(update_fields=["in_focus"])
+    pin = RotaPin.objects.filter(meeting=meeting, theme=theme).first()
+    if state == "auto":
+        if pin is not None:
+            pin.delete()
+        return
+    in_focus = state == "in"
+    if pin is None:
+        RotaPin(meeting=meeting, theme=theme, in_focus=in_focus).save()
+    elif pin.in_focus != in_focus:
+        pin.in_focus = in_focus
+        pin.save(update_fields=["in_focus"])
 
 
 @dataclass
@@ -232,7 +219,8 @@ def rota_propose(*, board: Board, today: dt.date | None = None) -> RotaProposal:
     return proposal
 
 
-def rota_request(*, board: Board, user, fingerprint: str | None = None) -> RotaRun:
+@write("can_manage_board")
+def rota_request(*, board: Board, actor, fingerprint: str | None = None) -> RotaRun:
     """Apply the rota. With the `fingerprint` of a previewed proposal, that proposal is what is
     applied, and only if nothing has changed since the preview."""
     if not board.themes_per_meeting:
@@ -248,7 +236,7 @@ def rota_request(*, board: Board, user, fingerprint: str | None = None) -> RotaR
         if proposal.error:
             raise ValidationError(f"The rota could not be planned: {proposal.error}")
         plan = proposal.plan()
-    run = RotaRun.objects.create(board=board, requested_by=user, plan=plan)
+    run = RotaRun.objects.create(board=board, requested_by=actor, plan=plan)
     outbox.enqueue("board.tasks.rota_plan_task", run.pk)
     return run
 
@@ -301,8 +289,8 @@ def _tell_leads(board: Board, before: dict[int, Meeting], after: dict[int, Meeti
     transaction.on_commit(send)
 
 
-@transaction.atomic
-def rota_plan(*, run_id: int, today: dt.date | None = None) -> RotaRun:
+@write("system")
+def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaRun:
     """Apply a rota run: the plan previewed and confirmed (refused if a meeting's focus changed
     since), or a fresh plan. A run already finished is left alone, so a redelivered task is a
     no-op. Each lead whose theme's next focus date moved is e-mailed."""
@@ -338,16 +326,17 @@ def rota_plan(*, run_id: int, today: dt.date | None = None) -> RotaRun:
     focus_before = _next_focus(board, today)
     by_id = {t.pk: t for t in Theme.objects.filter(programme=board.programme_id)}
     changed = 0
-    for key, entry in plan.items():
-        meeting = meetings[int(key)]
-        wanted = set(entry["after"])
-        for slot in meeting.slots.all():
-            if slot.theme_id not in wanted:
-                _by(slot, user).delete()
+    with history_user(user):  # the plan is the change of the person who asked for it
+        for key, entry in plan.items():
+            meeting = meetings[int(key)]
+            wanted = set(entry["after"])
+            for slot in meeting.slots.all():
+                if slot.theme_id not in wanted:
+                    slot.delete()
+                    changed += 1
+            for theme_id in sorted(wanted - set(entry["before"])):
+                RotaSlot(meeting=meeting, theme=by_id[theme_id]).save()
                 changed += 1
-        for theme_id in sorted(wanted - set(entry["before"])):
-            _by(RotaSlot(meeting=meeting, theme=by_id[theme_id]), user).save()
-            changed += 1
     _tell_leads(board, focus_before, _next_focus(board, today))
     return finish(
         RotaRun.Status.DONE,
@@ -360,26 +349,31 @@ def rota_plan(*, run_id: int, today: dt.date | None = None) -> RotaRun:
 # Minutes, decisions and actions ---------------------------------------------------------------
 
 
-def minutes_save(*, meeting: Meeting, minutes: str, user) -> Meeting:
+@write("can_manage_board")
+def minutes_save(*, meeting: Meeting, minutes: str, actor, version: int) -> Meeting:
+    """Save the minutes, from the version of the meeting the editor opened (StaleEdit if
+    someone else changed it since)."""
+    meeting = lock_current(meeting, version)
     meeting.minutes = minutes.strip()
-    _by(meeting, user).save(update_fields=["minutes"])
+    meeting.version += 1
+    meeting.save(update_fields=["minutes", "version"])
     return meeting
 
 
-def decision_add(*, meeting: Meeting, text: str, user, theme=None, restricted=False) -> Decision:
+@write("can_manage_board")
+def decision_add(*, meeting: Meeting, text: str, actor, theme=None, restricted=False) -> Decision:
     if not text.strip():
         raise ValidationError({"text": "Enter the decision."})
-    decision = _by(
-        Decision(meeting=meeting, text=text.strip(), theme=theme, restricted=restricted), user
-    )
+    decision = Decision(meeting=meeting, text=text.strip(), theme=theme, restricted=restricted)
     decision.save()
     return decision
 
 
+@write("can_manage_board")
 def action_add(
     *,
     meeting: Meeting,
-    user,
+    actor,
     description: str,
     owner,
     due_date: dt.date,
@@ -395,11 +389,15 @@ def action_add(
         restricted=restricted,
     )
     action.full_clean()
-    _by(action, user).save()
+    action.save()
     return action
 
 
-def action_update(*, action: Action, user, status: str, progress_note: str) -> Action:
+@write("can_update_action", on="action")
+def action_update(
+    *, action: Action, actor, version: int, status: str, progress_note: str
+) -> Action:
+    action = lock_current(action, version)
     if status not in Action.Status.values:
         raise ValidationError({"status": "Choose a status."})
     action.status = status
@@ -408,7 +406,8 @@ def action_update(*, action: Action, user, status: str, progress_note: str) -> A
     action.closed_on = (
         (action.closed_on or timezone.localdate()) if status == Action.Status.DONE else None
     )
-    _by(action, user).save(update_fields=["status", "progress_note", "closed_on"])
+    action.version += 1
+    action.save(update_fields=["status", "progress_note", "closed_on", "version"])
     return action
 
 
@@ -424,32 +423,35 @@ def snapshot_bytes(snapshot: dict) -> bytes:
     return json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()
 
 
-def pack_request(*, meeting: Meeting, user=None) -> MeetingPack:
+@write("can_manage_board")
+def pack_request(*, meeting: Meeting, actor) -> MeetingPack:
     """Build the meeting's pack (version 1), or rebuild its unpublished newest version. A
     published pack is frozen: asking again changes nothing (a re-issue is `pack_reissue`)."""
+    return _pack_request(meeting)
 
-    with transaction.atomic():
-        Meeting.objects.select_for_update().get(pk=meeting.pk)
-        pack = MeetingPack.objects.filter(meeting=meeting).order_by("-version").first()
-        if pack is None:
-            try:
-                with transaction.atomic():
-                    pack = _by(MeetingPack(meeting=meeting, version=1), user)
-                    pack.save()
-            except IntegrityError:  # someone else made it first: theirs stands
-                pack = MeetingPack.objects.get(meeting=meeting, version=1)
-                return pack
-        elif pack.is_published:
-            return pack
-        else:
-            pack.status, pack.error = MeetingPack.Status.BUILDING, ""
-            pack.build_attempt += 1
-            _by(pack, user).save(update_fields=["status", "error", "build_attempt"])
-        outbox.enqueue("board.tasks.pack_build_task", pack.pk, pack.build_attempt)
+
+def _pack_request(meeting: Meeting) -> MeetingPack:
+    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    pack = MeetingPack.objects.filter(meeting=meeting).order_by("-version").first()
+    if pack is None:
+        try:
+            with transaction.atomic():
+                pack = MeetingPack(meeting=meeting, version=1)
+                pack.save()
+        except IntegrityError:  # someone else made it first: theirs stands
+            return MeetingPack.objects.get(meeting=meeting, version=1)
+    elif pack.is_published:
+        return pack
+    else:
+        pack.status, pack.error = MeetingPack.Status.BUILDING, ""
+        pack.build_attempt += 1
+        pack.save(update_fields=["status", "error", "build_attempt"])
+    outbox.enqueue("board.tasks.pack_build_task", pack.pk, pack.build_attempt)
     return pack
 
 
-def pack_build(*, pack_id: int, attempt: int) -> MeetingPack:
+@write("system", atomic=False)
+def pack_build(*, pack_id: int, attempt: int, actor=None) -> MeetingPack:
     """Snapshot the programme for the meeting, render the HTML and PDF and store them. Only the
     attempt the pack is waiting for is built: a redelivered or superseded task does nothing."""
     from . import packs
@@ -485,41 +487,50 @@ def pack_build(*, pack_id: int, attempt: int) -> MeetingPack:
     return pack
 
 
-@transaction.atomic
-def pack_publish(*, pack: MeetingPack, user) -> MeetingPack:
+@write("can_manage_board")
+def pack_publish(*, pack: MeetingPack, actor) -> MeetingPack:
     pack = MeetingPack.objects.select_for_update().get(pk=pack.pk)
     if pack.status != MeetingPack.Status.READY:
         raise ValidationError("Only a pack that has finished building can be published.")
     pack.status = MeetingPack.Status.PUBLISHED
-    pack.published_at, pack.published_by = timezone.now(), user
-    _by(pack, user).save(update_fields=["status", "published_at", "published_by"])
+    pack.published_at, pack.published_by = timezone.now(), actor
+    pack.save(update_fields=["status", "published_at", "published_by"])
     return pack
 
 
-def pack_reissue(*, pack: MeetingPack, reason: str, user) -> MeetingPack:
+@write("can_manage_board")
+def pack_reissue(*, pack: MeetingPack, reason: str, actor) -> MeetingPack:
     """A new numbered version of a published pack, built from today's data, with its reason."""
-
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the pack is being re-issued."})
-    with transaction.atomic():
-        newest = (
-            MeetingPack.objects.select_for_update()
-            .filter(meeting=pack.meeting_id)
-            .order_by("-version")
-            .first()
-        )
-        if not newest.is_published:
-            raise ValidationError("A newer version is already being prepared.")
-        new = _by(
-            MeetingPack(meeting=newest.meeting, version=newest.version + 1, reason=reason.strip()),
-            user,
-        )
-        new.save()
-        outbox.enqueue("board.tasks.pack_build_task", new.pk, new.build_attempt)
+    Meeting.objects.select_for_update().get(pk=pack.meeting_id)  # one re-issue at a time
+    newest = _newest_pack(pack.meeting_id)
+    if not newest.is_published:
+        raise _already_reissued(newest)
+    new = MeetingPack(meeting=newest.meeting, version=newest.version + 1, reason=reason.strip())
+    try:
+        with transaction.atomic():
+            new.save()
+    except IntegrityError:  # re-issued a moment ago by a second click: that one stands
+        raise _already_reissued(_newest_pack(pack.meeting_id)) from None
+    outbox.enqueue("board.tasks.pack_build_task", new.pk, new.build_attempt)
     return new
 
 
-def packs_due(*, today: dt.date | None = None) -> list[int]:
+def _newest_pack(meeting_id: int) -> MeetingPack:
+    return MeetingPack.objects.filter(meeting=meeting_id).order_by("-version").first()
+
+
+def _already_reissued(newest: MeetingPack) -> AlreadyDone:
+    return AlreadyDone(
+        f"Version {newest.version} of the pack is already being prepared: check it and publish "
+        "it, or rebuild it with today's data.",
+        newest,
+    )
+
+
+@write("system")
+def packs_due(*, actor=None, today: dt.date | None = None) -> list[int]:
     """Start the pack of each meeting whose pack day has come. Version 1 is unique per meeting,
     so running this twice starts each pack once."""
     today = today or timezone.localdate()
@@ -531,7 +542,7 @@ def packs_due(*, today: dt.date | None = None) -> list[int]:
             board=board, date__gte=today, date__lte=latest, packs__isnull=True
         )
         for meeting in due:
-            started.append(pack_request(meeting=meeting).pk)
+            started.append(_pack_request(meeting).pk)
     return started
 
 
@@ -548,7 +559,8 @@ def working_days_before(day: dt.date, n: int) -> dt.date:
     return day
 
 
-def reminders_send(*, today: dt.date | None = None) -> int:
+@write("system", atomic=False)
+def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
     """Email each focus theme's lead whose highlight report for the next meeting is missing:
     N working days before the pack deadline, and on the deadline day. A ReminderSent row per
     (meeting, theme, kind) is unique, so running the job twice sends each reminder once."""
@@ -688,7 +700,8 @@ def _report_create(schedule, start: dt.date, end: dt.date):
     return report
 
 
-def reports_due(*, today: dt.date | None = None) -> list[int]:
+@write("system", atomic=False)
+def reports_due(*, actor=None, today: dt.date | None = None) -> list[int]:
     """Make the reports each active schedule owes. One report per schedule and period (a unique
     constraint), so beat running twice on a day makes and sends each once."""
     from .models import ReportSchedule
@@ -703,9 +716,10 @@ def reports_due(*, today: dt.date | None = None) -> list[int]:
     return made
 
 
-def report_make_now(*, schedule, today: dt.date | None = None):
+@write("can_manage_board")
+def report_make_now(*, schedule, actor, today: dt.date | None = None):
     """ "Make this report now": the report for the latest period that has ended, without
-    waiting for its send day. Refused, with a link to it, if that report exists."""
+    waiting for its send day. Refused, naming it, if that report exists."""
     from .models import ProgressReport
 
     today = today or timezone.localdate()
@@ -721,7 +735,8 @@ def report_make_now(*, schedule, today: dt.date | None = None):
     return report
 
 
-def report_generate(*, report_id: int):
+@write("system", atomic=False)
+def report_generate(*, report_id: int, actor=None):
     """Render the report from a snapshot, store it, and email it to each recipient not yet sent
     it (a ReportDelivery per recipient is unique)."""
     from django.core.mail import EmailMessage
@@ -793,7 +808,8 @@ def report_generate(*, report_id: int):
     return report
 
 
-def report_retry(*, report) -> None:
+@write("can_manage_board")
+def report_retry(*, report, actor) -> None:
     from .models import ProgressReport
 
     if report.status != ProgressReport.Status.FAILED:
@@ -803,7 +819,8 @@ def report_retry(*, report) -> None:
     outbox.enqueue("board.tasks.report_generate_task", report.pk)
 
 
-def schedule_save(*, board: Board, user, **fields):
+@write("can_manage_board")
+def schedule_save(*, board: Board, actor, **fields):
     from .models import ReportSchedule
 
     if board.kind != Board.Kind.REPORTING_BODY:
@@ -812,5 +829,18 @@ def schedule_save(*, board: Board, user, **fields):
     for key, value in fields.items():
         setattr(schedule, key, value)
     schedule.full_clean()
-    _by(schedule, user).save()
+    schedule.save()
     return schedule
+
+
+@write("can_manage_board")
+def board_settings_save(*, board: Board, actor, **fields):
+    """When packs are built and leads reminded, for the board."""
+    from .models import BoardSettings
+
+    settings = BoardSettings.objects.filter(board=board).first() or BoardSettings(board=board)
+    for key, value in fields.items():
+        setattr(settings, key, value)
+    settings.full_clean()
+    settings.save()
+    return settings

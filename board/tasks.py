@@ -4,7 +4,7 @@ state check makes a second delivery of the same work a no-op (acks_late redelive
 from celery import shared_task
 from celery.signals import worker_init
 
-from . import services
+from . import selectors, services
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
 
@@ -19,7 +19,7 @@ def load_pack_renderer(**kwargs):
 @shared_task(**TASK_OPTIONS)
 def programme_summary_task(programme_id: int) -> dict:
     """Compute the programme's headline figures on a worker. Read-only, so safe to redeliver."""
-    return services.programme_summary(programme_id=programme_id)
+    return selectors.programme_summary(programme_id=programme_id)
 
 
 @shared_task(**TASK_OPTIONS)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from simple_history.utils import get_history_model_for_model
 
-from havering_improve import roles, summaries
+from havering_improve import editing, roles, summaries
+from havering_improve.errors import AlreadyDone
 from havering_improve.forms import add_service_errors
 from themes.models import Theme
 from themes.selectors import current_programme, expected_report_period, report_due_date
@@ -47,7 +48,7 @@ def board_index(request):
         meeting.published = selectors.published_pack(meeting)
     upcoming = [m for m in meetings if m.date >= today]
     past = [m for m in meetings if m.date < today]
-    is_manager = access.can_manage_board(request.user)
+    is_manager = roles.can_manage_board(request.user)
     return render(
         request,
         "board/index.html",
@@ -57,7 +58,7 @@ def board_index(request):
             "upcoming": upcoming,
             "past": list(reversed(past)),
             "is_manager": is_manager,
-            "can_read_packs": access.can_read_packs(request.user),
+            "can_read_packs": roles.can_read_packs(request.user),
             "last_run": RotaRun.objects.filter(board=board).first() if is_manager else None,
             "other_boards": selectors.boards(board.programme).exclude(pk=board.pk),
             "my_open_actions": selectors.my_actions(request.user)
@@ -74,7 +75,7 @@ def meeting_add(request):
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_create(board=board, user=request.user, **form.cleaned_data)
+            meeting = services.meeting_create(board=board, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -99,7 +100,7 @@ def meeting_schedule(request):
             )
             created = services.meetings_schedule(
                 board=board,
-                user=request.user,
+                actor=request.user,
                 dates=dates,
                 start_time=data["start_time"],
                 venue=data["venue"],
@@ -124,8 +125,8 @@ def meeting_schedule(request):
 @roles.programme_reader_required
 def meeting_detail(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk)
-    is_manager = access.can_manage_board(request.user)
-    can_read_packs = access.can_read_packs(request.user)
+    is_manager = roles.can_manage_board(request.user)
+    can_read_packs = roles.can_read_packs(request.user)
     deadline = selectors.pack_deadline(meeting, selectors.board_settings(meeting.board))
     packs = list(meeting.packs.order_by("-version")) if can_read_packs else []
     if not is_manager:
@@ -157,16 +158,19 @@ def meeting_detail(request, pk):
 def meeting_edit(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
     form = forms.MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(meeting=meeting, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Meeting details saved.")
-            return redirect(meeting)
-    return render(
-        request, "board/form.html", {"form": form, "title": "Change the meeting", "back": meeting}
+    context = {"title": "Change the meeting", "back": meeting}
+    if request.method != "POST":
+        return render(request, "board/form.html", {**context, "form": form})
+    return editing.form_action(
+        request,
+        form,
+        lambda form: services.meeting_update(
+            meeting=meeting, actor=request.user, **form.cleaned_data
+        ),
+        done=meeting.get_absolute_url(),
+        success="Meeting details saved.",
+        template="board/form.html",
+        context=context,
     )
 
 
@@ -182,7 +186,7 @@ def meeting_pins(request, pk):
                 meeting=meeting,
                 theme=theme,
                 state=form.cleaned_data[f"theme_{theme.pk}"],
-                user=request.user,
+                actor=request.user,
             )
         messages.success(request, "Pins saved. Generate the rota to re-balance the other meetings.")
         return redirect(meeting)
@@ -211,7 +215,7 @@ def rota_generate(request):
     if request.method == "POST":
         fingerprint = request.POST.get("fingerprint", "")
         try:
-            run = services.rota_request(board=board, user=request.user, fingerprint=fingerprint)
+            run = services.rota_request(board=board, actor=request.user, fingerprint=fingerprint)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -246,7 +250,7 @@ def rota_ics(request):
 @require_safe
 @roles.programme_reader_required
 def rota_history(request):
-    if not access.can_read_reports(request.user):
+    if not roles.can_read_reports(request.user):
         raise PermissionDenied("The rota's history is for the programme manager and the auditor.")
     board = _board(request)
     history = (
@@ -263,11 +267,20 @@ def board_settings(request):
     access.require_manager(request.user)
     board = _board(request)
     form = forms.BoardSettingsForm(request.POST or None, instance=selectors.board_settings(board))
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Settings saved.")
-        return redirect("board:index")
-    return render(request, "board/form.html", {"form": form, "title": "Pack and reminder timing"})
+    context = {"title": "Pack and reminder timing"}
+    if request.method != "POST":
+        return render(request, "board/form.html", {**context, "form": form})
+    return editing.form_action(
+        request,
+        form,
+        lambda form: services.board_settings_save(
+            board=board, actor=request.user, **form.cleaned_data
+        ),
+        done=reverse("board:index"),
+        success="Settings saved.",
+        template="board/form.html",
+        context=context,
+    )
 
 
 # Minutes, decisions and actions ---------------------------------------------------------------
@@ -276,14 +289,24 @@ def board_settings(request):
 @roles.programme_reader_required
 def minutes_edit(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    form = forms.MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
-    if request.method == "POST" and form.is_valid():
-        services.minutes_save(
-            meeting=meeting, minutes=form.cleaned_data["minutes"], user=request.user
-        )
-        messages.success(request, "Minutes saved.")
-        return redirect(meeting)
-    return render(request, "board/form.html", {"form": form, "title": "Minutes", "back": meeting})
+    form = forms.MinutesForm(request.POST or None, instance=meeting)
+    context = {"title": "Minutes", "back": meeting}
+    if request.method != "POST":
+        return render(request, "board/form.html", {**context, "form": form})
+    return editing.form_action(
+        request,
+        form,
+        lambda form: services.minutes_save(
+            meeting=meeting,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            minutes=form.cleaned_data["minutes"],
+        ),
+        done=meeting.get_absolute_url(),
+        success="Minutes saved.",
+        template="board/form.html",
+        context=context,
+    )
 
 
 @roles.programme_reader_required
@@ -291,7 +314,7 @@ def decision_add(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
     form = forms.DecisionForm(request.POST or None, programme=meeting.board.programme_id)
     if request.method == "POST" and form.is_valid():
-        services.decision_add(meeting=meeting, user=request.user, **form.cleaned_data)
+        services.decision_add(meeting=meeting, actor=request.user, **form.cleaned_data)
         messages.success(request, "Decision recorded.")
         return redirect(meeting)
     return render(
@@ -305,7 +328,7 @@ def action_add(request, pk):
     form = forms.ActionForm(request.POST or None, programme=meeting.board.programme_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_add(meeting=meeting, user=request.user, **form.cleaned_data)
+            services.action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -320,7 +343,7 @@ def action_add(request, pk):
 @roles.programme_reader_required
 def actions_list(request):
     board = _board(request)
-    if access.can_read_packs(request.user):
+    if roles.can_read_packs(request.user):
         actions, title = selectors.actions_log(board), "Actions log"
     else:
         actions, title = selectors.my_actions(request.user), "Your actions"
@@ -335,24 +358,27 @@ def actions_list(request):
 def action_update(request, pk):
     action = access.get_action_for_user(request.user, pk, update=True)
     form = forms.ActionUpdateForm(request.POST or None, instance=action)
-    if request.method == "POST" and form.is_valid():
-        services.action_update(
+    context = {
+        "title": "Update the action",
+        "intro": f"{action.description} (due {action.due_date:%-d %B %Y})",
+        "back_url": reverse("board:actions"),
+    }
+    if request.method != "POST":
+        return render(request, "board/form.html", {**context, "form": form})
+    return editing.form_action(
+        request,
+        form,
+        lambda form: services.action_update(
             action=action,
-            user=request.user,
+            actor=request.user,
+            version=form.cleaned_data["version"],
             status=form.cleaned_data["status"],
             progress_note=form.cleaned_data["progress_note"],
-        )
-        messages.success(request, "Action updated.")
-        return redirect("board:actions")
-    return render(
-        request,
-        "board/form.html",
-        {
-            "form": form,
-            "title": "Update the action",
-            "intro": f"{action.description} (due {action.due_date:%-d %B %Y})",
-            "back_url": reverse("board:actions"),
-        },
+        ),
+        done=reverse("board:actions"),
+        success="Action updated.",
+        template="board/form.html",
+        context=context,
     )
 
 
@@ -363,7 +389,7 @@ def action_update(request, pk):
 @roles.programme_reader_required
 def pack_build(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    pack = services.pack_request(meeting=meeting, user=request.user)
+    pack = services.pack_request(meeting=meeting, actor=request.user)
     pack.refresh_from_db()
     if pack.status == MeetingPack.Status.READY:
         messages.success(request, "The pack is ready. Check it, then publish it to the board.")
@@ -376,7 +402,7 @@ def pack_build(request, pk):
 @roles.programme_reader_required
 def pack_detail(request, pk):
     pack = access.get_pack_for_user(request.user, pk, kept=True)
-    is_manager = access.can_manage_board(request.user)
+    is_manager = roles.can_manage_board(request.user)
 
     def page() -> str:
         body = ""
@@ -417,7 +443,7 @@ def pack_publish(request, pk):
             error = "Confirm that you have read the warnings, or rebuild the pack first"
         else:
             try:
-                services.pack_publish(pack=pack, user=request.user)
+                services.pack_publish(pack=pack, actor=request.user)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -439,7 +465,10 @@ def pack_reissue(request, pk):
     form = forms.ReissueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.pack_reissue(pack=pack, reason=form.cleaned_data["reason"], user=request.user)
+            services.pack_reissue(pack=pack, reason=form.cleaned_data["reason"], actor=request.user)
+        except AlreadyDone as exc:
+            messages.info(request, f"{exc.message} Nothing new was started.")
+            return redirect(pack.meeting)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -464,7 +493,7 @@ def pack_reissue(request, pk):
 @require_safe
 @roles.programme_reader_required
 def reports_index(request):
-    if not access.can_read_reports(request.user):
+    if not roles.can_read_reports(request.user):
         raise PermissionDenied("Progress reports are for the programme manager and the auditor.")
     programme = current_programme()
     bodies = list(
@@ -483,7 +512,7 @@ def reports_index(request):
         {
             "bodies": bodies,
             "reports": reports,
-            "is_manager": access.can_manage_board(request.user),
+            "is_manager": roles.can_manage_board(request.user),
         },
     )
 
@@ -502,7 +531,7 @@ def schedule_edit(request, pk):
     form = forms.ReportScheduleForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.schedule_save(board=body, user=request.user, **data)
+        services.schedule_save(board=body, actor=request.user, **data)
         messages.success(request, f"Report schedule for {body} saved.")
         return redirect("board:reports")
     return render(
@@ -548,7 +577,7 @@ def schedule_make_now(request, pk):
     body = _reporting_body(request, pk)
     schedule = get_object_or_404(ReportSchedule, board=body)
     try:
-        report = services.report_make_now(schedule=schedule)
+        report = services.report_make_now(schedule=schedule, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("board:reports")
@@ -581,7 +610,7 @@ def report_detail(request, pk):
             "body": body,
             "schedule": report.schedule,
             "deliveries": report.deliveries.all(),
-            "is_manager": access.can_manage_board(request.user),
+            "is_manager": roles.can_manage_board(request.user),
         },
     )
 
@@ -606,7 +635,7 @@ def report_retry(request, pk):
     report = access.get_report_for_user(request.user, pk)
     access.require_manager(request.user)
     try:
-        services.report_retry(report=report)
+        services.report_retry(report=report, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -57,14 +57,6 @@ class ReasonForm(GovukForm):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PeriodCloseForm(GovukForm):
-    period = forms.TypedChoiceField(label="Period to close", coerce=int)
-
-    def __init__(self, *args, open_periods, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["period"].choices = open_periods
-
-
 class AllocateForm(GovukForm):
     """Up to four shares of one row; a single share can be saved as a rule."""
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from havering_improve import roles, summaries
+from havering_improve.errors import AlreadyDone
 
 from .ledger import MAX_AMOUNT, LedgerReader, ParsedRow, Problem, open_stored
 from .models import (
@@ -67,6 +69,18 @@ def allocation_settings_update(*, allocation, user, **values) -> AllocationSetti
     _with_user(obj, user).save()
     allocation.settings = obj
     return obj
+
+
+def lock_periods(allocation) -> None:
+    """Take the allocation's row lock, which stands for the state of its periods, until the
+    transaction ends. Closing a period, and every write of actuals that checks closed periods
+    (import confirm, reversal, allocation), takes it first and reads the closed periods after,
+    so a close and an import never interleave: the import waits and then sees the close."""
+    list(BudgetAllocation.objects.select_for_update().filter(pk=allocation.pk).values_list("pk"))
+
+
+def period_states(allocation) -> dict[int, PeriodState]:
+    return {s.period: s for s in PeriodState.objects.filter(allocation=allocation)}
 
 
 def closed_periods(allocation) -> set[int]:
@@ -467,6 +481,7 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
         if batch.status != LedgerImport.Status.PREVIEWED:
             raise ValidationError("This import is not waiting for confirmation.")
         allocation = batch.allocation
+        lock_periods(allocation)  # a close waits, or this sees it: closed periods are read after
         pending: list[tuple] = []
         count = 0
         total = Decimal("0.00")
@@ -589,6 +604,7 @@ def ledger_import_reverse(*, batch: LedgerImport, user, reason: str) -> LedgerIm
         batch = LedgerImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status != LedgerImport.Status.IMPORTED:
             raise ValidationError("Only an imported file can be reversed.")
+        lock_periods(batch.allocation)
         closed = closed_periods(batch.allocation)
         touched = set(batch.rows.filter(active=True).values_list("period", flat=True).distinct())
         blocked = sorted(touched & closed)
@@ -621,6 +637,7 @@ def row_allocate(
         row = LedgerRow.objects.select_for_update().select_related("allocation").get(pk=row.pk)
         if not row.active or row.line_id or row.allocations.exists():
             raise ValidationError("This row is not waiting to be allocated.")
+        lock_periods(row.allocation)
         if row.period in closed_periods(row.allocation):
             raise ValidationError(
                 f"Period {row.period} is closed; its actuals are frozen. Ask the programme "
@@ -702,24 +719,57 @@ def rule_delete(*, rule: MatchingRule, user) -> None:
 # --- periods -----------------------------------------------------------------------------
 
 
+def period_close_problem(allocation, period: int, states: dict | None = None) -> str:
+    """Why the period cannot be closed now, or "": periods close in order (every earlier one
+    closed first), each once its month has ended."""
+    year = allocation.financial_year
+    states = period_states(allocation) if states is None else states
+    if period in states and states[period].closed:
+        return f"Period {period} is already closed."
+    still_open = [p for p in range(1, period) if not (p in states and states[p].closed)]
+    if still_open:
+        first = still_open[0]
+        return (
+            f"Close period {first} ({year.period_start(first):%B %Y}) first. Periods close in "
+            f"order: every period before period {period} must be closed before it."
+        )
+    month_end = year.period_end(period)
+    if timezone.localdate() <= month_end:
+        day = month_end + dt.timedelta(days=1)
+        return (
+            f"Period {period} ({month_end:%B %Y}) can be closed from {day:%-d %B %Y}, "
+            "once its month has ended."
+        )
+    return ""
+
+
 def period_close(*, allocation, period: int, user) -> PeriodState:
-    """Freeze a period's actuals and keep the forecast as it stands, which becomes the report's
-    'previous forecast'."""
+    """Freeze a period's actuals and keep each line's forecast as it stands, which becomes the
+    report's 'previous forecast'. Periods close in order, each once its month has ended.
+    Closing a closed period (a double click, or two people at once) raises AlreadyDone."""
     from .selectors import budget_report
 
     _require_editor(user)
     if not 1 <= period <= 12:
         raise ValidationError("Choose a period from 1 to 12.")
+    already = AlreadyDone(f"Period {period} is already closed.")
     with transaction.atomic():
-        state = PeriodState.objects.select_for_update().filter(
-            allocation=allocation, period=period
-        ).first() or PeriodState(allocation=allocation, period=period, changed_by=user)
-        if state.closed:
-            raise ValidationError(f"Period {period} is already closed.")
+        lock_periods(allocation)
+        states = period_states(allocation)
+        if period in states and states[period].closed:
+            raise already
+        problem = period_close_problem(allocation, period, states)
+        if problem:
+            raise ValidationError(problem)
+        state = states.get(period) or PeriodState(allocation=allocation, period=period)
         state.closed = True
         state.changed_by = user
         state.reason = ""
-        _with_user(state, user, "Closed").save()
+        try:
+            with transaction.atomic():
+                _with_user(state, user, "Closed").save()
+        except IntegrityError:  # closed by someone else since it was read: theirs stands
+            raise already from None
         report = budget_report(allocation, as_at=period)
         for line in report.lines:
             snap = ForecastSnapshot(line=line.line, period=period, outturn=line.latest_outturn)
@@ -734,13 +784,14 @@ def period_reopen(*, allocation, period: int, user, reason: str) -> PeriodState:
     if not reason:
         raise ValidationError({"reason": "Enter why the period is being reopened."})
     with transaction.atomic():
+        lock_periods(allocation)
         state = (
             PeriodState.objects.select_for_update()
             .filter(allocation=allocation, period=period, closed=True)
             .first()
         )
         if state is None:
-            raise ValidationError(f"Period {period} is not closed.")
+            raise AlreadyDone(f"Period {period} is open already.")
         state.closed = False
         state.changed_by = user
         state.reason = reason

@@ -25,6 +25,7 @@ urlpatterns = [
     path(Y + "rules/", views.rules, name="rules"),
     path(Y + "rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path(Y + "periods/", views.periods, name="periods"),
+    path(Y + "periods/<int:period>/close/", views.period_close, name="period_close"),
     path(Y + "periods/<int:period>/reopen/", views.period_reopen, name="period_reopen"),
     path(Y + "virements/", views.virements, name="virements"),
     path(Y + "settings/", views.budget_settings, name="settings"),

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -11,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import roles, security, summaries
-from havering_improve.forms import add_service_errors
+from havering_improve.errors import AlreadyDone
+from havering_improve.forms import GovukForm, add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
 from themes.selectors import current_programme
 
@@ -24,7 +26,6 @@ from .forms import (
     CommitmentForm,
     LedgerUploadForm,
     LineMonthsForm,
-    PeriodCloseForm,
     PostForm,
     ReasonForm,
     RuleForm,
@@ -454,42 +455,103 @@ def rule_delete(request, year, pk):
 # --- periods -----------------------------------------------------------------------------
 
 
+def _month(year, period) -> str:
+    return f"{period_month_name(period)} {year.period_start(period).year}"
+
+
+@require_safe
 @roles.programme_reader_required
 def periods(request, year):
-    level = EDIT if request.method == "POST" else READ
-    allocation = get_allocation_for_user(request.user, year, level)
-    states = {s.period: s for s in PeriodState.objects.filter(allocation=allocation)}
+    allocation = get_allocation_for_user(request.user, year, READ)
+    states = services.period_states(allocation)
     fy = allocation.financial_year
-    open_periods = [
-        (p, f"{p} ({period_month_name(p)} {fy.period_start(p).year})")
+    next_period = next((p for p in range(1, 13) if not (p in states and states[p].closed)), None)
+    next_problem = next_period and services.period_close_problem(allocation, next_period, states)
+    rows = [
+        {
+            "period": p,
+            "month": _month(fy, p),
+            "state": states.get(p),
+            "closable": p == next_period and not next_problem,
+        }
         for p in range(1, 13)
-        if not (p in states and states[p].closed)
     ]
-    form = PeriodCloseForm(request.POST or None, open_periods=open_periods)
-    if request.method == "POST" and form.is_valid():
-        period = form.cleaned_data["period"]
+    history = (
+        PeriodState.history.filter(allocation_id=allocation.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    return render(
+        request,
+        "budget/periods.html",
+        _base(
+            request,
+            allocation,
+            rows=rows,
+            next_period=next_period,
+            next_problem=next_problem,
+            history=history[:50],
+        ),
+    )
+
+
+def _period_page(request, year, period, level):
+    """The allocation (if this person may act on it at `level`) and the periods page's address."""
+    allocation = get_allocation_for_user(request.user, year, level)
+    if not 1 <= period <= 12:
+        raise Http404("There are twelve periods.")
+    return allocation, _year_url(allocation, "budget:periods")
+
+
+@roles.programme_reader_required
+def period_close(request, year, period):
+    """What closing the period freezes, and a button to close it."""
+    allocation, back = _period_page(request, year, period, EDIT)
+    form = GovukForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
         try:
             services.period_close(allocation=allocation, period=period, user=request.user)
+        except AlreadyDone as exc:
+            messages.info(request, " ".join(exc.messages) + " Nothing was changed.")
+            return redirect(back)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Period {period} is closed; its actuals are frozen.")
-            return redirect(_year_url(allocation, "budget:periods"))
-    rows = [
-        {
-            "period": p,
-            "month": f"{period_month_name(p)} {fy.period_start(p).year}",
-            "state": states.get(p),
-        }
-        for p in range(1, 13)
-    ]
-    return render(request, "budget/periods.html", _base(request, allocation, form=form, rows=rows))
+            return redirect(back)
+    elif problem := services.period_close_problem(allocation, period):
+        form = GovukForm({})
+        form.add_error(None, problem)
+    fy = allocation.financial_year
+    queue = (
+        ledger_rows(allocation, up_to=period, queue=True)
+        .order_by()
+        .aggregate(n=Count("pk"), total=Sum("amount"))
+    )
+    return render(
+        request,
+        "budget/period_close.html",
+        _base(
+            request,
+            allocation,
+            form=form,
+            period=period,
+            month=f"{fy.period_start(period):%B %Y}",
+            next_month=f"{fy.period_start(period % 12 + 1):%B %Y}" if period < 12 else "",
+            report=budget_report(allocation, as_at=period),
+            queue_count=queue["n"] or 0,
+            queue_total=queue["total"] or Decimal("0.00"),
+            back=back,
+        ),
+    )
 
 
 @roles.programme_reader_required
 def period_reopen(request, year, period):
-    allocation = get_allocation_for_user(request.user, year, MANAGE)
-    get_object_or_404(PeriodState, allocation=allocation, period=period, closed=True)
+    allocation, back = _period_page(request, year, period, MANAGE)
+    if not PeriodState.objects.filter(allocation=allocation, period=period, closed=True).exists():
+        messages.info(request, f"Period {period} is open already. Nothing was changed.")
+        return redirect(back)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -499,6 +561,9 @@ def period_reopen(request, year, period):
                 user=request.user,
                 reason=form.cleaned_data["reason"],
             )
+        except AlreadyDone as exc:
+            messages.info(request, " ".join(exc.messages) + " Nothing was changed.")
+            return redirect(back)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

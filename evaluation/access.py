@@ -1,7 +1,6 @@
-"""Who may see and change what in the evaluation app: 404 for what does not exist,
-PermissionDenied for what the user may not do. Rules themselves live in havering_improve.roles."""
+"""Load what an evaluation page is about: 404 for what does not exist, PermissionDenied (from the
+rules in havering_improve.roles, asked by name) for what the user may not do."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -11,18 +10,13 @@ from themes.models import Theme
 from . import selectors
 from .models import Finding, Recommendation
 
-MANAGER_ONLY = "Only the programme manager can change the evaluation plan and its results."
-
 
 def require_reader(user) -> None:
-    if not roles.can_view_programme(user):
-        raise PermissionDenied("Your account has no role in the programme yet.")
+    roles.require("can_view_programme", user)
 
 
 def require_editor(user) -> None:
-    require_reader(user)
-    if not roles.can_edit_evaluation(user):
-        raise PermissionDenied(MANAGER_ONLY)
+    roles.require("can_edit_evaluation", user)
 
 
 def get_activity_for_user(user, pk: int, *, edit: bool = False):
@@ -31,10 +25,6 @@ def get_activity_for_user(user, pk: int, *, edit: bool = False):
         raise Http404("No such evaluation activity.")
     require_editor(user) if edit else require_reader(user)
     return activity
-
-
-def can_add_finding(user) -> bool:
-    return roles.can_edit_evaluation(user) or roles.has_role(user, roles.PROJECT_LEAD)
 
 
 def get_finding_for_user(user, pk: int, *, edit: bool = False) -> Finding:
@@ -46,11 +36,10 @@ def get_finding_for_user(user, pk: int, *, edit: bool = False) -> Finding:
     )
     if finding is None:
         raise Http404("No such finding.")
-    require_reader(user)
-    if edit and not roles.can_edit_finding(user, finding.themes.all()):
-        raise PermissionDenied(
-            "Only the programme manager or the lead of a theme this finding concerns can change it."
-        )
+    if edit:
+        roles.require("can_edit_finding_record", user, finding)
+    else:
+        require_reader(user)
     return finding
 
 

@@ -104,7 +104,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         created += 1
         return services.activity_create(
             programme=programme,
-            user=pm,
+            actor=pm,
             strand=strands[strand],
             kind=kind,
             title=title,
@@ -121,7 +121,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         outstanding, good, ri, inadequate = counts
         services.audit_result_record(
             activity=audit,
-            user=pm,
+            actor=pm,
             theme=themes[slug],
             date=day(date),
             cases_audited=sum(counts),
@@ -138,7 +138,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
             return None
         return services.finding_create(
             activity=source,
-            user=pm,
+            actor=pm,
             kind=kind,
             title=title,
             themes=[themes[s] for s in slugs if s in themes],
@@ -184,7 +184,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
     if survey is not None:
         feedback = services.feedback_save(
             activity=survey,
-            user=pm,
+            actor=pm,
             responses=164,
             key_messages="Supervision is more regular but not always reflective.\n"
             "Staff value the Social Care Academy's training offer.\n"
@@ -200,7 +200,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         services.survey_scores_import(
             feedback=feedback,
             upload=SimpleUploadedFile("staff-survey.csv", csv_text.encode(), "text/csv"),
-            user=pm,
+            actor=pm,
         )
 
     peer = activity(
@@ -231,7 +231,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         action_due=day(30),
     )
     if afi is not None and "smart-planning" in themes:
-        services.finding_to_milestone(finding=afi, theme=themes["smart-planning"], user=pm)
+        services.finding_to_milestone(finding=afi, theme=themes["smart-planning"], actor=pm)
 
     auditor = activity(
         "Independent auditor's challenge session",
@@ -253,7 +253,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
     )
     if challenge is not None and "quality-assurance" in themes:
         services.finding_to_risk(
-            finding=challenge, theme=themes["quality-assurance"], likelihood=3, impact=3, user=pm
+            finding=challenge, theme=themes["quality-assurance"], likelihood=3, impact=3, actor=pm
         )
     finding(
         auditor,
@@ -286,7 +286,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
     if visit is not None:
         inspection = services.inspection_record(
             programme=programme,
-            user=pm,
+            actor=pm,
             grades={},
             kind=Inspection.Kind.FOCUSED_VISIT,
             title="Ofsted focused visit: children in need and child protection",
@@ -310,7 +310,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         ]:
             services.recommendation_save(
                 inspection=inspection,
-                user=pm,
+                actor=pm,
                 themes=[themes[s] for s in slugs if s in themes],
                 text=text,
                 area=area,

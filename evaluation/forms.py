@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.forms import GovukForm, GovukModelForm, VersionedForm
 from havering_improve.validators import validate_plausible_date
 from themes.models import Measure, Theme
 
@@ -198,7 +198,7 @@ class SurveyImportForm(GovukForm):
             )
 
 
-class FindingForm(GovukModelForm):
+class FindingForm(VersionedForm):
     recorded_on = DateField(label="Date of the finding")
     action_due = DateField(label="Action due date", required=False)
 

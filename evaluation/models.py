@@ -419,6 +419,7 @@ class Finding(models.Model):
         Risk, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
     )
     recorded_on = models.DateField(default=timezone.localdate, validators=[validate_plausible_date])
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords(m2m_fields=[themes])
 
     class Meta:

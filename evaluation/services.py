@@ -1,4 +1,5 @@
-"""Every write in the evaluation app: atomic, validated, keyword-only, history with who did it."""
+"""Every write in the evaluation app: actions (`havering_improve.actions`), so each is atomic,
+permission-checked, keyword-only and in the history with the person who did it."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from havering_improve.actions import action, lock_current
 from havering_improve.uploads import validate_upload
 from themes.models import Measure, MeasureReading, Milestone, Risk
 
@@ -26,10 +27,9 @@ from .models import (
 )
 
 
-def _save(obj, *, user, update_fields=None, m2m: dict | None = None):
-    """full_clean, stamp the history with the user, save, then set many-to-many values."""
+def _save(obj, *, update_fields=None, m2m: dict | None = None):
+    """full_clean, save, then set many-to-many values."""
     obj.full_clean()
-    obj._history_user = user
     obj.save(update_fields=update_fields)
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
@@ -45,17 +45,17 @@ def _assign(obj, fields: dict) -> list[str]:
 # --- Activities ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def activity_create(*, programme, user, themes=(), **fields) -> EvaluationActivity:
+@action("can_edit_evaluation")
+def activity_create(*, programme, actor, themes=(), **fields) -> EvaluationActivity:
     activity = EvaluationActivity(programme=programme, **fields)
-    return _save(activity, user=user, m2m={"themes": themes})
+    return _save(activity, m2m={"themes": themes})
 
 
-@transaction.atomic
-def activity_update(*, activity: EvaluationActivity, user, themes=None, **fields):
+@action("can_edit_evaluation")
+def activity_update(*, activity: EvaluationActivity, actor, themes=None, **fields):
     changed = _assign(activity, fields)
     m2m = {"themes": themes} if themes is not None else None
-    return _save(activity, user=user, update_fields=changed or None, m2m=m2m)
+    return _save(activity, update_fields=changed or None, m2m=m2m)
 
 
 # --- QA audit results ----------------------------------------------------------------------------
@@ -75,35 +75,35 @@ def _check_measure(result: AuditResult, measure: Measure) -> None:
         )
 
 
-@transaction.atomic
-def audit_result_record(*, activity: EvaluationActivity, user, measure=None, **fields):
+@action("can_edit_evaluation")
+def audit_result_record(*, activity: EvaluationActivity, actor, measure=None, **fields):
     """Record one theme's grades from a QA audit; with `measure`, feed it a reading too."""
     if not activity.is_audit:
         raise ValidationError("Audit grades can only be recorded for a QA audit or practice week.")
-    result = AuditResult(activity=activity, recorded_by=user, **fields)
+    result = AuditResult(activity=activity, recorded_by=actor, **fields)
     if measure is not None:
         _check_measure(result, measure)
-    _save(result, user=user)
+    _save(result)
     if measure is not None:
-        audit_result_feed_measure(result=result, measure=measure, user=user)
+        audit_result_feed_measure(result=result, measure=measure, actor=actor)
     return result
 
 
-@transaction.atomic
-def audit_result_update(*, result: AuditResult, user, **fields) -> AuditResult:
+@action("can_edit_evaluation")
+def audit_result_update(*, result: AuditResult, actor, **fields) -> AuditResult:
     """Correct an audit's grades; a reading it fed follows, so the two never disagree."""
     changed = _assign(result, fields)
-    _save(result, user=user, update_fields=changed or None)
+    _save(result, update_fields=changed or None)
     reading = result.measure_reading
     if reading is not None:
         reading.value = result.percent_good_or_better
         reading.date = result.date
-        _save(reading, user=user, update_fields=["value", "date"])
+        _save(reading, update_fields=["value", "date"])
     return result
 
 
-@transaction.atomic
-def audit_result_feed_measure(*, result: AuditResult, measure: Measure, user) -> MeasureReading:
+@action("can_edit_evaluation")
+def audit_result_feed_measure(*, result: AuditResult, measure: Measure, actor) -> MeasureReading:
     """Record the audit's percentage good or better as a reading of the theme's measure, linked
     back to the audit so nobody retypes it."""
     _check_measure(result, measure)
@@ -118,26 +118,26 @@ def audit_result_feed_measure(*, result: AuditResult, measure: Measure, user) ->
             f"{result.good_or_better} of {result.cases_audited} cases audited were graded good "
             "or outstanding."
         ),
-        recorded_by=user,
+        recorded_by=actor,
     )
-    _save(reading, user=user)
+    _save(reading)
     result.measure_reading = reading
-    _save(result, user=user, update_fields=["measure_reading"])
+    _save(result, update_fields=["measure_reading"])
     return reading
 
 
 # --- Feedback ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def feedback_save(*, activity: EvaluationActivity, user, themes=(), **fields) -> FeedbackResult:
+@action("can_edit_evaluation")
+def feedback_save(*, activity: EvaluationActivity, actor, themes=(), **fields) -> FeedbackResult:
     if not activity.is_feedback:
         raise ValidationError("Feedback can only be recorded for a staff or service-user survey.")
     feedback = FeedbackResult.objects.filter(activity=activity).first()
     if feedback is None:
         feedback = FeedbackResult(activity=activity)
     _assign(feedback, fields)
-    return _save(feedback, user=user, m2m={"themes": themes})
+    return _save(feedback, m2m={"themes": themes})
 
 
 SURVEY_COLUMNS = ["question", "score", "out_of", "responses"]
@@ -212,8 +212,8 @@ def _parse_survey_csv(text: str) -> list[dict]:
     return rows
 
 
-@transaction.atomic
-def survey_scores_import(*, feedback: FeedbackResult, upload, user) -> int:
+@action("can_edit_evaluation")
+def survey_scores_import(*, feedback: FeedbackResult, upload, actor) -> int:
     """Replace the survey's scores with those in a CSV file (question, score, out_of,
     responses). All or nothing: any bad row refuses the whole file."""
     try:
@@ -228,35 +228,38 @@ def survey_scores_import(*, feedback: FeedbackResult, upload, user) -> int:
     rows = _parse_survey_csv(text)
     # One row at a time (not bulk), so each removal and addition is in the history.
     for old in feedback.scores.all():
-        old._history_user = user
         old.delete()
     for order, row in enumerate(rows, start=1):
-        _save(SurveyScore(feedback=feedback, order=order, **row), user=user)
+        _save(SurveyScore(feedback=feedback, order=order, **row))
     return len(rows)
 
 
 # --- Findings ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def finding_create(*, activity: EvaluationActivity, user, themes, **fields) -> Finding:
+@action("can_add_finding")
+def finding_create(*, activity: EvaluationActivity, actor, themes, **fields) -> Finding:
     finding = Finding(activity=activity, **fields)
-    return _save(finding, user=user, m2m={"themes": themes})
+    return _save(finding, m2m={"themes": themes})
 
 
-@transaction.atomic
-def finding_update(*, finding: Finding, user, themes=None, **fields) -> Finding:
-    changed = _assign(finding, fields)
+@action("can_edit_finding_record", on="finding")
+def finding_update(*, finding: Finding, actor, version: int, themes=None, **fields) -> Finding:
+    """Change a finding or its response, from the version the editor opened (StaleEdit if
+    someone else saved it since)."""
+    current = lock_current(finding, version)
+    changed = _assign(current, fields)
+    current.version += 1
     m2m = {"themes": themes} if themes is not None else None
-    return _save(finding, user=user, update_fields=changed or None, m2m=m2m)
+    return _save(current, update_fields=[*changed, "version"], m2m=m2m)
 
 
-@transaction.atomic
-def finding_evidence_add(*, finding: Finding, upload, name: str, user) -> FindingEvidence:
+@action("can_edit_finding_record", on="finding")
+def finding_evidence_add(*, finding: Finding, upload, name: str, actor) -> FindingEvidence:
     validate_upload(upload)
-    evidence = FindingEvidence(finding=finding, name=name or upload.name, uploaded_by=user)
+    evidence = FindingEvidence(finding=finding, name=name or upload.name, uploaded_by=actor)
     evidence.file.save(upload.name, upload, save=False)
-    return _save(evidence, user=user)
+    return _save(evidence)
 
 
 def _check_action_theme(finding: Finding, theme) -> None:
@@ -268,9 +271,10 @@ def _check_action_theme(finding: Finding, theme) -> None:
         raise ValidationError({"theme": "Select one of the themes the finding concerns."})
 
 
-@transaction.atomic
-def finding_to_milestone(*, finding: Finding, theme, user) -> Milestone:
+@action("can_edit_finding_record", on="finding")
+def finding_to_milestone(*, finding: Finding, theme, actor) -> Milestone:
     """Make the accepted response a milestone on the theme, so it is tracked with the plan."""
+    finding = lock_current(finding, None, required=False)  # as it stands, not as first loaded
     _check_action_theme(finding, theme)
     if finding.milestone_id:
         raise ValidationError("This finding is already a milestone.")
@@ -281,16 +285,16 @@ def finding_to_milestone(*, finding: Finding, theme, user) -> Milestone:
             owner=finding.action_owner,
             due_date=finding.action_due,
         ),
-        user=user,
     )
     finding.milestone = milestone
-    _save(finding, user=user, update_fields=["milestone"])
+    _save(finding, update_fields=["milestone"])
     return milestone
 
 
-@transaction.atomic
-def finding_to_risk(*, finding: Finding, theme, likelihood: int, impact: int, user) -> Risk:
+@action("can_edit_finding_record", on="finding")
+def finding_to_risk(*, finding: Finding, theme, likelihood: int, impact: int, actor) -> Risk:
     """Put the finding on the theme's risk log, with the response as its mitigation."""
+    finding = lock_current(finding, None, required=False)
     _check_action_theme(finding, theme)
     if finding.risk_id:
         raise ValidationError("This finding is already on a risk log.")
@@ -304,52 +308,50 @@ def finding_to_risk(*, finding: Finding, theme, likelihood: int, impact: int, us
             mitigation=finding.response_note,
             review_date=finding.action_due,
         ),
-        user=user,
     )
     finding.risk = risk
-    _save(finding, user=user, update_fields=["risk"])
+    _save(finding, update_fields=["risk"])
     return risk
 
 
 # --- Inspections and recommendations ------------------------------------------------------------
 
 
-@transaction.atomic
-def inspection_record(*, programme, user, grades: dict, **fields) -> Inspection:
+@action("can_edit_evaluation")
+def inspection_record(*, programme, actor, grades: dict, **fields) -> Inspection:
     """Record an inspection or visit with its judgements: `grades` maps each JudgementArea to a
     grade, or to "" where the visit made no judgement on it."""
-    inspection = _save(Inspection(programme=programme, is_baseline=False, **fields), user=user)
-    _judgements_set(inspection=inspection, grades=grades, user=user)
+    inspection = _save(Inspection(programme=programme, is_baseline=False, **fields))
+    _judgements_set(inspection=inspection, grades=grades)
     return inspection
 
 
-@transaction.atomic
-def inspection_update(*, inspection: Inspection, user, grades: dict, **fields) -> Inspection:
+@action("can_edit_evaluation")
+def inspection_update(*, inspection: Inspection, actor, grades: dict, **fields) -> Inspection:
     changed = _assign(inspection, fields)
-    _save(inspection, user=user, update_fields=changed or None)
-    _judgements_set(inspection=inspection, grades=grades, user=user)
+    _save(inspection, update_fields=changed or None)
+    _judgements_set(inspection=inspection, grades=grades)
     return inspection
 
 
-def _judgements_set(*, inspection, grades, user):
+def _judgements_set(*, inspection, grades):
     existing = {j.area_id: j for j in inspection.judgements.all()}
     for area, grade in grades.items():
         judgement = existing.get(area.pk)
         if not grade:
             if judgement is not None:
-                judgement._history_user = user
                 judgement.delete()
             continue
         if judgement is None:
-            _save(Judgement(inspection=inspection, area=area, grade=grade), user=user)
+            _save(Judgement(inspection=inspection, area=area, grade=grade))
         elif judgement.grade != grade:
             judgement.grade = grade
-            _save(judgement, user=user, update_fields=["grade"])
+            _save(judgement, update_fields=["grade"])
 
 
-@transaction.atomic
+@action("can_edit_evaluation")
 def recommendation_save(
-    *, inspection: Inspection, user, themes, recommendation: Recommendation | None = None, **fields
+    *, inspection: Inspection, actor, themes, recommendation: Recommendation | None = None, **fields
 ) -> Recommendation:
     if not themes:
         raise ValidationError({"themes": "Select the themes that answer this recommendation."})
@@ -357,6 +359,6 @@ def recommendation_save(
         recommendation = Recommendation(inspection=inspection, **fields)
         if not recommendation.order:
             recommendation.order = inspection.recommendations.count() + 1
-        return _save(recommendation, user=user, m2m={"themes": themes})
+        return _save(recommendation, m2m={"themes": themes})
     changed = _assign(recommendation, fields)
-    return _save(recommendation, user=user, update_fields=changed or None, m2m={"themes": themes})
+    return _save(recommendation, update_fields=changed or None, m2m={"themes": themes})

@@ -5,14 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from havering_improve import roles
+from havering_improve import editing, roles
 from havering_improve.forms import add_service_errors
 from themes.access import get_theme_for_user
 from themes.selectors import current_programme
 
 from . import selectors, services
 from .access import (
-    can_add_finding,
     get_activity_for_user,
     get_finding_for_user,
     get_inspection_for_user,
@@ -67,7 +66,7 @@ def activity_create(request):
         data, themes = model_data(form)
         try:
             activity = services.activity_create(
-                programme=programme, user=request.user, themes=themes, **data
+                programme=programme, actor=request.user, themes=themes, **data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -102,7 +101,7 @@ def activity_detail(request, pk):
             "findings": findings,
             "feedback": feedback,
             "can_edit": roles.can_edit_evaluation(request.user),
-            "can_add_finding": can_add_finding(request.user),
+            "can_add_finding": roles.can_add_finding(request.user),
             "inspection": getattr(activity, "inspection", None),
         },
     )
@@ -115,7 +114,7 @@ def activity_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data, themes = model_data(form)
         try:
-            services.activity_update(activity=activity, user=request.user, themes=themes, **data)
+            services.activity_update(activity=activity, actor=request.user, themes=themes, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -142,7 +141,7 @@ def audit_result_create(request, pk):
         try:
             result = services.audit_result_record(
                 activity=activity,
-                user=request.user,
+                actor=request.user,
                 measure=form.cleaned_data.get("measure"),
                 **data,
             )
@@ -171,7 +170,7 @@ def audit_result_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in AuditResultForm.Meta.fields}
         try:
-            services.audit_result_update(result=result, user=request.user, **data)
+            services.audit_result_update(result=result, actor=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -194,7 +193,7 @@ def feedback_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data, themes = model_data(form)
         try:
-            services.feedback_save(activity=activity, user=request.user, themes=themes, **data)
+            services.feedback_save(activity=activity, actor=request.user, themes=themes, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -220,7 +219,7 @@ def survey_import(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             count = services.survey_scores_import(
-                feedback=feedback, upload=form.cleaned_data["file"], user=request.user
+                feedback=feedback, upload=form.cleaned_data["file"], actor=request.user
             )
         except services.SurveyImportError as exc:
             import_errors = exc.messages
@@ -246,8 +245,7 @@ def survey_import(request, pk):
 @roles.programme_reader_required
 def finding_create(request, pk):
     activity = get_activity_for_user(request.user, pk)
-    if not can_add_finding(request.user):
-        raise PermissionDenied("Only the programme manager or a project lead can add findings.")
+    roles.require("can_add_finding", request.user)
     form = FindingForm(
         request.POST or None,
         activity=activity,
@@ -258,7 +256,7 @@ def finding_create(request, pk):
         data, themes = model_data(form)
         try:
             finding = services.finding_create(
-                activity=activity, user=request.user, themes=themes, **data
+                activity=activity, actor=request.user, themes=themes, **data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -276,20 +274,32 @@ def finding_create(request, pk):
 def finding_edit(request, pk):
     finding = get_finding_for_user(request.user, pk, edit=True)
     activity = finding.activity
-    form = FindingForm(request.POST or None, instance=finding, activity=activity, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    form = FindingForm(
+        editing.posted(request), instance=finding, activity=activity, user=request.user
+    )
+    context = {"activity": activity, "finding": finding, "title": "Change a finding"}
+    if request.method != "POST":
+        return render(request, "evaluation/finding_form.html", {**context, "form": form})
+
+    def save(form):
         data, themes = model_data(form)
-        try:
-            services.finding_update(finding=finding, user=request.user, themes=themes, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "The finding and its response have been updated.")
-            return redirect(activity)
-    return _form_page(
+        return services.finding_update(
+            finding=finding,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            themes=themes,
+            **data,
+        )
+
+    return editing.form_action(
         request,
-        "evaluation/finding_form.html",
-        {"form": form, "activity": activity, "finding": finding, "title": "Change a finding"},
+        form,
+        save,
+        done=activity.get_absolute_url(),
+        success="The finding and its response have been updated.",
+        template="evaluation/finding_form.html",
+        context=context,
+        error_status=400,
     )
 
 
@@ -303,7 +313,7 @@ def finding_evidence_add(request, pk):
                 finding=finding,
                 upload=form.cleaned_data["file"],
                 name=form.cleaned_data["name"],
-                user=request.user,
+                actor=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, ValidationError({"file": exc.messages}))
@@ -350,12 +360,12 @@ def _finding_action(request, pk, *, with_risk: bool):
                     theme=form.cleaned_data["theme"],
                     likelihood=form.cleaned_data["likelihood"],
                     impact=form.cleaned_data["impact"],
-                    user=request.user,
+                    actor=request.user,
                 )
                 messages.success(request, f"Added to the risk log of {risk.theme}.")
             else:
                 milestone = services.finding_to_milestone(
-                    finding=finding, theme=form.cleaned_data["theme"], user=request.user
+                    finding=finding, theme=form.cleaned_data["theme"], actor=request.user
                 )
                 messages.success(request, f"Added as a milestone of {milestone.theme}.")
         except ValidationError as exc:
@@ -411,7 +421,7 @@ def inspection_create(request):
         try:
             inspection = services.inspection_record(
                 programme=programme,
-                user=request.user,
+                actor=request.user,
                 grades=form.grades(),
                 **form.model_fields(),
             )
@@ -448,7 +458,7 @@ def inspection_edit(request, pk):
         try:
             services.inspection_update(
                 inspection=inspection,
-                user=request.user,
+                actor=request.user,
                 grades=form.grades(),
                 **form.model_fields(),
             )
@@ -486,7 +496,7 @@ def _recommendation_form(request, *, inspection, recommendation):
             services.recommendation_save(
                 inspection=inspection,
                 recommendation=recommendation,
-                user=request.user,
+                actor=request.user,
                 themes=themes,
                 **data,
             )

@@ -25,7 +25,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
@@ -89,11 +89,13 @@ def action(
     on: str | Callable | None = None,
     audit: str | None = None,
     audit_details: Callable | None = None,
+    atomic: bool = True,
 ):
     """Make `fn(*, actor, ...)` an action: atomic, permission-checked by `roles.<rule>` (about the
     object `on` names), history stamped with the actor, and logged to the security log as `audit`
     (with `audit_details(result)`) once committed. `rule="system"` is for the application's own
-    jobs, which no person starts."""
+    jobs, which no person starts. `atomic=False` is for the few jobs that render or send email
+    and so keep their own transactions short (they are idempotent instead)."""
     if rule != "system" and not hasattr(roles, rule):
         raise ImproperlyConfiguredRule(rule)
 
@@ -102,7 +104,7 @@ def action(
         def wrapper(*args, actor=None, **kwargs):
             if args:
                 raise TypeError(f"{fn.__name__}() takes keyword arguments only")
-            with transaction.atomic():
+            with transaction.atomic() if atomic else nullcontext():
                 roles.require(rule, actor, *_find(on, kwargs))
                 with history_user(actor):
                     result = fn(actor=actor, **kwargs)

@@ -23,11 +23,20 @@ def posted(request):
 
 
 def form_action(
-    request, form, call, *, done, template, context=None, success="Your changes were saved."
+    request,
+    form,
+    call,
+    *,
+    done,
+    template,
+    context=None,
+    success="Your changes were saved.",
+    error_status=200,
 ):
     """The POST half of every form page. `call(form)` runs one action and returns its result;
     `done` is the address to go to (or a function of the result); `success` the message (or a
-    function of the result, or None for none)."""
+    function of the result, or None for none); `error_status` the status of a page sent back
+    with errors."""
     context = dict(context or {})
     stale = None
     if form.is_valid():
@@ -46,4 +55,4 @@ def form_action(
             if text:
                 messages.success(request, text)
             return redirect(done(result) if callable(done) else done)
-    return render(request, template, {**context, "form": form, "stale": stale})
+    return render(request, template, {**context, "form": form, "stale": stale}, status=error_status)

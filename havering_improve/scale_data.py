@@ -252,14 +252,14 @@ class ScaleData:
         if not past:
             return
         pm = get_user_model().objects.get(username="bench.pm")
-        pack = board_services.pack_request(meeting=past[-1], user=pm)
+        pack = board_services.pack_request(meeting=past[-1], actor=pm)
         # Build it here and now, whether or not a worker is listening (the build is idempotent:
         # a queued copy of the same attempt does nothing).
         board_services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
         pack.refresh_from_db()
         if pack.status != MeetingPack.Status.READY:
             raise RuntimeError(f"The benchmark pack did not build: {pack.error}")
-        board_services.pack_publish(pack=pack, user=pm)
+        board_services.pack_publish(pack=pack, actor=pm)
         pack.refresh_from_db()
         MeetingPack.objects.bulk_create(
             [

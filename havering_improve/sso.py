@@ -81,6 +81,7 @@ _KIND = {
     "keys_unavailable": "unavailable",
     "userinfo_unavailable": "unavailable",
     "configuration": "unavailable",
+    "unexpected_error": "unavailable",
     "no_sign_in_started": "stale",
     "state_unknown": "stale",
     "incomplete_answer": "stale",
@@ -366,7 +367,7 @@ class CouncilCallbackView(OIDCAuthenticationCallbackView):
         except Exception as exc:  # fail safe: a sign-in never ends on a 500
             logger.exception("Council sign-in failed unexpectedly")
             return sign_in_failed(
-                request, SignInRefused("provider_unavailable", error=type(exc).__name__), next_url
+                request, SignInRefused("unexpected_error", error=type(exc).__name__), next_url
             )
 
     def _complete(self, request):

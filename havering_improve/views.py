@@ -12,16 +12,17 @@ from django.views.decorators.http import require_GET, require_safe
 from board.selectors import boards
 from budget.selectors import allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
-from havering_improve import roles, security, summaries
-from themes.selectors import current_programme, programme_dashboard, themes_with_leads
+from havering_improve import roles, security, summaries, worklists
+from themes.selectors import current_programme, themes_with_leads
 
 
 @require_safe
 @roles.programme_reader_required
 def home(request):
+    """Each person's home: what needs them, a list for each role they hold."""
     programme = current_programme()
-    dashboard = programme_dashboard(programme)
-    return render(request, "home.html", {"programme": programme, "dashboard": dashboard})
+    lists = worklists.home_lists(request.user, programme)
+    return render(request, "home.html", {"programme": programme, "lists": lists})
 
 
 @require_safe

@@ -92,6 +92,7 @@ def kwargs_for(name: str) -> dict:
         "budget:rule_delete": lambda: {**year, "pk": _first(budget.MatchingRule).pk},
         "budget:periods": lambda: year,
         "budget:period_reopen": lambda: {**year, "period": 1},
+        "budget:period_close": lambda: {**year, "period": 1},
         "budget:virements": lambda: year,
         "budget:settings": lambda: year,
         "budget:carry_forward": lambda: year,

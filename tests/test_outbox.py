@@ -17,7 +17,7 @@ def test_without_a_broker_queued_work_runs_in_process_after_commit(
 ):
     ran = []
     monkeypatch.setattr(
-        "board.services.programme_summary", lambda *, programme_id: ran.append(programme_id)
+        "board.selectors.programme_summary", lambda *, programme_id: ran.append(programme_id)
     )
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():

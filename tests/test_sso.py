@@ -510,3 +510,15 @@ def test_a_council_session_that_times_out_still_offers_the_council_sign_out(clie
     html = response.content.decode()
     assert "You were signed out because you had not done anything for a while" in html
     assert "Sign out of your council account too" in html
+
+
+def test_an_unforeseen_error_during_sign_in_still_ends_on_the_failure_page(
+    client, provider, security_log, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sso.CouncilOIDCBackend, "update_user", broken)
+    assert_failure_page(sign_in(client, provider, person(groups=[LEADS_GROUP])))
+    assert security_log("login_failed")[0]["reason"] == "unexpected_error"
+    assert client.get("/").status_code == 302

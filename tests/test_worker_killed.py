@@ -70,7 +70,7 @@ def test_a_pack_survives_its_worker_being_killed_mid_build(programme, programme_
         doomed_lines = _lines(doomed)
         try:
             _wait_for(doomed_lines, "ready.", timeout=60)
-            pack = services.pack_request(meeting=meeting, user=programme_manager)
+            pack = services.pack_request(meeting=meeting, actor=programme_manager)
             _wait_for(doomed_lines, "SLOW TASK STARTED board.tasks.pack_build_task", timeout=60)
             doomed.send_signal(signal.SIGKILL)
             doomed.wait(timeout=20)

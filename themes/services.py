@@ -10,10 +10,12 @@ says what changed and who changed it.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from havering_improve.actions import StaleEdit, action, lock_current
+from havering_improve.errors import AlreadyDone
 from havering_improve.uploads import validate_upload
 
 from . import selectors
@@ -368,14 +370,24 @@ def highlight_report_prefill(*, theme: Theme, period: dt.date) -> dict:
 def highlight_report_start(*, theme: Theme, period: dt.date, actor) -> HighlightReport:
     """A draft report for the period, pre-filled from live data. Refused if the period has one."""
     period = selectors.period_start(period)
-    if HighlightReport.objects.filter(theme=theme, period=period).exists():
-        raise ValidationError(
-            {"period": f"There is already a report for {period:%B %Y}; open it from the list"}
-        )
+    if existing := _report_for(theme, period):
+        raise AlreadyDone(f"There is already a report for {period:%B %Y}.", existing)
     report = HighlightReport(theme=theme, period=period, created_by=actor)
-    _apply(report, highlight_report_prefill(theme=theme, period=period))
-    report.save()
+    try:
+        with transaction.atomic():
+            _apply(report, highlight_report_prefill(theme=theme, period=period))
+            report.save()
+    except (IntegrityError, ValidationError):
+        # Started a moment ago by a second click, or by someone else: theirs stands.
+        if existing := _report_for(theme, period):
+            raise AlreadyDone(f"There is already a report for {period:%B %Y}.", existing) from None
+        raise
     return report
+
+
+def _report_for(theme: Theme, period: dt.date) -> HighlightReport | None:
+    """The month's report as it stands: its newest revision."""
+    return HighlightReport.objects.filter(theme=theme, period=period).order_by("-revision").first()
 
 
 @action("can_edit_theme", on="report.theme")

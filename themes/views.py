@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import editing, roles, summaries
+from havering_improve.errors import AlreadyDone
 from havering_improve.forms import StateChangeForm, add_service_errors
 
 from . import selectors, services
@@ -608,6 +609,10 @@ def report_start(request, slug):
             report = services.highlight_report_start(
                 theme=theme, period=form.cleaned_data["period"], actor=request.user
             )
+        except AlreadyDone as exc:
+            messages.info(request, f"{exc.message} Here it is; nothing new was started.")
+            name = "themes:report" if exc.obj.is_locked else "themes:report_edit"
+            return redirect(name, slug=theme.slug, pk=exc.obj.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

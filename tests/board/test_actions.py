@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from board import services
 from board.models import Action, Decision
 from board.selectors import open_actions
 from tests.board.factories import ActionFactory, MeetingFactory
@@ -17,7 +18,10 @@ def test_the_manager_records_minutes_a_decision_and_an_action(
     client, programme_manager, board_member, meeting, theme
 ):
     client.force_login(programme_manager)
-    client.post(f"/board/meetings/{meeting.pk}/minutes/", {"minutes": "Apologies from Health."})
+    client.post(
+        f"/board/meetings/{meeting.pk}/minutes/",
+        {"minutes": "Apologies from Health.", "version": meeting.version},
+    )
     client.post(
         f"/board/meetings/{meeting.pk}/decisions/add/",
         {"text": "Approve the supervision policy", "theme": theme.pk},
@@ -58,7 +62,8 @@ def test_an_owner_updates_their_own_action(client, lead, meeting):
     action = ActionFactory(meeting=meeting, owner=lead)
     client.force_login(lead)
     response = client.post(
-        f"/board/actions/{action.pk}/", {"status": "done", "progress_note": "Policy signed off"}
+        f"/board/actions/{action.pk}/",
+        {"status": "done", "progress_note": "Policy signed off", "version": action.version},
     )
     assert response.status_code == 302
     action.refresh_from_db()
@@ -121,3 +126,71 @@ def test_the_actions_log_runs_the_same_queries_for_few_and_many_actions(
     ActionFactory.create_batch(8, meeting=meeting, owner=lead)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get("/board/actions/")
+
+
+def test_a_second_save_of_a_meetings_minutes_is_refused_and_shown_what_changed(
+    client, programme_manager, meeting
+):
+    opened_at = meeting.version
+    services.minutes_save(
+        meeting=meeting, actor=programme_manager, version=opened_at, minutes="Chair's draft."
+    )
+    client.force_login(programme_manager)
+    url = f"/board/meetings/{meeting.pk}/minutes/"
+    response = client.post(url, {"minutes": "My older draft.", "version": opened_at})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "What they changed" in html and "Chair&#x27;s draft." in html
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Chair's draft."  # nothing silently overwritten
+    # Having seen it, a deliberate second save goes through.
+    response = client.post(url, {"minutes": "Merged.", "version": meeting.version})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Merged."
+
+
+def test_minutes_posted_without_their_version_are_refused(client, programme_manager, meeting):
+    client.force_login(programme_manager)
+    response = client.post(f"/board/meetings/{meeting.pk}/minutes/", {"minutes": "Overwrite"})
+    assert "missing the version" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes != "Overwrite"
+
+
+def test_a_second_update_of_an_action_is_refused_and_shown_what_changed(
+    client, lead, programme_manager, meeting
+):
+    action = ActionFactory(meeting=meeting, owner=lead)
+    opened_at = action.version
+    services.action_update(
+        action=action,
+        actor=programme_manager,
+        version=opened_at,
+        status="in_progress",
+        progress_note="Chased by the programme manager",
+    )
+    client.force_login(lead)
+    response = client.post(
+        f"/board/actions/{action.pk}/",
+        {"status": "done", "progress_note": "Done", "version": opened_at},
+    )
+    html = response.content.decode()
+    assert "What they changed" in html and "Chased by the programme manager" in html
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+
+
+def test_meeting_details_saved_from_a_stale_page_are_refused(client, programme_manager, meeting):
+    opened_at = meeting.version
+    services.meeting_update(
+        meeting=meeting, actor=programme_manager, version=opened_at, venue="Town Hall, Room 2"
+    )
+    client.force_login(programme_manager)
+    response = client.post(
+        f"/board/meetings/{meeting.pk}/edit/",
+        {"date": meeting.date.strftime("%d/%m/%Y"), "venue": "Old venue", "version": opened_at},
+    )
+    assert "What they changed" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.venue == "Town Hall, Room 2"

@@ -128,9 +128,9 @@ def test_an_impossible_pin_is_explained_and_the_rota_is_left_as_it_was(
     first = MeetingFactory(board=board, date=today + dt.timedelta(days=7))
     second = MeetingFactory(board=board, date=today + dt.timedelta(days=35))
     for meeting in (first, second):
-        services.pin_set(meeting=meeting, theme=theme, state="in", user=programme_manager)
+        services.pin_set(meeting=meeting, theme=theme, state="in", actor=programme_manager)
     with django_capture_on_commit_callbacks(execute=True):
-        services.rota_request(board=board, user=programme_manager)
+        services.rota_request(board=board, actor=programme_manager)
     run = RotaRun.objects.get()
     assert run.status == RotaRun.Status.FAILED
     assert "back to back" in run.message
@@ -145,7 +145,7 @@ def test_meetings_with_a_published_pack_and_past_meetings_keep_their_focus(
     before = set(meeting.slots.values_list("theme_id", flat=True))
     meeting.packs.create(status="published", version=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.rota_request(board=board, user=programme_manager)
+        services.rota_request(board=board, actor=programme_manager)
     assert set(meeting.slots.values_list("theme_id", flat=True)) == before
     assert past.slots.count() == 1
 
@@ -155,7 +155,7 @@ def test_a_redelivered_rota_task_changes_nothing(
 ):
     MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=9))
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.rota_request(board=board, user=programme_manager)
+        run = services.rota_request(board=board, actor=programme_manager)
     slots = list(RotaSlot.objects.values_list("pk", flat=True))
     services.rota_plan(run_id=run.pk)
     assert list(RotaSlot.objects.values_list("pk", flat=True)) == slots

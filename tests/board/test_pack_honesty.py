@@ -20,6 +20,14 @@ from tests.board.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+def _manager():
+    from havering_improve import roles
+    from tests.factories import UserFactory
+
+    return UserFactory(username="pack-builder", roles=[roles.PROGRAMME_MANAGER])
+
+
 BUILD = "2026-12-02 10:00:00"  # the November report was due on 26 November
 
 
@@ -37,7 +45,7 @@ def focus_meeting(board, theme, other_theme):
 
 def _build(meeting, capture) -> MeetingPack:
     with capture(execute=True):
-        pack = services.pack_request(meeting=meeting)
+        pack = services.pack_request(meeting=meeting, actor=_manager())
     pack.refresh_from_db()
     return pack
 

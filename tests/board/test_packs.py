@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from board import packs, services
 from board.models import MeetingPack
+from havering_improve import roles
 from tests.board.factories import (
     ActionFactory,
     HighlightReportFactory,
@@ -22,6 +23,7 @@ from tests.board.factories import (
     MilestoneFactory,
     RiskFactory,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +54,10 @@ def programme_data(meeting, theme, other_theme, lead):
 
 
 def build(meeting, django_capture_on_commit_callbacks, user=None) -> MeetingPack:
+    if user is None:
+        user = UserFactory(username="pack-builder", roles=[roles.PROGRAMME_MANAGER])
     with django_capture_on_commit_callbacks(execute=True):
-        pack = services.pack_request(meeting=meeting, user=user)
+        pack = services.pack_request(meeting=meeting, actor=user)
     pack.refresh_from_db()
     return pack
 
@@ -123,7 +127,7 @@ def test_a_published_pack_does_not_change_when_the_programme_does(
     programme_data, django_capture_on_commit_callbacks, programme_manager, theme
 ):
     pack = build(programme_data, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=pack, user=programme_manager)
+    services.pack_publish(pack=pack, actor=programme_manager)
     html_before = pack.html.open("rb").read()
     pdf_before = pack.pdf.open("rb").read()
     checksum = pack.snapshot_sha256
@@ -147,12 +151,12 @@ def test_a_re_issue_is_a_new_numbered_version_with_its_reason_and_todays_data(
     programme_data, django_capture_on_commit_callbacks, programme_manager, theme
 ):
     first = build(programme_data, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=first, user=programme_manager)
+    services.pack_publish(pack=first, actor=programme_manager)
     theme.title = "Supervision and Reflective Practice"
     theme.save()
     with django_capture_on_commit_callbacks(execute=True):
         second = services.pack_reissue(
-            pack=first, reason="Corrected supervision figures", user=programme_manager
+            pack=first, reason="Corrected supervision figures", actor=programme_manager
         )
     second.refresh_from_db()
     first.refresh_from_db()
@@ -227,7 +231,7 @@ def test_last_time_is_what_the_board_was_shown_at_the_previous_meeting(
         submitted_at=timezone.now() - dt.timedelta(days=60),
     )
     first = build(earlier, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=first, user=programme_manager)
+    services.pack_publish(pack=first, actor=programme_manager)
     HighlightReportFactory(theme=theme, overall_rag="green", period=dt.date(2026, 10, 1))
     later = MeetingFactory(board=board, date=today + dt.timedelta(days=5))
     second = build(later, django_capture_on_commit_callbacks)
@@ -340,7 +344,7 @@ def test_a_published_packs_evidence_does_not_change_when_new_evidence_is_recorde
     from tests.evaluation.factories import ActivityFactory, AuditResultFactory
 
     pack = build(supervision_audits, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=pack, user=programme_manager)
+    services.pack_publish(pack=pack, actor=programme_manager)
     html_before = pack.html.open("rb").read()
     pdf_before = pack.pdf.open("rb").read()
     snapshot_before = json.dumps(pack.snapshot, sort_keys=True)

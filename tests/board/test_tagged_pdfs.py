@@ -17,6 +17,13 @@ from tests.board.factories import HighlightReportFactory, MeasureFactory, Measur
 pytestmark = pytest.mark.django_db
 
 
+def _manager():
+    from havering_improve import roles
+    from tests.factories import UserFactory
+
+    return UserFactory(username="pack-builder", roles=[roles.PROGRAMME_MANAGER])
+
+
 def _reader(field) -> PdfReader:
     with field.open("rb") as f:
         return PdfReader(io.BytesIO(f.read()))
@@ -85,7 +92,7 @@ def test_a_meeting_pack_is_a_tagged_pdf_with_bookmarks_and_alt_texted_charts(
         for month, value in [(6, "60.00"), (8, "71.50")]:
             MeasureReadingFactory(measure=measure, date=dt.date(2026, month, 1), value=value)
     with django_capture_on_commit_callbacks(execute=True):
-        pack = services.pack_request(meeting=meeting)
+        pack = services.pack_request(meeting=meeting, actor=_manager())
     pack.refresh_from_db()
     reader = _reader(pack.pdf)
     kinds = assert_tagged_pdf_ua(
@@ -106,7 +113,9 @@ def test_a_meeting_pack_is_a_tagged_pdf_with_bookmarks_and_alt_texted_charts(
     assert kinds.index("/H1") < kinds.index("/H2")
 
 
-def test_a_progress_report_is_a_tagged_pdf(scrutiny, django_capture_on_commit_callbacks):
+def test_a_progress_report_is_a_tagged_pdf(
+    scrutiny, programme_manager, django_capture_on_commit_callbacks
+):
     schedule = ReportSchedule.objects.create(
         board=scrutiny,
         frequency=ReportSchedule.Frequency.MONTHLY,
@@ -116,7 +125,7 @@ def test_a_progress_report_is_a_tagged_pdf(scrutiny, django_capture_on_commit_ca
     )
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_make_now(schedule=schedule, today=today)
+        report = services.report_make_now(schedule=schedule, actor=programme_manager, today=today)
     report = ProgressReport.objects.get(pk=report.pk)
     reader = _reader(report.pdf)
     assert_tagged_pdf_ua(

@@ -46,10 +46,23 @@ def test_a_finance_officer_does_month_end(sign_in, page, live_server, finance_of
         expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     expect(page.get_by_text("Nothing is waiting for allocation.")).to_be_visible()
 
+    # Periods close in order: April to September, each after a page saying what it freezes.
     page.goto(f"{base}/periods/")
-    page.get_by_label("Period to close").select_option("6")
-    page.get_by_role("button", name="Close the period").click()
-    expect(page.get_by_text("Period 6 is closed; its actuals are frozen.")).to_be_visible()
+    for period in range(1, 7):
+        expect(page.locator("#next-period")).to_have_text(
+            f"The next period to close is period {period}."
+        )
+        page.get_by_role("link", name=f"Close period {period}").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(f"Close period {period}")
+        if period == 6:
+            expect(page.locator("#close-total")).to_contain_text("£199,097.03")
+            expect(page.get_by_text("the actuals to the end of September 2019")).to_be_visible()
+            assert_accessible(page)
+        page.get_by_role("button", name=f"Close period {period}").click()
+        expect(
+            page.get_by_text(f"Period {period} is closed; its actuals are frozen.")
+        ).to_be_visible()
+    expect(page.locator("#next-period")).to_have_text("The next period to close is period 7.")
     assert_accessible(page)
 
     page.goto(f"{base}/")

@@ -119,7 +119,7 @@ def test_every_evaluation_form_is_accessible_including_its_error_state(
         kind=ActivityKind.STAFF_FEEDBACK,
     )
     services.feedback_save(
-        activity=survey, user=programme_manager, responses=3, key_messages="Fine"
+        activity=survey, actor=programme_manager, responses=3, key_messages="Fine"
     )
     visit = InspectionFactory(programme=programme)
     sign_in("pm")

@@ -222,11 +222,11 @@ def published_pack(programme, programme_manager, settings, tmp_path):
     board = programme.boards.get(slug="improvement-board")
     meeting = MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=14))
     meeting.slots.create(theme=programme.themes.get(slug="supervision"))
-    pack = board_services.pack_request(meeting=meeting, user=programme_manager)
+    pack = board_services.pack_request(meeting=meeting, actor=programme_manager)
     pack.refresh_from_db()
     if pack.status == MeetingPack.Status.BUILDING:  # not built on commit: build it here
         pack = board_services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
-    return board_services.pack_publish(pack=pack, user=programme_manager)
+    return board_services.pack_publish(pack=pack, actor=programme_manager)
 
 
 def test_a_board_member_opens_a_published_pack_and_downloads_it_with_the_keyboard_alone(

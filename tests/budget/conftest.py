@@ -39,6 +39,12 @@ def upload(allocation, user, content, name="extract.csv"):
     )
 
 
+def close_periods(allocation, user, through: int) -> None:
+    """Close periods 1 to `through`, in order, as month-end does."""
+    for period in range(1, through + 1):
+        services.period_close(allocation=allocation, period=period, user=user)
+
+
 def csv_of(*rows, header=HEADER):
     return "\n".join([header, *rows]) + "\n"
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from budget import services
 from budget.models import LedgerImport, LedgerRow
-from tests.budget.conftest import csv_of, row, upload
+from tests.budget.conftest import close_periods, csv_of, row, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_an_overlapping_extract_adds_only_the_new_rows(imported_sample, finance_
 
 
 def test_a_closed_period_refuses_an_import_with_new_rows_in_it(set_up, finance_officer):
-    services.period_close(allocation=set_up, period=2, user=finance_officer)
+    close_periods(set_up, finance_officer, 2)
     batch = upload(set_up, finance_officer, csv_of(row(), row(ref="AP2")))
     assert batch.status == LedgerImport.Status.REJECTED
     assert batch.errors[-1]["message"].startswith("Period 2 is closed, and the file has 2 new row")
@@ -82,7 +82,7 @@ def test_a_period_closed_between_preview_and_confirm_still_refuses_the_import(
     set_up, finance_officer
 ):
     batch = upload(set_up, finance_officer, csv_of(row()))
-    services.period_close(allocation=set_up, period=2, user=finance_officer)
+    close_periods(set_up, finance_officer, 2)
     with pytest.raises(services.ImportRefused):
         services.ledger_import_confirm(batch=batch, user=finance_officer)
     assert not LedgerRow.objects.exists()
@@ -93,7 +93,7 @@ def test_a_period_closed_between_preview_and_confirm_still_refuses_the_import(
 def test_rows_already_imported_in_a_closed_period_do_not_block_a_re_import(
     imported_sample, finance_officer, sample_bytes
 ):
-    services.period_close(allocation=imported_sample.allocation, period=6, user=finance_officer)
+    close_periods(imported_sample.allocation, finance_officer, 6)
     again = upload(imported_sample.allocation, finance_officer, sample_bytes, "again.csv")
     assert again.status == LedgerImport.Status.PREVIEWED
 
@@ -117,7 +117,7 @@ def test_an_import_can_be_reversed_with_a_reason_and_imported_again(
 
 
 def test_an_import_touching_a_closed_period_cannot_be_reversed(imported_sample, finance_officer):
-    services.period_close(allocation=imported_sample.allocation, period=3, user=finance_officer)
+    close_periods(imported_sample.allocation, finance_officer, 3)
     with pytest.raises(ValidationError, match="closed period"):
         services.ledger_import_reverse(batch=imported_sample, user=finance_officer, reason="x")
 

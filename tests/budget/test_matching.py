@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from budget import services
 from budget.models import LedgerRow, MatchingRule, RowAllocation
 from budget.selectors import budget_report
-from tests.budget.conftest import csv_of, row, upload
+from tests.budget.conftest import close_periods, csv_of, row, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ def test_a_row_cannot_be_allocated_twice(set_up, finance_officer, lines):
 
 def test_a_row_in_a_closed_period_cannot_be_allocated(set_up, finance_officer, lines):
     _import(set_up, finance_officer, row(ref="AP1", subjective="4800"))
-    services.period_close(allocation=set_up, period=2, user=finance_officer)
+    close_periods(set_up, finance_officer, 2)
     with pytest.raises(ValidationError, match="Period 2 is closed"):
         services.row_allocate(
             row=LedgerRow.objects.get(reference="AP1"),

@@ -53,6 +53,7 @@ def urls(imported_sample, finance_officer, lines):
         "edit": [
             f"{y}/queue/{queued.pk}/",
             f"{y}/imports/{b}/reverse/",
+            f"{y}/periods/2/close/",
             f"{y}/settings/",
             f"{y}/carry-forward/",
             f"{y}/lines/project-manager/profile/",
@@ -70,7 +71,7 @@ def urls(imported_sample, finance_officer, lines):
             f"{y}/queue/{queued.pk}/",
             f"{y}/rules/",
             f"{y}/rules/{post.pk}/delete/",
-            f"{y}/periods/",
+            f"{y}/periods/2/close/",
             f"{y}/periods/1/reopen/",
             f"{y}/virements/",
             f"{y}/settings/",
@@ -136,7 +137,7 @@ def test_a_year_without_a_budget_is_not_found(programme, client, finance_officer
 
 def test_read_only_pages_refuse_a_post_whoever_asks(urls, client, programme_manager):
     client.force_login(programme_manager)
-    forms = ("/periods/", "/virements/", "/imports/", "/rules/")
+    forms = ("/virements/", "/imports/", "/rules/")
     read_only = [u for u in urls["read"] + urls["records"] if not u.endswith(forms)]
-    assert len(read_only) == 13
+    assert len(read_only) == 14
     assert {u: client.post(u).status_code for u in read_only} == dict.fromkeys(read_only, 405)

@@ -20,7 +20,7 @@ from budget.models import (
     ThemeWeight,
     Virement,
 )
-from tests.budget.conftest import csv_of, row, upload
+from tests.budget.conftest import close_periods, csv_of, row, upload
 
 pytestmark = pytest.mark.django_db
 Y = "/budget/2019-20"
@@ -113,8 +113,9 @@ def test_a_split_that_does_not_add_up_is_explained(imported_sample, fo, lines):
 def test_closing_and_reopening_a_period(
     imported_sample, client, finance_officer, programme_manager
 ):
+    close_periods(imported_sample.allocation, finance_officer, 5)
     client.force_login(finance_officer)
-    client.post(f"{Y}/periods/", {"period": 6})
+    client.post(f"{Y}/periods/6/close/")
     assert PeriodState.objects.get(period=6).closed
     client.force_login(programme_manager)
     response = client.post(f"{Y}/periods/6/reopen/", {"reason": ""})

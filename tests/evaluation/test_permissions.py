@@ -31,11 +31,12 @@ def objects(programme, audit, audit_result, finding, visit, recommendation, prog
         kind=ActivityKind.STAFF_FEEDBACK,
     )
     services.feedback_save(
-        activity=survey, user=programme_manager, responses=10, key_messages="Fine"
+        activity=survey, actor=programme_manager, responses=10, key_messages="Fine"
     )
     services.finding_update(
         finding=finding,
-        user=programme_manager,
+        version=finding.version,
+        actor=programme_manager,
         response=Finding.Response.ACCEPTED,
         action_owner="PSW",
         action_due=days_ago(-10),
@@ -44,7 +45,7 @@ def objects(programme, audit, audit_result, finding, visit, recommendation, prog
         finding=finding,
         upload=SimpleUploadedFile("audit-summary.pdf", b"%PDF-1.4 test", "application/pdf"),
         name="Audit summary",
-        user=programme_manager,
+        actor=programme_manager,
     )
     return {
         "audit": audit.pk,

@@ -56,17 +56,18 @@ def test_an_activity_page_runs_the_same_queries_whatever_its_results(
         finding = FindingFactory(activity=audit, themes=[t, theme])
         services.finding_update(
             finding=finding,
-            user=programme_manager,
+            version=finding.version,
+            actor=programme_manager,
             response=Finding.Response.ACCEPTED,
             action_owner="PSW",
             action_due=days_ago(-9),
         )
-        services.finding_to_milestone(finding=finding, theme=theme, user=programme_manager)
+        services.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
         services.finding_evidence_add(
             finding=finding,
             upload=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x", "application/pdf"),
             name="",
-            user=programme_manager,
+            actor=programme_manager,
         )
 
     def grow():

@@ -136,7 +136,7 @@ def test_a_finding_tied_to_an_area_shows_under_that_area_only(programme, theme, 
 def test_a_later_judgement_shows_as_the_latest(programme, programme_manager, leaders):
     services.inspection_record(
         programme=programme,
-        user=programme_manager,
+        actor=programme_manager,
         grades={leaders: "outstanding"},
         kind="ilacs",
         title="ILACS 2026",

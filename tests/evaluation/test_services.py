@@ -29,7 +29,7 @@ def test_an_audit_result_feeds_the_measure_a_reading_linked_back_to_the_audit(
     audit, theme, measure, programme_manager
 ):
     result = services.audit_result_record(
-        activity=audit, theme=theme, measure=measure, user=programme_manager, **_grades()
+        activity=audit, theme=theme, measure=measure, actor=programme_manager, **_grades()
     )
     reading = MeasureReading.objects.get(measure=measure)
     assert reading.value == Decimal("75.00")
@@ -42,10 +42,10 @@ def test_an_audit_result_feeds_the_measure_a_reading_linked_back_to_the_audit(
 
 def test_correcting_the_grades_moves_the_reading_they_fed(audit, theme, measure, programme_manager):
     result = services.audit_result_record(
-        activity=audit, theme=theme, measure=measure, user=programme_manager, **_grades()
+        activity=audit, theme=theme, measure=measure, actor=programme_manager, **_grades()
     )
     services.audit_result_update(
-        result=result, user=programme_manager, good=5, requires_improvement=5
+        result=result, actor=programme_manager, good=5, requires_improvement=5
     )
     result.measure_reading.refresh_from_db()
     assert result.measure_reading.value == Decimal("50.00")
@@ -55,7 +55,7 @@ def test_an_audit_cannot_feed_another_themes_measure(audit, theme, other_theme, 
     elsewhere = MeasureFactory(theme=other_theme)
     with pytest.raises(ValidationError, match="Select a measure of the Supervision theme"):
         services.audit_result_record(
-            activity=audit, theme=theme, measure=elsewhere, user=programme_manager, **_grades()
+            activity=audit, theme=theme, measure=elsewhere, actor=programme_manager, **_grades()
         )
     assert not AuditResult.objects.exists()
     assert not MeasureReading.objects.exists()
@@ -65,7 +65,7 @@ def test_an_audit_cannot_feed_a_measure_counted_in_days(audit, theme, programme_
     days = MeasureFactory(theme=theme, unit=Measure.Unit.DAYS, name="Days to supervision")
     with pytest.raises(ValidationError, match="measured in days"):
         services.audit_result_record(
-            activity=audit, theme=theme, measure=days, user=programme_manager, **_grades()
+            activity=audit, theme=theme, measure=days, actor=programme_manager, **_grades()
         )
 
 
@@ -79,15 +79,15 @@ def test_grades_are_refused_for_an_activity_that_is_not_an_audit(
     )
     with pytest.raises(ValidationError, match="only be recorded for a QA audit"):
         services.audit_result_record(
-            activity=survey, theme=theme, user=programme_manager, **_grades()
+            activity=survey, theme=theme, actor=programme_manager, **_grades()
         )
 
 
 def test_every_change_is_in_the_history_with_who_made_it(audit, theme, programme_manager):
     result = services.audit_result_record(
-        activity=audit, theme=theme, user=programme_manager, **_grades()
+        activity=audit, theme=theme, actor=programme_manager, **_grades()
     )
-    services.audit_result_update(result=result, user=programme_manager, notes="Rechecked")
+    services.audit_result_update(result=result, actor=programme_manager, notes="Rechecked")
     history = list(result.history.order_by("history_date"))
     assert [h.history_type for h in history] == ["+", "~"]
     assert {h.history_user for h in history} == {programme_manager}
@@ -98,7 +98,7 @@ def test_planning_an_activity_records_its_themes_in_the_history(
 ):
     activity = services.activity_create(
         programme=programme,
-        user=programme_manager,
+        actor=programme_manager,
         strand=strand(programme),
         kind=ActivityKind.QA_AUDIT,
         title="Practice week",
@@ -118,7 +118,7 @@ def _feedback(programme, user):
         kind=ActivityKind.STAFF_FEEDBACK,
     )
     return services.feedback_save(
-        activity=survey, user=user, responses=100, key_messages="More reflective supervision"
+        activity=survey, actor=user, responses=100, key_messages="More reflective supervision"
     )
 
 
@@ -131,7 +131,7 @@ def test_survey_scores_import_from_csv(programme, programme_manager):
     count = services.survey_scores_import(
         feedback=feedback,
         upload=_csv("Question,Score,Out_of,Responses\nI feel supported,3.9,5,98\nMorale,7,10,\n"),
-        user=programme_manager,
+        actor=programme_manager,
     )
     assert count == 2
     scores = list(feedback.scores.values_list("question", "score", "out_of", "responses"))
@@ -146,13 +146,13 @@ def test_a_bad_survey_file_names_each_row_and_column_and_changes_nothing(
 ):
     feedback = _feedback(programme, programme_manager)
     services.survey_scores_import(
-        feedback=feedback, upload=_csv("question,score\nKept,4\n"), user=programme_manager
+        feedback=feedback, upload=_csv("question,score\nKept,4\n"), actor=programme_manager
     )
     with pytest.raises(services.SurveyImportError) as exc:
         services.survey_scores_import(
             feedback=feedback,
             upload=_csv("question,score,responses\nFine,4,10\n,abc,\nToo high,6,x\n"),
-            user=programme_manager,
+            actor=programme_manager,
         )
     assert exc.value.messages == [
         "Row 3, column question: enter the question.",
@@ -167,7 +167,7 @@ def test_a_survey_file_without_the_right_columns_is_refused(programme, programme
     feedback = _feedback(programme, programme_manager)
     with pytest.raises(services.SurveyImportError, match="Missing: score"):
         services.survey_scores_import(
-            feedback=feedback, upload=_csv("question,mark\nA,3\n"), user=programme_manager
+            feedback=feedback, upload=_csv("question,mark\nA,3\n"), actor=programme_manager
         )
 
 
@@ -175,13 +175,14 @@ def test_a_survey_file_that_is_not_text_is_refused(programme, programme_manager)
     feedback = _feedback(programme, programme_manager)
     upload = SimpleUploadedFile("survey.csv", b"%PDF-1.4 binary\x00\x01", "text/csv")
     with pytest.raises(services.SurveyImportError, match="must be a CSV file"):
-        services.survey_scores_import(feedback=feedback, upload=upload, user=programme_manager)
+        services.survey_scores_import(feedback=feedback, upload=upload, actor=programme_manager)
 
 
 def _accepted(finding, user):
     return services.finding_update(
         finding=finding,
-        user=user,
+        version=finding.version,
+        actor=user,
         response=Finding.Response.ACCEPTED,
         response_note="Reflective supervision training",
         action_owner="Principal social worker",
@@ -191,7 +192,7 @@ def _accepted(finding, user):
 
 def test_an_accepted_finding_becomes_a_milestone_on_its_theme(finding, theme, programme_manager):
     _accepted(finding, programme_manager)
-    milestone = services.finding_to_milestone(finding=finding, theme=theme, user=programme_manager)
+    milestone = services.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
     assert milestone.theme == theme
     assert milestone.title == "Supervision is not reflective"
     assert milestone.owner == "Principal social worker"
@@ -204,7 +205,7 @@ def test_an_accepted_finding_becomes_a_milestone_on_its_theme(finding, theme, pr
 def test_an_accepted_finding_goes_on_the_theme_risk_log(finding, theme, programme_manager):
     _accepted(finding, programme_manager)
     risk = services.finding_to_risk(
-        finding=finding, theme=theme, likelihood=4, impact=3, user=programme_manager
+        finding=finding, theme=theme, likelihood=4, impact=3, actor=programme_manager
     )
     assert (risk.theme, risk.score, risk.mitigation) == (
         theme,
@@ -215,7 +216,7 @@ def test_an_accepted_finding_goes_on_the_theme_risk_log(finding, theme, programm
 
 def test_a_finding_not_yet_accepted_cannot_become_a_milestone(finding, theme, programme_manager):
     with pytest.raises(ValidationError, match="Accept the finding"):
-        services.finding_to_milestone(finding=finding, theme=theme, user=programme_manager)
+        services.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
     assert not Milestone.objects.exists()
 
 
@@ -224,7 +225,7 @@ def test_a_finding_becomes_a_milestone_only_on_a_theme_it_concerns(
 ):
     _accepted(finding, programme_manager)
     with pytest.raises(ValidationError, match="themes the finding concerns"):
-        services.finding_to_milestone(finding=finding, theme=other_theme, user=programme_manager)
+        services.finding_to_milestone(finding=finding, theme=other_theme, actor=programme_manager)
     assert not Risk.objects.exists() and not Milestone.objects.exists()
 
 
@@ -233,7 +234,7 @@ def test_a_recommendation_is_mapped_to_the_themes_that_answer_it(
 ):
     recommendation = services.recommendation_save(
         inspection=visit,
-        user=programme_manager,
+        actor=programme_manager,
         themes=[theme, other_theme],
         text="Make supervision reflective",
     )
@@ -245,7 +246,7 @@ def test_a_recommendation_is_mapped_to_the_themes_that_answer_it(
 def test_a_recommendation_with_no_theme_is_refused(visit, programme_manager):
     with pytest.raises(ValidationError, match="Select the themes that answer"):
         services.recommendation_save(
-            inspection=visit, user=programme_manager, themes=[], text="Unmapped"
+            inspection=visit, actor=programme_manager, themes=[], text="Unmapped"
         )
 
 
@@ -255,7 +256,7 @@ def test_recording_a_visit_records_a_judgement_per_area_judged(programme, progra
     areas = {a.slug: a for a in JudgementArea.objects.all()}
     inspection = services.inspection_record(
         programme=programme,
-        user=programme_manager,
+        actor=programme_manager,
         grades={
             areas["help-and-protection"]: OfstedGrade.GOOD,
             areas["leaders"]: "",
@@ -269,7 +270,7 @@ def test_recording_a_visit_records_a_judgement_per_area_judged(programme, progra
     ]
     services.inspection_update(
         inspection=inspection,
-        user=programme_manager,
+        actor=programme_manager,
         grades={areas["help-and-protection"]: ""},
     )
     assert not inspection.judgements.exists()

@@ -126,7 +126,7 @@ def test_recording_an_audit_with_a_measure_adds_a_reading_and_compares_with_the_
     services.audit_result_record(
         activity=earlier,
         theme=theme,
-        user=programme_manager,
+        actor=programme_manager,
         date=days_ago(100),
         cases_audited=10,
         good=6,
@@ -182,7 +182,7 @@ def test_a_bad_survey_file_shows_which_rows_and_columns_are_wrong(
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    services.feedback_save(activity=survey, user=programme_manager, responses=5, key_messages="x")
+    services.feedback_save(activity=survey, actor=programme_manager, responses=5, key_messages="x")
     client.force_login(programme_manager)
     upload = SimpleUploadedFile("s.csv", b"question,score\nMorale,lots\n", "text/csv")
     response = client.post(
@@ -241,6 +241,7 @@ def test_an_accepted_finding_without_an_owner_is_refused(client, finding, theme,
         "title": finding.title,
         "themes": [theme.pk],
         "response": Finding.Response.ACCEPTED,
+        "version": finding.version,
         **_date("recorded_on", days_ago(1)),
     }
     response = client.post(reverse("evaluation:finding_edit", kwargs={"pk": finding.pk}), data)
@@ -310,12 +311,12 @@ def test_importing_over_existing_scores_asks_for_confirmation_first(
         kind=ActivityKind.STAFF_FEEDBACK,
     )
     feedback = services.feedback_save(
-        activity=survey, user=programme_manager, responses=5, key_messages="x"
+        activity=survey, actor=programme_manager, responses=5, key_messages="x"
     )
     services.survey_scores_import(
         feedback=feedback,
         upload=SimpleUploadedFile("a.csv", b"question,score\nOld,3\n", "text/csv"),
-        user=programme_manager,
+        actor=programme_manager,
     )
     client.force_login(programme_manager)
     url = reverse("evaluation:survey_import", kwargs={"pk": survey.pk})
@@ -332,11 +333,11 @@ def test_importing_over_existing_scores_asks_for_confirmation_first(
 
 
 def test_a_lead_cannot_take_another_leads_theme_off_a_shared_finding(
-    client, audit, theme, other_theme, lead, other_lead
+    client, audit, theme, other_theme, lead, other_lead, programme_manager
 ):
     shared = services.finding_create(
         activity=audit,
-        user=None,
+        actor=programme_manager,
         themes=[theme, other_theme],
         kind=Finding.Kind.STRENGTH,
         title="Shared",
@@ -350,6 +351,7 @@ def test_a_lead_cannot_take_another_leads_theme_off_a_shared_finding(
         "response": Finding.Response.AWAITING,
         **_date("recorded_on", days_ago(3)),
     }
+    data["version"] = shared.version
     response = client.post(reverse("evaluation:finding_edit", kwargs={"pk": shared.pk}), data)
     assert response.status_code == 400
     assert "Keep Quality Assurance" in response.content.decode()
@@ -367,3 +369,56 @@ def test_the_theme_page_carries_the_evaluation_evidence_tab(
     ).content.decode()
     assert 'id="evaluation-evidence"' in html
     assert "Evidence for Supervision" in html and "Supervision audit" in html
+
+
+def _response_post(finding, theme, **extra):
+    return {
+        "kind": finding.kind,
+        "title": finding.title,
+        "themes": [theme.pk],
+        "response": Finding.Response.ACCEPTED,
+        "response_note": "Lead's plan",
+        "action_owner": "Lead",
+        **_date("recorded_on", days_ago(1)),
+        **_date("action_due", days_ago(-20)),
+        **extra,
+    }
+
+
+def test_a_second_save_of_a_findings_response_is_refused_and_shown_what_changed(
+    client, finding, theme, lead, programme_manager
+):
+    opened_at = finding.version
+    services.finding_update(
+        finding=finding,
+        actor=programme_manager,
+        version=opened_at,
+        response=Finding.Response.ACCEPTED,
+        response_note="Manager's plan",
+        action_owner="Principal social worker",
+        action_due=days_ago(-30),
+    )
+    client.force_login(lead)
+    url = reverse("evaluation:finding_edit", kwargs={"pk": finding.pk})
+    response = client.post(url, _response_post(finding, theme, version=opened_at))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "What they changed" in html and "Manager&#x27;s plan" in html
+    finding.refresh_from_db()
+    assert finding.response_note == "Manager's plan"  # nothing silently overwritten
+    # The form now carries the latest version: a second, informed save goes through.
+    assert (
+        client.post(url, _response_post(finding, theme, version=finding.version)).status_code == 302
+    )
+    finding.refresh_from_db()
+    assert finding.response_note == "Lead's plan"
+
+
+def test_a_finding_edit_posted_without_its_version_is_refused(client, finding, theme, lead):
+    client.force_login(lead)
+    url = reverse("evaluation:finding_edit", kwargs={"pk": finding.pk})
+    response = client.post(url, _response_post(finding, theme))
+    assert response.status_code == 400
+    assert "missing the version" in response.content.decode()
+    finding.refresh_from_db()
+    assert finding.response_note != "Lead's plan"

@@ -59,8 +59,11 @@ def test_a_new_report_is_prefilled_from_the_themes_live_data(client, lead, theme
 def test_a_second_report_for_the_same_month_is_refused(client, lead, theme):
     ReportFactory(theme=theme, period=dt.date(2026, 11, 1))
     client.force_login(lead)
-    response = client.post("/themes/supervision/reports/new/", {"period": "2026-11-01"})
+    response = client.post(
+        "/themes/supervision/reports/new/", {"period": "2026-11-01"}, follow=True
+    )
     assert "There is already a report for November 2026" in response.content.decode()
+    assert HighlightReport.objects.count() == 1
 
 
 def test_a_red_area_without_a_reason_is_refused_on_the_field(client, lead, draft_report):

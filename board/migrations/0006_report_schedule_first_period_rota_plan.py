@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('board', '0004_plausible_values'),
+        ('board', '0005_meeting_and_action_versions'),
     ]
 
     operations = [
