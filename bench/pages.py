@@ -8,6 +8,7 @@ from bench import django_env
 
 BOARD_USER = "bench.board"
 LEAD_USER = "bench.lead"
+PM_USER = "bench.pm"
 
 
 def pages() -> list[dict]:
@@ -33,6 +34,28 @@ def pages() -> list[dict]:
     if pack:
         found.append({"name": "published pack", "path": pack, "user": BOARD_USER})
     return found
+
+
+def mixed() -> dict:
+    """The mixed-load run: what the readers load (the dashboard, another theme's page, the budget
+    report, as a board member) while the lead of the first theme changes its measures' readings
+    and its milestones through the real pages."""
+    from themes.models import Theme
+
+    theme, other = Theme.objects.order_by("number")[:2]
+    by_name = {p["name"]: p for p in pages()}
+    readers = [
+        by_name["dashboard"],
+        {"name": "another theme", "path": f"/themes/{other.slug}/", "user": BOARD_USER},
+        by_name["budget report"],
+    ]
+    writer = {
+        "theme": theme.slug,
+        "measure": theme.measures.order_by("order", "pk").first().pk,
+        "milestone": theme.milestones.order_by("pk").first().pk,
+        "user": LEAD_USER,
+    }
+    return {"readers": readers, "writer": writer}
 
 
 def _published_pack_path() -> str | None:
@@ -76,6 +99,78 @@ def query_counts() -> dict[str, dict[str, int]]:
     return counts
 
 
+def cold_times(repeat: int = 5) -> dict[str, dict[str, float]]:
+    """Each page's time in this one process (Django's test client, median of `repeat`):
+    `nothing_kept`, its request with the summaries cache empty (as after a restart); `cold`, its
+    first request after a change to what it shows (a lead's new reading on its theme for the
+    dashboard and the theme's pages, an edit to a budget line for the budget report, to the
+    meeting for its pack); `kept`, a request after that; `after_elsewhere`, its first request
+    after a new reading on the last theme (a change most pages do not show)."""
+    import statistics
+    import time
+
+    from django.contrib.auth import get_user_model
+    from django.core.cache import caches
+    from django.db import transaction
+    from django.test import Client
+    from django.utils import timezone
+
+    from board.models import MeetingPack
+    from budget.models import BudgetLine
+    from themes import services
+    from themes.models import Measure
+
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=[BOARD_USER, LEAD_USER, PM_USER])
+    }
+    measures = Measure.objects.select_related("theme").order_by("theme__number", "order", "pk")
+    own, elsewhere = measures.first(), measures.last()
+    summaries = caches["summaries"]
+
+    def timed(client, path) -> float:
+        started = time.perf_counter()
+        response = client.get(path)
+        seconds = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+        return seconds * 1000
+
+    def reading(measure, n):
+        services.measure_reading_add(
+            measure=measure, actor=users[PM_USER], value=50 + n, date=timezone.localdate()
+        )
+
+    def change_to(page, n):
+        with transaction.atomic():
+            if page["name"] == "budget report":
+                BudgetLine.objects.order_by("pk").last().save()
+            elif page["name"] == "published pack":
+                pk = int(page["path"].rstrip("/").rsplit("/", 1)[1])
+                MeetingPack.objects.select_related("meeting").get(pk=pk).meeting.save()
+            else:
+                reading(own, n)
+
+    times = {}
+    for page in pages():
+        if page["name"] == "floor":
+            continue
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(users[page["user"]])
+        client.get(page["path"])  # first-request work (templates, the session) is not the page's
+        runs = {"nothing_kept": [], "cold": [], "kept": [], "after_elsewhere": []}
+        for n in range(repeat):
+            summaries.clear()
+            runs["nothing_kept"].append(timed(client, page["path"]))
+            change_to(page, n)
+            runs["cold"].append(timed(client, page["path"]))
+            runs["kept"].append(timed(client, page["path"]))
+            reading(elsewhere, n)
+            runs["after_elsewhere"].append(timed(client, page["path"]))
+        times[page["name"]] = {f"{k}_ms": round(statistics.median(v), 1) for k, v in runs.items()}
+    return times
+
+
 def session_cookies() -> dict[str, str]:
     """A signed-in session for each benchmark user, as the sessionid cookie value."""
     import time
@@ -105,5 +200,7 @@ if __name__ == "__main__":
     command = sys.argv[1]
     if command == "queries":
         print(json.dumps(query_counts()))
+    elif command == "cold":
+        print(json.dumps(cold_times()))
     elif command == "pages":
-        print(json.dumps({"pages": pages(), "cookies": session_cookies()}))
+        print(json.dumps({"pages": pages(), "mixed": mixed(), "cookies": session_cookies()}))

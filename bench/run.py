@@ -5,6 +5,7 @@ Steps (each figure is measured in this one run, side by side with its baseline):
 2. gunicorn (2 workers) on PostgreSQL at scale N, loaded by wrk from another process on
    loopback with 10 connections: requests/s, p50, p95 per page, and the ratio to the floor page;
 3. ledger import of 100,000 rows through the real importer, beside PostgreSQL COPY;
+   the ledger download (CSV and XLSX) of the year with the most rows: rows/s, peak memory;
 4. a full meeting pack build (HTML and PDF): seconds and peak memory;
 5. a 10-year rota: seconds.
 Writes bench/results.json and prints a table.
@@ -81,7 +82,9 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
     }
 
 
-def load_pages(seconds: int, connections: int) -> list[dict]:
+def load_pages(seconds: int, connections: int, mixed_seconds: int) -> dict:
+    """The three load tables, from one gunicorn: each page alone at `connections`; the mixed
+    load (a lead writing once a second while readers load three pages); fifty connections."""
     info = json.loads(run("-m", "bench.pages", "pages", capture=True))
     port = free_port()
     server = subprocess.Popen(
@@ -89,29 +92,73 @@ def load_pages(seconds: int, connections: int) -> list[dict]:
          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null",
          # No recycling after max_requests: at benchmark rates it would restart each worker
          # every few seconds, which a council's traffic never does.
-         "--max-requests", "0"],
+         "--max-requests", "0", "--backlog", "256"],
         cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    cookies = info["cookies"]
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        results = []
+        wait_until_serving(base, cookies[info["pages"][0]["user"]])
+        pages = []
         for page in info["pages"]:
-            cookie = info["cookies"][page["user"]]
+            cookie = cookies[page["user"]]
             wrk(base + page["path"], cookie, 2, connections)  # warm both workers
-            results.append({**page, **wrk(base + page["path"], cookie, seconds, connections)})
+            pages.append({**page, **wrk(base + page["path"], cookie, seconds, connections)})
+        floor = next(r for r in pages if r["name"] == "floor")["requests_per_s"]
+        readers = info["mixed"]["readers"]
+        tables = {"pages": pages}
+        for table, conns in (("mixed", connections), ("fifty", 50)):
+            writer = start_writer(base, info["mixed"]["writer"], cookies)
+            time.sleep(1.5)  # its first change is in
+            rows = []
+            try:
+                for page in readers:
+                    figures = wrk(base + page["path"], cookies[page["user"]], mixed_seconds, conns)
+                    rows.append({**page, **figures})
+            finally:
+                tables[f"{table}_writer"] = stop_writer(writer)
+            tables[table] = rows
     finally:
         server.terminate()
         server.wait(timeout=30)
-    floor = next(r for r in results if r["name"] == "floor")["requests_per_s"]
-    for r in results:
-        r["ratio_to_floor"] = round(r["requests_per_s"] / floor, 2) if floor else None
-    return results
+    for rows in (tables["pages"], tables["mixed"], tables["fifty"]):
+        for r in rows:
+            r["ratio_to_floor"] = round(r["requests_per_s"] / floor, 2) if floor else None
+    return tables
+
+
+def wait_until_serving(base: str, cookie: str, seconds: int = 180) -> None:
+    """Both workers booted and answering (the socket is open before they are)."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        base + "/bench/floor/", headers={"Cookie": f"sessionid={cookie}"}
+    )
+    deadline = time.monotonic() + seconds
+    answered = 0
+    while answered < 4:
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                answered += response.status == 200
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def start_writer(base: str, writer: dict, cookies: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [PY, "-m", "bench.writer", "--base", base, "--session", cookies[writer["user"]],
+         "--theme", writer["theme"], "--measure", str(writer["measure"]),
+         "--milestone", str(writer["milestone"])],
+        cwd=ROOT, env=env(), stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def stop_writer(writer: subprocess.Popen) -> dict:
+    writer.terminate()
+    out, _ = writer.communicate(timeout=60)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def job(module: str, *args) -> dict:
@@ -124,12 +171,13 @@ def main():
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=10, help="load time per page")
     parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--mixed-seconds", type=int, default=15, help="load time per page, mixed")
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--smoke", action="store_true", help="tiny and quick: CI's check")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
     if args.smoke:
-        args.scale, args.seconds, args.import_rows = 2, 3, 2_000
+        args.scale, args.seconds, args.mixed_seconds, args.import_rows = 2, 3, 3, 2_000
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (make bench does this)")
 
@@ -150,7 +198,8 @@ def main():
         name: {"scale_1": counts_1[name], f"scale_{args.scale}": counts_n.get(name)}
         for name in counts_1
     }
-    results["pages"] = load_pages(args.seconds, args.connections)
+    results["cold"] = json.loads(run("-m", "bench.pages", "cold", capture=True))
+    results.update(load_pages(args.seconds, args.connections, args.mixed_seconds))
     results["jobs"] = {}
     for name, module, extra in JOBS:
         try:
@@ -164,6 +213,7 @@ def main():
 
 JOBS = [
     ("ledger import", "bench.ledger_import", lambda a: ["--rows", str(a.import_rows)]),
+    ("ledger export", "bench.ledger_export", lambda a: []),
     ("pack build", "bench.pack_build", lambda a: []),
     ("rota", "bench.rota", lambda a: ["--years", "10"]),
 ]
@@ -187,6 +237,34 @@ def report(results: dict) -> str:
             f"{p['name']:<16}{p['requests_per_s']:>8}{p['p50_ms']:>9}{p['p95_ms']:>9}"
             f"{p['ratio_to_floor']:>8}{counts(at_1):>11}{counts(at_n):>12}"
             + ("  GROWS WITH THE DATA" if at_1 != at_n else "")
+        )
+    lines += [
+        "",
+        "Cold and kept, one process (median ms): with nothing kept; the first request after a "
+        "change to what the page shows (cold); kept; the first after a reading on another theme",
+        f"{'page':<16}{'nothing':>9}{'cold':>8}{'kept':>8}{'after':>8}",
+    ]
+    for name, t in results["cold"].items():
+        lines.append(
+            f"{name:<16}{t['nothing_kept_ms']:>9}{t['cold_ms']:>8}{t['kept_ms']:>8}"
+            f"{t['after_elsewhere_ms']:>8}"
+        )
+    for table, title in (
+        ("mixed", "Mixed load: a lead changing data once a second, readers at 10 connections"),
+        ("fifty", "Fifty connections, the lead still writing"),
+    ):
+        lines += [
+            "",
+            title,
+            f"{'page':<16}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'÷floor':>8}{'errors':>8}",
+        ]
+        for p in results[table]:
+            lines.append(
+                f"{p['name']:<16}{p['requests_per_s']:>8}{p['p50_ms']:>9}{p['p95_ms']:>9}"
+                f"{p['ratio_to_floor'] or '-':>8}{p['errors']:>8}"
+            )
+        lines.append(
+            "writer: " + ", ".join(f"{k} {v}" for k, v in results[f"{table}_writer"].items())
         )
     lines.append("")
     for name, figures in results["jobs"].items():

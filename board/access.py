@@ -35,7 +35,7 @@ def get_pack_for_user(user, pk: int, *, manage: bool = False, kept: bool = False
             MeetingPack.objects.select_related("meeting__board").defer("snapshot"), pk=pk
         )
 
-    pack = summaries.cached(("pack", pk), load) if kept else load()
+    pack = summaries.cached(("pack", pk), load, areas=[summaries.BOARD]) if kept else load()
     roles.require("can_manage_board" if manage or not pack.is_published else "can_read_packs", user)
     return pack
 

@@ -1,6 +1,7 @@
 """The rota as iCalendar (RFC 5545) text for Outlook. Written by hand: it is a few lines."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -9,7 +10,16 @@ LONDON = ZoneInfo("Europe/London")
 MEETING_LENGTH = dt.timedelta(hours=2)
 
 
+# Control characters that a TEXT value may not hold (RFC 5545 3.3.11): all but the tab.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _escape(text: str) -> str:
+    """A TEXT value: backslash, semicolon and comma escaped; a line break of any kind (CRLF,
+    CR or LF) written as \\n; any other control character, which a TEXT value may not hold,
+    as a space."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub(" ", text)
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

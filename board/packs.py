@@ -471,24 +471,41 @@ def snapshot_chart(measure: dict) -> TrendChart:
 
 def _with_charts(snapshot: dict) -> dict:
     """Charts are drawn from the snapshot's figures at render time, never from live data, and
-    every figure is shown in its measure's unit."""
-    for theme in snapshot["focus"]:
-        for measure in theme["measures"]:
-            chart = snapshot_chart(measure)
-            measure["chart"] = trend_chart_html(chart)
-            measure["baseline_shown"] = chart.fmt(chart.baseline[1])
-            measure["target_shown"] = chart.fmt(chart.target[1])
-            for reading in measure["readings"]:
-                reading["shown"] = format_in_unit(chart.unit, reading["value"])
-    return snapshot
+    every figure is shown in its measure's unit. The snapshot itself is left as it is: only the
+    focus themes and their measures are new dicts."""
+
+    def shown(measure: dict) -> dict:
+        chart = snapshot_chart(measure)
+        return {
+            **measure,
+            "chart": trend_chart_html(chart),
+            "baseline_shown": chart.fmt(chart.baseline[1]),
+            "target_shown": chart.fmt(chart.target[1]),
+            "readings": [
+                {**r, "shown": format_in_unit(chart.unit, r["value"])} for r in measure["readings"]
+            ],
+        }
+
+    focus = [
+        {**theme, "measures": [shown(m) for m in theme["measures"]]} for theme in snapshot["focus"]
+    ]
+    return {**snapshot, "focus": focus}
 
 
 def _pack_context(snapshot: dict) -> dict:
-    import copy
-
-    s = _with_charts(copy.deepcopy(snapshot))
+    s = _with_charts(snapshot)
     # A focus theme's overdue milestones are listed in its own section, not twice.
     return {"s": s, "focus_titles": [f["title"] for f in s["focus"]]}
+
+
+def render_pack(snapshot: dict) -> tuple[str, str]:
+    """The pack's page fragment and its whole document for the PDF, from one drawing of its
+    charts."""
+    context = _pack_context(snapshot)
+    return (
+        render_to_string("board/pack_body.html", context),
+        render_to_string("board/pack_document.html", context),
+    )
 
 
 def render_pack_html(snapshot: dict) -> str:

@@ -462,14 +462,14 @@ def pack_build(*, pack_id: int, attempt: int, actor=None) -> MeetingPack:
     try:
         snapshot = packs.pack_snapshot(meeting=pack.meeting, version=pack.version)
         snapshot["pack"]["reason"] = pack.reason
-        html = packs.render_pack_html(snapshot)
-        pdf = packs.render_pdf(packs.render_pack_document(snapshot))
+        html, document = packs.render_pack(snapshot)
+        pdf = packs.render_pdf(document)
     except Exception as exc:  # shown on the page with a retry button; the log has the trace
         logger.exception("Pack %s failed to build", pack_id)
         MeetingPack.objects.filter(pk=pack_id, build_attempt=attempt).update(
             status=MeetingPack.Status.FAILED, error=f"{type(exc).__name__}: {exc}"
         )
-        summaries.data_changed()  # an update() sends no model signal
+        summaries.data_changed(summaries.BOARD)  # an update() sends no model signal
         pack.refresh_from_db()
         return pack
     with transaction.atomic():

@@ -415,7 +415,7 @@ def pack_detail(request, pk):
         )
 
     # A built pack never changes; its state (published, withdrawn) is programme data.
-    html = summaries.cached(("pack-page", pack.pk, is_manager), page)
+    html = summaries.cached(("pack-page", pack.pk, is_manager), page, areas=[summaries.BOARD])
     return render(
         request, "board/pack_detail.html", {"pack": pack, "meeting": pack.meeting, "page": html}
     )

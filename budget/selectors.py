@@ -32,6 +32,8 @@ from .models import (
 ZERO = Decimal("0.00")
 PENNY = Decimal("0.01")
 PERIODS = range(1, 13)
+# What the budget's kept pages show: the budget's own records, and the themes' names.
+BUDGET_AREAS = (summaries.BUDGET, summaries.PROGRAMME)
 
 
 def allocations_with_lines(programme):
@@ -166,7 +168,11 @@ def _rag(percent: Decimal | None, amber: Decimal, red: Decimal) -> str:
 
 
 def line_actuals(allocation) -> dict[tuple[int, int], Decimal]:
-    """(line id, period) → actual: rows matched at import plus shares allocated by hand."""
+    """(line id, period) → actual: rows matched at import plus shares allocated by hand.
+
+    Adding up a year's ledger (200,000 rows at month end) is most of the report's cost, and the
+    ledger changes only when rows are imported, reversed or allocated: `kept_ledger_totals`
+    keeps these sums until then, for pages."""
     out: dict[tuple[int, int], Decimal] = {}
     direct = (
         LedgerRow.objects.filter(allocation=allocation, active=True, line__isnull=False)
@@ -189,7 +195,36 @@ def line_actuals(allocation) -> dict[tuple[int, int], Decimal]:
     return out
 
 
-def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> BudgetReport:
+def _unallocated(allocation) -> dict:
+    return (
+        LedgerRow.objects.filter(
+            allocation=allocation, active=True, line__isnull=True, allocations__isnull=True
+        )
+        .order_by()
+        .aggregate(n=Count("pk"), total=Sum("amount"))
+    )
+
+
+def _ledger_totals(allocation) -> tuple[dict, dict]:
+    return line_actuals(allocation), _unallocated(allocation)
+
+
+def kept_ledger_totals(allocation) -> tuple[dict, dict]:
+    """`line_actuals` and the unallocated queue's count and total, kept until the ledger
+    changes (havering_improve.summaries, area "ledger"): for pages."""
+    return summaries.cached(
+        ("ledger-totals", allocation.pk),
+        lambda: _ledger_totals(allocation),
+        areas=[summaries.LEDGER],
+    )
+
+
+def budget_report(
+    allocation: BudgetAllocation, *, as_at: int | None = None, kept: bool = False
+) -> BudgetReport:
+    """The monitoring report: each line's budget, actuals and forecast, month by month.
+    `kept`: for a page, the ledger's totals may come from the summaries cache; a service
+    checking figures inside its own transaction leaves it off, and reads the ledger."""
     from .services import allocation_settings
 
     year = allocation.financial_year
@@ -203,7 +238,7 @@ def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> 
     ):
         virements[v["from_line_id"]] = virements.get(v["from_line_id"], ZERO) - v["amount"]
         virements[v["to_line_id"]] = virements.get(v["to_line_id"], ZERO) + v["amount"]
-    actuals = line_actuals(allocation)
+    actuals, queue = kept_ledger_totals(allocation) if kept else _ledger_totals(allocation)
     commitments = dict(
         Commitment.objects.filter(line__allocation=allocation)
         .values("line_id")
@@ -226,13 +261,6 @@ def budget_report(allocation: BudgetAllocation, *, as_at: int | None = None) -> 
         PeriodState.objects.filter(allocation=allocation, closed=True).values_list(
             "period", flat=True
         )
-    )
-    queue = (
-        LedgerRow.objects.filter(
-            allocation=allocation, active=True, line__isnull=True, allocations__isnull=True
-        )
-        .order_by()
-        .aggregate(n=Count("pk"), total=Sum("amount"))
     )
     if as_at is None:
         periods_with_actuals = [p for (_, p) in actuals] + list(closed)
@@ -307,7 +335,9 @@ def cached_budget_report(allocation: BudgetAllocation, *, as_at: int | None = No
     havering_improve.summaries): for pages. A service checking figures inside its own
     transaction calls `budget_report`, which always reads the ledger."""
     return summaries.cached(
-        ("budget-report", allocation.pk, as_at), lambda: budget_report(allocation, as_at=as_at)
+        ("budget-report", allocation.pk, as_at),
+        lambda: budget_report(allocation, as_at=as_at, kept=True),
+        areas=BUDGET_AREAS,
     )
 
 
@@ -365,7 +395,9 @@ def cached_theme_spend(programme, year: FinancialYear | int | None = None) -> li
     """`theme_spend`, kept until the programme's data next changes: for pages."""
     start = year.start_year if isinstance(year, FinancialYear) else year
     return summaries.cached(
-        ("theme-spend", programme.pk, start), lambda: theme_spend(programme, year)
+        ("theme-spend", programme.pk, start),
+        lambda: theme_spend(programme, year),
+        areas=BUDGET_AREAS,
     )
 
 

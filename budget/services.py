@@ -460,7 +460,12 @@ def ledger_import_upload(*, allocation, uploaded_file, user, cost_centres: str |
         # the file itself is not kept in storage.
         batch.status = LedgerImport.Status.REJECTED
         batch.original_file.delete(save=False)
-    _with_user(batch, user).save()
+    try:
+        _with_user(batch, user).save()
+    except BaseException:
+        if batch.original_file:
+            batch.original_file.delete(save=False)
+        raise
     return batch
 
 
@@ -569,7 +574,7 @@ def _insert_ledger_rows(values: list[tuple]) -> None:
     own history) is their audit trail, so nothing is lost by bypassing the model layer."""
     from django.db import connection
 
-    summaries.data_changed()  # no model signals here
+    summaries.data_changed(summaries.BUDGET, summaries.LEDGER)  # no model signals here
     table = connection.ops.quote_name(LedgerRow._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in LEDGER_ROW_COLUMNS)
     with connection.cursor() as cursor:
@@ -615,7 +620,7 @@ def ledger_import_reverse(*, batch: LedgerImport, user, reason: str) -> LedgerIm
                 "reopen them before it can be reversed."
             )
         batch.rows.update(active=False)
-        summaries.data_changed()
+        summaries.data_changed(summaries.BUDGET, summaries.LEDGER)
         batch.status = LedgerImport.Status.REVERSED
         batch.reversed_by = user
         batch.reversed_at = timezone.now()

@@ -2,7 +2,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from havering_improve import roles, security, summaries
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import GovukForm, add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
+from havering_improve.pagination import page_or_404
 from themes.selectors import current_programme
 
 from . import exports, services
@@ -46,6 +46,7 @@ from .models import (
     Virement,
 )
 from .selectors import (
+    BUDGET_AREAS,
     budget_report,
     cached_budget_report,
     cached_theme_spend,
@@ -112,7 +113,7 @@ def budget_year(request, year: str | None = None):
             BudgetAllocation.objects.filter(programme=programme).order_by("start_year")
         )
 
-    programme, allocations = summaries.cached(("budget-years",), years)
+    programme, allocations = summaries.cached(("budget-years",), years, areas=BUDGET_AREAS)
     if year is None:
         today_fy = FinancialYear.for_date(timezone.localdate())
         past = [a for a in allocations if a.start_year <= today_fy.start_year]
@@ -129,7 +130,7 @@ def budget_year(request, year: str | None = None):
     context = _base(request, allocation)
 
     def body():
-        report = budget_report(allocation, as_at=as_at)
+        report = budget_report(allocation, as_at=as_at, kept=True)
         return render_to_string(
             "budget/_report_body.html",
             {
@@ -145,7 +146,8 @@ def budget_year(request, year: str | None = None):
 
     # The same for everyone with the same permissions: kept until the data changes.
     permissions = (context["can_edit"], context["can_read_records"], context["is_manager"])
-    body = summaries.cached(("budget-report-page", allocation.pk, as_at, *permissions), body)
+    key = ("budget-report-page", allocation.pk, as_at, *permissions)
+    body = summaries.cached(key, body, areas=BUDGET_AREAS)
     return render(request, "budget/report.html", {**context, "body": body})
 
 
@@ -215,7 +217,7 @@ def ledger(request, year):
     allocation = get_allocation_for_user(request.user, year, READ)
     filters = _ledger_filters(request, allocation)
     rows = ledger_rows(allocation, **filters).prefetch_related("allocations__line")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(rows, PAGE_SIZE, request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -394,7 +396,7 @@ def import_file(request, year, pk):
 def queue(request, year):
     allocation = get_allocation_for_user(request.user, year, RECORDS)
     rows = ledger_rows(allocation, queue=True)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_or_404(rows, PAGE_SIZE, request)
     return render(
         request,
         "budget/queue.html",

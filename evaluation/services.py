@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from havering_improve.actions import action, lock_current
-from havering_improve.uploads import validate_upload
+from havering_improve.uploads import stored_name, validate_upload
 from themes.models import Measure, MeasureReading, Milestone, Risk
 
 from .models import (
@@ -256,9 +256,9 @@ def finding_update(*, finding: Finding, actor, version: int, themes=None, **fiel
 
 @action("can_edit_finding_record", on="finding")
 def finding_evidence_add(*, finding: Finding, upload, name: str, actor) -> FindingEvidence:
-    validate_upload(upload)
+    kind = validate_upload(upload)
     evidence = FindingEvidence(finding=finding, name=name or upload.name, uploaded_by=actor)
-    evidence.file.save(upload.name, upload, save=False)
+    evidence.file.save(stored_name(upload.name, kind), upload, save=False)
     return _save(evidence)
 
 

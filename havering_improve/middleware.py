@@ -58,3 +58,20 @@ class NoStoreWhenSignedInMiddleware:
         if signed_in or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
         return response
+
+
+class HealthCheckMiddleware:
+    """`/healthz` answers before anything else looks at the request: over plain HTTP (no
+    redirect to HTTPS) and whatever Host header it carries, because a load balancer probes each
+    instance directly, by its address, without TLS. It tells nothing but whether the database
+    and broker answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            from havering_improve.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

@@ -23,13 +23,15 @@ class OutboxTask(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row: a number that goes up after every committed change to programme data.
-    Cached summaries are keyed by it (see `havering_improve.summaries`)."""
+    """One row per area of programme data: a number that goes up after every committed change
+    in it. Cached summaries are keyed by the numbers of the areas they show (see
+    `havering_improve.summaries`)."""
 
+    area = models.CharField(max_length=100, unique=True)
     number = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):
-        return f"Data version {self.number}"
+        return f"Data version {self.area} {self.number}"
 
 
 class CouncilIdentity(models.Model):

@@ -1,28 +1,36 @@
-"""Computed summaries — the dashboard, the budget monitoring report, measure charts — cached
-until programme data changes.
+"""Computed summaries — the dashboard, the budget monitoring report, theme pages, measure
+charts — cached until the data they show changes.
 
-A number in the database (`DataVersion`) goes up after every committed change to programme
-data: a signal from every model of the programme's apps (and from users and their groups, whose
-names and roles the pages show) queues one increase per transaction, and code that writes rows
-in bulk, without signals, calls `data_changed()` itself. Every cached value is keyed by that
-number, so it is right across any number of web processes whatever cache backend holds it: a
-value computed before the latest change is never served again. Keys also carry today's date,
-so anything that depends on the day (overdue milestones, the current period) turns over at
-midnight.
+Programme data is divided into areas, each with a number in the database (`DataVersion`) that
+goes up after every committed change in it: one per app ("budget", "evaluation", "board",
+"themes" for anything in any theme), one per theme ("theme:12": the theme and everything it
+owns), one per measure ("measure:40": the measure and its readings), and "programme" for the
+programme's themes themselves (their names, numbers and leads, which other areas' pages show);
+"ledger" (the ledger's rows and their allocation to lines) is a part of "budget" whose totals are
+kept on their own, so that an edit to a forecast does not add up the ledger again.
+A signal from every model of the programme's apps queues the increase of its areas once the
+transaction commits (`areas_for` says which); code that writes rows in bulk, without signals,
+calls `data_changed(area, ...)` itself. A change to users or their groups (whose names and roles
+every page shows), or `data_changed()` with no area, raises "all", which every value depends on.
+
+Each cached value names the areas it shows (`cached(key, compute, areas=...)`) and is keyed by
+their numbers and "all", so it is right across any number of web processes whatever cache backend
+holds it: a value computed before the latest change to what it shows is never served again, and
+a change elsewhere leaves it kept. Keys also carry today's date, so anything that depends on the
+day (overdue milestones, the current period) turns over at midnight.
 
 The cache is the `summaries` alias in CACHES: memory in each process by default, or Redis
 (`SUMMARY_CACHE_URL`) so that web processes share their work.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
 
 from asgiref.local import Local
 from django.apps import apps
 from django.core.cache import caches
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
@@ -30,61 +38,102 @@ T = TypeVar("T")
 PROGRAMME_APPS = ("themes", "budget", "evaluation", "board", "auth")
 TIMEOUT = 60 * 60
 
+ALL = "all"
+PROGRAMME = "programme"
+THEMES = "themes"
+BUDGET = "budget"
+LEDGER = "ledger"  # ledger rows and their allocation to lines: within "budget"
+LEDGER_MODELS = {"ledgerrow", "rowallocation", "ledgerimport", "matchingrule"}
+EVALUATION = "evaluation"
+BOARD = "board"
+EVERY_APP = (THEMES, BUDGET, EVALUATION, BOARD)
+
+
+def theme_area(theme_id: int) -> str:
+    return f"theme:{theme_id}"
+
+
+def measure_area(measure_id: int) -> str:
+    return f"measure:{measure_id}"
+
 
 def _model():
     return apps.get_model("havering_improve", "DataVersion")
 
 
-_request = Local()  # within a GET request, the version read first serves the whole request
+_request = Local()  # within a GET request, the versions read first serve the whole request
 
 
-def data_version() -> int:
-    remembered = getattr(_request, "version", None)
+def data_versions() -> dict[str, int]:
+    """Every area's number (an area never changed is 0), read in one query."""
+    remembered = getattr(_request, "versions", None)
     if remembered is not None:
         return remembered
     # Read on every cached page, so plain SQL: the ORM would cost more than the query.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {_model()._meta.db_table} WHERE id = 1")  # noqa: S608
-        row = cursor.fetchone()
-    version = row[0] if row else 0
+    with connections["default"].cursor() as cursor:
+        cursor.execute(f"SELECT area, number FROM {_model()._meta.db_table}")  # noqa: S608
+        versions = dict(cursor.fetchall())
     if getattr(_request, "remember", False):
-        _request.version = version
-    return version
+        _request.versions = versions
+    return versions
+
+
+def data_version(area: str = ALL) -> int:
+    return data_versions().get(area, 0)
 
 
 class RequestVersionMiddleware:
-    """Read the data version once per GET (or HEAD) request, however many kept summaries the
-    page uses. Other requests change data, so they read it afresh each time."""
+    """Read the data versions once per GET (or HEAD) request, however many kept summaries the
+    page uses. Other requests change data, so they read them afresh each time."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         _request.remember = request.method in ("GET", "HEAD")
-        _request.version = None
+        _request.versions = None
         try:
             return self.get_response(request)
         finally:
             _request.remember = False
-            _request.version = None
+            _request.versions = None
 
 
-def _increase():
-    model = _model()
-    if not model.objects.filter(pk=1).update(number=F("number") + 1):
-        model.objects.get_or_create(pk=1, defaults={"number": 1})
+def _increase(areas: tuple[str, ...], using: str) -> None:
+    table = _model()._meta.db_table
+    rows = ", ".join(["(%s, 1)"] * len(areas))
+    with connections[using].cursor() as cursor:
+        # One statement for any number of areas; sorted, so two writers never lock rows in
+        # opposite orders. PostgreSQL and SQLite both know ON CONFLICT.
+        cursor.execute(
+            f"INSERT INTO {table} (area, number) VALUES {rows} "  # noqa: S608
+            f"ON CONFLICT (area) DO UPDATE SET number = {table}.number + 1",
+            sorted(areas),
+        )
 
 
-def data_changed(using: str = "default") -> None:
-    """Record that programme data changed: once the transaction commits (at once outside one),
-    every cached summary is out of date. A transaction rolled back changes nothing."""
-    transaction.on_commit(_increase, using=using)
+def data_changed(*areas: str, using: str = "default") -> None:
+    """Record that programme data in `areas` changed (no area: all of it): once the transaction
+    commits (at once outside one), every cached summary that shows those areas is out of date.
+    A transaction rolled back changes nothing."""
+    chosen = tuple(dict.fromkeys(areas)) or (ALL,)
+    transaction.on_commit(lambda: _increase(chosen, using), using=using)
 
 
-def cached(key: tuple, compute: Callable[[], T], *, timeout: int = TIMEOUT) -> T:
-    """`compute()`'s result, computed at most once per data version, per day, per key."""
+def versioned_key(key: tuple, *, areas: Iterable[str]) -> str:
+    """The cache key of `key` as things stand: the versions of the areas it shows, and today."""
+    versions = data_versions()
+    shown = ",".join(f"{a}={versions.get(a, 0)}" for a in (ALL, *areas))
+    return ":".join(str(part) for part in (*key, shown, date.today().isoformat()))
+
+
+def cached(
+    key: tuple, compute: Callable[[], T], *, areas: Iterable[str], timeout: int = TIMEOUT
+) -> T:
+    """`compute()`'s result, computed at most once per version of the `areas` it shows (and of
+    "all"), per day, per key."""
     cache = caches["summaries"]
-    full_key = ":".join(str(part) for part in (*key, data_version(), date.today().isoformat()))
+    full_key = versioned_key(key, areas=areas)
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -92,17 +141,56 @@ def cached(key: tuple, compute: Callable[[], T], *, timeout: int = TIMEOUT) -> T
     return value
 
 
+def _theme_of_measure(measure_id: int, using: str) -> int | None:
+    """Only when the reading came without its measure (pages' code passes it along)."""
+    from themes.models import Measure
+
+    measures = Measure.objects.using(using).filter(pk=measure_id)
+    return measures.values_list("theme_id", flat=True).first()
+
+
+def areas_for(instance, using: str = "default") -> tuple[str, ...]:
+    """The areas a change to `instance` (a row of one of the programme's apps) touches."""
+    label = instance._meta.app_label
+    if label == "auth":
+        return (ALL,)
+    if label == BUDGET and instance._meta.model_name in LEDGER_MODELS:
+        return (BUDGET, LEDGER)
+    if label != THEMES:
+        return (label,)
+    name = instance._meta.model_name
+    if name == "programme":
+        return (ALL,)  # its name is on every page
+    if name == "theme":
+        return (THEMES, PROGRAMME, theme_area(instance.pk))
+    if name == "measure":
+        return (THEMES, theme_area(instance.theme_id), measure_area(instance.pk))
+    if name == "measurereading":
+        measure = instance._state.fields_cache.get("measure")
+        theme_id = measure.theme_id if measure else _theme_of_measure(instance.measure_id, using)
+        if theme_id is None:
+            return (THEMES, measure_area(instance.measure_id))  # the measure went with it
+        return (THEMES, theme_area(theme_id), measure_area(instance.measure_id))
+    theme_id = getattr(instance, "theme_id", None)
+    if theme_id is None:
+        return (THEMES, PROGRAMME)  # a model this does not know yet: anything that shows themes
+    return (THEMES, theme_area(theme_id))
+
+
 def _on_change(sender, using="default", **kwargs):
     if kwargs.get("raw"):
         return  # loaddata
     if set(kwargs.get("update_fields") or ()) == {"last_login"}:
         return  # a sign-in changes nothing anyone reads here
-    data_changed(using)
+    data_changed(*areas_for(kwargs["instance"], using), using=using)
 
 
 def _on_m2m_change(sender, action, using="default", **kwargs):
     if action.startswith("post_") and sender._meta.app_label in PROGRAMME_APPS:
-        data_changed(using)
+        # The link table's own app: budget lines' and evaluation's links to themes show on
+        # their app's pages and on the theme tabs those apps add.
+        label = sender._meta.app_label
+        data_changed(ALL if label in ("auth", THEMES) else label, using=using)
 
 
 def connect_signals():

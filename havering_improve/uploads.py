@@ -26,6 +26,24 @@ KIND_LABELS = {
     "csv": "CSV file",
 }
 EVIDENCE_KINDS = ("pdf", "docx", "xlsx", "png", "jpeg", "gif")
+# The extension a file of each kind is stored under, whatever its name said.
+KIND_EXTENSIONS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "png": "png",
+    "jpeg": "jpg",
+    "gif": "gif",
+    "csv": "csv",
+}
+
+
+def stored_name(name: str, kind: str) -> str:
+    """The name a checked upload is stored under: its own stem with the extension of the kind
+    its content was found to be (a PNG called photo.pdf is stored as photo.png)."""
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].strip() or "file"
+    return f"{stem}.{KIND_EXTENSIONS[kind]}"
+
 
 # An NHS number: ten digits, often written 3-3-4, whose last digit is a modulus 11 check digit.
 _NHS_CANDIDATE = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")

@@ -1,6 +1,7 @@
 """`make bench` keeps working: the whole benchmark at a tiny scale, end to end, on PostgreSQL
 with gunicorn and wrk. Timings are never judged here (machines are shared); this checks that
-every page answered, no page's queries grow with the data, and every job finished."""
+every page answered (alone, beside a lead's changes, and at fifty connections), no page's
+queries grow with the data, the writer's changes went through, and every job finished."""
 
 import json
 import os
@@ -43,6 +44,19 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     assert "published pack" in pages, "the generated data has no published pack"
     for page in pages.values():
         assert page["errors"] == 0 and page["requests_per_s"] > 0, page
+    cold = results["cold"]
+    assert set(cold) == set(pages) - {"floor"}, cold
+    for name, times in cold.items():
+        assert set(times) == {"nothing_kept_ms", "cold_ms", "kept_ms", "after_elsewhere_ms"}
+        assert all(t > 0 for t in times.values()), (name, times)
+    # While a lead changed data through the real pages, every reader's request answered.
+    for table in ("mixed", "fifty"):
+        readers = {p["name"]: p for p in results[table]}
+        assert set(readers) == {"dashboard", "another theme", "budget report"}, table
+        for page in readers.values():
+            assert page["errors"] == 0 and page["requests_per_s"] > 0, (table, page)
+        writer = results[f"{table}_writer"]
+        assert writer["changes"] > 0 and writer["failures"] == 0, (table, writer)
     for name, counts in results["query_counts"].items():
         assert counts["scale_1"] == counts[f"scale_{results['scale']}"], (name, counts)
     for name, figures in results["jobs"].items():

@@ -33,3 +33,15 @@ def test_healthz_reports_a_broker_that_answers_as_ok(client, settings):
     need(redis_available(), "no Redis answers on 127.0.0.1:6379")
     settings.CELERY_BROKER_URL = REDIS_URL
     assert client.get("/healthz").json() == {"database": "ok", "broker": "ok"}
+
+
+@override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["improve.havering.gov.uk"])
+def test_healthz_answers_a_load_balancers_plain_http_probe_by_address(client):
+    response = client.get("/healthz", HTTP_HOST="10.0.3.17:8000")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    # Everything else still goes to HTTPS, and only by the service's own name.
+    page = client.get("/", HTTP_HOST="improve.havering.gov.uk")
+    assert page.status_code == 301
+    assert page["Location"].startswith("https://improve.havering.gov.uk/")
+    assert client.get("/", HTTP_HOST="10.0.3.17:8000").status_code == 400

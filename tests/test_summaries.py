@@ -3,11 +3,17 @@
 Elsewhere the suite runs with the summaries cache switched off; here it is on, and every
 change is committed (its on-commit work runs), as it would be for a person using the app."""
 
+from datetime import date, timedelta
+from decimal import Decimal
+from unittest import mock
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from budget.models import BudgetLine
 from havering_improve import summaries
+from themes.charts import measure_chart_html
 from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +144,246 @@ def test_a_kept_page_costs_little_more_than_signing_in(
     # The session, the user, their roles, and the data version read once for the whole page.
     with django_assert_max_num_queries(4):
         assert client.get(path).status_code == 200
+
+
+# Each area of the programme's data keeps its own version -------------------------------------
+
+OTHER_PAGES = [
+    "/themes/quality-assurance/",
+    "/themes/quality-assurance/measures/",
+    "/themes/quality-assurance/milestones/",
+    "/budget/2019-20/",
+]
+
+
+def _measure(theme, **extra):
+    from tests.themes.factories import MeasureFactory
+
+    return MeasureFactory(theme=theme, name="Audits graded good", **extra)
+
+
+def _queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200, path
+    return len(queries.captured_queries)
+
+
+def test_a_reading_on_one_theme_keeps_other_themes_pages_and_the_budget_report(
+    client, board_member, theme, other_theme, committed
+):
+    from tests.themes.factories import ReadingFactory
+
+    measure = _measure(theme)
+    _measure(other_theme)
+    client.force_login(board_member)
+    for path in [*OTHER_PAGES, "/themes/supervision/measures/"]:
+        client.get(path)
+    kept = {path: _queries(client, path) for path in OTHER_PAGES}
+
+    committed(lambda: ReadingFactory(measure=measure, value=Decimal("61.5")))
+
+    # Each costs what a kept page costs: nothing was recomputed.
+    assert {path: _queries(client, path) for path in OTHER_PAGES} == kept
+    assert "61.5%" in client.get("/themes/supervision/measures/").content.decode()
+
+
+def test_a_new_reading_redraws_only_its_own_measures_chart(
+    client, lead, theme, committed, django_assert_num_queries
+):
+    from tests.themes.factories import ReadingFactory
+
+    measures = [_measure(theme, order=n) for n in range(3)]
+    client.force_login(lead)
+    client.get("/themes/supervision/measures/")
+    committed(lambda: ReadingFactory(measure=measures[1], value=Decimal("72")))
+    # Four for any page, then the latest report, the overdue count, the theme's measures, and
+    # the one measure that changed and its readings: the other charts are kept.
+    with (
+        django_assert_num_queries(9),
+        mock.patch("themes.views.measure_chart_html", wraps=measure_chart_html) as drawn,
+    ):
+        html = client.get("/themes/supervision/measures/").content.decode()
+    assert [call.args[0] for call in drawn.call_args_list] == [measures[1]]
+    assert html.count("Audits graded good") >= 3 and "72%" in html
+
+
+def _reading(theme):
+    from tests.themes.factories import ReadingFactory
+
+    return ReadingFactory(measure=_measure(theme), value=Decimal("63.25"))
+
+
+def _milestone(theme):
+    from tests.themes.factories import MilestoneFactory
+
+    return MilestoneFactory(
+        theme=theme, title="Practice week held", due_date=date.today() + timedelta(days=20)
+    )
+
+
+def _rename_milestone(theme):
+    milestone = theme.milestones.get(title="Practice week held")
+    milestone.title = "Practice week held in every team"
+    milestone.save()
+
+
+def _rename_line(theme):
+    from budget.models import BudgetLine
+
+    line = BudgetLine.objects.get(code="resources")
+    line.title = "Website and video resources"
+    line.save()
+
+
+def _rename_theme(theme):
+    theme.title = "Supervision and reflective practice"
+    theme.save()
+
+
+def _rename_lead(theme):
+    theme.lead.last_name = "Okonkwo-Bright"
+    theme.lead.save()
+
+
+def _rename_strand(theme):
+    from evaluation.models import EvaluationStrand
+
+    strand = EvaluationStrand.objects.order_by("order").first()
+    strand.title = "Audit of practice, every month"
+    strand.save()
+
+
+def _rename_board(theme):
+    from board.models import Board
+
+    board = Board.objects.order_by("order").first()
+    board.name = "Children's Improvement Board"
+    board.save()
+
+
+def _import_ledger(theme):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from budget import services
+    from budget.demo import demo_setup
+    from budget.models import BudgetAllocation
+    from tests.budget.conftest import csv_of, row
+
+    allocation = BudgetAllocation.objects.get(start_year=2019)
+    user = get_user_model().objects.get(username="finance")
+    demo_setup(allocation=allocation, user=user)
+    extract = csv_of(row(ref="AP77", period="2", amount="4321.00"))
+    batch = services.ledger_import_upload(
+        allocation=allocation,
+        uploaded_file=SimpleUploadedFile("x.csv", extract.encode()),
+        user=user,
+    )
+    services.ledger_import_confirm(batch=batch, user=user)
+
+
+# (what changes, what was there before it, the page, what it shows after)
+CHANGES = {
+    "reading": (None, _reading, "/themes/supervision/measures/", "63.25%"),
+    "milestone": (
+        _milestone,
+        _rename_milestone,
+        "/themes/supervision/milestones/",
+        "Practice week held in every team",
+    ),
+    "milestone on the dashboard": (
+        _milestone,
+        _rename_milestone,
+        "/themes/",
+        "Practice week held in every team",
+    ),
+    "budget line": (None, _rename_line, "/budget/2019-20/", "Website and video resources"),
+    "budget line on the programme's page": (
+        None,
+        _rename_line,
+        "/about/",
+        "Website and video resources",
+    ),
+    "ledger import": (None, _import_ledger, "/budget/2019-20/", "4,321"),
+    "theme's title, on its page": (
+        None,
+        _rename_theme,
+        "/themes/supervision/risks/",
+        "Supervision and reflective practice",
+    ),
+    "theme's title, on the measures": (
+        lambda theme: _measure(theme),
+        _rename_theme,
+        "/themes/supervision/measures/",
+        "Supervision and reflective practice",
+    ),
+    "lead's name": (None, _rename_lead, "/themes/supervision/", "Okonkwo-Bright"),
+    "evaluation strand": (None, _rename_strand, "/about/", "Audit of practice, every month"),
+    "board": (None, _rename_board, "/about/", "Children&#x27;s Improvement Board"),
+    "theme's title, on the dashboard": (
+        None,
+        _rename_theme,
+        "/themes/",
+        "Supervision and reflective practice",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_kept_page_is_never_older_than_the_data_it_shows(
+    change, client, programme_manager, finance_officer, lead, theme, committed
+):
+    before, make_change, path, shown = CHANGES[change]
+    if before:
+        committed(lambda: before(theme))
+    client.force_login(programme_manager)
+    assert shown not in client.get(path).content.decode()
+    client.get(path)  # kept now
+    committed(lambda: make_change(theme))
+    assert shown in client.get(path).content.decode()
+
+
+def test_a_forecast_edit_shows_at_once_while_the_ledgers_totals_stay_kept(
+    client, finance_officer, committed, django_assert_max_num_queries
+):
+    from budget.models import BudgetLine, LedgerRow
+
+    client.force_login(finance_officer)
+    client.get("/budget/2019-20/")
+
+    def new_amount():
+        line = BudgetLine.objects.get(code="resources")
+        line.amount = Decimal("98765")
+        line.save()
+
+    committed(new_amount)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/budget/2019-20/").content.decode()
+    assert "98,765" in html
+    ledger = LedgerRow._meta.db_table
+    assert not [q for q in queries.captured_queries if f'FROM "{ledger}"' in q["sql"]]
+
+
+def test_versions_are_per_area(theme, other_theme, committed):
+    from tests.themes.factories import ReadingFactory
+
+    measure = _measure(theme)
+    before = summaries.data_versions()
+    committed(lambda: ReadingFactory(measure=measure))
+    after = summaries.data_versions()
+
+    def moved(area):
+        return after.get(area, 0) > before.get(area, 0)
+
+    assert moved(summaries.theme_area(theme.pk)) and moved(summaries.measure_area(measure.pk))
+    assert moved(summaries.THEMES)
+    for area in (
+        summaries.ALL,
+        summaries.BUDGET,
+        summaries.LEDGER,
+        summaries.BOARD,
+        summaries.EVALUATION,
+        summaries.PROGRAMME,
+        summaries.theme_area(other_theme.pk),
+    ):
+        assert not moved(area), area

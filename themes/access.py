@@ -16,7 +16,8 @@ def get_theme_for_user(user, slug: str, *, edit: bool = False, kept: bool = Fals
     def load():
         return get_object_or_404(Theme.objects.select_related("lead", "programme"), slug=slug)
 
-    theme = summaries.cached(("theme", slug), load) if kept else load()
+    # The theme itself and its lead: what a change to the theme row (or to users) changes.
+    theme = summaries.cached(("theme", slug), load, areas=[summaries.PROGRAMME]) if kept else load()
     if edit:
         roles.require("can_edit_theme", user, theme)
     else:

@@ -23,6 +23,7 @@ class Programme(models.Model):
         null=True,
         blank=True,
         help_text="When the programme is reviewed and evaluated (after its first year).",
+        validators=[validate_plausible_date],
     )
     review_plan = models.TextField(
         "The review", blank=True, help_text="What the review decides, as the decision set it out."
@@ -486,7 +487,10 @@ def evidence_upload_to(instance, filename):
     # The stored name is ours, never the uploader's, so nothing in it can traverse or collide.
     import uuid
 
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    from havering_improve.uploads import KIND_EXTENSIONS
+
+    # Stored under the extension of what the content was checked to be, not what its name said.
+    extension = KIND_EXTENSIONS.get(instance.kind, "bin")
     return f"evidence/{instance.theme.slug}/{uuid.uuid4().hex}.{extension}"
 
 

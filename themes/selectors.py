@@ -1,6 +1,7 @@
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, DateField, DecimalField, OuterRef, Prefetch, Q, Subquery
@@ -247,15 +248,29 @@ def measures_with_latest(queryset=None):
     )
 
 
-def measures_for_theme(theme) -> list:
-    """The theme's measures with their latest reading, status (`.status`) and readings
-    (`.reading_list`, oldest first) — three queries, whatever the number of readings."""
-    measures = list(
-        measures_with_latest(Measure.objects.filter(theme=theme)).order_by("order", "pk")
-    )
+class ReadingPoint(NamedTuple):
+    """What a chart and a readings table show of a reading."""
+
+    pk: int
+    date: dt.date
+    value: Decimal
+    source: str
+
+
+def measures_for_theme(theme, *, only: list[int] | None = None) -> list:
+    """The theme's measures (those in `only`, if given) with their latest reading, status
+    (`.status`) and readings (`.reading_list`, oldest first) — two queries, whatever the number
+    of readings."""
+    measures = Measure.objects.filter(theme=theme)
+    readings = MeasureReading.objects.filter(measure__theme=theme)
+    if only is not None:
+        measures, readings = measures.filter(pk__in=only), readings.filter(measure__in=only)
+    measures = list(measures_with_latest(measures).order_by("order", "pk"))
     by_measure: dict[int, list] = {m.pk: [] for m in measures}
-    for reading in MeasureReading.objects.filter(measure__theme=theme).order_by("date", "pk"):
-        by_measure[reading.measure_id].append(reading)
+    # Ten years of weekly readings are thousands of rows: plain tuples, not model instances.
+    fields = ReadingPoint._fields
+    for row in readings.order_by("date", "pk").values_list("measure_id", *fields):
+        by_measure[row[0]].append(ReadingPoint(*row[1:]))
     for measure in measures:
         measure.theme = theme  # for its URL, without a query each
         measure.reading_list = by_measure[measure.pk]

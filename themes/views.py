@@ -1,8 +1,8 @@
 import difflib
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from havering_improve import editing, roles, summaries
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import StateChangeForm, add_service_errors
+from havering_improve.pagination import page_number, page_or_404
 
 from . import selectors, services
 from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
@@ -104,14 +105,37 @@ def _milestones_part(request, theme):
     return {"milestones": milestones}
 
 
-def _measure_cards(theme) -> str:
-    measures = selectors.measures_for_theme(theme)
+def _render_cards(theme, measures) -> list[str]:
     for measure in measures:
         measure.chart = measure_chart_html(measure, measure.reading_list)
         measure.recent_readings = measure.reading_list[-RECENT_READINGS:]
+    return [
+        render_to_string("themes/_measure_card.html", {"measure": m, "recent": RECENT_READINGS})
+        for m in measures
+    ]
+
+
+def _measure_cards(theme) -> str:
+    """Each measure's card (its chart, status and latest readings) is kept until that measure
+    or its readings change, so a new reading redraws one chart, not the theme's ten."""
+    ids = list(theme.measures.order_by("order", "pk").values_list("pk", flat=True))
+    cache = caches["summaries"]
+    keys = {pk: summaries.versioned_key(("measure-card", pk), areas=_card_areas(pk)) for pk in ids}
+    cards = cache.get_many(list(keys.values()))
+    missing = [pk for pk in ids if keys[pk] not in cards]
+    if missing:
+        fresh = _render_cards(theme, selectors.measures_for_theme(theme, only=missing))
+        made = {keys[pk]: card for pk, card in zip(missing, fresh, strict=True)}
+        cache.set_many(made, summaries.TIMEOUT)
+        cards.update(made)
     return render_to_string(
-        "themes/_measure_cards.html", {"measures": measures, "recent": RECENT_READINGS}
+        "themes/_measure_cards.html", {"cards": [cards[keys[pk]] for pk in ids]}
     )
+
+
+def _card_areas(measure_id) -> tuple[str, ...]:
+    # The measure and its readings; the theme's address (its slug) is the programme's.
+    return (summaries.measure_area(measure_id), summaries.PROGRAMME)
 
 
 RECENT_READINGS = 12
@@ -121,7 +145,9 @@ def _measures_part(request, theme):
     # The charts are the costly part, and the same for everyone: kept until the data changes.
     return {
         "measure_cards": summaries.cached(
-            ("theme-measures", theme.pk), lambda: _measure_cards(theme)
+            ("theme-measures", theme.pk),
+            lambda: _measure_cards(theme),
+            areas=[summaries.theme_area(theme.pk)],
         )
     }
 
@@ -153,11 +179,10 @@ HISTORY_PAGE = 50
 
 def _history_part(request, theme):
     """Fifty changes a page, newest first; each page reads only as far back as it shows."""
-    try:
-        page = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        page = 1
+    page = page_number(request)
     entries = theme_history(theme, limit=page * HISTORY_PAGE + 1)
+    if page > 1 and len(entries) <= (page - 1) * HISTORY_PAGE:
+        raise Http404("There is no such page.")
     return {
         "history": entries[(page - 1) * HISTORY_PAGE : page * HISTORY_PAGE],
         "history_page": page,
@@ -222,7 +247,10 @@ def theme_detail(request, slug, section="pid"):
         html = body(with_request=request)
     else:  # the same for everyone with the same permissions: kept until the data changes
         key = ("theme-page", theme.pk, section, request.GET.urlencode(), *permissions.values())
-        html = summaries.cached(key, body)
+        areas = [summaries.theme_area(theme.pk)]
+        if section not in _OWN_PARTS and section != "history":
+            areas += [summaries.BUDGET, summaries.EVALUATION, summaries.BOARD]  # other apps' parts
+        html = summaries.cached(key, body, areas=areas)
     context = {"theme": theme, "section": section, "section_label": label, "body": html}
     return render(request, "themes/theme_detail.html", context)
 
@@ -352,9 +380,11 @@ def measure_detail(request, slug, pk):
         readings = list(measure.readings.order_by("date", "pk"))
         return measure_chart_html(measure, readings), measure_chart_summary(measure, readings)
 
-    chart_html, chart_summary = summaries.cached(("measure-chart", measure.pk), chart)
+    chart_html, chart_summary = summaries.cached(
+        ("measure-chart", measure.pk), chart, areas=[summaries.measure_area(measure.pk)]
+    )
     readings = measure.readings.select_related("recorded_by").order_by("-date", "-pk")
-    page = Paginator(readings, READINGS_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(readings, READINGS_PAGE, request)
     return render(
         request,
         "themes/measure_detail.html",

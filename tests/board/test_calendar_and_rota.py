@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from board import forms, services
 from board.models import Meeting, RotaPin, RotaRun, RotaSlot
@@ -217,3 +219,55 @@ def test_a_meeting_on_31_12_9999_is_refused_and_the_calendar_stays_up(
     assert not Meeting.objects.filter(date__year=9999).exists()
     assert client.get("/board/rota.ics").status_code == 200
     assert "date" in forms.MeetingForm({"date": "01/01/1900"}).errors
+
+
+def _unescape(value: str) -> str:
+    out, i = [], 0
+    while i < len(value):
+        if value[i] == "\\":
+            out.append("\n" if value[i + 1] in "nN" else value[i + 1])
+            i += 2
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
+TEXT_A_FORM_ACCEPTS = st.text(
+    st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=200
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(venue=TEXT_A_FORM_ACCEPTS, chair=TEXT_A_FORM_ACCEPTS)
+def test_the_calendar_stays_valid_for_any_text_a_form_accepts(meeting, venue, chair):
+    from board.ical import rota_calendar
+
+    meeting.venue, meeting.chair = venue, chair
+    body = rota_calendar(board=meeting.board, meetings=[meeting])
+    lines = body.split("\r\n")
+    assert lines[-1] == ""
+    for line in lines[:-1]:
+        assert "\r" not in line and "\n" not in line, repr(line)
+        assert len(line.encode()) <= 75
+        assert not any(ord(c) < 32 and c != "\t" for c in line), repr(line)
+    unfolded = body.replace("\r\n ", "").split("\r\n")
+    location = [line for line in unfolded if line.startswith("LOCATION:")]
+    expected = venue.replace("\r\n", "\n").replace("\r", "\n")
+    expected = "".join(
+        " " if ord(c) < 32 and c not in "\t\n" or c == "\x7f" else c for c in expected
+    )
+    if venue:
+        assert _unescape(location[0][len("LOCATION:") :]) == expected
+    else:
+        assert not location
+
+
+def test_a_carriage_return_in_a_venue_is_a_line_break_not_a_broken_calendar(meeting):
+    from board.ical import rota_calendar
+
+    meeting.venue = "Town Hall\rRomford\r\nEssex"
+    body = rota_calendar(board=meeting.board, meetings=[meeting])
+    assert "LOCATION:Town Hall\\nRomford\\nEssex\r\n" in body

@@ -290,3 +290,10 @@ def test_forms_built_per_row_or_line_show_all_their_fields(
     assert 'name="profile_1"' in page and 'name="forecast_12"' in page
     page = client.get(f"{Y}/lines/project-manager/themes/").content.decode()
     assert page.count('name="theme_') == 7
+
+
+@pytest.mark.parametrize("path", ["ledger/?", "ledger/?line=resources&", "queue/?"])
+def test_a_page_number_beyond_the_list_is_not_found(imported_sample, fo, path):
+    assert fo.get(f"{Y}/{path}page=1").status_code == 200
+    for beyond in ("999", "0", "x", "99999999999999999999999"):
+        assert fo.get(f"{Y}/{path}page={beyond}").status_code == 404, beyond

@@ -158,3 +158,17 @@ def test_a_board_member_sees_no_buttons_to_change_anything(client, board_member,
     client.force_login(board_member)
     html = client.get(reverse("evaluation:activity_detail", kwargs={"pk": audit.pk})).content
     assert b"Record audit grades" not in html and b"Record a finding" not in html
+
+
+def test_finding_evidence_is_stored_under_the_extension_of_its_content(objects):
+    from evaluation.models import FindingEvidence
+
+    evidence = FindingEvidence.objects.get(pk=objects["evidence"])
+    assert evidence.file.name.endswith("/audit-summary.pdf")
+    disguised = services.finding_evidence_add(
+        finding=evidence.finding,
+        upload=SimpleUploadedFile("survey.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
+        name="Survey chart",
+        actor=evidence.uploaded_by,
+    )
+    assert disguised.file.name.endswith("/survey.png")

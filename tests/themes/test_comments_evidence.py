@@ -125,3 +125,25 @@ def test_evidence_downloads_as_an_attachment_for_readers(client, team_member, bo
     assert b"".join(response.streaming_content) == b"%PDF-1.4\nbody"
     # Through another theme's address it does not exist.
     assert client.get(f"/themes/quality-assurance/evidence/{evidence.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extension"),
+    [
+        ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20, ".png"),
+        ("minutes.html", b"%PDF-1.7\nrest", ".pdf"),
+        ("scan", b"\xff\xd8\xff\xe0" + b"0" * 20, ".jpg"),
+    ],
+)
+def test_evidence_is_stored_under_the_extension_of_its_content(
+    client, team_member, name, content, extension
+):
+    client.force_login(team_member)
+    response = client.post(
+        "/themes/supervision/evidence/add/",
+        {"title": "Evidence", "file": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.file.name.endswith(extension)
+    assert evidence.original_name == name

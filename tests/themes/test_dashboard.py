@@ -182,3 +182,5 @@ def test_a_measures_own_page_lists_a_year_of_readings_a_page_newest_first(
     assert "Page 1 of 2" in first and 'rel="next"' in first
     second = client.get(measure.get_absolute_url() + "?page=2").content.decode()
     assert "6 January 2025" in second.split("Readings for", 1)[1]
+    for beyond in ("3", "0", "-1", "99999999999999999999999"):
+        assert client.get(measure.get_absolute_url() + f"?page={beyond}").status_code == 404

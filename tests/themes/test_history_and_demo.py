@@ -96,7 +96,9 @@ def test_the_history_part_pages_fifty_changes_at_a_time_newest_first(client, aud
     assert "Added milestone: Step 09" in second and "Added milestone: Step 00" in second
     assert "Added milestone: Step 59" not in second
     assert 'href="?page=1" rel="prev"' in second
-    assert client.get("/themes/supervision/history/?page=nonsense").status_code == 200
+    for beyond in ("3", "0", "nonsense", "99999999999999999999999"):
+        response = client.get(f"/themes/supervision/history/?page={beyond}")
+        assert response.status_code == 404, beyond
 
 
 def test_history_reads_as_prose_names_dates_and_field_labels(client, lead, auditor, theme):
