@@ -2,29 +2,25 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from havering_improve.forms import GovukForm, GovukModelForm, VersionedForm
-from havering_improve.validators import validate_plausible_date
+from havering_improve.forms import DateField, GovukForm, GovukModelForm, VersionedForm
 from themes.models import Theme
 
 from .models import Action, BoardSettings, Meeting, ReportSchedule
 
-DATE_HELP = "For example, 26/11/2026"
-
 
 class MeetingForm(VersionedForm):
+    date = DateField(label="Date")
     online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
 
     class Meta:
         model = Meeting
         fields = ["date", "start_time", "venue", "online_link", "chair"]
-        help_texts = {"date": DATE_HELP, "start_time": "For example, 10:00"}
+        help_texts = {"start_time": "For example, 10:00"}
         labels = {"online_link": "Online meeting link", "start_time": "Start time"}
 
 
 class RecurrenceForm(GovukForm):
-    first_date = forms.DateField(
-        label="Date of the first meeting", help_text=DATE_HELP, validators=[validate_plausible_date]
-    )
+    first_date = DateField(label="Date of the first meeting")
     count = forms.IntegerField(label="How many meetings", min_value=1, max_value=60, initial=12)
     repeat = forms.ChoiceField(
         label="How often",
@@ -91,10 +87,12 @@ class DecisionForm(GovukForm):
 
 
 class ActionForm(GovukModelForm):
+    due_date = DateField(label="Due date")
+
     class Meta:
         model = Action
         fields = ["description", "owner", "due_date", "theme", "restricted"]
-        help_texts = {"due_date": DATE_HELP, "restricted": "Left out of reports to public bodies."}
+        help_texts = {"restricted": "Left out of reports to public bodies."}
         labels = {"theme": "Theme (optional)", "restricted": "Restricted"}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

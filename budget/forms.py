@@ -4,9 +4,9 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.validators import FileExtensionValidator
 
-from havering_improve.forms import GovukForm, GovukModelForm
+from havering_improve.forms import AffixedInput, DateField, GovukForm, GovukModelForm
 from havering_improve.uploads import validate_upload
-from havering_improve.validators import PERCENT_VALIDATORS, validate_plausible_date
+from havering_improve.validators import PERCENT_VALIDATORS
 
 from .models import Commitment, MatchingRule, Post
 
@@ -30,7 +30,7 @@ def _money_field(label, *, required=True, help_text=""):
         decimal_places=2,
         required=required,
         help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        widget=AffixedInput(prefix="£", width=10),
     )
 
 
@@ -141,11 +141,7 @@ class VirementForm(GovukForm):
     amount = _money_field("Amount")
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
     approved_by = forms.CharField(label="Approved by (name and role)", max_length=200)
-    approved_on = forms.DateField(
-        label="Approved on",
-        help_text="For example, 31/10/2019",
-        validators=[validate_plausible_date],
-    )
+    approved_on = DateField(label="Approved on")
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,18 +150,21 @@ class VirementForm(GovukForm):
 
 
 class CommitmentForm(GovukModelForm):
+    raised_on = DateField(label="Date raised or signed")
+
     class Meta:
         model = Commitment
         fields = ["kind", "description", "reference", "amount", "raised_on"]
-        labels = {"raised_on": "Date raised or signed"}
-        help_texts = {"raised_on": "For example, 31/10/2019"}
 
 
 class PostForm(GovukModelForm):
+    start_date = DateField(
+        label="Start date", required=False, help_text="Actual or expected. For example, 1 9 2027"
+    )
+
     class Meta:
         model = Post
         fields = ["post_number", "title", "annual_cost", "status", "start_date"]
-        help_texts = {"start_date": "Actual or expected start date, for example 01/09/2019"}
 
 
 class LineMonthsForm(GovukForm):

@@ -491,3 +491,14 @@ def theme_spend(
                 }
             )
     return list(result.values())
+
+
+def rule_queue_matches(rule) -> list:
+    """The rows waiting in the allocation queue that `rule` would place, with the year's other
+    rules taking their usual precedence; rows in closed periods stay where they are."""
+    from .services import Matcher, closed_periods
+
+    closed = closed_periods(rule.allocation)
+    matcher = Matcher.for_allocation(rule.allocation)
+    rows = ledger_rows(rule.allocation, queue=True).exclude(period__in=closed)
+    return [row for row in rows if getattr(matcher.match(row), "pk", None) == rule.pk]

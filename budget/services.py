@@ -716,6 +716,19 @@ def rule_save(
     return rule
 
 
+def rule_apply_to_queue(*, rule: MatchingRule, user) -> list[LedgerRow]:
+    """Place the queued rows a new rule matches on its line, as if allocated by hand (the rows
+    themselves are never edited). All or nothing."""
+    from .selectors import rule_queue_matches
+
+    _require_editor(user)
+    with transaction.atomic():
+        rows = rule_queue_matches(rule)
+        for row in rows:
+            row_allocate(row=row, splits=[(rule.line, row.amount)], user=user)
+    return rows
+
+
 def rule_delete(*, rule: MatchingRule, user) -> None:
     _require_editor(user)
     _with_user(rule, user).delete()

@@ -24,6 +24,7 @@ urlpatterns = [
     path(Y + "queue/<int:row_id>/", views.allocate, name="allocate"),
     path(Y + "rules/", views.rules, name="rules"),
     path(Y + "rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
+    path(Y + "rules/<int:pk>/apply/", views.rule_apply, name="rule_apply"),
     path(Y + "periods/", views.periods, name="periods"),
     path(Y + "periods/<int:period>/close/", views.period_close, name="period_close"),
     path(Y + "periods/<int:period>/reopen/", views.period_reopen, name="period_reopen"),

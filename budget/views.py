@@ -54,6 +54,7 @@ from .selectors import (
     fitting_weights,
     latest_budget,
     ledger_rows,
+    rule_queue_matches,
     stale_weight_lines,
 )
 
@@ -434,14 +435,48 @@ def rules(request, year):
     form = RuleForm(request.POST or None, lines=lines)
     if request.method == "POST" and form.is_valid():
         try:
-            services.rule_save(allocation=allocation, user=request.user, **form.cleaned_data)
+            rule = services.rule_save(allocation=allocation, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Rule saved. It applies to the next import.")
+            if rule_queue_matches(rule):
+                # Offer to place the rows already waiting, before the next import does.
+                return redirect(_year_url(allocation, "budget:rule_apply", pk=rule.pk))
+            messages.success(
+                request,
+                "Rule saved. No row in the queue matches it; it applies to the next import.",
+            )
             return redirect(_year_url(allocation, "budget:rules"))
     items = MatchingRule.objects.filter(allocation=allocation).select_related("line")
     return render(request, "budget/rules.html", _base(request, allocation, form=form, rules=items))
+
+
+@roles.programme_reader_required
+def rule_apply(request, year, pk):
+    """Offer to apply a rule to the rows already in the queue: shows them, asks to confirm."""
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    rule = get_object_or_404(
+        MatchingRule.objects.select_related("line", "allocation"), allocation=allocation, pk=pk
+    )
+    rows = rule_queue_matches(rule)
+    if request.method == "POST":
+        try:
+            applied = services.rule_apply_to_queue(rule=rule, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            n = len(applied)
+            messages.success(
+                request,
+                f"Rule applied: {n} row{'s' if n != 1 else ''} placed on {rule.line.title}.",
+            )
+        return redirect(_year_url(allocation, "budget:queue"))
+    total = sum((row.amount for row in rows), Decimal("0.00"))
+    return render(
+        request,
+        "budget/rule_apply.html",
+        _base(request, allocation, rule=rule, rows=rows, total=total),
+    )
 
 
 @require_POST

@@ -1,10 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from havering_improve.forms import GovukForm, GovukModelForm, VersionedForm
-from havering_improve.validators import validate_plausible_date
+from havering_improve.forms import DateField, GovukForm, GovukModelForm, VersionedForm
 from themes.models import Measure, Theme
 
 from .models import (
@@ -18,24 +16,6 @@ from .models import (
     OfstedGrade,
     Recommendation,
 )
-
-
-class DateField(DateInputField):
-    """GOV.UK date input (day, month, year) whose messages name the field."""
-
-    default_validators = [validate_plausible_date]
-
-    def __init__(self, *, label: str, required: bool = True, **kwargs):
-        super().__init__(label=label, required=required, **kwargs)
-        what = label[0].lower() + label[1:]
-        self.error_messages["required"] = f"Enter the {what}"
-        self.error_messages["incomplete"] = f"Enter the {what} as a day, month and year"
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as exc:
-            raise ValidationError("Enter a real date, for example 27 3 2026") from exc
 
 
 def _theme_choices(programme):

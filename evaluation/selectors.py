@@ -6,7 +6,7 @@ Each function runs a fixed number of queries whatever the data holds.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from havering_improve.fy import FinancialYear, quarter_for_date
 from themes.models import HighlightReport, Measure, MeasureReading, Theme
+from themes.selectors import measure_status
 
 from .models import (
     AuditResult,
@@ -262,6 +263,19 @@ class AreaReadiness:
     audit_trend: list  # (theme, [AuditResult oldest first])
     findings: list
     recommendations: list
+    finding_counts: dict = field(default_factory=dict)  # by kind, and "awaiting" a response
+
+    @property
+    def measure_counts(self) -> tuple[int, int]:
+        """(measures on track for their target, measures with a reading) across its themes."""
+        on_track = read = 0
+        for theme in self.themes:
+            for m in theme.measures.all():
+                if m.latest_value is None:
+                    continue
+                read += 1
+                on_track += bool(measure_status(m, m.latest_value, m.latest_date).on_track)
+        return on_track, read
 
 
 def _latest_submitted_rag():
@@ -343,6 +357,7 @@ def readiness(programme, *, framework: str = "ILACS", audits_per_theme: int = 4)
                 return item.area_id == area.pk
             return bool(theme_ids & {t.pk for t in item.themes.all()})
 
+        area_findings = [f for f in findings if concerns(f)]
         result.append(
             AreaReadiness(
                 area=area,
@@ -354,8 +369,15 @@ def readiness(programme, *, framework: str = "ILACS", audits_per_theme: int = 4)
                     for theme in area.themes.all()
                     if audits[theme.pk]
                 ],
-                findings=[f for f in findings if concerns(f)][:6],
+                findings=[f for f in area_findings][:6],
                 recommendations=[r for r in recommendations if concerns(r)],
+                finding_counts={
+                    **Counter(f.kind for f in area_findings),
+                    "awaiting": sum(
+                        f.needs_response and f.response == Finding.Response.AWAITING
+                        for f in area_findings
+                    ),
+                },
             )
         )
     return result

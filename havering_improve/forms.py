@@ -1,7 +1,14 @@
+import datetime as dt
+
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.validators import RegexValidator
+from django.forms.utils import pretty_name
+
+from havering_improve.validators import validate_plausible_date
 
 
 class GovukFormMixin:
@@ -13,6 +20,56 @@ class GovukFormMixin:
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.show_non_field_errors = False
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        for name, field in self.fields.items():
+            # A model form also reports its model's validators under the field's messages.
+            model_validators = []
+            if model is not None:
+                try:
+                    model_validators = model._meta.get_field(name).validators
+                except FieldDoesNotExist:
+                    pass
+            plain_error_messages(name, field, model_validators)
+
+
+def plain_error_messages(name: str, field: forms.Field, model_validators=()) -> None:
+    """Replace Django's generic messages ("This field is required.", "Ensure this value is
+    greater than or equal to 1.") with ones that name the field, as the GOV.UK Design System
+    asks. Messages a form sets itself are kept."""
+    label = str(field.label or pretty_name(name)).replace("%", "%%")
+    what, name_ = label[0].lower() + label[1:], label[0].upper() + label[1:]
+    if what.split(" ", 1)[0] not in {"how", "what", "which", "who", "when", "why", "the", "a"}:
+        what = f"the {what}"
+    defaults = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.FileField))
+    choosing = choosing or isinstance(field, forms.BooleanField)
+    plain = {
+        "required": f"Select {what}" if choosing else f"Enter {what}",
+        "invalid": f"{name_} must be a number"
+        if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField))
+        else None,
+        "invalid_choice": f"Choose {what} from the list",
+        "min_value": f"{name_} must be %(limit_value)s or more",
+        "max_value": f"{name_} must be %(limit_value)s or less",
+        "max_length": f"{name_} must be %(limit_value)s characters or fewer",
+        "max_digits": f"{name_} must have no more than %(max)s digits",
+        "max_decimal_places": f"{name_} must have no more than %(max)s decimal places",
+    }
+    # A validator's own message (a model's "cannot be less than £0") wins over ours: Django
+    # replaces a validator's message with the field's message for the same code.
+    custom = {
+        getattr(v, "code", None)
+        for v in [*field.validators, *model_validators]
+        if str(getattr(v, "message", "")) != str(getattr(type(v), "message", ""))
+    }
+    for key, text in plain.items():
+        if text is None or key in custom:
+            continue
+        current = field.error_messages.get(key)
+        if current is None or str(current) == str(defaults.get(key)):
+            field.error_messages[key] = text if "%(" in text else text.replace("%%", "%")
 
 
 class GovukForm(GovukFormMixin, forms.Form):
@@ -38,6 +95,64 @@ def add_service_errors(form, exc) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class DateField(DateInputField):
+    """The one way the service asks for a date: the GOV.UK date input (day, month, year), with
+    the Design System's messages naming the field ("Due date must be a real date"), never
+    Python's ("day is out of range for month"). Dates outside 2000 to 2100 are refused."""
+
+    default_validators = [validate_plausible_date]
+
+    def __init__(self, *, label: str, required: bool = True, help_text: str = "", **kwargs):
+        super().__init__(
+            label=label,
+            required=required,
+            require_all_fields=False,
+            help_text=help_text or DATE_HINT,
+            **kwargs,
+        )
+        name = label[0].upper() + label[1:]
+        what = label[0].lower() + label[1:]
+        self.error_messages["required"] = f"Enter the {what}"
+        self.error_messages["incomplete"] = f"Enter the {what}"
+        self.label_name = name
+        self.real_date = f"{name} must be a real date"
+        for part, sub in zip(("day", "month", "year"), self.fields, strict=True):
+            sub.error_messages["incomplete"] = f"{name} must include a {part}"
+            sub.validators = [RegexValidator(r"^\s*[0-9]+\s*$", self.real_date)]
+            sub.widget.attrs["inputmode"] = "numeric"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year.strip()) != 4:
+            raise ValidationError(f"{self.label_name} must include a year with 4 numbers")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(self.real_date) from exc
+
+
+DATE_HINT = "For example, 27 3 2027"
+
+
+class AffixedInput(forms.TextInput):
+    """A GOV.UK text input sized to its content, with its unit shown before or after it
+    (£ before an amount, % after a percentage)."""
+
+    template_name = "havering_improve/widgets/affixed_input.html"
+
+    def __init__(self, *, prefix: str = "", suffix: str = "", width: int = 5, attrs=None):
+        attrs = {"inputmode": "decimal", "class": f"govuk-input--width-{width}", **(attrs or {})}
+        super().__init__(attrs=attrs)
+        self.prefix, self.suffix = prefix, suffix
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(prefix=self.prefix, suffix=self.suffix)
+        return context
 
 
 VERSION_MISSING = (

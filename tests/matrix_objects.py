@@ -18,7 +18,9 @@ def kwargs_for(name: str) -> dict:
     from themes import models as themes
 
     app, _, url = name.partition(":")
-    year = {"year": _first(budget.BudgetAllocation).financial_year.slug}
+    # The year the demo's ledger is in: the latest allocated.
+    latest = budget.BudgetAllocation.objects.order_by("-start_year").first()
+    year = {"year": latest.financial_year.slug}
     theme = {"slug": THEME}
     table = {
         "themes:detail": lambda: theme,
@@ -90,6 +92,7 @@ def kwargs_for(name: str) -> dict:
         },
         "budget:rules": lambda: year,
         "budget:rule_delete": lambda: {**year, "pk": _first(budget.MatchingRule).pk},
+        "budget:rule_apply": lambda: {**year, "pk": _first(budget.MatchingRule).pk},
         "budget:periods": lambda: year,
         "budget:period_reopen": lambda: {**year, "period": 1},
         "budget:period_close": lambda: {**year, "period": 1},

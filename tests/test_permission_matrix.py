@@ -106,6 +106,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "budget:allocate": (BUDGET_EDIT, BUDGET_EDIT),
     "budget:rules": (BUDGET_RECORDS, BUDGET_EDIT),
     "budget:rule_delete": (POST_ONLY, BUDGET_EDIT),
+    "budget:rule_apply": (BUDGET_EDIT, BUDGET_EDIT),
     "budget:periods": READ_ONLY,
     "budget:period_close": (BUDGET_EDIT, BUDGET_EDIT),  # period 1 is the next to close
     "budget:period_reopen": (PM_ONLY, PM_ONLY),  # period 1 is open: "open already", nothing done

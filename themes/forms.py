@@ -1,11 +1,16 @@
 import datetime as dt
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
-from havering_improve.forms import GovukForm, GovukModelForm, StateChangeForm, VersionedForm
-from havering_improve.validators import validate_plausible_date
+from havering_improve.forms import (
+    AffixedInput,
+    DateField,
+    GovukForm,
+    GovukModelForm,
+    StateChangeForm,
+    VersionedForm,
+)
 
 from .models import (
     PID,
@@ -19,18 +24,8 @@ from .models import (
 )
 
 
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
-    field = DateInputField(
-        label=label,
-        required=required,
-        require_all_fields=False,
-        help_text=help_text or "For example, 27 3 2027",
-        validators=[validate_plausible_date],
-    )
-    field.error_messages.update(
-        {"required": f"Enter the {label.lower()}", "incomplete": f"Enter the {label.lower()}"}
-    )
-    return field
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateField:
+    return DateField(label=label, required=required, help_text=help_text)
 
 
 class MilestoneForm(VersionedForm):
@@ -60,7 +55,14 @@ class MeasureForm(VersionedForm):
             "target_date",
         ]
         labels = {"name": "Name of the measure", "direction": "Which way is better?"}
-        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "baseline_value": AffixedInput(),
+            "target_value": AffixedInput(),
+        }
+
+
+UNIT_SUFFIXES = {Measure.Unit.PERCENT: "%", Measure.Unit.DAYS: "days"}
 
 
 class ReadingForm(GovukModelForm):
@@ -72,10 +74,16 @@ class ReadingForm(GovukModelForm):
         labels = {"source": "Source (for example, the audit or report it came from)"}
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, measure=None, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate())
+        # The value is entered in the measure's unit, shown beside the box.
+        unit = measure.unit if measure is not None else ""
+        self.fields["value"].widget = AffixedInput(suffix=UNIT_SUFFIXES.get(unit, ""))
+        if unit:
+            what = "percentage" if unit == Measure.Unit.PERCENT else unit
+            self.fields["value"].label = f"Value ({what})"
 
 
 class RiskForm(VersionedForm):

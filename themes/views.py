@@ -409,7 +409,7 @@ def measure_detail(request, slug, pk):
 def reading_add(request, slug, pk):
     theme = get_theme_for_user(request.user, slug, edit=True)
     measure = get_in_theme(Measure, theme, pk)
-    form = ReadingForm(request.POST or None, instance=None)
+    form = ReadingForm(request.POST or None, instance=None, measure=measure)
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_reading_add(

@@ -31,7 +31,9 @@ def test_the_manager_records_minutes_a_decision_and_an_action(
         {
             "description": "Report audit results",
             "owner": board_member.pk,
-            "due_date": "01/02/2027",
+            "due_date_0": "1",
+            "due_date_1": "2",
+            "due_date_2": "2027",
             "theme": theme.pk,
         },
     )

@@ -42,7 +42,9 @@ def test_the_manager_sets_a_monthly_calendar_from_the_page(client, programme_man
     response = client.post(
         "/board/meetings/schedule/",
         {
-            "first_date": "12/01/2027",
+            "first_date_0": "12",
+            "first_date_1": "1",
+            "first_date_2": "2027",
             "count": "12",
             "repeat": "monthly",
             "start_time": "10:00",
@@ -59,7 +61,13 @@ def test_the_manager_sets_a_monthly_calendar_from_the_page(client, programme_man
     # The same run again adds nothing: the dates are already in the calendar.
     client.post(
         "/board/meetings/schedule/",
-        {"first_date": "12/01/2027", "count": "12", "repeat": "monthly"},
+        {
+            "first_date_0": "12",
+            "first_date_1": "1",
+            "first_date_2": "2027",
+            "count": "12",
+            "repeat": "monthly",
+        },
     )
     assert Meeting.objects.filter(board=board).count() == 12
 
@@ -67,7 +75,14 @@ def test_the_manager_sets_a_monthly_calendar_from_the_page(client, programme_man
 def test_every_n_weeks_without_the_number_says_what_is_missing(client, programme_manager, board):
     client.force_login(programme_manager)
     response = client.post(
-        "/board/meetings/schedule/", {"first_date": "12/01/2027", "count": "3", "repeat": "weeks"}
+        "/board/meetings/schedule/",
+        {
+            "first_date_0": "12",
+            "first_date_1": "1",
+            "first_date_2": "2027",
+            "count": "3",
+            "repeat": "weeks",
+        },
     )
     assert response.status_code == 200
     assert "Enter how many weeks apart the meetings are" in response.content.decode()
@@ -77,7 +92,7 @@ def test_every_n_weeks_without_the_number_says_what_is_missing(client, programme
 def test_two_meetings_on_one_day_are_refused_against_the_date(client, programme_manager, board):
     MeetingFactory(board=board, date=dt.date(2027, 3, 2))
     client.force_login(programme_manager)
-    response = client.post("/board/meetings/add/", {"date": "02/03/2027"})
+    response = client.post("/board/meetings/add/", {"date_0": "2", "date_1": "3", "date_2": "2027"})
     assert response.status_code == 200
     assert "The board already meets on 2 March 2027" in response.content.decode()
 
@@ -214,11 +229,13 @@ def test_a_meeting_on_31_12_9999_is_refused_and_the_calendar_stays_up(
     client, programme_manager, board
 ):
     client.force_login(programme_manager)
-    response = client.post("/board/meetings/add/", {"date": "31/12/9999"})
+    response = client.post(
+        "/board/meetings/add/", {"date_0": "31", "date_1": "12", "date_2": "9999"}
+    )
     assert "Enter a date between 1 January 2000 and 31 December 2100." in response.content.decode()
     assert not Meeting.objects.filter(date__year=9999).exists()
     assert client.get("/board/rota.ics").status_code == 200
-    assert "date" in forms.MeetingForm({"date": "01/01/1900"}).errors
+    assert "date" in forms.MeetingForm({"date_0": "1", "date_1": "1", "date_2": "1900"}).errors
 
 
 def _unescape(value: str) -> str:

@@ -60,18 +60,29 @@ def world(board, slt, meeting, lead):
 CASES = {
     "index": ("/board/", EVERYONE, set(), {}),
     "meeting": ("/board/meetings/{meeting}/", EVERYONE, set(), {}),
-    "meeting_add": ("/board/meetings/add/", MANAGER, MANAGER, {"date": "01/06/2027"}),
+    "meeting_add": (
+        "/board/meetings/add/",
+        MANAGER,
+        MANAGER,
+        {"date_0": "1", "date_1": "6", "date_2": "2027"},
+    ),
     "meeting_schedule": (
         "/board/meetings/schedule/",
         MANAGER,
         MANAGER,
-        {"first_date": "01/06/2027", "count": "2", "repeat": "monthly"},
+        {
+            "first_date_0": "1",
+            "first_date_1": "6",
+            "first_date_2": "2027",
+            "count": "2",
+            "repeat": "monthly",
+        },
     ),
     "meeting_edit": (
         "/board/meetings/{meeting}/edit/",
         MANAGER,
         MANAGER,
-        {"date": "02/06/2027", "chair": "New chair"},
+        {"date_0": "2", "date_1": "6", "date_2": "2027", "chair": "New chair"},
     ),
     "meeting_pins": ("/board/meetings/{meeting}/pins/", MANAGER, MANAGER, {}),
     "minutes": ("/board/meetings/{meeting}/minutes/", MANAGER, MANAGER, {"minutes": "Noted."}),

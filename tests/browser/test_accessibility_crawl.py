@@ -25,7 +25,8 @@ SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/oidc/", "/static/", "/media/"
 MAX_PAGES = 60
 # What a button says when pressing it deletes, undoes or closes something, or signs out.
 ACTS_FOR_GOOD = re.compile(
-    r"delete|remove|reverse|cancel|close|reopen|carry forward|publish|withdraw|archive|lock|"
+    r"delete|remove|reverse|cancel|discard|apply to|close|reopen|carry forward|publish|withdraw|"
+    r"archive|lock|"
     r"sign out|^import \d+ rows",
     re.IGNORECASE,
 )

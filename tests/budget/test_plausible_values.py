@@ -35,7 +35,9 @@ def test_a_negative_commitment_is_refused(fo, lines):
             "kind": "order",
             "description": "Credit note",
             "amount": "-1500",
-            "raised_on": "20/09/2019",
+            "raised_on_0": "20",
+            "raised_on_1": "9",
+            "raised_on_2": "2019",
         },
     )
     assert "A commitment (a credit is a ledger row, not a commitment) cannot be less than £0." in (
@@ -62,7 +64,9 @@ def _virement(fo, lines, amount):
             "amount": amount,
             "reason": "Moving it",
             "approved_by": "A. Director",
-            "approved_on": "01/10/2019",
+            "approved_on_0": "1",
+            "approved_on_1": "10",
+            "approved_on_2": "2019",
         },
     )
 
@@ -126,7 +130,12 @@ def test_every_date_form_field_refuses_them_too(set_up):
             field.clean(["31", "12", "9999"])
         assert OUT_OF_RANGE in refused.value.messages
         assert field.clean(["26", "11", "2026"]) == dt.date(2026, 11, 26)
-    virement = VirementForm({"approved_on": "01/10/1019"}, lines=set_up.lines.all())
+    virement = VirementForm(
+        {"approved_on_0": "1", "approved_on_1": "10", "approved_on_2": "1019"},
+        lines=set_up.lines.all(),
+    )
     assert OUT_OF_RANGE in virement.errors["approved_on"]
-    recurrence = RecurrenceForm({"first_date": "31/12/9999"})
+    recurrence = RecurrenceForm(
+        {"first_date_0": "31", "first_date_1": "12", "first_date_2": "9999"}
+    )
     assert OUT_OF_RANGE in recurrence.errors["first_date"]

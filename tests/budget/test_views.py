@@ -53,6 +53,21 @@ def test_uploading_shows_a_preview_then_confirming_imports(set_up, fo, sample_by
     assert "Imported 111 rows totalling £199,097.03." in page
 
 
+def test_a_file_with_nothing_new_says_so_and_offers_no_import(fo, imported_sample, sample_bytes):
+    response = fo.post(
+        f"{Y}/imports/",
+        {"file": SimpleUploadedFile("again.csv", sample_bytes), "cost_centres": "C21450"},
+    )
+    page = fo.get(response["Location"]).content.decode()
+    assert "Nothing new to import" in page
+    assert "Import 0 rows" not in page and "/confirm/" not in page
+    assert "Discard this upload" in page
+    # The skipped rows fold away under a summary that counts them.
+    skipped = page[page.index('<details class="govuk-details" id="skipped">') :]
+    assert "Rows skipped: 111 already imported, 1 for other cost centres" in skipped
+    assert "AP700212" in skipped
+
+
 def test_a_rejected_file_lists_each_problem_by_row_and_column(set_up, fo):
     content = csv_of(row(amount="lots"), row(ref="AP2", date="32/01/2019"))
     response = fo.post(
@@ -119,7 +134,7 @@ def test_closing_and_reopening_a_period(
     assert PeriodState.objects.get(period=6).closed
     client.force_login(programme_manager)
     response = client.post(f"{Y}/periods/6/reopen/", {"reason": ""})
-    assert "This field is required" in response.content.decode()
+    assert "Enter the reason" in response.content.decode()
     client.post(f"{Y}/periods/6/reopen/", {"reason": "Payroll correction"})
     assert not PeriodState.objects.get(period=6).closed
 
@@ -151,7 +166,9 @@ def test_recording_a_virement(set_up, fo, lines):
             "amount": "5000",
             "reason": "Website phase 2",
             "approved_by": "A. Director, Director of Children's Services",
-            "approved_on": "01/10/2019",
+            "approved_on_0": "1",
+            "approved_on_1": "10",
+            "approved_on_2": "2019",
         },
     )
     virement = Virement.objects.get()
@@ -177,7 +194,9 @@ def test_adding_a_post_and_a_commitment(set_up, fo, lines):
             "title": "QA Officer 2",
             "annual_cost": "39000",
             "status": "appointed",
-            "start_date": "",
+            "start_date_0": "",
+            "start_date_1": "",
+            "start_date_2": "",
         },
     )
     assert not Post.objects.filter(post_number="P10299").exists()
@@ -188,7 +207,9 @@ def test_adding_a_post_and_a_commitment(set_up, fo, lines):
             "title": "QA Officer 2",
             "annual_cost": "39000",
             "status": "advertised",
-            "start_date": "01/01/2020",
+            "start_date_0": "1",
+            "start_date_1": "1",
+            "start_date_2": "2020",
         },
     )
     assert Post.objects.get(post_number="P10299").line == lines["qa-support-officer"]
@@ -199,7 +220,9 @@ def test_adding_a_post_and_a_commitment(set_up, fo, lines):
             "description": "Website phase 2",
             "reference": "PO1",
             "amount": "1500",
-            "raised_on": "20/09/2019",
+            "raised_on_0": "20",
+            "raised_on_1": "9",
+            "raised_on_2": "2019",
         },
     )
     assert Commitment.objects.get().line == lines["resources"]
@@ -290,6 +313,38 @@ def test_forms_built_per_row_or_line_show_all_their_fields(
     assert 'name="profile_1"' in page and 'name="forecast_12"' in page
     page = client.get(f"{Y}/lines/project-manager/themes/").content.decode()
     assert page.count('name="theme_') == 7
+
+
+def test_saving_a_rule_offers_to_apply_it_to_the_rows_already_queued(fo, imported_sample):
+    allocation = imported_sample.allocation
+    queued = LedgerRow.objects.filter(allocation=allocation, line__isnull=True, active=True)
+    assert queued.count() == 3  # the training rows no rule placed
+    line = allocation.lines.get(code="family-therapists")
+    response = fo.post(
+        f"{Y}/rules/",
+        {"kind": "coding", "cost_centre": "C21450", "subjective": "4800", "line": line.pk},
+    )
+    rule = MatchingRule.objects.get(subjective="4800")
+    assert response["Location"] == f"{Y}/rules/{rule.pk}/apply/"
+    page = fo.get(response["Location"]).content.decode()
+    assert "It matches <strong>3 rows</strong>" in page
+    assert "Apply to 3 rows" in page
+    fo.post(f"{Y}/rules/{rule.pk}/apply/")
+    assert not queued.filter(allocations__isnull=True).exists()
+    assert RowAllocation.objects.filter(line=line).count() == 3
+    # Applying again finds nothing left to place.
+    page = fo.get(f"{Y}/rules/{rule.pk}/apply/").content.decode()
+    assert "No row waiting in the allocation queue matches it." in page
+
+
+def test_a_rule_no_queued_row_matches_is_just_saved(fo, imported_sample):
+    line = imported_sample.allocation.lines.get(code="resources")
+    response = fo.post(
+        f"{Y}/rules/",
+        {"kind": "coding", "cost_centre": "C21450", "subjective": "9999", "line": line.pk},
+    )
+    assert response["Location"] == f"{Y}/rules/"
+    assert "No row in the queue matches it" in fo.get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize("path", ["ledger/?", "ledger/?line=resources&", "queue/?"])

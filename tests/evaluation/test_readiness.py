@@ -159,3 +159,28 @@ def test_the_readiness_page_shows_what_a_director_needs(
     assert "60.0%" in html  # 1 outstanding + 5 good of 10
     assert "Strong" in html
     assert "No report" in html
+
+
+def test_readiness_opens_on_a_grid_of_judgement_areas_by_evidence(
+    client, programme, theme, leaders, board_member
+):
+    earlier = ActivityFactory(programme=programme, themes=[theme], completed_on=days_ago(40))
+    activity = ActivityFactory(programme=programme, themes=[theme], completed_on=days_ago(5))
+    AuditResultFactory(activity=earlier, theme=theme, date=days_ago(40))
+    AuditResultFactory(activity=activity, theme=theme, date=days_ago(5))
+    FindingFactory(activity=activity, themes=[theme], kind=Finding.Kind.STRENGTH, title="Strong")
+    FindingFactory(
+        activity=activity, themes=[theme], kind=Finding.Kind.AREA_FOR_IMPROVEMENT, title="Weak"
+    )
+    client.force_login(board_member)
+    html = client.get(reverse("evaluation:readiness")).content.decode()
+    grid = html[
+        html.index('id="readiness-grid"') : html.index("</table>", html.index("readiness-grid"))
+    ]
+    row = grid[grid.index(f'href="#area-{leaders.slug}"') :].split("</tr>")[0]
+    assert "not judged since" in row
+    assert f"{theme.title}: 60.0% (level from 60.0%)" in row
+    assert "1 strength, 1 to improve" in row
+    assert "1 awaiting response" in row
+    # The detail of each area folds away under its name.
+    assert f'<details class="govuk-details" id="area-{leaders.slug}">' in html

@@ -79,7 +79,7 @@ def test_a_date_that_does_not_exist_is_refused(client, programme, programme_mana
     data = _activity_post(programme, start_date_0="31", start_date_1="2", start_date_2="2026")
     response = client.post(reverse("evaluation:activity_create"), data)
     assert response.status_code == 400
-    assert "Enter a real date" in response.content.decode()
+    assert "Start date must be a real date" in response.content.decode()
 
 
 def _grades_post(theme, day, **overrides):
