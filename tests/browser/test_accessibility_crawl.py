@@ -23,6 +23,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SKIP_SUFFIXES = (".pdf", ".xlsx", ".csv", ".ics", ".svg", ".json")
 SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/oidc/", "/static/", "/media/", "/healthz")
 MAX_PAGES = 60
+# Addresses that answer with a file to download, not a page (a browser starts a download).
+DOWNLOADS = {
+    "board:pack_pdf",
+    "budget:import_file",
+    "themes:evidence",
+    "evaluation:evidence_download",
+}
 # What a button says when pressing it deletes, undoes or closes something, or signs out.
 ACTS_FOR_GOOD = re.compile(
     r"delete|remove|reverse|cancel|discard|apply to|close|reopen|carry forward|publish|withdraw|"
@@ -45,6 +52,8 @@ def _pattern(path: str) -> str | None:
     try:
         match = resolve(path)
     except Resolver404:
+        return None
+    if match.view_name in DOWNLOADS:
         return None
     # Each part of a theme's page is a page of its own kind.
     return match.view_name + match.kwargs.get("section", "")
