@@ -19,9 +19,18 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed ## Create .venv and install the pinned requirements
 
-run: install ## Set up and run the app at http://127.0.0.1:8000 with the demo programme
+# `make run` runs a real Celery worker and beat beside the web app, on kombu's filesystem
+# transport (messages are files under var/broker/), so the scheduled jobs happen with nothing
+# else installed. Set CELERY_BROKER_URL to use another broker.
+run: export CELERY_BROKER_URL ?= filesystem://
+run: install ## Set up and run the app, a worker and the schedule at http://127.0.0.1:8000 with the demo programme
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_programme --demo
+	@mkdir -p var
+	@echo "Scheduled jobs run in the worker below; e-mail the demo sends is in var/mail/."
+	$(BIN)/celery -A havering_improve worker --beat --schedule var/celerybeat-schedule \
+		--concurrency 1 --loglevel INFO & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # `make test` runs on PostgreSQL when DATABASE_URL is unset and PostgreSQL answers on

@@ -1,6 +1,7 @@
 """Demo data for the Improvement Board: a monthly calendar for the year with its rota, a past
 meeting with minutes, decisions, actions and its published pack, the next meeting's pack ready,
-and progress-report schedules for the four bodies. Idempotent: a board that already has
+and progress-report schedules for the four bodies (whose reports the scheduled job makes, from
+the first meeting's month on). Idempotent: a board that already has
 meetings is left alone."""
 
 import datetime as dt
@@ -57,7 +58,8 @@ def demo_data_load(*, programme, stdout=None) -> None:
     )
 
     run = RotaRun.objects.create(board=board, requested_by=manager)
-    services.rota_plan(run_id=run.pk, today=dates[0])
+    # Planned a month before the first meeting, while every meeting was open to change.
+    services.rota_plan(run_id=run.pk, today=dates[0] - dt.timedelta(days=30))
 
     past = [m for m in meetings if m.date < today]
     upcoming = [m for m in meetings if m.date >= today]
@@ -130,6 +132,9 @@ def demo_data_load(*, programme, stdout=None) -> None:
                 send_day=5,
                 sections=sections,
                 recipients=f"{slug}.clerk@havering.example",
+                # The scheduled job (run by `make run`'s beat) makes and sends every report
+                # due since the board's year began, so the demo has past reports to read.
+                first_period=first_month,
                 active=True,
             )
     _say(

@@ -142,6 +142,12 @@ class RotaRun(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     message = models.TextField(blank=True)
+    plan = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The previewed and confirmed plan: per meeting, its focus themes before and "
+        "after. Empty: plan afresh when the run is worked.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -305,6 +311,12 @@ class ReportSchedule(models.Model):
     )
     sections = models.JSONField(default=list)
     recipients = models.TextField(help_text="Email addresses, one a line.")
+    first_period = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The scheduled job makes every report due from the period containing this "
+        "date that has not been made yet. Leave blank to start with the next report due.",
+    )
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 

@@ -15,11 +15,12 @@ from django.utils.dateformat import format as date_format
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from themes.charts import chart_note, chart_points, month_ends
+from themes.charts import TrendChart, chart_note, chart_points, month_ends, trend_chart_html
+from themes.charts import format_number as format_in_unit
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
+from themes.selectors import report_standing
 
 from . import selectors
-from .charts import line_chart_img
 from .models import Action, Meeting, MeetingPack
 
 # WeasyPrint logs every layout step at INFO; a worker's log needs only its warnings.
@@ -46,6 +47,26 @@ def _report_data(report: HighlightReport | None) -> dict | None:
         "reason": report.overall_reason,
         "summary": report.status_summary,
         "submitted": _day(timezone.localdate(report.submitted_at)) if report.submitted_at else "",
+    }
+
+
+def report_check(report: HighlightReport | None, *, built_on: dt.date) -> dict:
+    """Which period's report a focus theme shows and how it stands against the reporting
+    convention on the day the pack is built: `flagged` when it is missing, late or older than
+    expected, with the sentence that says so."""
+    standing = report_standing(
+        period=report.period if report else None,
+        submitted_on=timezone.localdate(report.submitted_at)
+        if report and report.submitted_at
+        else None,
+        by=built_on,
+    )
+    return {
+        "key": standing.key,
+        "flagged": standing.flagged,
+        "message": standing.message,
+        "expected": date_format(standing.expected, "F Y"),
+        "due": _day(standing.due),
     }
 
 
@@ -207,11 +228,14 @@ def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> 
     return {
         "name": measure.name,
         "unit": measure.get_unit_display(),
+        "unit_key": measure.unit,
         "direction": measure.get_direction_display(),
         "baseline": str(measure.baseline_value),
         "baseline_date": _day(measure.baseline_date),
+        "baseline_iso": measure.baseline_date.isoformat(),
         "target": str(measure.target_value),
         "target_date": _day(measure.target_date),
+        "target_iso": measure.target_date.isoformat(),
         "readings_total": total,
         "table_note": table_note,
         "chart_note": chart_note(readings, date=lambda r: r[0]),
@@ -220,7 +244,8 @@ def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> 
             for date, value in shown
         ],
         "trend": [
-            {"short": date.strftime("%b %Y"), "value": str(value)} for date, value in plotted
+            {"date": date.isoformat(), "short": date.strftime("%b %Y"), "value": str(value)}
+            for date, value in plotted
         ],
     }
 
@@ -234,8 +259,8 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     focus_ids = set(meeting.slots.values_list("theme_id", flat=True))
     previous = selectors.previous_meeting(meeting)
     next_one = Meeting.objects.filter(board=board, date__gt=meeting.date).order_by("date").first()
-    # A pack shows what was known by the meeting: a pack rebuilt later leaves out reports
-    # submitted after it.
+    # A pack is as at its build: nothing submitted, read or dated after it appears, and a pack
+    # rebuilt after the meeting shows no more than was known on the meeting's day.
     meeting_end = timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max))
     reports = _latest_reports(themes, as_of=min(now, meeting_end))
     # Evidence runs up to the day the pack is built (never past the meeting), from the
@@ -275,7 +300,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         )
 
     overdue = (
-        Milestone.objects.filter(theme__in=themes, due_date__lt=meeting.date)
+        Milestone.objects.filter(theme__in=themes, due_date__lt=pack_day)
         .exclude(status=Milestone.Status.DONE)
         .select_related("theme")
         .order_by("theme__number", "due_date", "pk")
@@ -290,7 +315,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     focus_themes = [t for t in themes if t.pk in focus_ids]
     focus_pks = [t.pk for t in focus_themes]
     measures = list(Measure.objects.filter(theme__in=focus_pks).order_by("theme", "order", "pk"))
-    readings = _readings_by_measure(measures, until=meeting.date)
+    readings = _readings_by_measure(measures, until=pack_day)
     milestones_by_theme: dict[int, list[Milestone]] = {pk: [] for pk in focus_pks}
     for m in Milestone.objects.filter(theme__in=focus_pks).order_by("due_date", "pk"):
         milestones_by_theme[m.theme_id].append(m)
@@ -305,6 +330,9 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                 "title": theme.title,
                 "lead": _person(theme.lead),
                 "report": _report_data(reports[theme.pk][0] if reports[theme.pk] else None),
+                "report_check": report_check(
+                    reports[theme.pk][0] if reports[theme.pk] else None, built_on=pack_day
+                ),
                 "measures": [
                     _measure_data(measure, readings[measure.pk])
                     for measure in measures
@@ -316,7 +344,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                         "owner": m.owner,
                         "due_date": _day(m.due_date),
                         "status": m.get_status_display(),
-                        "overdue": m.status != Milestone.Status.DONE and m.due_date < meeting.date,
+                        "overdue": m.status != Milestone.Status.DONE and m.due_date < pack_day,
                     }
                     for m in milestones_by_theme[theme.pk]
                 ],
@@ -337,7 +365,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         )
 
     actions = [
-        action_row(a, on=meeting.date)
+        action_row(a, on=pack_day)
         for a in selectors.open_actions(board).filter(meeting__date__lt=meeting.date)
     ]
     focus_titles = [f["title"] for f in focus]
@@ -355,7 +383,13 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         f"Date of next meeting: {_day(next_one.date)}" if next_one else "Date of next meeting",
     ]
     return {
-        "pack": {"version": version, "built_at": now.isoformat(), "reason": ""},
+        "pack": {
+            "version": version,
+            "built_at": now.isoformat(),
+            "built": date_format(timezone.localtime(now), "j F Y, H:i"),
+            "built_on": _day(pack_day),
+            "reason": "",
+        },
         "meeting": {
             "board": board.name,
             "board_short": board.short_name or board.name,
@@ -395,31 +429,65 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         "evaluation": evaluation_section(
             programme=board.programme,
             since=previous.date if previous else meeting.date - dt.timedelta(days=90),
-            until=meeting.date,
+            until=pack_day,
         ),
         "actions": actions,
     }
 
 
-def _measure_chart(measure: dict) -> str:
+_UNIT_KEYS = {label: key for key, label in Measure.Unit.choices}
+
+
+def _iso_or(value: str | None, shown: str, fmt: str) -> dt.date:
+    """A snapshot's date: its ISO form, or (packs built before it was kept) the shown text."""
+    if value:
+        return dt.date.fromisoformat(value)
+    return dt.datetime.strptime(shown, fmt).date()
+
+
+def snapshot_chart(measure: dict) -> TrendChart:
+    """A measure's chart from the snapshot's figures alone, for the same chart function that
+    draws the theme page (themes.charts)."""
     # Packs built before the snapshot had a "trend" plot every reading.
     points = measure.get("trend", measure["readings"])
-    title = f"{measure['name']}: readings against the target of {measure['target']}."
-    if measure.get("chart_note"):
-        title = f"{title} {measure['chart_note']}"
-    return line_chart_img(
-        title=title,
-        points=[(r["short"], Decimal(r["value"])) for r in points],
-        target=Decimal(measure["target"]),
+    return TrendChart(
+        name=measure["name"],
+        unit=measure.get("unit_key") or _UNIT_KEYS.get(measure["unit"], "score"),
+        direction=measure["direction"],
+        baseline=(
+            _iso_or(measure.get("baseline_iso"), measure["baseline_date"], "%d %B %Y"),
+            Decimal(measure["baseline"]),
+        ),
+        target=(
+            _iso_or(measure.get("target_iso"), measure["target_date"], "%d %B %Y"),
+            Decimal(measure["target"]),
+        ),
+        readings=[
+            (_iso_or(r.get("date"), r["short"], "%b %Y"), Decimal(r["value"])) for r in points
+        ],
+        note=measure.get("chart_note", ""),
     )
 
 
 def _with_charts(snapshot: dict) -> dict:
-    """Charts are drawn from the snapshot's figures at render time, never from live data. The
-    snapshot itself is left as it is: only the focus themes and their measures are new dicts."""
+    """Charts are drawn from the snapshot's figures at render time, never from live data, and
+    every figure is shown in its measure's unit. The snapshot itself is left as it is: only the
+    focus themes and their measures are new dicts."""
+
+    def shown(measure: dict) -> dict:
+        chart = snapshot_chart(measure)
+        return {
+            **measure,
+            "chart": trend_chart_html(chart),
+            "baseline_shown": chart.fmt(chart.baseline[1]),
+            "target_shown": chart.fmt(chart.target[1]),
+            "readings": [
+                {**r, "shown": format_in_unit(chart.unit, r["value"])} for r in measure["readings"]
+            ],
+        }
+
     focus = [
-        {**theme, "measures": [{**m, "chart": _measure_chart(m)} for m in theme["measures"]]}
-        for theme in snapshot["focus"]
+        {**theme, "measures": [shown(m) for m in theme["measures"]]} for theme in snapshot["focus"]
     ]
     return {**snapshot, "focus": focus}
 
@@ -500,27 +568,41 @@ figure { margin: 0 0 4mm; break-inside: avoid; }
 .app-rag--red { background: #d4351c; } .app-rag--amber { background: #f47738; color: #0b0c0c; }
 .app-rag--green { background: #00703c; } .app-rag--none { background: #b1b4b6; color: #0b0c0c; }
 .app-overdue { color: #d4351c; font-weight: bold; }
+.app-report-flag { border-left: 2mm solid #d4351c; padding: 1mm 0 1mm 3mm; margin: 2mm 0 4mm; }
+.govuk-warning-text__icon { display: none; }
 .govuk-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; }
 """
 
 
+# Every generated PDF is a tagged PDF/UA-1 document (WeasyPrint's "pdf/ua-1" variant): its
+# language from <html lang>, its <title> shown in the window (DisplayDocTitle), bookmarks from
+# the headings, headings, tables and lists tagged as such, each chart a Figure with its alt
+# text, and a structure tree in the order of the content. tests/board/test_tagged_pdfs.py
+# checks the structure.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(document: str) -> bytes:
     return HTML(string=document, url_fetcher=LocalOnlyFetcher()).write_pdf(
-        stylesheets=[CSS(string=PDF_CSS)]
+        stylesheets=[CSS(string=PDF_CSS)], pdf_variant=PDF_VARIANT
     )
 
 
-def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now=None) -> dict:
-    """A progress report's content. Items marked restricted never reach a public body."""
+def report_snapshot(
+    *, schedule, period_start: dt.date, period_end: dt.date, now=None, as_of=None
+) -> dict:
+    """A progress report's content, as known at `as_of` (default now): highlight reports
+    submitted later are left out. Items marked restricted never reach a public body."""
     from .models import Decision
 
     now = now or timezone.now()
+    as_of = min(as_of or now, now)
     board = schedule.board
     programme_id = board.programme_id
     themes = list(
         Theme.objects.filter(programme=programme_id).select_related("lead").order_by("number")
     )
-    reports = _latest_reports(themes, as_of=now)
+    reports = _latest_reports(themes, as_of=as_of)
     public = board.is_public
     sections = [key for key in schedule.Section.values if key in schedule.sections]
     decisions = Decision.objects.filter(
@@ -548,6 +630,7 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
         "public": public,
         "period": period,
         "generated": _day(timezone.localdate(now)),
+        "as_at": _day(timezone.localdate(as_of)),
         "sections": sections,
         "section_titles": dict(schedule.Section.choices),
         "overview": [
@@ -567,8 +650,9 @@ def report_snapshot(*, schedule, period_start: dt.date, period_end: dt.date, now
                 "due_date": _day(m.due_date),
                 "status": m.get_status_display(),
             }
+            # Overdue at the period's end: not done, or done only after it.
             for m in Milestone.objects.filter(theme__in=themes, due_date__lte=period_end)
-            .exclude(status=Milestone.Status.DONE)
+            .exclude(status=Milestone.Status.DONE, completed_on__lte=period_end)
             .select_related("theme")
             .order_by("due_date", "pk")
         ],

@@ -1,7 +1,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
 from budget.models import BudgetAllocation
@@ -128,3 +128,77 @@ def latest_submitted_report(theme: Theme, *, before=None) -> HighlightReport | N
     if before is not None:
         qs = qs.filter(submitted_at__lt=before)
     return qs.order_by("-period", "-revision").first()
+
+
+# What a draft pack does not show ----------------------------------------------------------------
+
+
+def pack_changes(pack: MeetingPack) -> list[str]:
+    """What has changed in the programme since a draft pack was built: highlight reports
+    submitted, readings of the focus themes' measures added or corrected, budget periods closed.
+    A fixed number of queries; empty for a pack not built yet, or published (frozen)."""
+    from budget.models import PeriodState
+    from havering_improve.fy import period_month_name
+    from themes.models import MeasureReading
+
+    if pack.built_at is None or pack.is_published:
+        return []
+    meeting = pack.meeting
+    since = pack.built_at
+    changes = []
+    reports = (
+        HighlightReport.objects.filter(
+            theme__programme=meeting.board.programme_id,
+            status=HighlightReport.Status.SUBMITTED,
+            submitted_at__gt=since,
+        )
+        .select_related("theme")
+        .order_by("theme__number", "period", "revision")
+    )
+    for report in reports:
+        submitted = timezone.localtime(report.submitted_at)
+        changes.append(
+            f"{report.theme.title}: the {report.period:%B %Y} highlight report was submitted "
+            f"on {submitted:%-d %B %Y at %H:%M}."
+        )
+    readings = (
+        MeasureReading.history.filter(
+            history_date__gt=since, measure__theme__rota_slots__meeting=meeting
+        )
+        .values("measure__name", "measure__theme__title")
+        .annotate(n=Count("history_id"))
+        .order_by("measure__theme__title", "measure__name")
+    )
+    for row in readings:
+        n = row["n"]
+        changes.append(
+            f"{row['measure__theme__title']}: {n} reading{'s' if n != 1 else ''} of "
+            f"“{row['measure__name']}” added or corrected."
+        )
+    closed = (
+        PeriodState.history.filter(
+            history_date__gt=since,
+            closed=True,
+            allocation__programme=meeting.board.programme_id,
+        )
+        .select_related("allocation")
+        .order_by("history_date")
+    )
+    for state in closed:
+        changes.append(
+            f"Budget: period {state.period} ({period_month_name(state.period)}) of "
+            f"{state.allocation.financial_year.label} was closed on "
+            f"{timezone.localtime(state.history_date):%-d %B %Y at %H:%M}."
+        )
+    return changes
+
+
+def pack_warnings(pack: MeetingPack) -> list[str]:
+    """Every open warning about a pack before it is published: focus themes whose highlight
+    report is missing, late or older than expected, and what has changed since it was built."""
+    warnings = []
+    for theme in (pack.snapshot or {}).get("focus", []):
+        check = theme.get("report_check")
+        if check and check["flagged"]:
+            warnings.append(f"{theme['title']}: {check['message']}")
+    return warnings + pack_changes(pack)

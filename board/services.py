@@ -6,10 +6,12 @@ that render or send email (pack and report builds, reminders) keep their transac
 themselves, so nothing is held open while a PDF is drawn or a mail server answers.
 """
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -22,6 +24,7 @@ from havering_improve.actions import action as write
 from havering_improve.actions import history_user, lock_current
 from havering_improve.errors import AlreadyDone
 from themes.models import Theme
+from themes.selectors import expected_report_period, report_due_date
 
 from . import selectors
 from .models import (
@@ -123,40 +126,71 @@ def pin_set(*, meeting: Meeting, theme: Theme, state: str, actor) -> None:
         pin.save(update_fields=["in_focus"])
 
 
-@write("can_manage_board")
-def rota_request(*, board: Board, actor) -> RotaRun:
-    if not board.themes_per_meeting:
-        raise ValidationError(f"{board} does not meet on a rota.")
-    run = RotaRun.objects.create(board=board, requested_by=actor)
-    outbox.enqueue("board.tasks.rota_plan_task", run.pk)
-    return run
+@dataclass
+class RotaChange:
+    """One meeting in a proposed rota: its focus themes now and after the change."""
+
+    meeting: Meeting
+    before: list[Theme]
+    after: list[Theme]
+
+    @property
+    def changed(self) -> bool:
+        return {t.pk for t in self.before} != {t.pk for t in self.after}
 
 
-def _planned_meetings(board: Board, today: dt.date) -> list[Meeting]:
-    """Meetings still to be held whose pack is not yet published: their focus can change."""
-    return list(
-        selectors.meetings_with_rota(board)
-        .filter(date__gte=today)
-        .exclude(packs__status=MeetingPack.Status.PUBLISHED)
-        .distinct()
-    )
+@dataclass
+class RotaProposal:
+    """What "Generate the rota" would do, before it does it."""
+
+    changes: list[RotaChange] = dataclasses.field(default_factory=list)
+    locked: list[Meeting] = dataclasses.field(default_factory=list)  # to come, but kept as they are
+    error: str = ""
+
+    @property
+    def changed(self) -> list[RotaChange]:
+        return [c for c in self.changes if c.changed]
+
+    def plan(self) -> dict[str, dict[str, list[int]]]:
+        """The proposal as JSON: per meeting id, its focus theme ids before and after."""
+        return {
+            str(c.meeting.pk): {
+                "before": sorted(t.pk for t in c.before),
+                "after": sorted(t.pk for t in c.after),
+            }
+            for c in self.changes
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """Names this exact proposal: confirming a preview that is out of date is refused."""
+        return _sha256(json.dumps([self.plan(), self.error], sort_keys=True).encode())[:16]
 
 
-@write("system")
-def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaRun:
-    """Plan the focus themes of every meeting still open to change. A run already finished
-    is left alone, so a redelivered task is a no-op."""
-    run = RotaRun.objects.select_for_update().select_related("board").get(pk=run_id)
-    if run.status != RotaRun.Status.PENDING:
-        return run
-    board, user = run.board, run.requested_by
+def _planned_meetings(board: Board, today: dt.date) -> tuple[list[Meeting], list[Meeting]]:
+    """Meetings still to be held, split into those whose focus can change and those that keep
+    it: a meeting whose pack is published, or whose pack deadline has passed (its leads have
+    been working to it, and the pack may be built), is never moved."""
+    days = selectors.board_settings(board).pack_days_before
+    open_, locked = [], []
+    for meeting in selectors.meetings_with_rota(board).filter(date__gte=today):
+        published = any(p.is_published for p in meeting.packs.all())
+        deadline_passed = meeting.date - dt.timedelta(days=days) < today
+        (locked if published or deadline_passed else open_).append(meeting)
+    return open_, locked
+
+
+def rota_propose(*, board: Board, today: dt.date | None = None) -> RotaProposal:
+    """Plan the focus themes of every meeting still open to change, without saving anything.
+    The pins are kept; `error` says why no rota keeps the rules, if none does."""
     today = today or timezone.localdate()
-    meetings = _planned_meetings(board, today)
+    meetings, locked = _planned_meetings(board, today)
     themes = list(Theme.objects.filter(programme=board.programme_id).order_by("number"))
     by_id = {t.pk: t for t in themes}
-    earlier = list(
-        selectors.meetings_with_rota(board).filter(date__lt=meetings[0].date) if meetings else []
-    )
+    proposal = RotaProposal(locked=locked)
+    if not meetings:
+        return proposal
+    earlier = list(selectors.meetings_with_rota(board).filter(date__lt=meetings[0].date))
     pinned = {i: {p.theme_id for p in m.pins.all() if p.in_focus} for i, m in enumerate(meetings)}
     kept_off = {
         i: {p.theme_id for p in m.pins.all() if not p.in_focus} for i, m in enumerate(meetings)
@@ -172,29 +206,144 @@ def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaR
             earlier_groups=[[s.theme_id for s in m.slots.all()] for m in earlier],
         )
     except RotaImpossible as exc:
-        run.status, run.message, run.finished_at = RotaRun.Status.FAILED, str(exc), timezone.now()
+        proposal.error = str(exc)
+        return proposal
+    for meeting, group in zip(meetings, plan, strict=True):
+        proposal.changes.append(
+            RotaChange(
+                meeting=meeting,
+                before=sorted((s.theme for s in meeting.slots.all()), key=lambda t: t.number),
+                after=sorted((by_id[t] for t in group), key=lambda t: t.number),
+            )
+        )
+    return proposal
+
+
+@write("can_manage_board")
+def rota_request(*, board: Board, actor, fingerprint: str | None = None) -> RotaRun:
+    """Apply the rota. With the `fingerprint` of a previewed proposal, that proposal is what is
+    applied, and only if nothing has changed since the preview."""
+    if not board.themes_per_meeting:
+        raise ValidationError(f"{board} does not meet on a rota.")
+    plan = None
+    if fingerprint is not None:
+        proposal = rota_propose(board=board)
+        if proposal.fingerprint != fingerprint:
+            raise ValidationError(
+                "The calendar, the pins or the rota changed since you previewed it. "
+                "Check the changes below and confirm again."
+            )
+        if proposal.error:
+            raise ValidationError(f"The rota could not be planned: {proposal.error}")
+        plan = proposal.plan()
+    run = RotaRun.objects.create(board=board, requested_by=actor, plan=plan)
+    outbox.enqueue("board.tasks.rota_plan_task", run.pk)
+    return run
+
+
+def _next_focus(board: Board, today: dt.date) -> dict[int, Meeting]:
+    """{theme id: the next meeting it is in focus at}, from today."""
+    found: dict[int, Meeting] = {}
+    for meeting in selectors.meetings_with_rota(board).filter(date__gte=today):
+        for slot in meeting.slots.all():
+            found.setdefault(slot.theme_id, meeting)
+    return found
+
+
+def _tell_leads(board: Board, before: dict[int, Meeting], after: dict[int, Meeting]) -> None:
+    """E-mail each lead whose theme's next focus date changed, once the rota is saved."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    settings = selectors.board_settings(board)
+    messages = []
+    for theme in Theme.objects.filter(programme=board.programme_id).select_related("lead"):
+        old, new = before.get(theme.pk), after.get(theme.pk)
+        if (old and old.date) == (new and new.date) or theme.lead is None or not theme.lead.email:
+            continue
+        deadline = selectors.pack_deadline(new, settings) if new else None
+        context = {
+            "theme": theme,
+            "lead": theme.lead,
+            "board": board,
+            "old": old,
+            "new": new,
+            "deadline": deadline,
+            "period": expected_report_period(deadline) if deadline else None,
+        }
+        messages.append(
+            (
+                render_to_string("board/email/focus_moved_subject.txt", context).strip(),
+                render_to_string("board/email/focus_moved.txt", context),
+                theme.lead.email,
+            )
+        )
+
+    def send():
+        for subject, body, to in messages:
+            try:
+                send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])
+            except Exception:  # the rota stands; the log says who was not told
+                logger.exception("Focus-date change not e-mailed to %s", to)
+
+    transaction.on_commit(send)
+
+
+@write("system")
+def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaRun:
+    """Apply a rota run: the plan previewed and confirmed (refused if a meeting's focus changed
+    since), or a fresh plan. A run already finished is left alone, so a redelivered task is a
+    no-op. Each lead whose theme's next focus date moved is e-mailed."""
+    run = RotaRun.objects.select_for_update().select_related("board").get(pk=run_id)
+    if run.status != RotaRun.Status.PENDING:
+        return run
+    board, user = run.board, run.requested_by
+    today = today or timezone.localdate()
+
+    def finish(status, message):
+        run.status, run.message, run.finished_at = status, message, timezone.now()
         run.save(update_fields=["status", "message", "finished_at"])
         return run
+
+    if run.plan is None:
+        proposal = rota_propose(board=board, today=today)
+        if proposal.error:
+            return finish(RotaRun.Status.FAILED, proposal.error)
+        plan = proposal.plan()
+    else:
+        plan = run.plan
+    meetings = {
+        m.pk: m for m in selectors.meetings_with_rota(board).filter(pk__in=[int(k) for k in plan])
+    }
+    for key, entry in plan.items():
+        meeting = meetings.get(int(key))
+        current = sorted(s.theme_id for s in meeting.slots.all()) if meeting else None
+        if current != entry["before"]:
+            return finish(
+                RotaRun.Status.FAILED,
+                "The rota changed after it was previewed; nothing was applied. Preview it again.",
+            )
+    focus_before = _next_focus(board, today)
+    by_id = {t.pk: t for t in Theme.objects.filter(programme=board.programme_id)}
     changed = 0
     with history_user(user):  # the plan is the change of the person who asked for it
-        for meeting, group in zip(meetings, plan, strict=True):
-            wanted = set(group)
-            current = {s.theme_id: s for s in meeting.slots.all()}
-            for theme_id, slot in current.items():
-                if theme_id not in wanted:
+        for key, entry in plan.items():
+            meeting = meetings[int(key)]
+            wanted = set(entry["after"])
+            for slot in meeting.slots.all():
+                if slot.theme_id not in wanted:
                     slot.delete()
                     changed += 1
-            for theme_id in wanted - set(current):
+            for theme_id in sorted(wanted - set(entry["before"])):
                 RotaSlot(meeting=meeting, theme=by_id[theme_id]).save()
                 changed += 1
-    run.status, run.finished_at = RotaRun.Status.DONE, timezone.now()
-    run.message = (
-        f"Planned {len(meetings)} meetings; {changed} focus changes."
-        if meetings
-        else "No meetings to plan: add meetings to the calendar first."
+    _tell_leads(board, focus_before, _next_focus(board, today))
+    return finish(
+        RotaRun.Status.DONE,
+        f"Planned {len(plan)} meetings; {changed} focus changes."
+        if plan
+        else "No meetings to plan: add meetings to the calendar first.",
     )
-    run.save(update_fields=["status", "message", "finished_at"])
-    return run
 
 
 # Minutes, decisions and actions ---------------------------------------------------------------
@@ -439,8 +588,8 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
                 kind = ReminderSent.Kind.AHEAD
             else:
                 continue
-            previous = selectors.previous_meeting(meeting)
-            since = previous.date if previous else deadline - dt.timedelta(days=31)
+            # The convention (themes.selectors): the pack shows the period due by its deadline.
+            expected = expected_report_period(deadline)
             for slot in meeting.slots.all():
                 theme, lead = slot.theme, slot.theme.lead
                 if lead is None or not lead.email:
@@ -448,7 +597,7 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
                 submitted = HighlightReport.objects.filter(
                     theme=theme,
                     status=HighlightReport.Status.SUBMITTED,
-                    submitted_at__date__gte=since,
+                    period__gte=expected,
                 ).exists()
                 if submitted:
                     continue
@@ -464,6 +613,8 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
                     "theme": theme,
                     "lead": lead,
                     "deadline": deadline,
+                    "period": expected,
+                    "period_due": report_due_date(expected),
                     "kind": kind,
                 }
                 try:
@@ -511,26 +662,77 @@ def report_due_period(schedule, *, today: dt.date) -> tuple[dt.date, dt.date]:
     return report_period(schedule.frequency, containing=previous_start - dt.timedelta(days=1))
 
 
+# A schedule started long ago, or a beat down for a long time, catches up at most this many.
+CATCH_UP_PERIODS = 24
+
+
+def report_periods_due(schedule, *, today: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Every period the schedule owes a report for by `today`, oldest first: from its first
+    period (if set) to the last one whose send day has come."""
+    start, end = report_due_period(schedule, today=today)
+    if schedule.first_period is None:
+        return [(start, end)]
+    first = report_period(schedule.frequency, containing=schedule.first_period)[0]
+    periods = []
+    while start >= first and len(periods) < CATCH_UP_PERIODS:
+        periods.append((start, end))
+        start, end = report_period(schedule.frequency, containing=start - dt.timedelta(days=1))
+    return periods[::-1]
+
+
+def report_send_date(schedule, period_end: dt.date) -> dt.date:
+    """The day a period's report goes out: `send_day` of the month after the period."""
+    return period_end + dt.timedelta(days=schedule.send_day)
+
+
+def _report_create(schedule, start: dt.date, end: dt.date):
+    """The report for one period, queued to be made and sent; None if it exists already."""
+    from .models import ProgressReport
+
+    try:
+        with transaction.atomic():
+            report = ProgressReport.objects.create(
+                schedule=schedule, period_start=start, period_end=end
+            )
+            outbox.enqueue("board.tasks.report_generate_task", report.pk)
+    except IntegrityError:
+        return None
+    return report
+
+
 @write("system", atomic=False)
 def reports_due(*, actor=None, today: dt.date | None = None) -> list[int]:
-    """Make the report each active schedule owes. One report per schedule and period (a unique
-    constraint), so beat running twice on a day makes and sends it once."""
-    from .models import ProgressReport, ReportSchedule
+    """Make the reports each active schedule owes. One report per schedule and period (a unique
+    constraint), so beat running twice on a day makes and sends each once."""
+    from .models import ReportSchedule
 
     today = today or timezone.localdate()
     made = []
     for schedule in ReportSchedule.objects.filter(active=True):
-        start, end = report_due_period(schedule, today=today)
-        try:
-            with transaction.atomic():
-                report = ProgressReport.objects.create(
-                    schedule=schedule, period_start=start, period_end=end
-                )
-                outbox.enqueue("board.tasks.report_generate_task", report.pk)
-        except IntegrityError:
-            continue
-        made.append(report.pk)
+        for start, end in report_periods_due(schedule, today=today):
+            report = _report_create(schedule, start, end)
+            if report is not None:
+                made.append(report.pk)
     return made
+
+
+@write("can_manage_board")
+def report_make_now(*, schedule, actor, today: dt.date | None = None):
+    """ "Make this report now": the report for the latest period that has ended, without
+    waiting for its send day. Refused, naming it, if that report exists."""
+    from .models import ProgressReport
+
+    today = today or timezone.localdate()
+    current_start, _ = report_period(schedule.frequency, containing=today)
+    start, end = report_period(schedule.frequency, containing=current_start - dt.timedelta(days=1))
+    report = _report_create(schedule, start, end)
+    if report is None:
+        existing = ProgressReport.objects.get(schedule=schedule, period_start=start)
+        raise ValidationError(
+            f"The report for the period ending {end:%-d %B %Y} has been made already "
+            f"({existing.get_status_display().lower()})."
+        )
+    return report
 
 
 @write("system", atomic=False)
@@ -548,8 +750,17 @@ def report_generate(*, report_id: int, actor=None):
     schedule = report.schedule
     try:
         if not report.snapshot:
+            # A report is as at its send day: one made later (a catch-up) shows no more.
+            send_day = report_send_date(schedule, report.period_end)
+            as_of = min(
+                timezone.now(),
+                timezone.make_aware(dt.datetime.combine(send_day, dt.time.max)),
+            )
             snapshot = packs.report_snapshot(
-                schedule=schedule, period_start=report.period_start, period_end=report.period_end
+                schedule=schedule,
+                period_start=report.period_start,
+                period_end=report.period_end,
+                as_of=as_of,
             )
             html = packs.render_report_html(snapshot)
             pdf = packs.render_pdf(packs.render_report_document(snapshot))

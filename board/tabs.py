@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from themes.selectors import expected_report_period, report_due_date
+
 from . import selectors
 from .models import BoardSettings
 
@@ -20,9 +22,12 @@ def theme_rota_context(request, theme) -> dict:
         settings = BoardSettings.objects.filter(board=next_meeting.board_id).first()
         days = settings.pack_days_before if settings else BoardSettings().pack_days_before
         deadline = next_meeting.date - dt.timedelta(days=days)
+    expected = expected_report_period(deadline) if deadline else None
     return {
         "board_next_meeting": next_meeting,
         "board_report_deadline": deadline,
+        "board_report_period": expected,
+        "board_report_due": report_due_date(expected) if expected else None,
         "board_upcoming": upcoming,
         "board_past": [m for m in meetings if m.date < today][-3:],
     }

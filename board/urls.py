@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", views.reports_index, name="reports"),
     path("reports/bodies/<int:pk>/", views.schedule_edit, name="schedule_edit"),
     path("reports/bodies/<int:pk>/preview/", views.schedule_preview, name="schedule_preview"),
+    path("reports/bodies/<int:pk>/make/", views.schedule_make_now, name="schedule_make_now"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/retry/", views.report_retry, name="report_retry"),

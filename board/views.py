@@ -12,7 +12,7 @@ from havering_improve import editing, roles, summaries
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import add_service_errors
 from themes.models import Theme
-from themes.selectors import current_programme
+from themes.selectors import current_programme, expected_report_period, report_due_date
 
 from . import access, forms, selectors, services
 from .ical import rota_calendar
@@ -127,6 +127,7 @@ def meeting_detail(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk)
     is_manager = roles.can_manage_board(request.user)
     can_read_packs = roles.can_read_packs(request.user)
+    deadline = selectors.pack_deadline(meeting, selectors.board_settings(meeting.board))
     packs = list(meeting.packs.order_by("-version")) if can_read_packs else []
     if not is_manager:
         packs = [p for p in packs if p.is_published]
@@ -139,11 +140,15 @@ def meeting_detail(request, pk):
             "pins": meeting.pins.select_related("theme"),
             "packs": packs,
             "current_pack": packs[0] if packs else None,
+            # The manager sees what a draft pack no longer shows, and can rebuild it.
+            "pack_changes": selectors.pack_changes(packs[0]) if packs and is_manager else [],
             "is_manager": is_manager,
             "can_read_packs": can_read_packs,
             "decisions": meeting.decisions.select_related("theme") if can_read_packs else [],
             "actions": meeting.actions.select_related("owner", "theme") if can_read_packs else [],
-            "deadline": selectors.pack_deadline(meeting, selectors.board_settings(meeting.board)),
+            "deadline": deadline,
+            "expected_period": expected_report_period(deadline),
+            "expected_due": report_due_date(expected_report_period(deadline)),
             "today": timezone.localdate(),
         },
     )
@@ -198,24 +203,36 @@ def meeting_pins(request, pk):
     )
 
 
-@require_POST
 @roles.programme_reader_required
 def rota_generate(request):
+    """Show what the rota would change, meeting by meeting; apply it only on confirmation."""
     access.require_manager(request.user)
     board = _board(request)
-    try:
-        run = services.rota_request(board=board, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not board.themes_per_meeting:
+        messages.error(request, f"{board} does not meet on a rota.")
         return redirect("board:index")
-    run.refresh_from_db()
-    if run.status == RotaRun.Status.FAILED:
-        messages.error(request, f"The rota could not be planned: {run.message}")
-    elif run.status == RotaRun.Status.DONE:
-        messages.success(request, f"Rota generated. {run.message}")
-    else:
-        messages.success(request, "The rota is being planned. Refresh the page in a moment.")
-    return redirect("board:index")
+    error = ""
+    if request.method == "POST":
+        fingerprint = request.POST.get("fingerprint", "")
+        try:
+            run = services.rota_request(board=board, actor=request.user, fingerprint=fingerprint)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            run.refresh_from_db()
+            if run.status == RotaRun.Status.FAILED:
+                messages.error(request, f"The rota could not be applied: {run.message}")
+            elif run.status == RotaRun.Status.DONE:
+                messages.success(request, f"Rota generated. {run.message}")
+            else:
+                messages.success(request, "The rota is being applied. Refresh the page shortly.")
+            return redirect("board:index")
+    proposal = services.rota_propose(board=board)
+    return render(
+        request,
+        "board/rota_preview.html",
+        {"board": board, "proposal": proposal, "error": error},
+    )
 
 
 @require_safe
@@ -419,15 +436,25 @@ def pack_pdf(request, pk):
 @roles.programme_reader_required
 def pack_publish(request, pk):
     pack = access.get_pack_for_user(request.user, pk, manage=True)
+    warnings = selectors.pack_warnings(pack)
+    error = ""
     if request.method == "POST":
-        try:
-            services.pack_publish(pack=pack, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        if warnings and request.POST.get("confirm") != "yes":
+            error = "Confirm that you have read the warnings, or rebuild the pack first"
         else:
-            messages.success(request, "Pack published. Board members can now open it.")
-        return redirect(pack.meeting)
-    return render(request, "board/pack_publish.html", {"pack": pack, "meeting": pack.meeting})
+            try:
+                services.pack_publish(pack=pack, actor=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, "Pack published. Board members can now open it.")
+            return redirect(pack.meeting)
+    return render(
+        request,
+        "board/pack_publish.html",
+        {"pack": pack, "meeting": pack.meeting, "warnings": warnings, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @roles.programme_reader_required
@@ -542,6 +569,28 @@ def schedule_preview(request, pk):
             "schedule": schedule,
         },
     )
+
+
+@require_POST
+@roles.programme_reader_required
+def schedule_make_now(request, pk):
+    body = _reporting_body(request, pk)
+    schedule = get_object_or_404(ReportSchedule, board=body)
+    try:
+        report = services.report_make_now(schedule=schedule, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("board:reports")
+    report.refresh_from_db()
+    if report.status == ProgressReport.Status.SENT:
+        messages.success(request, f"The report to {body} was made and sent.")
+    elif report.status == ProgressReport.Status.FAILED:
+        messages.error(request, f"The report to {body} could not be made: {report.error}")
+    else:
+        messages.success(
+            request, f"The report to {body} is being made. Refresh the page in a moment."
+        )
+    return redirect("board:report", pk=report.pk)
 
 
 @require_safe

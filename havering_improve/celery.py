@@ -8,6 +8,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "havering_improve.settings.base")
 
@@ -36,3 +37,15 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0),
     },
 }
+
+
+# The daily jobs a beat that has just started runs at once rather than at their hour: a demo
+# started in the afternoon, or a deployment whose beat was down at 08:00, catches up. Each job
+# is idempotent, so running it again on the same day does nothing new.
+CATCH_UP_ON_START = ["board-packs-due", "board-reminders", "board-reports-due"]
+
+
+@beat_init.connect
+def catch_up_daily_jobs(sender=None, **kwargs):
+    for name in CATCH_UP_ON_START:
+        app.send_task(app.conf.beat_schedule[name]["task"])

@@ -161,6 +161,7 @@ def kwargs_for(name: str) -> dict:
         # Schedules are addressed by their reporting body.
         "board:schedule_edit": lambda: {"pk": _first(board.ReportSchedule).board_id},
         "board:schedule_preview": lambda: {"pk": _first(board.ReportSchedule).board_id},
+        "board:schedule_make_now": lambda: {"pk": _first(board.ReportSchedule).board_id},
         "board:report": lambda: {"pk": _first(board.ProgressReport).pk},
         "board:report_pdf": lambda: {"pk": _first(board.ProgressReport).pk},
         "board:report_retry": lambda: {"pk": _first(board.ProgressReport).pk},

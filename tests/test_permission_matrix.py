@@ -156,7 +156,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "board:decision_add": (PM_ONLY, PM_ONLY),
     "board:action_add": (PM_ONLY, PM_ONLY),
     "board:pack_build": (POST_ONLY, PM_ONLY),
-    "board:rota_generate": (POST_ONLY, PM_ONLY),
+    "board:rota_generate": (PM_ONLY, PM_ONLY),  # the preview; POST applies a previewed rota
     "board:rota_ics": READ_ONLY,
     "board:rota_history": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:settings": (PM_ONLY, PM_ONLY),
@@ -169,6 +169,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "board:reports": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:schedule_edit": (PM_ONLY, PM_ONLY),
     "board:schedule_preview": (PM_ONLY, "MMMMMMMMM"),
+    "board:schedule_make_now": (POST_ONLY, PM_ONLY),
     "board:report": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:report_pdf": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:report_retry": (POST_ONLY, "LX.XXXXXX"),

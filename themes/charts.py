@@ -11,6 +11,10 @@ text alternative says when a chart is a summary; the readings table keeps every 
 """
 
 import base64
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import pygal
 from django.utils.html import format_html
@@ -74,52 +78,113 @@ def chart_note(readings: list, *, date=lambda r: r.date) -> str:
     )
 
 
-def _unit_suffix(measure) -> str:
-    return "%" if measure.unit == Measure.Unit.PERCENT else f" {measure.get_unit_display().lower()}"
-
-
-def format_value(measure, value) -> str:
-    """A reading as people say it: 62.5%, 14 days, 3 count → 3."""
+def format_number(unit: str, value) -> str:
+    """A value in a measure's unit as people say it, in plain figures (never "9E+1"): 62.5%,
+    14 days, a count as a whole number with thousands separated (1,204)."""
     if value is None:
         return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    if measure.unit == Measure.Unit.PERCENT:
+    value = Decimal(str(value))
+    if unit == Measure.Unit.COUNT:
+        return f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if unit == Measure.Unit.PERCENT:
         return f"{text}%"
-    if measure.unit == Measure.Unit.DAYS:
-        return f"{text} days"
+    if unit == Measure.Unit.DAYS:
+        return f"{text} day{'' if text == '1' else 's'}"
     return text
 
 
-def measure_chart_summary(measure, readings) -> str:
-    """One sentence describing the chart, for screen readers and as the figure caption."""
-    readings = list(readings)
-    target = (
-        f"target {format_value(measure, measure.target_value)} by {measure.target_date:%-d %B %Y}"
-    )
-    baseline = (
-        f"baseline {format_value(measure, measure.baseline_value)} on "
-        f"{measure.baseline_date:%-d %B %Y}"
-    )
+def format_value(measure, value) -> str:
+    """A reading of `measure` as people say it (see `format_number`)."""
+    return format_number(measure.unit, value)
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """What a trend chart shows, as plain values: the theme page builds it from a measure, the
+    board pack from its frozen snapshot, and both draw it with the same functions below."""
+
+    name: str
+    unit: str  # a Measure.Unit value
+    direction: str  # "Higher is better" or "Lower is better"
+    baseline: tuple[dt.date, Decimal]
+    target: tuple[dt.date, Decimal]
+    readings: list[tuple[dt.date, Decimal]]  # oldest first, every reading (or those known)
+    note: str = ""  # says when the plotted points are a summary; worked out if empty
+
+    @classmethod
+    def for_measure(cls, measure, readings) -> "TrendChart":
+        """`readings` are MeasureReading rows (or anything with .date and .value), oldest first."""
+        return cls(
+            name=measure.name,
+            unit=measure.unit,
+            direction=measure.get_direction_display(),
+            baseline=(measure.baseline_date, measure.baseline_value),
+            target=(measure.target_date, measure.target_value),
+            readings=[(r.date, r.value) for r in readings],
+        )
+
+    def fmt(self, value) -> str:
+        return format_number(self.unit, value)
+
+
+def _day(value: dt.date) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+def trend_chart_summary(chart: TrendChart) -> str:
+    """One sentence describing the chart: its alternative text and the figure's caption."""
+    readings = chart.readings
+    (baseline_date, baseline), (target_date, target) = chart.baseline, chart.target
+    target_text = f"target {chart.fmt(target)} by {_day(target_date)}"
+    baseline_text = f"baseline {chart.fmt(baseline)} on {_day(baseline_date)}"
     if not readings:
-        return f"{measure.name}: no readings yet; {baseline}; {target}."
-    first, last = readings[0], readings[-1]
-    note = chart_note(readings)
+        return f"{chart.name}: no readings yet; {baseline_text}; {target_text}."
+    (first_date, first), (last_date, last) = readings[0], readings[-1]
+    note = chart.note or chart_note(readings, date=lambda r: r[0])
     return (
-        f"{measure.name}: {len(readings)} reading{'s' if len(readings) != 1 else ''} from "
-        f"{format_value(measure, first.value)} on {first.date:%-d %B %Y} to "
-        f"{format_value(measure, last.value)} on {last.date:%-d %B %Y}; {baseline}; {target} "
-        f"({measure.get_direction_display().lower()})." + (f" {note}" if note else "")
+        f"{chart.name}: {len(readings)} reading{'s' if len(readings) != 1 else ''} from "
+        f"{chart.fmt(first)} on {_day(first_date)} to {chart.fmt(last)} on {_day(last_date)}; "
+        f"{baseline_text}; {target_text} ({chart.direction.lower()})."
+        + (f" {note}" if note else "")
     )
 
 
-def measure_chart_svg(measure, readings=None, *, width: int = 720, height: int = 300) -> str:
-    """The measure's trend chart as a standalone SVG document (text): its readings over time
-    against the straight line from baseline to target. `readings` (oldest first) saves a query
-    when the caller has them already. For a page or a PDF use `measure_chart_html`."""
-    if readings is None:
-        readings = list(measure.readings.order_by("date", "pk"))
-    readings = chart_points(list(readings))
-    chart = pygal.DateLine(
+def _count_labels(low: Decimal, high: Decimal) -> list[int]:
+    """Whole-number value-axis labels for a count, from 0 (no 2.5 children)."""
+    low, high = min(0, math.floor(low)), math.ceil(high)
+    step = max(1, math.ceil((high - low) / 6))
+    return list(range(low, high + step, step))
+
+
+def _date_labels(first: dt.date, last: dt.date, *, most: int = 7) -> list[dt.date]:
+    """First-of-month dates for the time axis, evenly spaced, covering first to last."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = max(1, math.ceil(months / most))
+    labels, year, month = [], first.year, first.month
+    for _ in range(0, months + step, step):
+        labels.append(dt.date(year, month, 1))
+        month += step
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return [d for d in labels if d <= last] or [dt.date(first.year, first.month, 1)]
+
+
+def trend_chart_svg(chart: TrendChart, *, width: int = 720, height: int = 300) -> str:
+    """The trend chart as a standalone SVG document (text): the readings over time against the
+    straight line from baseline to target. The time axis carries dates, the value axis plain
+    figures in the measure's unit (whole numbers for a count), and the baseline and target
+    points are labelled with their values."""
+    points = chart_points(chart.readings, date=lambda r: r[0])
+    (baseline_date, baseline), (target_date, target) = chart.baseline, chart.target
+    values = [v for _, v in points] + [baseline, target]
+    dates = [d for d, _ in points] + [baseline_date, target_date]
+    percent = chart.unit == Measure.Unit.PERCENT
+    options = {}
+    if chart.unit == Measure.Unit.COUNT:
+        options["y_labels"] = _count_labels(min(values), max(values))
+    elif percent:
+        options["range"] = (0, 100)
+    plot = pygal.DateLine(
         width=width,
         height=height,
         style=_STYLE,
@@ -128,43 +193,69 @@ def measure_chart_svg(measure, readings=None, *, width: int = 720, height: int =
         legend_at_bottom=True,
         legend_at_bottom_columns=2,
         x_label_rotation=0,
-        show_minor_x_labels=False,
         x_value_formatter=lambda d: d.strftime("%b %Y"),
-        value_formatter=lambda v: format_value(measure, v),
+        x_labels=_date_labels(min(dates), max(dates)),
+        value_formatter=chart.fmt,
         dots_size=2.5,
-        show_dots=len(readings) <= DOTS_UP_TO,
+        show_dots=len(points) <= DOTS_UP_TO,
         margin=12,
-        include_x_axis=measure.unit == Measure.Unit.PERCENT,
-        range=(0, 100) if measure.unit == Measure.Unit.PERCENT else None,
+        margin_right=84,  # room for the target's label at the right-hand end
+        include_x_axis=percent,
         truncate_legend=-1,
         tooltip_border_radius=0,
+        print_labels=True,  # the baseline and target points carry their labels as text
+        **options,
     )
     # Float is only for plotting; every value shown as text comes from the Decimal.
-    chart.add("Readings", [(r.date, float(r.value)) for r in readings])
-    chart.add(
+    plot.add("Readings", [(d, float(v)) for d, v in points])
+    plot.add(
         "Baseline to target",
         [
-            (measure.baseline_date, float(measure.baseline_value)),
-            (measure.target_date, float(measure.target_value)),
+            {
+                "value": (baseline_date, float(baseline)),
+                "label": f"Baseline {chart.fmt(baseline)}",
+            },
+            {"value": (target_date, float(target)), "label": f"Target {chart.fmt(target)}"},
         ],
         stroke_style={"dasharray": "6,4", "width": 2},
         show_dots=True,
     )
-    return chart.render(is_unicode=True)
+    return plot.render(is_unicode=True)
+
+
+def trend_chart_html(chart: TrendChart, *, css_class: str = "app-chart") -> str:
+    """The chart as an <img> holding the SVG as a data URI, with the text alternative as its alt
+    text. An image keeps the SVG's own styles working under the site's Content Security Policy
+    (which refuses inline styles in the page), and embeds as it is in a WeasyPrint PDF, where it
+    is tagged as a Figure with that alternative text."""
+    svg = trend_chart_svg(chart)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return format_html(
+        '<img class="{}" src="data:image/svg+xml;base64,{}" alt="{}" width="720" height="300">',
+        css_class,
+        data,
+        trend_chart_summary(chart),
+    )
+
+
+def _readings(measure, readings):
+    if readings is None:
+        readings = measure.readings.order_by("date", "pk")
+    return list(readings)
+
+
+def measure_chart_summary(measure, readings) -> str:
+    """One sentence describing the measure's chart, for screen readers and as the caption."""
+    return trend_chart_summary(TrendChart.for_measure(measure, _readings(measure, readings)))
+
+
+def measure_chart_svg(measure, readings=None, *, width: int = 720, height: int = 300) -> str:
+    """The measure's trend chart as SVG text. `readings` (oldest first) saves a query when the
+    caller has them already. For a page or a PDF use `measure_chart_html`."""
+    chart = TrendChart.for_measure(measure, _readings(measure, readings))
+    return trend_chart_svg(chart, width=width, height=height)
 
 
 def measure_chart_html(measure, readings=None) -> str:
-    """The chart as an <img> holding the SVG as a data URI, with the text alternative as its alt
-    text. An image keeps the SVG's own styles working under the site's Content Security Policy
-    (which refuses inline styles in the page) and embeds as it is in a WeasyPrint PDF."""
-    if readings is None:
-        readings = list(measure.readings.order_by("date", "pk"))
-    readings = list(readings)
-    svg = measure_chart_svg(measure, readings)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return format_html(
-        '<img class="app-chart" src="data:image/svg+xml;base64,{}" alt="{}" width="720" '
-        'height="300">',
-        data,
-        measure_chart_summary(measure, readings),
-    )
+    """The measure's chart as an <img> with its text alternative (see `trend_chart_html`)."""
+    return trend_chart_html(TrendChart.for_measure(measure, _readings(measure, readings)))

@@ -423,9 +423,10 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-# Past months' highlight reports are written and submitted on this day of their month, before
-# the month-end figures come in; the month's milestones are done by then.
-REPORT_DAY = 26
+# Past months' highlight reports are written and submitted on the day they are due (the
+# reporting convention, themes.selectors), before the month-end figures come in; the month's
+# milestones are done by then.
+REPORT_DAY = selectors.REPORT_DUE_DAY
 
 
 def _reading_value(measure, shape, rng, date):

@@ -234,8 +234,18 @@ class ReportStartForm(GovukForm):
     period = forms.ChoiceField(label="Reporting month")
 
     def __init__(self, *args, **kwargs):
+        from .selectors import current_period, report_due_date
+
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = _recent_periods(timezone.localdate())
+        today = timezone.localdate()
+        self.fields["period"].choices = _recent_periods(today)
+        # The convention: the month just ended is the report being written now.
+        period = current_period(today)
+        self.fields["period"].initial = period.isoformat()
+        self.fields["period"].help_text = (
+            f"A report covers one calendar month: the {period:%B %Y} report is due on "
+            f"{report_due_date(period):%-d %B %Y}."
+        )
 
     def clean_period(self):
         return dt.date.fromisoformat(self.cleaned_data["period"])

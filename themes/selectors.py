@@ -64,9 +64,89 @@ def next_period(period: dt.date) -> dt.date:
     return period_start(period + dt.timedelta(days=32))
 
 
+# The reporting convention ----------------------------------------------------------------------
+#
+# One rule, stated here and nowhere else (README, "Highlight reports"): a highlight report covers
+# one calendar month, its period (stored as the month's first day), and is due on the
+# REPORT_DUE_DAY of that month, written before the month-end figures come in. The November report
+# is due on 26 November. The dashboard, the leads' reminders, the board packs, a theme's board
+# rota, the home pages and the demo all ask here.
+
+REPORT_DUE_DAY = 26
+
+
+def report_due_date(period: dt.date) -> dt.date:
+    """The day a period's highlight report is due: REPORT_DUE_DAY of its month."""
+    return period_start(period).replace(day=REPORT_DUE_DAY)
+
+
 def current_period(on: dt.date | None = None) -> dt.date:
-    """The reporting period whose highlight report is due now: the current calendar month."""
+    """The reporting period whose highlight report is being written on `on` (default today):
+    the calendar month it falls in. On 2 December that is December, due on 26 December."""
     return period_start(on or today())
+
+
+def expected_report_period(by: dt.date) -> dt.date:
+    """The latest period whose report is due on or before `by`: what a meeting pack built on
+    `by` should show. Built on 3 December it is November (due 26 November); on 26 December,
+    December."""
+    period = current_period(by)
+    return period if report_due_date(period) <= by else previous_period(period)
+
+
+@dataclass(frozen=True)
+class ReportStanding:
+    """How a theme's latest submitted highlight report stands against the convention on a day.
+
+    key: "in" (the expected period's report or a newer one, on time), "late" (the report shown
+    came in after its due date), "older" (the newest report is for an earlier period than
+    expected) or "missing" (no report at all)."""
+
+    key: str
+    expected: dt.date  # the period expected
+    due: dt.date  # when the expected period's report was due
+    period: dt.date | None = None  # the period of the report shown, if any
+    submitted_on: dt.date | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return self.key != "in"
+
+    @property
+    def message(self) -> str:
+        expected, due = f"{self.expected:%B %Y}", f"{self.due:%-d %B %Y}"
+        if self.key == "missing":
+            return f"No highlight report submitted. The {expected} report was due on {due}."
+        if self.key == "older":
+            return (
+                f"Shows the {self.period:%B %Y} report: the {expected} report, due on {due}, "
+                "had not been submitted."
+            )
+        shown = f"The {self.period:%B %Y} report"
+        if self.key == "late":
+            return (
+                f"{shown} was submitted late, on {self.submitted_on:%-d %B %Y} "
+                f"(due {report_due_date(self.period):%-d %B %Y})."
+            )
+        return f"{shown}, submitted on {self.submitted_on:%-d %B %Y}."
+
+
+def report_standing(
+    *, period: dt.date | None, submitted_on: dt.date | None, by: dt.date
+) -> ReportStanding:
+    """Where a theme's newest submitted report (its period and the day it was submitted, or
+    None) stands on `by` — the day a pack is built, or today."""
+    expected = expected_report_period(by)
+    due = report_due_date(expected)
+    if period is None:
+        return ReportStanding("missing", expected, due)
+    if period < expected:
+        key = "older"
+    elif submitted_on is not None and submitted_on > report_due_date(period):
+        key = "late"
+    else:
+        key = "in"
+    return ReportStanding(key, expected, due, period, submitted_on)
 
 
 # Milestones ------------------------------------------------------------------------------------
@@ -246,7 +326,7 @@ class ThemeRow:
     current_period: dt.date | None = None
     previous_rag: str = ""
     previous_period: dt.date | None = None
-    report_state: str = "missing"  # for the current period: submitted, draft or missing
+    report_state: str = "missing"  # for the current period: submitted, draft, due or missing
     next_milestone_title: str | None = None
     next_milestone_due: dt.date | None = None
     overdue_count: int = 0
@@ -259,7 +339,8 @@ def programme_dashboard(programme, on: dt.date | None = None) -> dict:
     """One row per theme for the programme dashboard (and the board pack's overview).
 
     Each row holds the theme's current RAG (its latest submitted report) and the one before, the
-    state of its report for the current period, its next open milestone, overdue milestones and
+    state of its report for the current period (`current_period`: the month just ended, due on
+    `report_due_date`), its next open milestone, overdue milestones and
     its measures on and off track. Four queries, whatever the programme holds."""
     on = on or today()
     period = current_period(on)
@@ -321,8 +402,14 @@ def programme_dashboard(programme, on: dt.date | None = None) -> dict:
         else:
             row.measures_off_track += 1
     ordered = [rows[t.pk] for t in themes]
+    due = report_due_date(period)
+    if on <= due:  # not yet late: "due", not "missing"
+        for row in ordered:
+            if row.report_state == "missing":
+                row.report_state = "due"
     return {
         "period": period,
+        "due": due,
         "rows": ordered,
         "missing_count": sum(1 for r in ordered if r.report_state != "submitted"),
         "overdue_total": sum(r.overdue_count for r in ordered),

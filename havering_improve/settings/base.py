@@ -1,7 +1,7 @@
 """Settings for Havering Improve. Every deployment-specific value comes from the environment.
 
 DATABASE_URL       default sqlite:///db.sqlite3 (zero-setup demo); PostgreSQL in production
-CELERY_BROKER_URL  unset: tasks run in-process (eager); e.g. redis://127.0.0.1:6379/0
+CELERY_BROKER_URL  unset: tasks run in-process; filesystem:// (make run); redis://… (production)
 SECRET_KEY         required when DEBUG is off
 DEBUG              default true for the local demo
 ALLOWED_HOSTS      comma-separated
@@ -323,16 +323,35 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 2)
 }
+# The embedded broker of `make run`: kombu's filesystem transport (CELERY_BROKER_URL=filesystem://)
+# keeps each message as a file in CELERY_BROKER_FOLDER, so the demo runs a real worker and beat
+# with nothing else installed or running, and without sharing SQLite's single write lock with the
+# web app. Production uses Redis. Results are not kept with it (no task's result is read).
+CELERY_BROKER_FOLDER = Path(env_str("CELERY_BROKER_FOLDER") or BASE_DIR / "var" / "broker")
+if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith("filesystem://"):
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+        "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A page that queues work must not hang on a dead broker: fail fast and use the outbox.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "havering-improve"
 
+# With DEBUG on (the demo) every e-mail is written to EMAIL_FILE_PATH, one .eml file a message,
+# which any mail program opens and a text editor reads.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
-    "django.core.mail.backends.console.EmailBackend"
+    "havering_improve.mail.EmlFileBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH") or BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "improvement@havering.example"
 
 SERVICE_NAME = env_str("SERVICE_NAME") or "Havering Improve"

@@ -2,6 +2,7 @@
 export and the history of changes."""
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
@@ -16,6 +17,14 @@ from board.models import Meeting, RotaPin, RotaRun, RotaSlot
 from tests.board.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def generate(client, capture):
+    """Open the rota's preview and confirm it, as the programme manager does."""
+    page = client.get("/board/rota/generate/").content.decode()
+    fingerprint = re.search(r'name="fingerprint" value="([^"]+)"', page).group(1)
+    with capture(execute=True):
+        return client.post("/board/rota/generate/", {"fingerprint": fingerprint})
 
 
 def test_monthly_recurrence_keeps_the_day_of_the_month_and_clamps_the_31st():
@@ -95,8 +104,7 @@ def test_generating_the_rota_gives_every_meeting_two_themes_balanced_and_never_t
     for i in range(12):
         MeetingFactory(board=board, date=today + dt.timedelta(weeks=4 * i + 1))
     client.force_login(programme_manager)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/board/rota/generate/")
+    generate(client, django_capture_on_commit_callbacks)
     page = client.get("/board/").content.decode()
     assert "Planned 12 meetings; 24 focus changes." in page
     meetings = list(Meeting.objects.filter(board=board).prefetch_related("slots"))
@@ -123,8 +131,7 @@ def test_a_pinned_theme_stays_and_the_rest_rebalances(
         {**fields, f"theme_{theme.pk}": "in", f"theme_{other_theme.pk}": "off"},
     )
     assert RotaPin.objects.count() == 2
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/board/rota/generate/")
+    generate(client, django_capture_on_commit_callbacks)
     focus = {s.theme_id for s in meetings[3].slots.all()}
     assert theme.pk in focus and other_theme.pk not in focus
     counts = Counter(RotaSlot.objects.values_list("theme_id", flat=True))
@@ -176,8 +183,7 @@ def test_every_rota_change_is_in_the_history_with_who_made_it(
 ):
     MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=9))
     client.force_login(programme_manager)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/board/rota/generate/")
+    generate(client, django_capture_on_commit_callbacks)
     history = RotaSlot.history.all()
     assert history.count() == 2
     assert {h.history_user for h in history} == {programme_manager}

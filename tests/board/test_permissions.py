@@ -94,7 +94,7 @@ CASES = {
     ),
     "action_add": ("/board/meetings/{meeting}/actions/add/", MANAGER, MANAGER, {}),
     "pack_build": ("/board/meetings/{meeting}/pack/build/", None, MANAGER, {}),
-    "rota_generate": ("/board/rota/generate/", None, MANAGER, {}),
+    "rota_generate": ("/board/rota/generate/", MANAGER, MANAGER, {}),
     "rota_ics": ("/board/rota.ics", EVERYONE, set(), {}),
     "rota_history": ("/board/rota/history/", REPORT_READERS, set(), {}),
     "settings": (

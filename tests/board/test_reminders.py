@@ -10,6 +10,7 @@ from board import services
 from board.models import ReminderSent
 from board.tabs import theme_rota_context
 from tests.board.factories import HighlightReportFactory, MeetingFactory
+from themes.selectors import current_period, expected_report_period, report_due_date
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,8 @@ def test_working_days_skip_the_weekend():
 def test_leads_with_a_missing_report_are_reminded_three_working_days_ahead_once(
     focus_meeting, lead, other_lead, theme
 ):
-    HighlightReportFactory(theme=theme, submitted_at=timezone.now())  # Supervision is in
+    # Supervision's November report is in.
+    HighlightReportFactory(theme=theme, period=dt.date(2026, 11, 1), submitted_at=timezone.now())
     assert services.reminders_send(today=dt.date(2026, 11, 30)) == 1
     assert services.reminders_send(today=dt.date(2026, 11, 30)) == 0
     assert len(mail.outbox) == 1
@@ -110,4 +112,29 @@ def test_a_lead_sees_on_their_theme_page_when_it_is_next_in_focus(client, lead, 
     deadline = meeting.date - dt.timedelta(days=7)
     assert "Board rota" in page
     assert f"{meeting.date:%-d %B %Y}" in page
-    assert f"due by <strong>{deadline:%-d %B %Y}</strong>" in page
+    assert f"pack is built on <strong>{deadline:%-d %B %Y}</strong>" in page
+    expected = expected_report_period(deadline)
+    assert f"<strong>{expected:%B %Y}</strong> highlight report" in page
+    assert f"due on {report_due_date(expected):%-d %B %Y}" in page
+
+
+def test_one_rule_says_which_month_a_report_covers_and_when_it_is_due():
+    # A report covers a calendar month and is due on the 26th of that month.
+    assert report_due_date(dt.date(2026, 11, 1)) == dt.date(2026, 11, 26)
+    assert current_period(dt.date(2026, 12, 2)) == dt.date(2026, 12, 1)
+    # A pack built before the 26th shows last month's report; from the 26th, this month's.
+    assert expected_report_period(dt.date(2026, 12, 25)) == dt.date(2026, 11, 1)
+    assert expected_report_period(dt.date(2026, 12, 26)) == dt.date(2026, 12, 1)
+    assert expected_report_period(dt.date(2027, 1, 1)) == dt.date(2026, 12, 1)
+
+
+def test_a_lead_whose_newest_report_is_older_than_the_pack_expects_is_reminded(
+    focus_meeting, theme, other_theme, other_lead
+):
+    # The deadline is 3 December: the November report (due 26 November) is expected.
+    HighlightReportFactory(theme=theme, period=dt.date(2026, 10, 1))  # older: reminded
+    HighlightReportFactory(theme=other_theme, period=dt.date(2026, 11, 1))  # in
+    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 1
+    assert mail.outbox[0].to == [theme.lead.email]
+    assert "November 2026 highlight report" in mail.outbox[0].body
+    assert "26 November 2026" in mail.outbox[0].body

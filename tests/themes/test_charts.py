@@ -60,3 +60,52 @@ def test_a_series_longer_than_the_chart_is_wide_is_spread_evenly_over_its_months
     summary = measure_chart_summary(measure, readings)
     assert f"The chart plots {CHART_POINTS} of the 780 readings" in summary
     assert "evenly spread over the 180 months" in summary
+
+
+def _svg_text(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]+)</text>", svg)
+
+
+def test_axes_read_in_plain_figures_with_dates_and_the_baseline_and_target_labelled(theme):
+    measure = MeasureFactory(
+        theme=theme,
+        name="Children seen within 5 days",
+        unit="count",
+        baseline_value=Decimal("60"),
+        target_value=Decimal("90"),
+    )
+    readings = [
+        MeasureReading(measure=measure, date=dt.date(2026, m, 1), value=Decimal(v))
+        for m, v in [(2, "61"), (5, "67"), (8, "74")]
+    ]
+    labels = _svg_text(measure_chart_svg(measure, readings))
+    assert not any("E+" in text for text in labels)  # never "9E+1"
+    numbers = [t for t in labels if re.fullmatch(r"[\d,.]+", t)]
+    assert numbers and all("." not in t for t in numbers)  # a count is whole
+    assert "90" in numbers and "60" in numbers
+    assert "Jan 2026" in labels  # the time axis carries dates
+    assert "Baseline 60" in labels and "Target 90" in labels
+
+
+def test_a_percentage_axis_reads_in_percent(theme):
+    measure = MeasureFactory(theme=theme)  # 40% to 80%
+    labels = _svg_text(measure_chart_svg(measure, []))
+    assert "50%" in labels and "100%" in labels
+    assert "Baseline 40%" in labels and "Target 80%" in labels
+
+
+def test_the_pack_draws_a_measure_with_the_same_chart_function_as_its_page(theme, board_member):
+    from board.packs import _measure_data, snapshot_chart
+    from themes.charts import trend_chart_summary, trend_chart_svg
+
+    measure = MeasureFactory(theme=theme, name="Plans reviewed")
+    readings = weekly(measure, 30)
+    page_svg = measure_chart_svg(measure, readings)
+    data = _measure_data(measure, [(r.date, r.value) for r in readings])
+    pack_chart = snapshot_chart(data)
+
+    def same(svg):  # each render has its own element id
+        return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "id", svg)
+
+    assert same(trend_chart_svg(pack_chart)) == same(page_svg)
+    assert trend_chart_summary(pack_chart) == measure_chart_summary(measure, readings)

@@ -27,10 +27,12 @@ def test_the_dashboard_shows_each_themes_current_and_last_rag_and_missing_report
     row = grid[grid.index("Supervision") : grid.index("</tr>", grid.index("Supervision"))]
     assert 'govuk-tag--orange">Amber' in row and "November 2026" in row
     assert 'govuk-tag--red">Red' in row and "October 2026" in row
+    # On 26 November the report being asked for is November's, due that day.
     assert "Submitted" in row
     qa_row = grid[grid.index("Quality Assurance") : grid.index("</tr>", grid.index("Quality A"))]
     assert "Draft" in qa_row
-    assert "6 of 7 themes have not submitted a November 2026 report" in html
+    summary = "6 of 7 themes have not submitted their November 2026 report (due 26 November 2026)"
+    assert summary in html
 
 
 def test_the_dashboard_counts_measures_on_and_off_track_and_names_the_next_milestone(
