@@ -17,6 +17,7 @@ from havering_improve import summaries
 from havering_improve.actions import StaleEdit, action, lock_current
 from havering_improve.errors import AlreadyDone
 
+from . import selectors
 from .ledger import MAX_AMOUNT, LedgerReader, ParsedRow, Problem, open_stored
 from .models import (
     AllocationSettings,
@@ -37,7 +38,6 @@ from .models import (
 from .selectors import (
     Matcher,
     allocation_settings,
-    budget_report,
     closed_periods,
     latest_budget,
     rule_queue_matches,
@@ -741,7 +741,7 @@ def period_close(*, allocation, period: int, actor) -> PeriodState:
                 _reason(state, "Closed").save()
         except IntegrityError:  # closed by someone else since it was read: theirs stands
             raise already from None
-        report = budget_report(allocation, as_at=period)
+        report = selectors.budget_report(allocation, as_at=period)
         for line in report.lines:
             snap = ForecastSnapshot(line=line.line, period=period, outturn=line.latest_outturn)
             snap.save()
