@@ -46,12 +46,12 @@ def run_import(allocation, user, data: bytes, name: str):
     batch = services.ledger_import_upload(
         allocation=allocation,
         uploaded_file=SimpleUploadedFile(name, data),
-        user=user,
+        actor=user,
         cost_centres="C21450",
     )
     if batch.errors:
         raise SystemExit(f"The benchmark extract was refused: {batch.errors[:3]}")
-    return services.ledger_import_confirm(batch=batch, user=user)
+    return services.ledger_import_confirm(batch=batch, actor=user)
 
 
 def main():

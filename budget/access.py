@@ -1,6 +1,5 @@
 """Who may read or change which year's budget. Every budget view goes through here."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from havering_improve import roles
@@ -12,17 +11,17 @@ from .models import BudgetAllocation
 READ, RECORDS, EDIT, MANAGE = "read", "records", "edit", "manage"
 
 
+# What each level asks of havering_improve.roles.
+RULES = {
+    READ: "can_view_programme",
+    RECORDS: "can_read_budget_records",
+    EDIT: "can_edit_budget",
+    MANAGE: "is_programme_manager",
+}
+
+
 def check(user, level: str = READ) -> None:
-    if not roles.can_view_programme(user):
-        raise PermissionDenied("Your account has no role in the programme yet.")
-    if level == RECORDS and not roles.can_read_budget_records(user):
-        raise PermissionDenied(
-            "Only finance officers, the programme manager and auditors see this."
-        )
-    if level == EDIT and not roles.can_edit_budget(user):
-        raise PermissionDenied("Only finance officers and the programme manager change the budget.")
-    if level == MANAGE and not roles.is_programme_manager(user):
-        raise PermissionDenied("Only the programme manager can do that.")
+    roles.require(RULES[level], user)
 
 
 def get_allocation_for_user(user, year: str, level: str = READ) -> BudgetAllocation:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from havering_improve.fy import FinancialYear
 
-from . import services
+from . import selectors, services
 from .models import BudgetAllocation, Commitment, LedgerImport, MatchingRule, Post
 
 DEMO_EXTRACT = Path(settings.BASE_DIR) / "data" / "demo" / "ledger-extract-2019-20.csv"
@@ -149,8 +149,8 @@ def demo_data_load(*, programme, stdout=None) -> None:
         if raised > today:
             continue
         if not Commitment.objects.filter(line=lines[code], reference=reference).exists():
-            services.commitment_save(
-                user=user,
+            services.commitment_record(
+                actor=user,
                 commitment=Commitment(
                     line=lines[code],
                     kind=kind,
@@ -165,7 +165,8 @@ def demo_data_load(*, programme, stdout=None) -> None:
         # The membership is paid once, in May: profile it there, and forecast nothing after.
         services.line_months_update(
             line=membership,
-            user=user,
+            actor=user,
+            version=membership.version,
             profile={p: Decimal("15000.00") if p == 2 else Decimal("0.00") for p in range(1, 13)},
             forecast=dict.fromkeys(range(1, 13), Decimal("0.00")),
         )
@@ -179,10 +180,10 @@ def demo_data_load(*, programme, stdout=None) -> None:
     batch = services.ledger_import_upload(
         allocation=allocation,
         uploaded_file=ContentFile(content, name=f"ledger-extract-{year.slug}.csv"),
-        user=user,
+        actor=user,
     )
     if batch.status == LedgerImport.Status.PREVIEWED:
-        batch = services.ledger_import_confirm(batch=batch, user=user)
+        batch = services.ledger_import_confirm(batch=batch, actor=user)
     if stdout is not None:
         stdout.write(
             f"Budget demo: imported {batch.rows_imported} ledger rows "
@@ -201,7 +202,7 @@ def demo_allocation(*, programme, user, year: FinancialYear) -> BudgetAllocation
     if allocation is None:
         latest = BudgetAllocation.objects.filter(programme=programme).order_by("start_year").last()
         allocation = services.allocation_carry_forward(
-            allocation=latest, user=user, start_year=year.start_year
+            allocation=latest, actor=user, start_year=year.start_year
         )
     return allocation
 
@@ -245,10 +246,10 @@ def demo_setup(*, allocation, user, shift: int = 0) -> None:
     """The programme's cost centre, its posts and the matching rules for the sample extract
     (the tests use these too)."""
     lines = {line.code: line for line in allocation.lines.all()}
-    settings_obj = services.allocation_settings(allocation)
+    settings_obj = selectors.allocation_settings(allocation)
     if not settings_obj.cost_centres:
         services.allocation_settings_update(
-            allocation=allocation, user=user, cost_centres=COST_CENTRE
+            allocation=allocation, actor=user, cost_centres=COST_CENTRE
         )
     for number, code, title, cost, status, start in POSTS:
         if not Post.objects.filter(line=lines[code], post_number=number).exists():
@@ -260,10 +261,10 @@ def demo_setup(*, allocation, user, shift: int = 0) -> None:
                 status=status,
                 start_date=_shifted(start, shift) if start else None,
             )
-            services.post_save(user=user, post=post)
+            services.post_record(actor=user, post=post)
         if not MatchingRule.objects.filter(allocation=allocation, post_number=number).exists():
             services.rule_save(
-                allocation=allocation, user=user, line=lines[code], kind="post", post_number=number
+                allocation=allocation, actor=user, line=lines[code], kind="post", post_number=number
             )
     for subjective, text, code in CODING_RULES:
         if not MatchingRule.objects.filter(
@@ -271,7 +272,7 @@ def demo_setup(*, allocation, user, shift: int = 0) -> None:
         ).exists():
             services.rule_save(
                 allocation=allocation,
-                user=user,
+                actor=user,
                 line=lines[code],
                 kind="coding",
                 cost_centre=COST_CENTRE,

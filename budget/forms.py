@@ -4,7 +4,13 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.validators import FileExtensionValidator
 
-from havering_improve.forms import AffixedInput, DateField, GovukForm, GovukModelForm
+from havering_improve.forms import (
+    AffixedInput,
+    DateField,
+    GovukForm,
+    StateChangeForm,
+    VersionedForm,
+)
 from havering_improve.uploads import validate_upload
 from havering_improve.validators import PERCENT_VALIDATORS
 
@@ -149,7 +155,7 @@ class VirementForm(GovukForm):
         self.fields["to_line"].queryset = lines
 
 
-class CommitmentForm(GovukModelForm):
+class CommitmentForm(VersionedForm):
     raised_on = DateField(label="Date raised or signed")
 
     class Meta:
@@ -157,7 +163,7 @@ class CommitmentForm(GovukModelForm):
         fields = ["kind", "description", "reference", "amount", "raised_on"]
 
 
-class PostForm(GovukModelForm):
+class PostForm(VersionedForm):
     start_date = DateField(
         label="Start date", required=False, help_text="Actual or expected. For example, 1 9 2027"
     )
@@ -167,7 +173,7 @@ class PostForm(GovukModelForm):
         fields = ["post_number", "title", "annual_cost", "status", "start_date"]
 
 
-class LineMonthsForm(GovukForm):
+class LineMonthsForm(StateChangeForm):
     def __init__(self, *args, months, year, **kwargs):
         super().__init__(*args, **kwargs)
         from havering_improve.fy import period_month_name

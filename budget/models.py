@@ -50,6 +50,7 @@ class BudgetLine(models.Model):
     )
     description = models.TextField(blank=True)
     themes = models.ManyToManyField(Theme, related_name="budget_lines", blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords(m2m_fields=[themes])
 
     class Meta:
@@ -300,6 +301,7 @@ class Commitment(models.Model):
         validators=[not_negative("A commitment (a credit is a ledger row, not a commitment)")],
     )
     raised_on = models.DateField(validators=[validate_plausible_date])
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:
@@ -331,6 +333,7 @@ class Post(models.Model):
         help_text="Actual or expected start date.",
         validators=[validate_plausible_date],
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:

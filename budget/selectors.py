@@ -16,12 +16,14 @@ from havering_improve import summaries
 from havering_improve.fy import FinancialYear
 
 from .models import (
+    AllocationSettings,
     BudgetAllocation,
     BudgetLine,
     Commitment,
     ForecastSnapshot,
     LedgerRow,
     LineMonth,
+    MatchingRule,
     PeriodState,
     Post,
     RowAllocation,
@@ -195,6 +197,14 @@ def line_actuals(allocation) -> dict[tuple[int, int], Decimal]:
     return out
 
 
+def allocation_settings(allocation: BudgetAllocation) -> AllocationSettings:
+    """The year's settings, or the defaults (unsaved) until someone changes them."""
+    try:
+        return allocation.settings
+    except AllocationSettings.DoesNotExist:
+        return AllocationSettings(allocation=allocation)
+
+
 def _unallocated(allocation) -> dict:
     return (
         LedgerRow.objects.filter(
@@ -225,8 +235,6 @@ def budget_report(
     """The monitoring report: each line's budget, actuals and forecast, month by month.
     `kept`: for a page, the ledger's totals may come from the summaries cache; a service
     checking figures inside its own transaction leaves it off, and reads the ledger."""
-    from .services import allocation_settings
-
     year = allocation.financial_year
     settings = allocation_settings(allocation)
     lines = list(BudgetLine.objects.filter(allocation=allocation).order_by("order", "pk"))
@@ -496,9 +504,50 @@ def theme_spend(
 def rule_queue_matches(rule) -> list:
     """The rows waiting in the allocation queue that `rule` would place, with the year's other
     rules taking their usual precedence; rows in closed periods stay where they are."""
-    from .services import Matcher, closed_periods
-
     closed = closed_periods(rule.allocation)
     matcher = Matcher.for_allocation(rule.allocation)
     rows = ledger_rows(rule.allocation, queue=True).exclude(period__in=closed)
     return [row for row in rows if getattr(matcher.match(row), "pk", None) == rule.pk]
+
+
+def closed_periods(allocation) -> set[int]:
+    return set(
+        PeriodState.objects.filter(allocation=allocation, closed=True).values_list(
+            "period", flat=True
+        )
+    )
+
+
+class Matcher:
+    """The year's rules, indexed for a fast look-up per row. Post number wins; then cost centre
+    and subjective, rules with description text before the general one."""
+
+    def __init__(self, rules):
+        self.by_post: dict[str, MatchingRule] = {}
+        self.by_coding: dict[tuple[str, str], list[MatchingRule]] = {}
+        for rule in rules:
+            if rule.kind == MatchingRule.Kind.POST:
+                self.by_post[rule.post_number.strip().upper()] = rule
+            else:
+                key = (rule.cost_centre.strip().upper(), rule.subjective.strip())
+                self.by_coding.setdefault(key, []).append(rule)
+        for candidates in self.by_coding.values():
+            candidates.sort(key=lambda r: -len(r.description_contains))
+
+    @classmethod
+    def for_allocation(cls, allocation):
+        return cls(MatchingRule.objects.filter(allocation=allocation).select_related("line"))
+
+    def match(self, row) -> MatchingRule | None:
+        if row.post_number:
+            rule = self.by_post.get(row.post_number)
+            if rule is not None:
+                return rule
+        candidates = self.by_coding.get((row.cost_centre, row.subjective))
+        if candidates:
+            text = row.description.lower()
+            for rule in candidates:
+                needle = rule.description_contains.strip().lower()
+                if not needle or needle in text:
+                    return rule
+        return None

@@ -1,4 +1,6 @@
-"""Every change to budget data goes through here: atomic, validated, keyword-only."""
+"""Every change to budget data: actions (`havering_improve.actions`), so each is atomic,
+permission-checked, keyword-only and in the history with who made it. A post, a commitment and a
+line's monthly profile carry the version their form was opened at (StaleEdit if it moved on)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from havering_improve import roles, summaries
+from havering_improve import summaries
+from havering_improve.actions import StaleEdit, action, lock_current
 from havering_improve.errors import AlreadyDone
 
 from .ledger import MAX_AMOUNT, LedgerReader, ParsedRow, Problem, open_stored
@@ -31,6 +34,14 @@ from .models import (
     ThemeWeight,
     Virement,
 )
+from .selectors import (
+    Matcher,
+    allocation_settings,
+    budget_report,
+    closed_periods,
+    latest_budget,
+    rule_queue_matches,
+)
 
 INSERT_BATCH = 5000
 # Rows read before their references are looked up in the ledger, all at once.
@@ -39,34 +50,21 @@ LOOKUP_CHUNK = 5000
 PREVIEW_LIMIT = 200
 
 
-def _require_editor(user):
-    if not roles.can_edit_budget(user):
-        raise PermissionDenied("Only finance officers and the programme manager change the budget.")
-
-
-def _with_user(obj, user, reason: str | None = None):
-    obj._history_user = user
-    if reason:
-        obj._change_reason = reason[:100]
+def _reason(obj, reason: str):
+    """The change's reason, shown with it in the history."""
+    obj._change_reason = reason[:100]
     return obj
 
 
-def allocation_settings(allocation: BudgetAllocation) -> AllocationSettings:
-    try:
-        return allocation.settings
-    except AllocationSettings.DoesNotExist:
-        return AllocationSettings(allocation=allocation)
-
-
-def allocation_settings_update(*, allocation, user, **values) -> AllocationSettings:
-    _require_editor(user)
+@action("can_edit_budget")
+def allocation_settings_update(*, allocation, actor, **values) -> AllocationSettings:
     obj = allocation_settings(allocation)
     for key, value in values.items():
         setattr(obj, key, value)
     obj.full_clean(exclude=["allocation"])
     if obj.red_percent < obj.amber_percent:
         raise ValidationError({"red_percent": "Red must be at or above amber."})
-    _with_user(obj, user).save()
+    obj.save()
     allocation.settings = obj
     return obj
 
@@ -81,52 +79,6 @@ def lock_periods(allocation) -> None:
 
 def period_states(allocation) -> dict[int, PeriodState]:
     return {s.period: s for s in PeriodState.objects.filter(allocation=allocation)}
-
-
-def closed_periods(allocation) -> set[int]:
-    return set(
-        PeriodState.objects.filter(allocation=allocation, closed=True).values_list(
-            "period", flat=True
-        )
-    )
-
-
-# --- matching ----------------------------------------------------------------------------
-
-
-class Matcher:
-    """The year's rules, indexed for a fast look-up per row. Post number wins; then cost centre
-    and subjective, rules with description text before the general one."""
-
-    def __init__(self, rules):
-        self.by_post: dict[str, MatchingRule] = {}
-        self.by_coding: dict[tuple[str, str], list[MatchingRule]] = {}
-        for rule in rules:
-            if rule.kind == MatchingRule.Kind.POST:
-                self.by_post[rule.post_number.strip().upper()] = rule
-            else:
-                key = (rule.cost_centre.strip().upper(), rule.subjective.strip())
-                self.by_coding.setdefault(key, []).append(rule)
-        for candidates in self.by_coding.values():
-            candidates.sort(key=lambda r: -len(r.description_contains))
-
-    @classmethod
-    def for_allocation(cls, allocation):
-        return cls(MatchingRule.objects.filter(allocation=allocation).select_related("line"))
-
-    def match(self, row) -> MatchingRule | None:
-        if row.post_number:
-            rule = self.by_post.get(row.post_number)
-            if rule is not None:
-                return rule
-        candidates = self.by_coding.get((row.cost_centre, row.subjective))
-        if candidates:
-            text = row.description.lower()
-            for rule in candidates:
-                needle = rule.description_contains.strip().lower()
-                if not needle or needle in text:
-                    return rule
-        return None
 
 
 # --- import ------------------------------------------------------------------------------
@@ -435,16 +387,18 @@ def _walk(batch: LedgerImport, *, on_row=None, file_checked: bool = False) -> An
     return analysis
 
 
-def ledger_import_upload(*, allocation, uploaded_file, user, cost_centres: str | None = None):
+@action("can_edit_budget")
+def ledger_import_upload(*, allocation, uploaded_file, actor, cost_centres: str | None = None):
     """Keep the uploaded file and check it: the batch waits for confirmation, or is rejected
     with every problem listed. Nothing reaches the ledger here."""
-    _require_editor(user)
     if cost_centres is not None:
         current = allocation_settings(allocation)
         if current.cost_centres != cost_centres:
-            allocation_settings_update(allocation=allocation, user=user, cost_centres=cost_centres)
+            allocation_settings_update(
+                allocation=allocation, actor=actor, cost_centres=cost_centres
+            )
     batch = LedgerImport(
-        allocation=allocation, uploaded_by=user, original_name=uploaded_file.name[:255]
+        allocation=allocation, uploaded_by=actor, original_name=uploaded_file.name[:255]
     )
     batch.original_file.save(uploaded_file.name, uploaded_file, save=False)
     try:
@@ -461,7 +415,7 @@ def ledger_import_upload(*, allocation, uploaded_file, user, cost_centres: str |
         batch.status = LedgerImport.Status.REJECTED
         batch.original_file.delete(save=False)
     try:
-        _with_user(batch, user).save()
+        batch.save()
     except BaseException:
         if batch.original_file:
             batch.original_file.delete(save=False)
@@ -475,10 +429,14 @@ class ImportRefused(Exception):
         super().__init__("; ".join(p.message for p in problems[:5]))
 
 
-def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
+@action(
+    "can_edit_budget",
+    audit="import",
+    audit_details=lambda batch: {"file": batch.original_name, "rows": batch.rows_imported},
+)
+def ledger_import_confirm(*, batch: LedgerImport, actor) -> LedgerImport:
     """Import every row of a checked file in one transaction; all or nothing. Rows already in
     the ledger (same transaction reference) are skipped, so re-importing never double-counts."""
-    _require_editor(user)
     with transaction.atomic():
         batch = (
             LedgerImport.objects.select_for_update().select_related("allocation").get(pk=batch.pk)
@@ -537,11 +495,11 @@ def ledger_import_confirm(*, batch: LedgerImport, user) -> LedgerImport:
             _insert_ledger_rows(pending)
         batch.status = LedgerImport.Status.IMPORTED
         batch.summary = {**analysis.summary(), "problem_count": 0}
-        batch.confirmed_by = user
+        batch.confirmed_by = actor
         batch.confirmed_at = timezone.now()
         batch.rows_imported = count
         batch.total_imported = total
-        _with_user(batch, user, "Imported").save()
+        _reason(batch, "Imported").save()
     return batch
 
 
@@ -589,19 +547,19 @@ def _insert_ledger_rows(values: list[tuple]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
-def ledger_import_cancel(*, batch: LedgerImport, user) -> LedgerImport:
-    _require_editor(user)
+@action("can_edit_budget")
+def ledger_import_cancel(*, batch: LedgerImport, actor) -> LedgerImport:
     if batch.status != LedgerImport.Status.PREVIEWED:
         raise ValidationError("Only an import waiting for confirmation can be cancelled.")
     batch.status = LedgerImport.Status.CANCELLED
-    _with_user(batch, user, "Cancelled").save(update_fields=["status"])
+    _reason(batch, "Cancelled").save(update_fields=["status"])
     return batch
 
 
-def ledger_import_reverse(*, batch: LedgerImport, user, reason: str) -> LedgerImport:
+@action("can_edit_budget")
+def ledger_import_reverse(*, batch: LedgerImport, actor, reason: str) -> LedgerImport:
     """Take a whole import back out of the ledger, with the reason. Its rows stay on record
     (inactive), so the same extract can be imported again once corrected."""
-    _require_editor(user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the import is being reversed."})
@@ -622,22 +580,22 @@ def ledger_import_reverse(*, batch: LedgerImport, user, reason: str) -> LedgerIm
         batch.rows.update(active=False)
         summaries.data_changed(summaries.BUDGET, summaries.LEDGER)
         batch.status = LedgerImport.Status.REVERSED
-        batch.reversed_by = user
+        batch.reversed_by = actor
         batch.reversed_at = timezone.now()
         batch.reversal_reason = reason
-        _with_user(batch, user, f"Reversed: {reason}").save()
+        _reason(batch, f"Reversed: {reason}").save()
     return batch
 
 
 # --- allocation queue --------------------------------------------------------------------
 
 
+@action("can_edit_budget")
 def row_allocate(
-    *, row: LedgerRow, splits: list[tuple[BudgetLine, Decimal]], user, save_rule: str = ""
+    *, row: LedgerRow, splits: list[tuple[BudgetLine, Decimal]], actor, save_rule: str = ""
 ) -> list[RowAllocation]:
     """Place an unmatched row on one or more lines; the shares must add up to the row.
     `save_rule` ("post", "coding" or "coding-text") remembers a one-line allocation as a rule."""
-    _require_editor(user)
     with transaction.atomic():
         row = LedgerRow.objects.select_for_update().select_related("allocation").get(pk=row.pk)
         if not row.active or row.line_id or row.allocations.exists():
@@ -660,15 +618,15 @@ def row_allocate(
             )
         created = []
         for line, amount in splits:
-            share = RowAllocation(row=row, line=line, amount=amount, allocated_by=user)
-            _with_user(share, user).save()
+            share = RowAllocation(row=row, line=line, amount=amount, allocated_by=actor)
+            share.save()
             created.append(share)
         if save_rule:
             if len(splits) != 1:
                 raise ValidationError("Only a row placed on one line can become a rule.")
             rule_save(
                 allocation=row.allocation,
-                user=user,
+                actor=actor,
                 line=splits[0][0],
                 kind="post" if save_rule == "post" else "coding",
                 post_number=row.post_number,
@@ -679,10 +637,11 @@ def row_allocate(
     return created
 
 
+@action("can_edit_budget")
 def rule_save(
     *,
     allocation,
-    user,
+    actor,
     line,
     kind,
     post_number="",
@@ -690,7 +649,6 @@ def rule_save(
     subjective="",
     description_contains="",
 ) -> MatchingRule:
-    _require_editor(user)
     if line.allocation_id != allocation.pk:
         raise ValidationError({"line": "Choose a line of this year's budget."})
     if kind == MatchingRule.Kind.POST:
@@ -712,26 +670,23 @@ def rule_save(
         if MatchingRule.objects.filter(allocation=allocation, kind=kind, **values).exists():
             raise ValidationError("There is already a rule for that coding.")
     rule = MatchingRule(allocation=allocation, kind=kind, line=line, **values)
-    _with_user(rule, user).save()
+    rule.save()
     return rule
 
 
-def rule_apply_to_queue(*, rule: MatchingRule, user) -> list[LedgerRow]:
+@action("can_edit_budget")
+def rule_apply_to_queue(*, rule: MatchingRule, actor) -> list[LedgerRow]:
     """Place the queued rows a new rule matches on its line, as if allocated by hand (the rows
     themselves are never edited). All or nothing."""
-    from .selectors import rule_queue_matches
-
-    _require_editor(user)
-    with transaction.atomic():
-        rows = rule_queue_matches(rule)
-        for row in rows:
-            row_allocate(row=row, splits=[(rule.line, row.amount)], user=user)
+    rows = rule_queue_matches(rule)
+    for row in rows:
+        row_allocate(row=row, splits=[(rule.line, row.amount)], actor=actor)
     return rows
 
 
-def rule_delete(*, rule: MatchingRule, user) -> None:
-    _require_editor(user)
-    _with_user(rule, user).delete()
+@action("can_edit_budget")
+def rule_delete(*, rule: MatchingRule, actor) -> None:
+    rule.delete()
 
 
 # --- periods -----------------------------------------------------------------------------
@@ -761,13 +716,11 @@ def period_close_problem(allocation, period: int, states: dict | None = None) ->
     return ""
 
 
-def period_close(*, allocation, period: int, user) -> PeriodState:
+@action("can_edit_budget")
+def period_close(*, allocation, period: int, actor) -> PeriodState:
     """Freeze a period's actuals and keep each line's forecast as it stands, which becomes the
     report's 'previous forecast'. Periods close in order, each once its month has ended.
     Closing a closed period (a double click, or two people at once) raises AlreadyDone."""
-    from .selectors import budget_report
-
-    _require_editor(user)
     if not 1 <= period <= 12:
         raise ValidationError("Choose a period from 1 to 12.")
     already = AlreadyDone(f"Period {period} is already closed.")
@@ -781,23 +734,22 @@ def period_close(*, allocation, period: int, user) -> PeriodState:
             raise ValidationError(problem)
         state = states.get(period) or PeriodState(allocation=allocation, period=period)
         state.closed = True
-        state.changed_by = user
+        state.changed_by = actor
         state.reason = ""
         try:
             with transaction.atomic():
-                _with_user(state, user, "Closed").save()
+                _reason(state, "Closed").save()
         except IntegrityError:  # closed by someone else since it was read: theirs stands
             raise already from None
         report = budget_report(allocation, as_at=period)
         for line in report.lines:
             snap = ForecastSnapshot(line=line.line, period=period, outturn=line.latest_outturn)
-            _with_user(snap, user).save()
+            snap.save()
     return state
 
 
-def period_reopen(*, allocation, period: int, user, reason: str) -> PeriodState:
-    if not roles.is_programme_manager(user):
-        raise PermissionDenied("Only the programme manager can reopen a period.")
+@action("is_programme_manager")
+def period_reopen(*, allocation, period: int, actor, reason: str) -> PeriodState:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the period is being reopened."})
@@ -811,19 +763,19 @@ def period_reopen(*, allocation, period: int, user, reason: str) -> PeriodState:
         if state is None:
             raise AlreadyDone(f"Period {period} is open already.")
         state.closed = False
-        state.changed_by = user
+        state.changed_by = actor
         state.reason = reason
-        _with_user(state, user, f"Reopened: {reason}").save()
+        _reason(state, f"Reopened: {reason}").save()
     return state
 
 
 # --- budget, forecasts, commitments, posts -----------------------------------------------
 
 
+@action("can_edit_budget")
 def virement_record(
-    *, allocation, from_line, to_line, amount: Decimal, reason, approved_by, approved_on, user
+    *, allocation, from_line, to_line, amount: Decimal, reason, approved_by, approved_on, actor
 ) -> Virement:
-    _require_editor(user)
     if from_line == to_line:
         raise ValidationError("Choose two different lines.")
     if amount <= 0:
@@ -840,11 +792,9 @@ def virement_record(
         reason=reason.strip(),
         approved_by=approved_by.strip(),
         approved_on=approved_on,
-        recorded_by=user,
+        recorded_by=actor,
     )
     virement.full_clean(exclude=["allocation", "from_line", "to_line", "recorded_by"])
-    from .selectors import latest_budget
-
     with transaction.atomic():
         # The line is locked, so two virements out of it at once cannot both spend its budget.
         line = BudgetLine.objects.select_for_update().get(pk=from_line.pk)
@@ -856,18 +806,28 @@ def virement_record(
                     "take a line below £0."
                 }
             )
-        _with_user(virement, user).save()
+        virement.save()
     return virement
 
 
+@action("can_edit_budget")
 def line_months_update(
-    *, line, user, profile: dict[int, Decimal], forecast: dict[int, Decimal | None]
+    *,
+    line,
+    actor,
+    version: int,
+    profile: dict[int, Decimal],
+    forecast: dict[int, Decimal | None],
 ) -> None:
     """Set a line's monthly budget profile and any hand forecasts. The profile must add up to
-    the line's latest budget, so budget-to-date never drifts from the budget."""
-    from .selectors import latest_budget
-
-    _require_editor(user)
+    the line's latest budget, so budget-to-date never drifts from the budget. `version` is the
+    line's version when the form was opened: if someone saved the months since, StaleEdit lists
+    the months they changed."""
+    current = BudgetLine.objects.select_for_update().get(pk=line.pk)
+    if current.version != version:
+        raise _months_changed(current, version)
+    current.version += 1
+    current.save(update_fields=["version"])
     budget = latest_budget(line)
     total = sum(profile.values(), Decimal("0.00"))
     if total != budget:
@@ -884,34 +844,69 @@ def line_months_update(
                 continue
             month.profile = new_profile
             month.forecast = new_forecast
-            _with_user(month, user).save()
+            month.save()
 
 
-def commitment_save(*, user, commitment: Commitment) -> Commitment:
-    _require_editor(user)
-    commitment.full_clean()
-    _with_user(commitment, user).save()
-    return commitment
+def _months_changed(line, version: int) -> StaleEdit:
+    """What changed in a line's months since the line was at `version`."""
+    seen = line.history.filter(version=version).order_by("-history_date").first()
+    latest = line.history.order_by("-history_date").select_related("history_user").first()
+    since = seen.history_date if seen else None
+    before: dict[int, object] = {}
+    earlier = LineMonth.history.filter(line_id=line.pk, history_date__lte=since) if since else ()
+    for old in earlier.order_by("history_date") if since else ():
+        before[old.period] = old if old.history_type != "-" else None
+    changes = []
+    for month in LineMonth.objects.filter(line=line).order_by("period"):
+        old = before.get(month.period)
+        for name, label in (("profile", "Budget profile"), ("forecast", "Forecast by hand")):
+            was, now = getattr(old, name, None), getattr(month, name)
+            if was != now:
+                changes.append(
+                    {
+                        "field": f"{label}, period {month.period}",
+                        "before": "(blank)" if was is None else f"£{was:,.2f}",
+                        "after": "(blank)" if now is None else f"£{now:,.2f}",
+                    }
+                )
+    return StaleEdit(
+        line,
+        changes,
+        changed_by=latest.history_user if latest else None,
+        changed_at=latest.history_date if latest else None,
+    )
 
 
-def commitment_delete(*, user, commitment: Commitment) -> None:
-    _require_editor(user)
-    _with_user(commitment, user).delete()
+@action("can_edit_budget")
+def commitment_record(*, actor, commitment: Commitment, version: int | None = None) -> Commitment:
+    """Add a commitment, or save changes to one from the version its form was opened at."""
+    return _save_versioned(commitment, version)
 
 
-def post_save(*, user, post: Post) -> Post:
-    _require_editor(user)
+@action("can_edit_budget")
+def commitment_delete(*, actor, commitment: Commitment) -> None:
+    commitment.delete()
+
+
+@action("can_edit_budget")
+def post_record(*, actor, post: Post, version: int | None = None) -> Post:
+    """Add a post, or save changes to one from the version its form was opened at."""
     if post.status == Post.Status.APPOINTED and not post.start_date:
         raise ValidationError({"start_date": "Enter the start date of the person appointed."})
-    post.full_clean()
-    _with_user(post, user).save()
-    return post
+    return _save_versioned(post, version)
 
 
-def theme_weights_set(*, line, user, weights: dict) -> None:
+def _save_versioned(obj, version: int | None):
+    if obj.pk:
+        obj.version = lock_current(obj, version).version + 1
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@action("is_programme_manager")
+def theme_weights_set(*, line, actor, weights: dict) -> None:
     """Programme manager only: how much of the line each of its themes carries."""
-    if not roles.is_programme_manager(user):
-        raise PermissionDenied("Only the programme manager sets how a line is shared by themes.")
     if any(w < 0 for w in weights.values()):
         raise ValidationError("Weights cannot be negative.")
     if weights and not any(weights.values()):
@@ -923,21 +918,21 @@ def theme_weights_set(*, line, user, weights: dict) -> None:
             if obj.pk and obj.weight == weight:
                 continue
             obj.weight = weight
-            _with_user(obj, user).save()
+            obj.save()
         for obj in existing.values():
-            _with_user(obj, user).delete()
+            obj.delete()
 
 
+@action("can_edit_budget")
 def allocation_carry_forward(
     *,
     allocation: BudgetAllocation,
-    user,
+    actor,
     amounts: dict[int, Decimal] | None = None,
     start_year: int | None = None,
 ) -> BudgetAllocation:
     """Start the next financial year (or a later one) with the same lines (and their themes,
     posts and rules), for when the service funds them again."""
-    _require_editor(user)
     next_year = start_year or allocation.start_year + 1
     if BudgetAllocation.objects.filter(
         programme=allocation.programme, start_year=next_year
@@ -955,16 +950,13 @@ def allocation_carry_forward(
             kind=allocation.kind,
             notes=f"Carried forward from {allocation.financial_year.label}.",
         )
-        _with_user(new, user).save()
+        new.save()
         old_settings = allocation_settings(allocation)
-        _with_user(
-            AllocationSettings(
-                allocation=new,
-                cost_centres=old_settings.cost_centres,
-                amber_percent=old_settings.amber_percent,
-                red_percent=old_settings.red_percent,
-            ),
-            user,
+        AllocationSettings(
+            allocation=new,
+            cost_centres=old_settings.cost_centres,
+            amber_percent=old_settings.amber_percent,
+            red_percent=old_settings.red_percent,
         ).save()
         for line in lines:
             copy = BudgetLine(
@@ -975,31 +967,25 @@ def allocation_carry_forward(
                 amount=amounts.get(line.pk, line.amount),
                 description=line.description,
             )
-            _with_user(copy, user).save()
+            copy.save()
             copy.themes.set(line.themes.all())
             for post in line.posts.all():
-                _with_user(
-                    Post(
-                        line=copy,
-                        post_number=post.post_number,
-                        title=post.title,
-                        annual_cost=post.annual_cost,
-                        status=post.status,
-                        start_date=post.start_date,
-                    ),
-                    user,
+                Post(
+                    line=copy,
+                    post_number=post.post_number,
+                    title=post.title,
+                    annual_cost=post.annual_cost,
+                    status=post.status,
+                    start_date=post.start_date,
                 ).save()
             for rule in line.rules.all():
-                _with_user(
-                    MatchingRule(
-                        allocation=new,
-                        kind=rule.kind,
-                        post_number=rule.post_number,
-                        cost_centre=rule.cost_centre,
-                        subjective=rule.subjective,
-                        description_contains=rule.description_contains,
-                        line=copy,
-                    ),
-                    user,
+                MatchingRule(
+                    allocation=new,
+                    kind=rule.kind,
+                    post_number=rule.post_number,
+                    cost_centre=rule.cost_centre,
+                    subjective=rule.subjective,
+                    description_contains=rule.description_contains,
+                    line=copy,
                 ).save()
     return new

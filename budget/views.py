@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import roles, security, summaries
+from havering_improve import editing, roles, security, summaries
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import GovukForm, add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
 from havering_improve.pagination import page_or_404
 from themes.selectors import current_programme
 
-from . import exports, services
+from . import exports, selectors, services
 from .access import EDIT, MANAGE, READ, RECORDS, check, get_allocation_for_user
 from .charts import cumulative_chart
 from .forms import (
@@ -268,7 +268,7 @@ def ledger_csv(request, year):
 def imports(request, year):
     level = EDIT if request.method == "POST" else RECORDS
     allocation = get_allocation_for_user(request.user, year, level)
-    settings = services.allocation_settings(allocation)
+    settings = selectors.allocation_settings(allocation)
     form = LedgerUploadForm(initial={"cost_centres": settings.cost_centres})
     if request.method == "POST":
         form = LedgerUploadForm(request.POST, request.FILES)
@@ -276,7 +276,7 @@ def imports(request, year):
             batch = services.ledger_import_upload(
                 allocation=allocation,
                 uploaded_file=form.cleaned_data["file"],
-                user=request.user,
+                actor=request.user,
                 cost_centres=form.cleaned_data["cost_centres"],
             )
             return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
@@ -324,7 +324,7 @@ def import_detail(request, year, pk):
 def import_confirm(request, year, pk):
     allocation, batch = _batch(request, year, pk, EDIT)
     try:
-        batch = services.ledger_import_confirm(batch=batch, user=request.user)
+        batch = services.ledger_import_confirm(batch=batch, actor=request.user)
     except services.ImportRefused as exc:
         for problem in exc.problems[:10]:
             messages.error(request, problem.message)
@@ -332,9 +332,6 @@ def import_confirm(request, year, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
-    security.log_event(
-        "import", request=request, file=batch.original_name, rows=batch.rows_imported
-    )
     messages.success(
         request, f"Imported {batch.rows_imported} rows totalling £{batch.total_imported:,.2f}."
     )
@@ -346,7 +343,7 @@ def import_confirm(request, year, pk):
 def import_cancel(request, year, pk):
     allocation, batch = _batch(request, year, pk, EDIT)
     try:
-        services.ledger_import_cancel(batch=batch, user=request.user)
+        services.ledger_import_cancel(batch=batch, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(_year_url(allocation, "budget:imports"))
@@ -359,7 +356,7 @@ def import_reverse(request, year, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.ledger_import_reverse(
-                batch=batch, user=request.user, reason=form.cleaned_data["reason"]
+                batch=batch, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -401,7 +398,7 @@ def queue(request, year):
     return render(
         request,
         "budget/queue.html",
-        _base(request, allocation, page=page, closed=services.closed_periods(allocation)),
+        _base(request, allocation, page=page, closed=selectors.closed_periods(allocation)),
     )
 
 
@@ -416,7 +413,7 @@ def allocate(request, year, row_id):
             services.row_allocate(
                 row=row,
                 splits=form.cleaned_data["splits"],
-                user=request.user,
+                actor=request.user,
                 save_rule=form.cleaned_data.get("save_rule", ""),
             )
         except ValidationError as exc:
@@ -435,7 +432,9 @@ def rules(request, year):
     form = RuleForm(request.POST or None, lines=lines)
     if request.method == "POST" and form.is_valid():
         try:
-            rule = services.rule_save(allocation=allocation, user=request.user, **form.cleaned_data)
+            rule = services.rule_save(
+                allocation=allocation, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -461,7 +460,7 @@ def rule_apply(request, year, pk):
     rows = rule_queue_matches(rule)
     if request.method == "POST":
         try:
-            applied = services.rule_apply_to_queue(rule=rule, user=request.user)
+            applied = services.rule_apply_to_queue(rule=rule, actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -484,7 +483,7 @@ def rule_apply(request, year, pk):
 def rule_delete(request, year, pk):
     allocation = get_allocation_for_user(request.user, year, EDIT)
     rule = get_object_or_404(MatchingRule, allocation=allocation, pk=pk)
-    services.rule_delete(rule=rule, user=request.user)
+    services.rule_delete(rule=rule, actor=request.user)
     messages.success(request, "Rule deleted.")
     return redirect(_year_url(allocation, "budget:rules"))
 
@@ -547,7 +546,7 @@ def period_close(request, year, period):
     form = GovukForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
-            services.period_close(allocation=allocation, period=period, user=request.user)
+            services.period_close(allocation=allocation, period=period, actor=request.user)
         except AlreadyDone as exc:
             messages.info(request, " ".join(exc.messages) + " Nothing was changed.")
             return redirect(back)
@@ -595,7 +594,7 @@ def period_reopen(request, year, period):
             services.period_reopen(
                 allocation=allocation,
                 period=period,
-                user=request.user,
+                actor=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except AlreadyDone as exc:
@@ -671,46 +670,61 @@ def line_months(request, year, code):
     existing = {m.period: (m.profile, m.forecast) for m in LineMonth.objects.filter(line=line)}
     if not existing:
         existing = {p: (amount, None) for p, amount in equal_profile(latest_budget(line)).items()}
-    form = LineMonthsForm(request.POST or None, months=existing, year=allocation.financial_year)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.line_months_update(
-                line=line,
-                user=request.user,
-                profile={p: data[f"profile_{p}"] for p in range(1, 13)},
-                forecast={p: data[f"forecast_{p}"] for p in range(1, 13)},
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Profile and forecast saved.")
-            return redirect(_year_url(allocation, "budget:line", code=line.code))
-    return _form_page(
-        request,
-        allocation,
-        form,
-        title=f"Profile and forecast: {line.title}",
-        submit="Save",
-        back=_year_url(allocation, "budget:line", code=line.code),
-        intro="The profile is when the budget is planned to be spent; it must add up to the "
+    form = LineMonthsForm(
+        request.POST or None, months=existing, year=allocation.financial_year, record=line
+    )
+    back = _year_url(allocation, "budget:line", code=line.code)
+    page = {
+        "title": f"Profile and forecast: {line.title}",
+        "submit": "Save",
+        "back": back,
+        "intro": "The profile is when the budget is planned to be spent; it must add up to the "
         "line's budget. A forecast by hand overrides the forecast from posts or the profile "
         "for periods not yet in the ledger.",
+    }
+    if request.method != "POST":
+        return _form_page(request, allocation, form, **page)
+
+    def save(form):
+        data = form.cleaned_data
+        return services.line_months_update(
+            line=line,
+            actor=request.user,
+            version=data["version"],
+            profile={p: data[f"profile_{p}"] for p in range(1, 13)},
+            forecast={p: data[f"forecast_{p}"] for p in range(1, 13)},
+        )
+
+    return editing.form_action(
+        request,
+        form,
+        save,
+        done=back,
+        success="Profile and forecast saved.",
+        template="budget/form_page.html",
+        context=_base(request, allocation, warning="", **page),
     )
 
 
 def _edit_object(request, allocation, line, form, save, *, title, back):
-    if request.method == "POST" and form.is_valid():
+    """Add or change a line's post or commitment (carrying the version it was opened at)."""
+    if request.method != "POST":
+        return _form_page(request, allocation, form, title=title, submit="Save", back=back)
+
+    def call(form):
         obj = form.save(commit=False)
         obj.line = line
-        try:
-            save(user=request.user, obj=obj)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(back)
-    return _form_page(request, allocation, form, title=title, submit="Save", back=back)
+        return save(actor=request.user, obj=obj, version=form.cleaned_data.get("version"))
+
+    return editing.form_action(
+        request,
+        form,
+        call,
+        done=back,
+        success="Saved.",
+        template="budget/form_page.html",
+        context=_base(request, allocation, title=title, submit="Save", back=back, intro=""),
+    )
 
 
 @roles.programme_reader_required
@@ -724,7 +738,9 @@ def commitment_edit(request, year, code, pk=None):
         allocation,
         line,
         form,
-        lambda user, obj: services.commitment_save(user=user, commitment=obj),
+        lambda actor, obj, version: services.commitment_record(
+            actor=actor, commitment=obj, version=version
+        ),
         title=f"{'Change' if pk else 'Add'} a commitment: {line.title}",
         back=_year_url(allocation, "budget:line", code=line.code),
     )
@@ -741,7 +757,7 @@ def post_edit(request, year, code, pk=None):
         allocation,
         line,
         form,
-        lambda user, obj: services.post_save(user=user, post=obj),
+        lambda actor, obj, version: services.post_record(actor=actor, post=obj, version=version),
         title=f"{'Change' if pk else 'Add'} a post: {line.title}",
         back=_year_url(allocation, "budget:line", code=line.code),
     )
@@ -758,7 +774,7 @@ def line_themes(request, year, code):
         try:
             services.theme_weights_set(
                 line=line,
-                user=request.user,
+                actor=request.user,
                 weights={t: form.cleaned_data[f"theme_{t.pk}"] for t in themes},
             )
         except ValidationError as exc:
@@ -789,7 +805,7 @@ def virements(request, year):
     form = VirementForm(request.POST or None, lines=lines)
     if request.method == "POST" and form.is_valid():
         try:
-            services.virement_record(allocation=allocation, user=request.user, **form.cleaned_data)
+            services.virement_record(allocation=allocation, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -806,7 +822,7 @@ def virements(request, year):
 @roles.programme_reader_required
 def budget_settings(request, year):
     allocation = get_allocation_for_user(request.user, year, EDIT)
-    current = services.allocation_settings(allocation)
+    current = selectors.allocation_settings(allocation)
     form = SettingsForm(
         request.POST or None,
         initial={
@@ -818,7 +834,7 @@ def budget_settings(request, year):
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_settings_update(
-                allocation=allocation, user=request.user, **form.cleaned_data
+                allocation=allocation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -841,7 +857,7 @@ def carry_forward(request, year):
     form = CarryForwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.allocation_carry_forward(allocation=allocation, user=request.user)
+            new = services.allocation_carry_forward(allocation=allocation, actor=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

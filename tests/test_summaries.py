@@ -277,9 +277,9 @@ def _import_ledger(theme):
     batch = services.ledger_import_upload(
         allocation=allocation,
         uploaded_file=SimpleUploadedFile("x.csv", extract.encode()),
-        user=user,
+        actor=user,
     )
-    services.ledger_import_confirm(batch=batch, user=user)
+    services.ledger_import_confirm(batch=batch, actor=user)
 
 
 # (what changes, what was there before it, the page, what it shows after)

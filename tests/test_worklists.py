@@ -169,7 +169,7 @@ def _finance_data(programme, user, n=1):
     ]
     batch = upload(allocation, user, csv_of(*rows))
     assert not batch.errors, batch.errors
-    budget_services.ledger_import_confirm(batch=batch, user=user)
+    budget_services.ledger_import_confirm(batch=batch, actor=user)
     return allocation
 
 

@@ -156,17 +156,15 @@ def risk_update(*, risk: Risk, actor, version: int, data: dict) -> Risk:
 # Project initiation documents ------------------------------------------------------------------
 
 
-def pid_for_theme(theme: Theme) -> PID:
-    """The theme's PID, created empty the first time anyone asks."""
-    pid, _ = PID.objects.get_or_create(theme=theme)
-    return pid
+pid_for_theme = selectors.pid_for_reading  # a read: the PID, or an empty one not yet saved
 
 
 @action("can_edit_theme", on="pid.theme")
-def pid_update(*, pid: PID, actor, version: int, data: dict) -> PID:
+def pid_update(*, pid: PID, actor, version: int | None, data: dict) -> PID:
     """Save the PID's text. An approved or returned PID becomes a draft again; one waiting for
-    approval cannot change until the programme manager approves or returns it."""
-    current = lock_current(pid, version)
+    approval cannot change until the programme manager approves or returns it. The first save
+    creates it (there is nothing yet to be stale against)."""
+    current = lock_current(pid, version) if pid.pk else pid
     if current.status == PID.Status.SUBMITTED:
         raise ValidationError(
             "This PID is waiting for the programme manager's approval. It can be edited again "
@@ -181,6 +179,8 @@ def pid_update(*, pid: PID, actor, version: int, data: dict) -> PID:
 
 @action("can_edit_theme", on="pid.theme")
 def pid_submit(*, pid: PID, actor, version: int) -> PID:
+    if not pid.pk:
+        raise ValidationError({"aims": "Write the theme's aims before submitting the PID"})
     current = lock_current(pid, version)
     if current.status not in (PID.Status.DRAFT, PID.Status.RETURNED):
         raise ValidationError(f"This PID is {current.get_status_display().lower()} already.")

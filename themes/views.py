@@ -461,7 +461,10 @@ def pid_edit(request, slug):
         request,
         form,
         lambda form: services.pid_update(
-            pid=pid, actor=request.user, version=form.cleaned_data["version"], data=form.content()
+            pid=pid,
+            actor=request.user,
+            version=form.cleaned_data.get("version"),
+            data=form.content(),
         ),
         done=_tab_url(theme, "pid"),
         template="themes/pid_form.html",

@@ -35,14 +35,14 @@ def upload(allocation, user, content, name="extract.csv"):
     if isinstance(content, str):
         content = content.encode("utf-8")
     return services.ledger_import_upload(
-        allocation=allocation, uploaded_file=SimpleUploadedFile(name, content), user=user
+        allocation=allocation, uploaded_file=SimpleUploadedFile(name, content), actor=user
     )
 
 
 def close_periods(allocation, user, through: int) -> None:
     """Close periods 1 to `through`, in order, as month-end does."""
     for period in range(1, through + 1):
-        services.period_close(allocation=allocation, period=period, user=user)
+        services.period_close(allocation=allocation, period=period, actor=user)
 
 
 def csv_of(*rows, header=HEADER):
@@ -72,4 +72,4 @@ def sample_bytes():
 @pytest.fixture
 def imported_sample(set_up, finance_officer, sample_bytes):
     batch = upload(set_up, finance_officer, sample_bytes, "ledger-extract.csv")
-    return services.ledger_import_confirm(batch=batch, user=finance_officer)
+    return services.ledger_import_confirm(batch=batch, actor=finance_officer)

@@ -55,7 +55,7 @@ def test_importing_the_same_extract_twice_never_double_counts(
     again = upload(imported_sample.allocation, finance_officer, sample_bytes, "again.csv")
     assert again.summary["counts"]["duplicate"] == 111
     assert again.summary["counts"]["matched"] == 0
-    services.ledger_import_confirm(batch=again, user=finance_officer)
+    services.ledger_import_confirm(batch=again, actor=finance_officer)
     assert LedgerRow.objects.filter(active=True).count() == 111
 
 
@@ -66,7 +66,7 @@ def test_an_overlapping_extract_adds_only_the_new_rows(imported_sample, finance_
     )
     batch = upload(imported_sample.allocation, finance_officer, content)
     assert batch.summary["counts"]["duplicate"] == 1
-    services.ledger_import_confirm(batch=batch, user=finance_officer)
+    services.ledger_import_confirm(batch=batch, actor=finance_officer)
     assert LedgerRow.objects.filter(active=True).count() == 112
 
 
@@ -84,7 +84,7 @@ def test_a_period_closed_between_preview_and_confirm_still_refuses_the_import(
     batch = upload(set_up, finance_officer, csv_of(row()))
     close_periods(set_up, finance_officer, 2)
     with pytest.raises(services.ImportRefused):
-        services.ledger_import_confirm(batch=batch, user=finance_officer)
+        services.ledger_import_confirm(batch=batch, actor=finance_officer)
     assert not LedgerRow.objects.exists()
     batch.refresh_from_db()
     assert batch.status == LedgerImport.Status.PREVIEWED
@@ -103,7 +103,7 @@ def test_an_import_can_be_reversed_with_a_reason_and_imported_again(
 ):
     allocation = imported_sample.allocation
     services.ledger_import_reverse(
-        batch=imported_sample, user=finance_officer, reason="Wrong extract"
+        batch=imported_sample, actor=finance_officer, reason="Wrong extract"
     )
     imported_sample.refresh_from_db()
     assert imported_sample.status == LedgerImport.Status.REVERSED
@@ -112,24 +112,24 @@ def test_an_import_can_be_reversed_with_a_reason_and_imported_again(
     assert not LedgerRow.objects.filter(active=True).exists()
     again = upload(allocation, finance_officer, sample_bytes, "again.csv")
     assert again.summary["counts"]["duplicate"] == 0
-    services.ledger_import_confirm(batch=again, user=finance_officer)
+    services.ledger_import_confirm(batch=again, actor=finance_officer)
     assert LedgerRow.objects.filter(active=True).count() == 111
 
 
 def test_an_import_touching_a_closed_period_cannot_be_reversed(imported_sample, finance_officer):
     close_periods(imported_sample.allocation, finance_officer, 3)
     with pytest.raises(ValidationError, match="closed period"):
-        services.ledger_import_reverse(batch=imported_sample, user=finance_officer, reason="x")
+        services.ledger_import_reverse(batch=imported_sample, actor=finance_officer, reason="x")
 
 
 def test_reversing_needs_a_reason(imported_sample, finance_officer):
     with pytest.raises(ValidationError):
-        services.ledger_import_reverse(batch=imported_sample, user=finance_officer, reason=" ")
+        services.ledger_import_reverse(batch=imported_sample, actor=finance_officer, reason=" ")
 
 
 def test_a_confirmed_import_cannot_be_confirmed_again(imported_sample, finance_officer):
     with pytest.raises(ValidationError):
-        services.ledger_import_confirm(batch=imported_sample, user=finance_officer)
+        services.ledger_import_confirm(batch=imported_sample, actor=finance_officer)
 
 
 def test_rows_of_other_cost_centres_are_never_counted(imported_sample):
@@ -199,7 +199,7 @@ def test_a_re_import_longer_than_one_look_up_counts_every_row_already_in_the_led
     monkeypatch.setattr(services, "LOOKUP_CHUNK", 3)
     first = csv_of(*(row(ref=f"AP{n}", amount="10.00") for n in range(1, 8)))
     services.ledger_import_confirm(
-        batch=upload(set_up, finance_officer, first), user=finance_officer
+        batch=upload(set_up, finance_officer, first), actor=finance_officer
     )
     second = csv_of(
         *(row(ref=f"AP{n}", amount="10.00") for n in range(5, 8)),
@@ -217,7 +217,7 @@ def test_a_re_import_longer_than_one_look_up_counts_every_row_already_in_the_led
         "AP7",
         "AP1",
     ]
-    batch = services.ledger_import_confirm(batch=batch, user=finance_officer)
+    batch = services.ledger_import_confirm(batch=batch, actor=finance_officer)
     assert batch.rows_imported == 5
     assert batch.total_imported == Decimal("7.50")
     assert batch.summary["counts"]["duplicate"] == 4

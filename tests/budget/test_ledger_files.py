@@ -35,7 +35,7 @@ def _stored_files():
 
 def _confirm(batch, user):
     assert batch.status == LedgerImport.Status.PREVIEWED, batch.errors
-    return services.ledger_import_confirm(batch=batch, user=user)
+    return services.ledger_import_confirm(batch=batch, actor=user)
 
 
 def _problems(batch):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def _import(allocation, user, *rows):
     batch = upload(allocation, user, csv_of(*rows))
     assert not batch.errors, batch.errors
-    return services.ledger_import_confirm(batch=batch, user=user)
+    return services.ledger_import_confirm(batch=batch, actor=user)
 
 
 def test_a_post_number_places_a_payroll_row_on_its_line(set_up, finance_officer, lines):
@@ -37,7 +37,7 @@ def test_a_rule_with_description_text_wins_over_the_general_coding_rule(
 ):
     services.rule_save(
         allocation=set_up,
-        user=finance_officer,
+        actor=finance_officer,
         line=lines["family-therapists"],
         kind="coding",
         cost_centre="C21450",
@@ -46,7 +46,7 @@ def test_a_rule_with_description_text_wins_over_the_general_coding_rule(
     )
     services.rule_save(
         allocation=set_up,
-        user=finance_officer,
+        actor=finance_officer,
         line=lines["hsca-coordinator"],
         kind="coding",
         cost_centre="c21450",
@@ -74,7 +74,9 @@ def test_allocating_a_queued_row_puts_it_in_the_line_actuals(set_up, finance_off
     _import(set_up, finance_officer, row(ref="AP1", subjective="4800", amount="12500.00"))
     queued = LedgerRow.objects.get(reference="AP1")
     services.row_allocate(
-        row=queued, splits=[(lines["family-therapists"], Decimal("12500.00"))], user=finance_officer
+        row=queued,
+        splits=[(lines["family-therapists"], Decimal("12500.00"))],
+        actor=finance_officer,
     )
     report = budget_report(set_up)
     therapists = next(f for f in report.lines if f.line == lines["family-therapists"])
@@ -92,7 +94,7 @@ def test_a_row_can_be_split_across_lines_when_the_shares_add_up(set_up, finance_
                 (lines["family-therapists"], Decimal("600.00")),
                 (lines["hsca-coordinator"], Decimal("399.99")),
             ],
-            user=finance_officer,
+            actor=finance_officer,
         )
     assert not RowAllocation.objects.exists()
     services.row_allocate(
@@ -101,7 +103,7 @@ def test_a_row_can_be_split_across_lines_when_the_shares_add_up(set_up, finance_
             (lines["family-therapists"], Decimal("600.00")),
             (lines["hsca-coordinator"], Decimal("400.00")),
         ],
-        user=finance_officer,
+        actor=finance_officer,
     )
     report = budget_report(set_up)
     by_code = {f.line.code: f.actual_to_date for f in report.lines}
@@ -115,7 +117,7 @@ def test_saving_an_allocation_as_a_rule_matches_the_next_import(set_up, finance_
     services.row_allocate(
         row=LedgerRow.objects.get(reference="AP1"),
         splits=[(lines["family-therapists"], Decimal("100.00"))],
-        user=finance_officer,
+        actor=finance_officer,
         save_rule="coding",
     )
     rule = MatchingRule.objects.get(subjective="4800")
@@ -128,9 +130,9 @@ def test_a_row_cannot_be_allocated_twice(set_up, finance_officer, lines):
     _import(set_up, finance_officer, row(ref="AP1", subjective="4800"))
     queued = LedgerRow.objects.get(reference="AP1")
     split = [(lines["resources"], Decimal("100.00"))]
-    services.row_allocate(row=queued, splits=split, user=finance_officer)
+    services.row_allocate(row=queued, splits=split, actor=finance_officer)
     with pytest.raises(ValidationError, match="not waiting"):
-        services.row_allocate(row=queued, splits=split, user=finance_officer)
+        services.row_allocate(row=queued, splits=split, actor=finance_officer)
 
 
 def test_a_row_in_a_closed_period_cannot_be_allocated(set_up, finance_officer, lines):
@@ -140,7 +142,7 @@ def test_a_row_in_a_closed_period_cannot_be_allocated(set_up, finance_officer, l
         services.row_allocate(
             row=LedgerRow.objects.get(reference="AP1"),
             splits=[(lines["resources"], Decimal("100.00"))],
-            user=finance_officer,
+            actor=finance_officer,
         )
 
 
@@ -148,7 +150,7 @@ def test_the_same_post_cannot_have_two_rules(set_up, finance_officer, lines):
     with pytest.raises(ValidationError):
         services.rule_save(
             allocation=set_up,
-            user=finance_officer,
+            actor=finance_officer,
             line=lines["resources"],
             kind="post",
             post_number="P10238",

@@ -82,11 +82,11 @@ def test_an_import_confirmed_while_a_close_runs_waits_and_is_refused(
     inside, release = _hold(monkeypatch, selectors, "budget_report")  # close: snapshot taking
 
     close = Worker(
-        lambda: services.period_close(allocation=allocation, period=2, user=finance_officer)
+        lambda: services.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     close.start()
     assert inside.wait(WAIT)
-    confirm = Worker(lambda: services.ledger_import_confirm(batch=batch, user=finance_officer))
+    confirm = Worker(lambda: services.ledger_import_confirm(batch=batch, actor=finance_officer))
     confirm.start()
     confirm.join(1)
     assert confirm.is_alive(), "the import went ahead while the close was half done"
@@ -109,11 +109,11 @@ def test_a_close_asked_for_while_an_import_is_confirmed_waits_and_freezes_its_ro
     batch = upload(allocation, finance_officer, csv_of(row(ref="AP60", amount="60000.00")))
     inside, release = _hold(monkeypatch, services, "_insert_ledger_rows")  # confirm: rows in
 
-    confirm = Worker(lambda: services.ledger_import_confirm(batch=batch, user=finance_officer))
+    confirm = Worker(lambda: services.ledger_import_confirm(batch=batch, actor=finance_officer))
     confirm.start()
     assert inside.wait(WAIT)
     close = Worker(
-        lambda: services.period_close(allocation=allocation, period=2, user=finance_officer)
+        lambda: services.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     close.start()
     close.join(1)
@@ -133,10 +133,10 @@ def test_a_close_asked_for_while_an_import_is_confirmed_waits_and_freezes_its_ro
 def test_two_closes_of_one_period_at_once_close_it_once(allocation, finance_officer, monkeypatch):
     inside, release = _hold(monkeypatch, selectors, "budget_report")
     first = Worker(
-        lambda: services.period_close(allocation=allocation, period=2, user=finance_officer)
+        lambda: services.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     second = Worker(
-        lambda: services.period_close(allocation=allocation, period=2, user=finance_officer)
+        lambda: services.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     first.start()
     assert inside.wait(WAIT)

@@ -17,11 +17,11 @@ ROLES = sorted(READERS | {"no_role_user"})
 @pytest.fixture
 def urls(imported_sample, finance_officer, lines):
     allocation = imported_sample.allocation
-    services.period_close(allocation=allocation, period=1, user=finance_officer)
+    services.period_close(allocation=allocation, period=1, actor=finance_officer)
     queued = LedgerRow.objects.filter(line__isnull=True).first()
     post = Post.objects.filter(line=lines["project-manager"]).first()
-    commitment = services.commitment_save(
-        user=finance_officer,
+    commitment = services.commitment_record(
+        actor=finance_officer,
         commitment=Commitment(
             line=lines["resources"], kind="order", description="x", amount=1, raised_on="2019-09-01"
         ),

@@ -98,7 +98,7 @@ def test_rag_thresholds_stay_between_0_and_100(fo, amber, red):
 def test_rag_thresholds_are_checked_by_the_service_too(set_up, finance_officer):
     with pytest.raises(ValidationError):
         services.allocation_settings_update(
-            allocation=set_up, user=finance_officer, amber_percent=D("2"), red_percent=D("500")
+            allocation=set_up, actor=finance_officer, amber_percent=D("2"), red_percent=D("500")
         )
 
 

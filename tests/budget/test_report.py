@@ -22,11 +22,12 @@ def month_end(imported_sample, finance_officer, lines):
     Research in Practice membership profiled in May (when it is paid) with nothing after."""
     for queued in LedgerRow.objects.filter(line__isnull=True):
         services.row_allocate(
-            row=queued, splits=[(lines["family-therapists"], queued.amount)], user=finance_officer
+            row=queued, splits=[(lines["family-therapists"], queued.amount)], actor=finance_officer
         )
     services.line_months_update(
         line=lines["research-in-practice"],
-        user=finance_officer,
+        actor=finance_officer,
+        version=lines["research-in-practice"].version,
         profile={p: D("15000.00") if p == 2 else D("0.00") for p in range(1, 13)},
         forecast=dict.fromkeys(range(1, 13), D("0.00")),
     )
@@ -95,7 +96,7 @@ def test_variance_percent_and_rag_use_the_thresholds(month_end, finance_officer)
     assert by_code["group-manager-backfill"].rag == "red"
     assert by_code["project-manager"].rag == "green"
     services.allocation_settings_update(
-        allocation=month_end, user=finance_officer, amber_percent=D("8"), red_percent=D("10")
+        allocation=month_end, actor=finance_officer, amber_percent=D("8"), red_percent=D("10")
     )
     by_code = {f.line.code: f for f in budget_report(month_end).lines}
     assert by_code["group-manager-backfill"].rag == "amber"
@@ -106,7 +107,7 @@ def test_a_late_start_shows_as_forecast_underspend(month_end, finance_officer, l
     before = budget_report(month_end)
     post = lines["family-therapists"].posts.get(post_number="P10239")
     post.start_date = dt.date(2020, 3, 1)
-    services.post_save(user=finance_officer, post=post)
+    services.post_record(actor=finance_officer, post=post, version=post.version)
     after = budget_report(month_end)
     # Two months later: January's £5,870.97 and February's £7,000 are no longer forecast.
     assert before.total.latest_outturn - after.total.latest_outturn == D("12870.97")
@@ -123,7 +124,7 @@ def test_a_virement_moves_budget_between_lines_and_keeps_the_total(
         reason="Website phase 2",
         approved_by="Director of Children's Services",
         approved_on=dt.date(2019, 10, 1),
-        user=finance_officer,
+        actor=finance_officer,
     )
     report = budget_report(month_end)
     by_code = {f.line.code: f for f in report.lines}
@@ -136,8 +137,8 @@ def test_a_virement_moves_budget_between_lines_and_keeps_the_total(
 def test_commitments_are_reported_per_line(month_end, finance_officer, lines):
     from budget.models import Commitment
 
-    services.commitment_save(
-        user=finance_officer,
+    services.commitment_record(
+        actor=finance_officer,
         commitment=Commitment(
             line=lines["resources"],
             kind="order",
@@ -195,7 +196,7 @@ def test_the_xlsx_report_total_agrees_with_its_rows(month_end, client, finance_o
 
 def test_ledger_exports_defuse_formulas_in_descriptions(set_up, finance_officer, client):
     batch = upload(set_up, finance_officer, csv_of(row(description="=HYPERLINK(evil)")))
-    services.ledger_import_confirm(batch=batch, user=finance_officer)
+    services.ledger_import_confirm(batch=batch, actor=finance_officer)
     client.force_login(finance_officer)
     text = b"".join(client.get("/budget/2019-20/ledger.csv").streaming_content).decode()
     assert "'=HYPERLINK(evil)" in text
@@ -214,5 +215,5 @@ def test_an_imported_ledger_shows_in_the_budget_report_at_once(
     assert "£1,234.56" not in before
     batch = upload(set_up, finance_officer, csv_of(row(ref="AP900001", amount="1234.56")))
     assert not batch.errors, batch.errors
-    committed(lambda: services.ledger_import_confirm(batch=batch, user=finance_officer))
+    committed(lambda: services.ledger_import_confirm(batch=batch, actor=finance_officer))
     assert "£1,234.56" in client.get("/budget/2019-20/").content.decode()

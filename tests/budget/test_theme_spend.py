@@ -35,7 +35,7 @@ def test_weights_set_by_the_programme_manager_change_the_split(
     line = lines["practice-development-practitioner"]
     smart, supervision = line.themes.get(slug="smart-planning"), line.themes.get(slug="supervision")
     services.theme_weights_set(
-        line=line, user=programme_manager, weights={smart: D("3"), supervision: D("1")}
+        line=line, actor=programme_manager, weights={smart: D("3"), supervision: D("1")}
     )
     by_slug = {s.theme.slug: s for s in theme_spend(programme, 2019)}
     shares = {
@@ -49,7 +49,7 @@ def test_weights_set_by_the_programme_manager_change_the_split(
 def test_only_the_programme_manager_sets_weights(set_up, finance_officer, lines):
     line = lines["project-manager"]
     with pytest.raises(PermissionDenied):
-        services.theme_weights_set(line=line, user=finance_officer, weights={})
+        services.theme_weights_set(line=line, actor=finance_officer, weights={})
 
 
 def test_the_theme_page_has_a_cost_tab_with_the_theme_figures(imported_sample, theme, rf, lead):
@@ -76,7 +76,7 @@ def test_the_cost_tab_runs_the_same_queries_at_two_data_sizes(
         tab.context(request, theme)
     services.theme_weights_set(
         line=lines["project-manager"],
-        user=_pm(),
+        actor=_pm(),
         weights={t: D("2") for t in lines["project-manager"].themes.all()},
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -103,7 +103,7 @@ def stale_weights(imported_sample, programme_manager, lines):
     line = lines["practice-development-practitioner"]
     smart, supervision = line.themes.get(slug="smart-planning"), line.themes.get(slug="supervision")
     services.theme_weights_set(
-        line=line, user=programme_manager, weights={smart: D("1"), supervision: D("0")}
+        line=line, actor=programme_manager, weights={smart: D("1"), supervision: D("0")}
     )
     line.themes.remove(smart)
     return line, supervision
@@ -143,7 +143,7 @@ def test_a_theme_added_after_the_weights_were_set_gets_an_equal_share_not_nothin
     line = lines["practice-development-practitioner"]
     themes = list(line.themes.all())
     services.theme_weights_set(
-        line=line, user=programme_manager, weights={t: D(n + 1) for n, t in enumerate(themes)}
+        line=line, actor=programme_manager, weights={t: D(n + 1) for n, t in enumerate(themes)}
     )
     from themes.models import Theme
 

@@ -178,6 +178,7 @@ def test_recording_a_virement(set_up, fo, lines):
 
 def test_a_profile_that_does_not_add_up_to_the_budget_is_refused(set_up, fo, lines):
     data = {f"profile_{p}": "1000" for p in range(1, 13)}
+    data["version"] = lines["resources"].version
     response = fo.post(f"{Y}/lines/resources/profile/", data)
     assert "must equal the line&#x27;s budget £5,000.00" in response.content.decode()
     assert not LineMonth.objects.exists()
@@ -266,12 +267,12 @@ def _more_data(allocation, user, lines, n):
         for i in range(n)
     ]
     batch = upload(allocation, user, csv_of(*rows))
-    services.ledger_import_confirm(batch=batch, user=user)
+    services.ledger_import_confirm(batch=batch, actor=user)
     for queued in LedgerRow.objects.filter(reference__startswith=f"X{n}-")[: n // 2]:
-        services.row_allocate(row=queued, splits=[(lines["resources"], queued.amount)], user=user)
+        services.row_allocate(row=queued, splits=[(lines["resources"], queued.amount)], actor=user)
     for i in range(n // 10):
-        services.commitment_save(
-            user=user,
+        services.commitment_record(
+            actor=user,
             commitment=Commitment(
                 line=lines["resources"],
                 kind="order",
@@ -313,6 +314,65 @@ def test_forms_built_per_row_or_line_show_all_their_fields(
     assert 'name="profile_1"' in page and 'name="forecast_12"' in page
     page = client.get(f"{Y}/lines/project-manager/themes/").content.decode()
     assert page.count('name="theme_') == 7
+
+
+def _profile(**periods):
+    data = {f"profile_{p}": "0" for p in range(1, 13)}
+    data.update({f"profile_{p}": value for p, value in periods.items()})
+    return data
+
+
+def test_a_second_save_of_a_lines_profile_is_refused_and_shown_what_changed(
+    set_up, fo, lines, programme_manager
+):
+    line = lines["resources"]
+    opened_at = line.version
+    services.line_months_update(
+        line=line,
+        actor=programme_manager,
+        version=opened_at,
+        profile={p: D("5000.00") if p == 3 else D("0.00") for p in range(1, 13)},
+        forecast={},
+    )
+    response = fo.post(
+        f"{Y}/lines/resources/profile/", {**_profile(**{"1": "5000"}), "version": opened_at}
+    )
+    html = response.content.decode()
+    assert "What they changed" in html and "Budget profile, period 3" in html
+    assert LineMonth.objects.get(line=line, period=3).profile == D("5000.00")
+    assert LineMonth.objects.get(line=line, period=1).profile == D("0.00")
+    line.refresh_from_db()
+    fo.post(f"{Y}/lines/resources/profile/", {**_profile(**{"1": "5000"}), "version": line.version})
+    assert LineMonth.objects.get(line=line, period=1).profile == D("5000.00")
+
+
+def test_a_profile_posted_without_its_version_is_refused(set_up, fo, lines):
+    response = fo.post(f"{Y}/lines/resources/profile/", _profile(**{"1": "5000"}))
+    assert "missing the version" in response.content.decode()
+    assert not LineMonth.objects.filter(line=lines["resources"]).exists()
+
+
+def test_a_second_save_of_a_post_is_refused_and_shown_what_changed(
+    set_up, fo, lines, programme_manager
+):
+    post = Post.objects.filter(line=lines["qa-support-officer"]).first()
+    opened_at = post.version
+    post.status = "advertised"
+    post.start_date = dt.date(2020, 2, 1)
+    services.post_record(actor=programme_manager, post=post, version=opened_at)
+    url = f"{Y}/lines/qa-support-officer/posts/{post.pk}/"
+    mine = {
+        "post_number": post.post_number,
+        "title": "Renamed by the finance officer",
+        "annual_cost": str(post.annual_cost),
+        "status": "vacant",
+        "start_date": "",
+    }
+    html = fo.post(url, {**mine, "version": opened_at}).content.decode()
+    assert "What they changed" in html and "Advertised" in html
+    post.refresh_from_db()
+    assert post.status == "advertised" and post.title != "Renamed by the finance officer"
+    assert "missing the version" in fo.post(url, mine).content.decode()
 
 
 def test_saving_a_rule_offers_to_apply_it_to_the_rows_already_queued(fo, imported_sample):

@@ -72,7 +72,8 @@ def _risk_post(**extra):
 
 @pytest.fixture
 def pid(theme):
-    return PID.objects.create(theme=theme, aims="To help children.")
+    pid, _ = PID.objects.update_or_create(theme=theme, defaults={"aims": "To help children."})
+    return pid
 
 
 @pytest.fixture

@@ -1,0 +1,160 @@
+"""The shape of the code that every change goes through: no import cycles between modules, and no
+write in the four apps' services that bypasses the action decorator."""
+
+import ast
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+
+from havering_improve import actions
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ["havering_improve", "themes", "budget", "evaluation", "board"]
+APPS = ["themes", "budget", "evaluation", "board"]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, name: str) -> set[str]:
+    """Every project module `path` imports, at the top or inside a function."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            # `from . import services` imports the module `package.services`
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        found.update(t for t in targets if t.split(".")[0] in PACKAGES)
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    paths = {
+        _module_name(p): p
+        for package in PACKAGES
+        for p in (ROOT / package).rglob("*.py")
+        if "migrations" not in p.parts
+    }
+    return {
+        name: {target for target in _imports(path, name) if target in paths and target != name}
+        for name, path in paths.items()
+    }
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_import_walk_sees_function_level_imports():
+    graph = _graph()
+    # board.services imports its pack renderer inside a function, so the walk must see it.
+    assert "board.packs" in graph["board.services"]
+    assert "budget.selectors" in graph["budget.services"]
+
+
+def test_no_module_imports_another_that_imports_it_back():
+    assert _cycles(_graph()) == []
+
+
+def test_a_cycle_is_reported():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# Calls that change the database.
+WRITES = {"save", "delete", "create", "update", "bulk_create", "get_or_create", "set"}
+
+
+def _writes(function) -> bool:
+    source = inspect.getsource(function)
+    tree = ast.parse(source.lstrip() if source.startswith(" ") else source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in WRITES:
+                return True
+    return False
+
+
+def _public_functions(module):
+    for name, value in vars(module).items():
+        if name.startswith("_") or not inspect.isfunction(value):
+            continue
+        if getattr(value, "__module__", None) == module.__name__ or getattr(
+            value, "is_action", False
+        ):
+            yield name, value
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_write_in_an_apps_services_is_an_action(app):
+    module = importlib.import_module(f"{app}.services")
+    bypassing = [
+        name
+        for name, function in _public_functions(module)
+        if not getattr(function, "is_action", False) and _writes(function)
+    ]
+    assert bypassing == [], f"{app}.services writes outside @action: {bypassing}"
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_selectors_never_write(app):
+    module = importlib.import_module(f"{app}.selectors")
+    writing = [name for name, function in _public_functions(module) if _writes(function)]
+    assert writing == []
+
+
+def test_the_write_check_catches_a_bare_write():
+    def sneaky(*, actor, obj):
+        obj.save()
+
+    assert _writes(sneaky)
+    assert not getattr(sneaky, "is_action", False)
+
+
+def test_every_action_names_a_rule_in_roles():
+    from havering_improve import roles
+
+    for app in APPS:
+        importlib.import_module(f"{app}.services")
+    assert actions.REGISTRY
+    for name, function in actions.REGISTRY.items():
+        assert function.rule == "system" or callable(getattr(roles, function.rule)), name
