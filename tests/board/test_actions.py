@@ -191,7 +191,13 @@ def test_meeting_details_saved_from_a_stale_page_are_refused(client, programme_m
     client.force_login(programme_manager)
     response = client.post(
         f"/board/meetings/{meeting.pk}/edit/",
-        {"date": meeting.date.strftime("%d/%m/%Y"), "venue": "Old venue", "version": opened_at},
+        {
+            "date_0": meeting.date.day,
+            "date_1": meeting.date.month,
+            "date_2": meeting.date.year,
+            "venue": "Old venue",
+            "version": opened_at,
+        },
     )
     assert "What they changed" in response.content.decode()
     meeting.refresh_from_db()
