@@ -314,6 +314,7 @@ class ReportSchedule(models.Model):
     first_period = models.DateField(
         null=True,
         blank=True,
+        validators=[validate_plausible_date],
         help_text="The scheduled job makes every report due from the period containing this "
         "date that has not been made yet. Leave blank to start with the next report due.",
     )
