@@ -28,6 +28,9 @@ def test_a_finance_officer_does_month_end(sign_in, page, live_server, finance_of
     page.get_by_role("button", name="Check the file").click()
 
     expect(page.locator("#import-status")).to_have_text("Waiting for confirmation")
+    # Rows for other cost centres are folded away under the "Rows skipped" summary.
+    expect(page.get_by_role("cell", name="AP700212")).to_be_hidden()
+    page.get_by_text("Rows skipped:").click()
     expect(page.get_by_role("cell", name="AP700212")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Import 111 rows").click()

@@ -209,6 +209,11 @@ def test_a_finance_officer_imports_a_ledger_extract_with_the_keyboard_alone(
     press_on(page, page.get_by_role("button", name="Check the file"))
 
     expect(page.locator("#import-status")).to_have_text("Waiting for confirmation")
+    # Rows for other cost centres are folded away under the "Rows skipped" summary:
+    # Enter on the focused summary opens them.
+    expect(page.get_by_role("cell", name="AP700212")).to_be_hidden()
+    tab_to(page, page.locator("#skipped summary"))
+    page.keyboard.press("Enter")
     expect(page.get_by_role("cell", name="AP700212")).to_be_visible()
     assert_accessible(page)
     press_on(page, page.get_by_role("button", name="Import 111 rows"))
