@@ -53,6 +53,9 @@ def start_worker_process(
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_QUEUE": queue,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # With DEBUG on, mail would go to .eml files in var/mail; a test worker prints it to its
+        # output instead, where tests read it and nothing is left behind.
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         **env_overrides,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

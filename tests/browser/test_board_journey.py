@@ -2,6 +2,7 @@
 board member opens it and downloads the PDF. Every page is checked with axe."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -28,7 +29,10 @@ def test_the_manager_plans_and_publishes_a_pack_and_a_board_member_downloads_it(
 ):
     sign_in("pm")
     page.goto(f"{live_server.url}/board/")
-    page.get_by_role("button", name="Generate the rota").click()
+    page.get_by_role("link", name="Generate the rota").click()
+    expect(page.get_by_role("table", name="Meeting by meeting, before and after")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(r"^Apply \d+ changes?$")).click()
     expect(page.get_by_text("Rota generated")).to_be_visible()
     rota = page.get_by_role("table", name="Meetings to come and their focus themes")
     expect(rota.get_by_role("row")).to_have_count(5)
@@ -45,7 +49,10 @@ def test_the_manager_plans_and_publishes_a_pack_and_a_board_member_downloads_it(
     page.go_back()
     page.get_by_role("link", name="Publish the pack").click()
     assert_accessible(page)
-    page.get_by_role("button", name="Publish").click()
+    confirm = page.get_by_label(re.compile(r"^I have read the \d+ warnings?"))
+    if confirm.count():
+        confirm.check()
+    page.get_by_role("button", name=re.compile(r"^Publish")).click()
     expect(page.get_by_text("Pack published")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
