@@ -63,19 +63,9 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-REPORT_DUE_DAY = 26
-
-
-def report_due(period: dt.date) -> dt.date:
-    """The day a month's highlight report is due: the 26th of the month it covers, written
-    before the month-end figures come in."""
-    return theme_selectors.period_start(period).replace(day=REPORT_DUE_DAY)
-
-
-def expected_period(by: dt.date) -> dt.date:
-    """The latest month whose report is due on or before `by` (what a pack built then shows)."""
-    period = theme_selectors.current_period(by)
-    return period if report_due(period) <= by else theme_selectors.previous_period(period)
+# The reporting convention is themes.selectors' one rule: a month's report is due on its 26th.
+report_due = theme_selectors.report_due_date
+expected_period = theme_selectors.expected_report_period
 
 
 def _section(theme: Theme, part: str) -> str:
