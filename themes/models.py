@@ -75,6 +75,12 @@ class Theme(models.Model):
     def get_absolute_url(self):
         return reverse("themes:detail", kwargs={"slug": self.slug})
 
+    def part_url(self, part: str) -> str:
+        """The address of one part of the theme's page (its PID is the page itself)."""
+        if part == "pid":
+            return self.get_absolute_url()
+        return reverse("themes:section", args=[self.slug, part])
+
 
 class TeamMembership(models.Model):
     """A person on a theme's team: practitioners, managers and partner representatives."""

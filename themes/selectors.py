@@ -8,6 +8,8 @@ from django.db.models import Count, DateField, DecimalField, OuterRef, Prefetch,
 from django.http import Http404
 from django.utils import timezone
 
+from havering_improve import summaries
+
 from .models import (
     HighlightReport,
     Measure,
@@ -27,6 +29,12 @@ def current_programme() -> Programme:
     if programme is None:
         raise Http404("No programme has been loaded yet. Run `manage.py load_programme`.")
     return programme
+
+
+def kept_programme() -> Programme:
+    """`current_programme`, kept in the summaries cache (a change to the programme's row
+    raises every area): for pages."""
+    return summaries.cached(("programme",), current_programme, areas=())
 
 
 def themes_with_leads(programme: Programme):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pid_views, record_views, report_views, views
 
 app_name = "themes"
 
@@ -9,25 +9,31 @@ urlpatterns = [
     path("mine/", views.my_theme, name="mine"),
     path("<slug:slug>/", views.theme_detail, name="detail"),
     path("<slug:slug>/<slug:section>/", views.theme_detail, name="section"),
-    path("<slug:slug>/pid/edit/", views.pid_edit, name="pid_edit"),
-    path("<slug:slug>/pid/submit/", views.pid_submit, name="pid_submit"),
-    path("<slug:slug>/pid/review/", views.pid_review, name="pid_review"),
-    path("<slug:slug>/pid/compare/", views.pid_compare, name="pid_compare"),
-    path("<slug:slug>/pid/versions/<int:number>/", views.pid_version, name="pid_version"),
-    path("<slug:slug>/milestones/add/", views.milestone_add, name="milestone_add"),
-    path("<slug:slug>/milestones/<int:pk>/", views.milestone_detail, name="milestone"),
-    path("<slug:slug>/milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
-    path("<slug:slug>/measures/add/", views.measure_add, name="measure_add"),
-    path("<slug:slug>/measures/<int:pk>/", views.measure_detail, name="measure"),
-    path("<slug:slug>/measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
-    path("<slug:slug>/measures/<int:pk>/readings/add/", views.reading_add, name="reading_add"),
-    path("<slug:slug>/risks/add/", views.risk_add, name="risk_add"),
-    path("<slug:slug>/risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
-    path("<slug:slug>/reports/new/", views.report_start, name="report_start"),
-    path("<slug:slug>/reports/<int:pk>/", views.report_detail, name="report"),
-    path("<slug:slug>/reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
-    path("<slug:slug>/reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
-    path("<slug:slug>/reports/<int:pk>/correct/", views.report_correct, name="report_correct"),
+    path("<slug:slug>/pid/edit/", pid_views.pid_edit, name="pid_edit"),
+    path("<slug:slug>/pid/submit/", pid_views.pid_submit, name="pid_submit"),
+    path("<slug:slug>/pid/review/", pid_views.pid_review, name="pid_review"),
+    path("<slug:slug>/pid/compare/", pid_views.pid_compare, name="pid_compare"),
+    path("<slug:slug>/pid/versions/<int:number>/", pid_views.pid_version, name="pid_version"),
+    path("<slug:slug>/milestones/add/", record_views.milestone_add, name="milestone_add"),
+    path("<slug:slug>/milestones/<int:pk>/", record_views.milestone_detail, name="milestone"),
+    path(
+        "<slug:slug>/milestones/<int:pk>/edit/", record_views.milestone_edit, name="milestone_edit"
+    ),
+    path("<slug:slug>/measures/add/", record_views.measure_add, name="measure_add"),
+    path("<slug:slug>/measures/<int:pk>/", record_views.measure_detail, name="measure"),
+    path("<slug:slug>/measures/<int:pk>/edit/", record_views.measure_edit, name="measure_edit"),
+    path(
+        "<slug:slug>/measures/<int:pk>/readings/add/", record_views.reading_add, name="reading_add"
+    ),
+    path("<slug:slug>/risks/add/", record_views.risk_add, name="risk_add"),
+    path("<slug:slug>/risks/<int:pk>/edit/", record_views.risk_edit, name="risk_edit"),
+    path("<slug:slug>/reports/new/", report_views.report_start, name="report_start"),
+    path("<slug:slug>/reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("<slug:slug>/reports/<int:pk>/edit/", report_views.report_edit, name="report_edit"),
+    path("<slug:slug>/reports/<int:pk>/submit/", report_views.report_submit, name="report_submit"),
+    path(
+        "<slug:slug>/reports/<int:pk>/correct/", report_views.report_correct, name="report_correct"
+    ),
     path("<slug:slug>/team/add/", views.team_add, name="team_add"),
     path("<slug:slug>/team/<int:pk>/remove/", views.team_remove, name="team_remove"),
     path("<slug:slug>/comments/add/", views.comment_add, name="comment_add"),

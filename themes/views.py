@@ -1,4 +1,7 @@
-import difflib
+"""The theme pages: the programme dashboard, a person's own themes, a theme's page in its
+parts (each at its own address, kept until its data changes), comments and evidence, and the
+team. Milestones, measures and risks are in `record_views`, the PID in `pid_views`, highlight
+reports in `report_views`."""
 
 from django.contrib import messages
 from django.core.cache import caches
@@ -6,61 +9,39 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import editing, roles, summaries
-from havering_improve.errors import AlreadyDone
-from havering_improve.forms import StateChangeForm, add_service_errors
-from havering_improve.pagination import page_number, page_or_404
+from havering_improve import roles, summaries
+from havering_improve.forms import add_service_errors
+from havering_improve.pagination import page_number
 
 from . import selectors, services
 from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
-from .charts import measure_chart_html, measure_chart_summary
-from .forms import (
-    CommentForm,
-    CorrectionForm,
-    EvidenceForm,
-    HighlightReportForm,
-    MeasureForm,
-    MilestoneForm,
-    PIDForm,
-    PIDReviewForm,
-    ReadingForm,
-    ReportStartForm,
-    RiskForm,
-    TeamMemberForm,
-)
+from .charts import measure_chart_html
+from .forms import CommentForm, EvidenceForm, TeamMemberForm
 from .history import theme_history
-from .models import (
-    PID,
-    Evidence,
-    HighlightReport,
-    Measure,
-    Milestone,
-    PIDVersion,
-    Risk,
-    TeamMembership,
-)
+from .models import Evidence, Measure, Milestone, Risk, TeamMembership
 from .tabs import registered_tabs
-
-
-def _tab_url(theme, tab: str) -> str:
-    """The address of one part of a theme's page (its PID is the page itself)."""
-    if tab == "pid":
-        return theme.get_absolute_url()
-    return reverse("themes:section", args=[theme.slug, tab])
 
 
 @require_safe
 @roles.programme_reader_required
 def theme_list(request):
-    programme = selectors.current_programme()
-    dashboard = selectors.programme_dashboard(programme)
+    programme = selectors.kept_programme()
+
+    def grid() -> tuple[int, str]:
+        dashboard = selectors.programme_dashboard(programme)
+        html = render_to_string("themes/_dashboard_grid.html", {"dashboard": dashboard})
+        return len(dashboard["rows"]), html
+
+    # The same for everyone, and worked out from every theme's data: kept until any changes.
+    count, html = summaries.cached(
+        ("dashboard", programme.pk), grid, areas=[summaries.THEMES, summaries.PROGRAMME]
+    )
     return render(
         request,
         "themes/theme_list.html",
-        {"programme": programme, "dashboard": dashboard},
+        {"programme": programme, "theme_count": count, "grid": html},
     )
 
 
@@ -232,7 +213,7 @@ def theme_detail(request, slug, section="pid"):
                 "section": section,
                 "section_template": template,
                 "sections": [
-                    {"key": key, "label": part[0], "url": _tab_url(theme, key)}
+                    {"key": key, "label": part[0], "url": theme.part_url(key)}
                     for key, part in parts.items()
                 ],
                 "latest_submitted": selectors.latest_submitted_report(theme),
@@ -253,523 +234,6 @@ def theme_detail(request, slug, section="pid"):
         html = summaries.cached(key, body, areas=areas)
     context = {"theme": theme, "section": section, "section_label": label, "body": html}
     return render(request, "themes/theme_detail.html", context)
-
-
-# Editing helpers -------------------------------------------------------------------------------
-
-
-# Milestones, measures and risks: one add/edit page each, built the same way ------------------
-
-
-# (form, create service, update service, template, titles for add and edit, tab to return to)
-RECORD_FORMS = {
-    "milestone": (
-        MilestoneForm,
-        services.milestone_create,
-        services.milestone_update,
-        "themes/milestone_form.html",
-        ("Add a milestone", "Edit milestone"),
-        "milestones",
-    ),
-    "measure": (
-        MeasureForm,
-        services.measure_create,
-        services.measure_update,
-        "themes/measure_form.html",
-        ("Add a measure", "Edit measure"),
-        "measures",
-    ),
-    "risk": (
-        RiskForm,
-        services.risk_create,
-        services.risk_update,
-        "themes/risk_form.html",
-        ("Add a risk or issue", "Edit risk or issue"),
-        "risks",
-    ),
-}
-
-
-def _record_form_page(request, theme, kind: str, record=None):
-    """Add or edit one of a theme's milestones, measures or risks (optimistic concurrency)."""
-    form_class, create, update, template, titles, tab = RECORD_FORMS[kind]
-    form = form_class(request.POST or None, instance=record)
-    context = {kind: record, "title": titles[record is not None]}
-    if request.method != "POST":
-        return render(request, template, {**context, "theme": theme, "form": form})
-
-    def save(form):
-        if record is None:
-            return create(theme=theme, actor=request.user, data=form.content())
-        return update(
-            **{kind: record},
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            data=form.content(),
-        )
-
-    return editing.form_action(
-        request,
-        form,
-        save,
-        done=_tab_url(theme, tab),
-        template=template,
-        context={**context, "theme": theme},
-    )
-
-
-@roles.programme_reader_required
-def milestone_add(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "milestone")
-
-
-@roles.programme_reader_required
-def milestone_edit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "milestone", get_in_theme(Milestone, theme, pk))
-
-
-@require_safe
-@roles.programme_reader_required
-def milestone_detail(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug)
-    milestone = get_in_theme(Milestone, theme, pk)
-    milestone.overdue = milestone.is_overdue()
-    return render(
-        request,
-        "themes/milestone_detail.html",
-        {
-            "theme": theme,
-            "milestone": milestone,
-            "comments": milestone.comments.select_related("author"),
-            "evidence": milestone.evidence.select_related("uploaded_by"),
-            "comment_form": CommentForm(),
-            "can_edit": roles.can_edit_theme(request.user, theme),
-            "can_comment": roles.can_comment_on_theme(request.user, theme),
-        },
-    )
-
-
-# Measures --------------------------------------------------------------------------------------
-
-
-@roles.programme_reader_required
-def measure_add(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "measure")
-
-
-@roles.programme_reader_required
-def measure_edit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "measure", get_in_theme(Measure, theme, pk))
-
-
-READINGS_PAGE = 52  # a year of weekly readings
-
-
-@require_safe
-@roles.programme_reader_required
-def measure_detail(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug)
-    measure = get_object_or_404(selectors.measures_with_latest(), pk=pk, theme=theme)
-    measure.theme = theme
-
-    def chart():
-        readings = list(measure.readings.order_by("date", "pk"))
-        return measure_chart_html(measure, readings), measure_chart_summary(measure, readings)
-
-    chart_html, chart_summary = summaries.cached(
-        ("measure-chart", measure.pk), chart, areas=[summaries.measure_area(measure.pk)]
-    )
-    readings = measure.readings.select_related("recorded_by").order_by("-date", "-pk")
-    page = page_or_404(readings, READINGS_PAGE, request)
-    return render(
-        request,
-        "themes/measure_detail.html",
-        {
-            "theme": theme,
-            "measure": measure,
-            "status": selectors.measure_status(measure),
-            "readings": page.object_list,
-            "page": page,
-            "chart": chart_html,
-            "chart_summary": chart_summary,
-            "comments": measure.comments.select_related("author"),
-            "evidence": measure.evidence.select_related("uploaded_by"),
-            "comment_form": CommentForm(),
-            "can_edit": roles.can_edit_theme(request.user, theme),
-            "can_comment": roles.can_comment_on_theme(request.user, theme),
-        },
-    )
-
-
-@roles.programme_reader_required
-def reading_add(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    measure = get_in_theme(Measure, theme, pk)
-    form = ReadingForm(request.POST or None, instance=None, measure=measure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_reading_add(
-                measure=measure,
-                actor=request.user,
-                **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"The reading for {measure.name} was added.")
-            return redirect(measure)
-    return render(
-        request, "themes/reading_form.html", {"theme": theme, "measure": measure, "form": form}
-    )
-
-
-# Risks -----------------------------------------------------------------------------------------
-
-
-@roles.programme_reader_required
-def risk_add(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "risk")
-
-
-@roles.programme_reader_required
-def risk_edit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "risk", get_in_theme(Risk, theme, pk))
-
-
-# PID -------------------------------------------------------------------------------------------
-
-
-@roles.programme_reader_required
-def pid_edit(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    pid = services.pid_for_theme(theme)
-    if pid.status == PID.Status.SUBMITTED:
-        messages.info(request, "The PID is waiting for approval; it cannot be edited until then.")
-        return redirect(_tab_url(theme, "pid"))
-    form = PIDForm(request.POST or None, instance=pid)
-    context = {"pid": pid, "title": "Edit the project initiation document"}
-    if request.method != "POST":
-        return render(request, "themes/pid_form.html", {**context, "theme": theme, "form": form})
-
-    return editing.form_action(
-        request,
-        form,
-        lambda form: services.pid_update(
-            pid=pid,
-            actor=request.user,
-            version=form.cleaned_data.get("version"),
-            data=form.content(),
-        ),
-        done=_tab_url(theme, "pid"),
-        template="themes/pid_form.html",
-        context={**context, "theme": theme},
-    )
-
-
-@roles.programme_reader_required
-def pid_submit(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    pid = services.pid_for_theme(theme)
-    form = StateChangeForm(editing.posted(request), record=pid)
-    if request.method != "POST":
-        return render(request, "themes/pid_submit.html", {"theme": theme, "pid": pid, "form": form})
-    return editing.form_action(
-        request,
-        form,
-        lambda form: services.pid_submit(
-            pid=pid, actor=request.user, version=form.cleaned_data["version"]
-        ),
-        done=_tab_url(theme, "pid"),
-        success="The PID was submitted to the programme manager.",
-        template="themes/pid_submit.html",
-        context={"theme": theme, "pid": pid},
-    )
-
-
-@roles.programme_reader_required
-def pid_review(request, slug):
-    theme = get_theme_for_user(request.user, slug)
-    roles.require("can_approve_pid", request.user)
-    pid = services.pid_for_theme(theme)
-    form = PIDReviewForm(editing.posted(request), record=pid)
-    if pid.status != PID.Status.SUBMITTED:
-        messages.info(request, "This PID is not waiting for approval.")
-        return redirect(_tab_url(theme, "pid"))
-    latest = theme.pid_versions.first()
-    context = {
-        "theme": theme,
-        "pid": pid,
-        "latest": latest,
-        "diff": _pid_diff(_pid_sections(latest), _pid_sections(pid, live=True)) if latest else None,
-    }
-    if request.method != "POST":
-        return render(request, "themes/pid_review.html", {**context, "form": form})
-
-    def decide(form):
-        decision = {"actor": request.user, "pid": pid, "version": form.cleaned_data["version"]}
-        if form.cleaned_data["decision"] == "approve":
-            version = services.pid_approve(**decision, note=form.cleaned_data["comments"])
-            return f"Version {version.number} of the PID is approved."
-        services.pid_return(**decision, comments=form.cleaned_data["comments"])
-        return "The PID was returned to the lead with your comments."
-
-    return editing.form_action(
-        request,
-        form,
-        decide,
-        done=_tab_url(theme, "pid"),
-        success=lambda message: message,
-        template="themes/pid_review.html",
-        context=context,
-    )
-
-
-_SNAPSHOT_SECTIONS = [
-    ("measures", "Measures of success", "{name}: baseline {baseline}; target {target}"),
-    ("milestones", "Milestones", "{title} — due {due} ({status}); owner {owner}"),
-    ("risks", "Risks and issues", "{kind}: {description} (score {score}, {status})"),
-    ("team", "Team", "{name}, {kind}{organisation_text}"),
-]
-
-
-def _pid_sections(source, *, live: bool = False) -> list[tuple[str, list[str]]]:
-    """A PID (draft or approved version) as titled sections of lines, for showing and diffing."""
-    sections = [
-        (PIDForm._meta.labels[name], (getattr(source, name) or "").splitlines())
-        for name in PID.TEXT_FIELDS
-    ]
-    snapshot = services.pid_snapshot(source.theme) if live else source.snapshot
-    for key, title, pattern in _SNAPSHOT_SECTIONS:
-        lines = []
-        for item in snapshot.get(key, []):
-            org = item.get("organisation")
-            lines.append(pattern.format(**item, organisation_text=f", {org}" if org else ""))
-        sections.append((title, lines))
-    return sections
-
-
-def _pid_diff(before, after) -> list[dict]:
-    """Per section, each line marked same / added / removed."""
-    result = []
-    for (title, old), (_, new) in zip(before, after, strict=True):
-        lines = []
-        for line in difflib.ndiff(old, new):
-            code, text = line[:2], line[2:]
-            if code == "? ":
-                continue
-            kind = {"+ ": "added", "- ": "removed"}.get(code, "same")
-            lines.append({"kind": kind, "text": text})
-        result.append(
-            {"title": title, "lines": lines, "changed": any(x["kind"] != "same" for x in lines)}
-        )
-    return result
-
-
-@require_safe
-@roles.programme_reader_required
-def pid_version(request, slug, number):
-    theme = get_theme_for_user(request.user, slug)
-    version = get_object_or_404(
-        PIDVersion.objects.select_related("approved_by", "submitted_by"), theme=theme, number=number
-    )
-    version.theme = theme
-    return render(
-        request,
-        "themes/pid_version.html",
-        {
-            "theme": theme,
-            "version": version,
-            "sections": _pid_sections(version),
-            "versions": list(theme.pid_versions.values_list("number", flat=True)),
-        },
-    )
-
-
-@require_safe
-@roles.programme_reader_required
-def pid_compare(request, slug):
-    """Compare two approved versions, or an approved version with the current draft."""
-    theme = get_theme_for_user(request.user, slug)
-    versions = {v.number: v for v in theme.pid_versions.all()}
-    for v in versions.values():
-        v.theme = theme
-
-    def pick(value):
-        if value == "draft":
-            pid = selectors.pid_for_reading(theme)
-            return pid, _pid_sections(pid, live=True), "the current draft"
-        try:
-            version = versions[int(value)]
-        except (KeyError, TypeError, ValueError):
-            raise Http404("No such version of the PID") from None
-        return version, _pid_sections(version), f"version {version.number}"
-
-    numbers = sorted(versions)
-    default_to = "draft"
-    default_from = str(numbers[-1]) if numbers else "draft"
-    _, before, before_label = pick(request.GET.get("from", default_from))
-    _, after, after_label = pick(request.GET.get("to", default_to))
-    return render(
-        request,
-        "themes/pid_compare.html",
-        {
-            "theme": theme,
-            "diff": _pid_diff(before, after),
-            "before_label": before_label,
-            "after_label": after_label,
-            "numbers": numbers,
-            "from_value": request.GET.get("from", default_from),
-            "to_value": request.GET.get("to", default_to),
-        },
-    )
-
-
-# Highlight reports -----------------------------------------------------------------------------
-
-
-@roles.programme_reader_required
-def report_start(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    form = ReportStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.highlight_report_start(
-                theme=theme, period=form.cleaned_data["period"], actor=request.user
-            )
-        except AlreadyDone as exc:
-            messages.info(request, f"{exc.message} Here it is; nothing new was started.")
-            name = "themes:report" if exc.obj.is_locked else "themes:report_edit"
-            return redirect(name, slug=theme.slug, pk=exc.obj.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, "The report was started from the theme's milestones, measures and risks."
-            )
-            return redirect("themes:report_edit", slug=theme.slug, pk=report.pk)
-    return render(request, "themes/report_start.html", {"theme": theme, "form": form})
-
-
-def _report_siblings(report):
-    return list(
-        HighlightReport.objects.filter(theme=report.theme, period=report.period)
-        .select_related("submitted_by")
-        .order_by("-revision")
-    )
-
-
-@require_safe
-@roles.programme_reader_required
-def report_detail(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug)
-    report = get_in_theme(HighlightReport, theme, pk)
-    return render(
-        request,
-        "themes/report_detail.html",
-        {
-            "theme": theme,
-            "report": report,
-            "revisions": _report_siblings(report),
-            "can_edit": roles.can_edit_theme(request.user, theme),
-            "problems": {} if report.is_locked else services.highlight_report_problems(report),
-        },
-    )
-
-
-@roles.programme_reader_required
-def report_edit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    report = get_in_theme(HighlightReport, theme, pk)
-    if report.is_locked:
-        messages.info(
-            request,
-            "This report was submitted and is locked. Start a correction to change it.",
-        )
-        return redirect("themes:report", slug=theme.slug, pk=report.pk)
-    form = HighlightReportForm(request.POST or None, instance=report)
-    context = {"report": report, "title": f"Highlight report for {report.period:%B %Y}"}
-    if request.method != "POST":
-        return render(request, "themes/report_form.html", {**context, "theme": theme, "form": form})
-
-    def save(form):
-        return services.highlight_report_update(
-            report=report,
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            data=form.content(),
-        )
-
-    return editing.form_action(
-        request,
-        form,
-        save,
-        done=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
-        template="themes/report_form.html",
-        context={**context, "theme": theme},
-    )
-
-
-@roles.programme_reader_required
-def report_submit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    report = get_in_theme(HighlightReport, theme, pk)
-    if report.is_locked:
-        messages.info(request, "This report has been submitted already.")
-        return redirect("themes:report", slug=theme.slug, pk=report.pk)
-    problems = services.highlight_report_problems(report)
-    form = StateChangeForm(editing.posted(request), record=report)
-    stale = None
-    if request.method == "POST":
-        try:
-            if not form.is_valid():
-                raise ValidationError(form.non_field_errors())
-            services.highlight_report_submit(
-                report=report, actor=request.user, version=form.cleaned_data["version"]
-            )
-        except services.StaleEdit as exc:
-            stale, report = exc, exc.obj
-            form = StateChangeForm(record=report)
-            problems = services.highlight_report_problems(report)
-        except ValidationError as exc:
-            problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages[0]}
-        else:
-            messages.success(
-                request, f"The {report.period:%B %Y} report was submitted and is now locked."
-            )
-            return redirect("themes:report", slug=theme.slug, pk=report.pk)
-    return render(
-        request,
-        "themes/report_submit.html",
-        {"theme": theme, "report": report, "problems": problems, "form": form, "stale": stale},
-    )
-
-
-@roles.programme_reader_required
-def report_correct(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    report = get_in_theme(HighlightReport, theme, pk)
-    form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            revision = services.highlight_report_correct(
-                report=report, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Revision {revision.revision} was started; the submitted one stays."
-            )
-            return redirect("themes:report_edit", slug=theme.slug, pk=revision.pk)
-    return render(
-        request, "themes/report_correct.html", {"theme": theme, "report": report, "form": form}
-    )
 
 
 # Comments and evidence -------------------------------------------------------------------------
@@ -798,7 +262,7 @@ def _target_url(theme, milestone, measure, anchor="comments"):
         return f"{milestone.get_absolute_url()}#{anchor}"
     if measure is not None:
         return f"{measure.get_absolute_url()}#{anchor}"
-    return _tab_url(theme, "discussion")
+    return theme.part_url("discussion")
 
 
 @require_POST
@@ -889,7 +353,7 @@ def team_add(request, slug):
         else:
             name = membership.user.get_full_name() or membership.user.username
             messages.success(request, f"{name} is now on the team.")
-            return redirect(_tab_url(theme, "pid"))
+            return redirect(theme.part_url("pid"))
     return render(
         request,
         "themes/team_add.html",
@@ -908,5 +372,5 @@ def team_remove(request, slug, pk):
         services.team_member_remove(membership=membership, actor=request.user)
         name = membership.user.get_full_name() or membership.user.username
         messages.success(request, f"{name} was removed from the team.")
-        return redirect(_tab_url(theme, "pid"))
+        return redirect(theme.part_url("pid"))
     return render(request, "themes/team_remove.html", {"theme": theme, "membership": membership})

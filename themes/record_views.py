@@ -1,0 +1,197 @@
+"""A theme's milestones, measures (with their readings) and risks: their add and edit pages,
+built the same way, and a milestone's and a measure's own page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from havering_improve import editing, roles, summaries
+from havering_improve.forms import add_service_errors
+from havering_improve.pagination import page_or_404
+
+from . import selectors, services
+from .access import get_in_theme, get_theme_for_user
+from .charts import measure_chart_html, measure_chart_summary
+from .forms import CommentForm, MeasureForm, MilestoneForm, ReadingForm, RiskForm
+from .models import Measure, Milestone, Risk
+
+# (form, create service, update service, template, titles for add and edit, tab to return to)
+RECORD_FORMS = {
+    "milestone": (
+        MilestoneForm,
+        services.milestone_create,
+        services.milestone_update,
+        "themes/milestone_form.html",
+        ("Add a milestone", "Edit milestone"),
+        "milestones",
+    ),
+    "measure": (
+        MeasureForm,
+        services.measure_create,
+        services.measure_update,
+        "themes/measure_form.html",
+        ("Add a measure", "Edit measure"),
+        "measures",
+    ),
+    "risk": (
+        RiskForm,
+        services.risk_create,
+        services.risk_update,
+        "themes/risk_form.html",
+        ("Add a risk or issue", "Edit risk or issue"),
+        "risks",
+    ),
+}
+
+
+def _record_form_page(request, theme, kind: str, record=None):
+    """Add or edit one of a theme's milestones, measures or risks (optimistic concurrency)."""
+    form_class, create, update, template, titles, tab = RECORD_FORMS[kind]
+    form = form_class(request.POST or None, instance=record)
+    context = {kind: record, "title": titles[record is not None]}
+    if request.method != "POST":
+        return render(request, template, {**context, "theme": theme, "form": form})
+
+    def save(form):
+        if record is None:
+            return create(theme=theme, actor=request.user, data=form.content())
+        return update(
+            **{kind: record},
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            data=form.content(),
+        )
+
+    return editing.form_action(
+        request,
+        form,
+        save,
+        done=theme.part_url(tab),
+        template=template,
+        context={**context, "theme": theme},
+    )
+
+
+@roles.programme_reader_required
+def milestone_add(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _record_form_page(request, theme, "milestone")
+
+
+@roles.programme_reader_required
+def milestone_edit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _record_form_page(request, theme, "milestone", get_in_theme(Milestone, theme, pk))
+
+
+@require_safe
+@roles.programme_reader_required
+def milestone_detail(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug)
+    milestone = get_in_theme(Milestone, theme, pk)
+    milestone.overdue = milestone.is_overdue()
+    return render(
+        request,
+        "themes/milestone_detail.html",
+        {
+            "theme": theme,
+            "milestone": milestone,
+            "comments": milestone.comments.select_related("author"),
+            "evidence": milestone.evidence.select_related("uploaded_by"),
+            "comment_form": CommentForm(),
+            "can_edit": roles.can_edit_theme(request.user, theme),
+            "can_comment": roles.can_comment_on_theme(request.user, theme),
+        },
+    )
+
+
+# Measures --------------------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def measure_add(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _record_form_page(request, theme, "measure")
+
+
+@roles.programme_reader_required
+def measure_edit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _record_form_page(request, theme, "measure", get_in_theme(Measure, theme, pk))
+
+
+READINGS_PAGE = 52  # a year of weekly readings
+
+
+@require_safe
+@roles.programme_reader_required
+def measure_detail(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug)
+    measure = get_object_or_404(selectors.measures_with_latest(), pk=pk, theme=theme)
+    measure.theme = theme
+
+    def chart():
+        readings = list(measure.readings.order_by("date", "pk"))
+        return measure_chart_html(measure, readings), measure_chart_summary(measure, readings)
+
+    chart_html, chart_summary = summaries.cached(
+        ("measure-chart", measure.pk), chart, areas=[summaries.measure_area(measure.pk)]
+    )
+    readings = measure.readings.select_related("recorded_by").order_by("-date", "-pk")
+    page = page_or_404(readings, READINGS_PAGE, request)
+    return render(
+        request,
+        "themes/measure_detail.html",
+        {
+            "theme": theme,
+            "measure": measure,
+            "status": selectors.measure_status(measure),
+            "readings": page.object_list,
+            "page": page,
+            "chart": chart_html,
+            "chart_summary": chart_summary,
+            "comments": measure.comments.select_related("author"),
+            "evidence": measure.evidence.select_related("uploaded_by"),
+            "comment_form": CommentForm(),
+            "can_edit": roles.can_edit_theme(request.user, theme),
+            "can_comment": roles.can_comment_on_theme(request.user, theme),
+        },
+    )
+
+
+@roles.programme_reader_required
+def reading_add(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    measure = get_in_theme(Measure, theme, pk)
+    form = ReadingForm(request.POST or None, instance=None, measure=measure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_reading_add(
+                measure=measure,
+                actor=request.user,
+                **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The reading for {measure.name} was added.")
+            return redirect(measure)
+    return render(
+        request, "themes/reading_form.html", {"theme": theme, "measure": measure, "form": form}
+    )
+
+
+# Risks -----------------------------------------------------------------------------------------
+
+
+@roles.programme_reader_required
+def risk_add(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _record_form_page(request, theme, "risk")
+
+
+@roles.programme_reader_required
+def risk_edit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _record_form_page(request, theme, "risk", get_in_theme(Risk, theme, pk))

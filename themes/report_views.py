@@ -1,0 +1,156 @@
+"""A theme's monthly highlight reports: starting one pre-filled from live data, editing the
+draft, submitting it (which locks it) and correcting a submitted one as a new revision."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from havering_improve import editing, roles
+from havering_improve.errors import AlreadyDone
+from havering_improve.forms import StateChangeForm, add_service_errors
+
+from . import services
+from .access import get_in_theme, get_theme_for_user
+from .forms import CorrectionForm, HighlightReportForm, ReportStartForm
+from .models import HighlightReport
+
+
+@roles.programme_reader_required
+def report_start(request, slug):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    form = ReportStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.highlight_report_start(
+                theme=theme, period=form.cleaned_data["period"], actor=request.user
+            )
+        except AlreadyDone as exc:
+            messages.info(request, f"{exc.message} Here it is; nothing new was started.")
+            name = "themes:report" if exc.obj.is_locked else "themes:report_edit"
+            return redirect(name, slug=theme.slug, pk=exc.obj.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "The report was started from the theme's milestones, measures and risks."
+            )
+            return redirect("themes:report_edit", slug=theme.slug, pk=report.pk)
+    return render(request, "themes/report_start.html", {"theme": theme, "form": form})
+
+
+def _report_siblings(report):
+    return list(
+        HighlightReport.objects.filter(theme=report.theme, period=report.period)
+        .select_related("submitted_by")
+        .order_by("-revision")
+    )
+
+
+@require_safe
+@roles.programme_reader_required
+def report_detail(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug)
+    report = get_in_theme(HighlightReport, theme, pk)
+    return render(
+        request,
+        "themes/report_detail.html",
+        {
+            "theme": theme,
+            "report": report,
+            "revisions": _report_siblings(report),
+            "can_edit": roles.can_edit_theme(request.user, theme),
+            "problems": {} if report.is_locked else services.highlight_report_problems(report),
+        },
+    )
+
+
+@roles.programme_reader_required
+def report_edit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    report = get_in_theme(HighlightReport, theme, pk)
+    if report.is_locked:
+        messages.info(
+            request,
+            "This report was submitted and is locked. Start a correction to change it.",
+        )
+        return redirect("themes:report", slug=theme.slug, pk=report.pk)
+    form = HighlightReportForm(request.POST or None, instance=report)
+    context = {"report": report, "title": f"Highlight report for {report.period:%B %Y}"}
+    if request.method != "POST":
+        return render(request, "themes/report_form.html", {**context, "theme": theme, "form": form})
+
+    def save(form):
+        return services.highlight_report_update(
+            report=report,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            data=form.content(),
+        )
+
+    return editing.form_action(
+        request,
+        form,
+        save,
+        done=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
+        template="themes/report_form.html",
+        context={**context, "theme": theme},
+    )
+
+
+@roles.programme_reader_required
+def report_submit(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    report = get_in_theme(HighlightReport, theme, pk)
+    if report.is_locked:
+        messages.info(request, "This report has been submitted already.")
+        return redirect("themes:report", slug=theme.slug, pk=report.pk)
+    problems = services.highlight_report_problems(report)
+    form = StateChangeForm(editing.posted(request), record=report)
+    stale = None
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.non_field_errors())
+            services.highlight_report_submit(
+                report=report, actor=request.user, version=form.cleaned_data["version"]
+            )
+        except services.StaleEdit as exc:
+            stale, report = exc, exc.obj
+            form = StateChangeForm(record=report)
+            problems = services.highlight_report_problems(report)
+        except ValidationError as exc:
+            problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages[0]}
+        else:
+            messages.success(
+                request, f"The {report.period:%B %Y} report was submitted and is now locked."
+            )
+            return redirect("themes:report", slug=theme.slug, pk=report.pk)
+    return render(
+        request,
+        "themes/report_submit.html",
+        {"theme": theme, "report": report, "problems": problems, "form": form, "stale": stale},
+    )
+
+
+@roles.programme_reader_required
+def report_correct(request, slug, pk):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    report = get_in_theme(HighlightReport, theme, pk)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = services.highlight_report_correct(
+                report=report, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Revision {revision.revision} was started; the submitted one stays."
+            )
+            return redirect("themes:report_edit", slug=theme.slug, pk=revision.pk)
+    return render(
+        request, "themes/report_correct.html", {"theme": theme, "report": report, "form": form}
+    )
