@@ -20,7 +20,8 @@ def pages() -> list[dict]:
     allocation = BudgetAllocation.objects.order_by("-start_year").first()
     found = [
         {"name": "floor", "path": "/bench/floor/", "user": BOARD_USER},
-        {"name": "dashboard", "path": "/", "user": BOARD_USER},
+        {"name": "home", "path": "/", "user": BOARD_USER},  # what needs a board member
+        {"name": "dashboard", "path": "/themes/", "user": BOARD_USER},  # every theme at a glance
         {"name": "theme page", "path": f"/themes/{theme.slug}/", "user": LEAD_USER},
         # The heaviest part of a theme's page: ten charts of ten years of weekly readings.
         {"name": "theme measures", "path": f"/themes/{theme.slug}/measures/", "user": LEAD_USER},
@@ -37,14 +38,15 @@ def pages() -> list[dict]:
 
 
 def mixed() -> dict:
-    """The mixed-load run: what the readers load (the dashboard, another theme's page, the budget
-    report, as a board member) while the lead of the first theme changes its measures' readings
-    and its milestones through the real pages."""
+    """The mixed-load run: what the readers load (their home, the dashboard, another theme's
+    page, the budget report, as a board member) while the lead of the first theme changes its
+    measures' readings and its milestones through the real pages."""
     from themes.models import Theme
 
     theme, other = Theme.objects.order_by("number")[:2]
     by_name = {p["name"]: p for p in pages()}
     readers = [
+        by_name["home"],
         by_name["dashboard"],
         {"name": "another theme", "path": f"/themes/{other.slug}/", "user": BOARD_USER},
         by_name["budget report"],
@@ -103,9 +105,10 @@ def cold_times(repeat: int = 5) -> dict[str, dict[str, float]]:
     """Each page's time in this one process (Django's test client, median of `repeat`):
     `nothing_kept`, its request with the summaries cache empty (as after a restart); `cold`, its
     first request after a change to what it shows (a lead's new reading on its theme for the
-    dashboard and the theme's pages, an edit to a budget line for the budget report, to the
-    meeting for its pack); `kept`, a request after that; `after_elsewhere`, its first request
-    after a new reading on the last theme (a change most pages do not show)."""
+    dashboard and the theme's pages, an edit to a budget line for the budget report, to a
+    meeting for a board member's home, to the meeting for its pack); `kept`, a request after
+    that; `after_elsewhere`, its first request after a new reading on the last theme (a change
+    most pages do not show)."""
     import statistics
     import time
 
@@ -115,7 +118,7 @@ def cold_times(repeat: int = 5) -> dict[str, dict[str, float]]:
     from django.test import Client
     from django.utils import timezone
 
-    from board.models import MeetingPack
+    from board.models import Meeting, MeetingPack
     from budget.models import BudgetLine
     from themes import services
     from themes.models import Measure
@@ -145,6 +148,8 @@ def cold_times(repeat: int = 5) -> dict[str, dict[str, float]]:
         with transaction.atomic():
             if page["name"] == "budget report":
                 BudgetLine.objects.order_by("pk").last().save()
+            elif page["name"] == "home":  # a board member's: the next meeting, their actions
+                Meeting.objects.order_by("-date").first().save()
             elif page["name"] == "published pack":
                 pk = int(page["path"].rstrip("/").rsplit("/", 1)[1])
                 MeetingPack.objects.select_related("meeting").get(pk=pk).meeting.save()

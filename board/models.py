@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from havering_improve.validators import validate_plausible_date
 from themes.models import Programme, Theme
+from themes.selectors import today
 
 
 class Board(models.Model):
@@ -213,9 +214,8 @@ class Action(models.Model):
         return self.status != self.Status.DONE
 
     def is_overdue(self, on=None) -> bool:
-        from django.utils import timezone
-
-        return self.is_open and self.due_date < (on or timezone.localdate())
+        """Due before `on` (default today) and still open."""
+        return self.is_open and self.due_date < (on or today())
 
 
 class MeetingPack(models.Model):

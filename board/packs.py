@@ -18,7 +18,7 @@ from weasyprint.urls import URLFetcher
 from themes.charts import TrendChart, chart_note, chart_points, month_ends, trend_chart_html
 from themes.charts import format_number as format_in_unit
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
-from themes.selectors import report_standing
+from themes.selectors import overdue_milestones, recent_submitted_reports, report_standing
 
 from . import selectors
 from .models import Action, Meeting, MeetingPack
@@ -70,16 +70,11 @@ def report_check(report: HighlightReport | None, *, built_on: dt.date) -> dict:
     }
 
 
-def _latest_reports(themes, *, as_of) -> dict[int, list[HighlightReport]]:
-    """Submitted highlight reports per theme, newest first, up to `as_of`."""
-    found: dict[int, list[HighlightReport]] = {t.pk: [] for t in themes}
-    reports = HighlightReport.objects.filter(
-        theme__in=themes, status=HighlightReport.Status.SUBMITTED, submitted_at__lte=as_of
-    ).order_by("theme", "-period", "-revision")
-    for report in reports:
-        if all(r.period != report.period for r in found[report.theme_id]):
-            found[report.theme_id].append(report)
-    return found
+def _latest_reports(programme, themes, *, as_of) -> dict[int, list[HighlightReport]]:
+    """Each theme's latest submitted highlight report and the one for the period before, as
+    known at `as_of` (an empty list for a theme with none)."""
+    recent = recent_submitted_reports(programme, as_of=as_of, periods=2)
+    return {theme.pk: recent.get(theme.pk, []) for theme in themes}
 
 
 def action_row(action: Action, *, on: dt.date) -> dict:
@@ -262,7 +257,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     # A pack is as at its build: nothing submitted, read or dated after it appears, and a pack
     # rebuilt after the meeting shows no more than was known on the meeting's day.
     meeting_end = timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max))
-    reports = _latest_reports(themes, as_of=min(now, meeting_end))
+    reports = _latest_reports(board.programme_id, themes, as_of=min(now, meeting_end))
     # Evidence runs up to the day the pack is built (never past the meeting), from the
     # previous meeting or, for a board's first meeting, from the month before.
     pack_day = min(timezone.localdate(now), meeting.date)
@@ -299,11 +294,8 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
             }
         )
 
-    overdue = (
-        Milestone.objects.filter(theme__in=themes, due_date__lt=pack_day)
-        .exclude(status=Milestone.Status.DONE)
-        .select_related("theme")
-        .order_by("theme__number", "due_date", "pk")
+    overdue = overdue_milestones(programme=board.programme_id, on=pack_day).order_by(
+        "theme__number", "due_date", "pk"
     )
     escalated = (
         Risk.objects.filter(theme__in=themes, escalated=True, status=Risk.Status.OPEN)
@@ -344,7 +336,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                         "owner": m.owner,
                         "due_date": _day(m.due_date),
                         "status": m.get_status_display(),
-                        "overdue": m.status != Milestone.Status.DONE and m.due_date < pack_day,
+                        "overdue": m.is_overdue(pack_day),
                     }
                     for m in milestones_by_theme[theme.pk]
                 ],
@@ -602,7 +594,7 @@ def report_snapshot(
     themes = list(
         Theme.objects.filter(programme=programme_id).select_related("lead").order_by("number")
     )
-    reports = _latest_reports(themes, as_of=as_of)
+    reports = _latest_reports(programme_id, themes, as_of=as_of)
     public = board.is_public
     sections = [key for key in schedule.Section.values if key in schedule.sections]
     decisions = Decision.objects.filter(
@@ -650,11 +642,8 @@ def report_snapshot(
                 "due_date": _day(m.due_date),
                 "status": m.get_status_display(),
             }
-            # Overdue at the period's end: not done, or done only after it.
-            for m in Milestone.objects.filter(theme__in=themes, due_date__lte=period_end)
-            .exclude(status=Milestone.Status.DONE, completed_on__lte=period_end)
-            .select_related("theme")
-            .order_by("due_date", "pk")
+            # Overdue at the period's end, as it stood then: done only after it is not done.
+            for m in overdue_milestones(programme=programme_id, as_of=period_end)
         ],
         "risks": [
             {

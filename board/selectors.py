@@ -5,7 +5,8 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
 from budget.models import BudgetAllocation
-from themes.models import HighlightReport, Programme, Theme
+from themes import selectors as theme_selectors
+from themes.models import Programme, Theme
 
 from .models import Action, Board, BoardSettings, Meeting, MeetingPack, RotaPin, RotaSlot
 
@@ -57,7 +58,7 @@ def meetings_with_rota(board: Board):
 
 
 def next_meeting(board: Board, *, today: dt.date | None = None) -> Meeting | None:
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
     return meetings_with_rota(board).filter(date__gte=today).first()
 
 
@@ -110,7 +111,7 @@ def my_actions(user):
 
 
 def theme_next_focus(theme: Theme, *, today: dt.date | None = None) -> Meeting | None:
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
     return (
         Meeting.objects.filter(slots__theme=theme, date__gte=today)
         .select_related("board")
@@ -121,13 +122,6 @@ def theme_next_focus(theme: Theme, *, today: dt.date | None = None) -> Meeting |
 
 def theme_focus_meetings(theme: Theme):
     return Meeting.objects.filter(slots__theme=theme).select_related("board").order_by("date", "pk")
-
-
-def latest_submitted_report(theme: Theme, *, before=None) -> HighlightReport | None:
-    qs = HighlightReport.objects.filter(theme=theme, status=HighlightReport.Status.SUBMITTED)
-    if before is not None:
-        qs = qs.filter(submitted_at__lt=before)
-    return qs.order_by("-period", "-revision").first()
 
 
 # What a draft pack does not show ----------------------------------------------------------------
@@ -147,11 +141,8 @@ def pack_changes(pack: MeetingPack) -> list[str]:
     since = pack.built_at
     changes = []
     reports = (
-        HighlightReport.objects.filter(
-            theme__programme=meeting.board.programme_id,
-            status=HighlightReport.Status.SUBMITTED,
-            submitted_at__gt=since,
-        )
+        theme_selectors.submitted_reports(programme=meeting.board.programme_id)
+        .filter(submitted_at__gt=since)
         .select_related("theme")
         .order_by("theme__number", "period", "revision")
     )

@@ -23,6 +23,7 @@ from havering_improve import outbox, summaries
 from havering_improve.actions import action as write
 from havering_improve.actions import history_user, lock_current
 from havering_improve.errors import AlreadyDone
+from themes import selectors as theme_selectors
 from themes.models import Theme
 from themes.selectors import expected_report_period, report_due_date
 
@@ -183,7 +184,7 @@ def _planned_meetings(board: Board, today: dt.date) -> tuple[list[Meeting], list
 def rota_propose(*, board: Board, today: dt.date | None = None) -> RotaProposal:
     """Plan the focus themes of every meeting still open to change, without saving anything.
     The pins are kept; `error` says why no rota keeps the rules, if none does."""
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
     meetings, locked = _planned_meetings(board, today)
     themes = list(Theme.objects.filter(programme=board.programme_id).order_by("number"))
     by_id = {t.pk: t for t in themes}
@@ -298,7 +299,7 @@ def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaR
     if run.status != RotaRun.Status.PENDING:
         return run
     board, user = run.board, run.requested_by
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
 
     def finish(status, message):
         run.status, run.message, run.finished_at = status, message, timezone.now()
@@ -404,7 +405,7 @@ def action_update(
     action.progress_note = progress_note.strip()
     # Closing an action stamps the day; reopening it clears it, so carry-forward stays right.
     action.closed_on = (
-        (action.closed_on or timezone.localdate()) if status == Action.Status.DONE else None
+        (action.closed_on or theme_selectors.today()) if status == Action.Status.DONE else None
     )
     action.version += 1
     action.save(update_fields=["status", "progress_note", "closed_on", "version"])
@@ -533,7 +534,7 @@ def _already_reissued(newest: MeetingPack) -> AlreadyDone:
 def packs_due(*, actor=None, today: dt.date | None = None) -> list[int]:
     """Start the pack of each meeting whose pack day has come. Version 1 is unique per meeting,
     so running this twice starts each pack once."""
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
     started = []
     for board in Board.objects.filter(kind=Board.Kind.IMPROVEMENT_BOARD):
         settings = selectors.board_settings(board)
@@ -567,11 +568,9 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
-    from themes.models import HighlightReport
-
     from .models import ReminderSent
 
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
     sent = 0
     for board in Board.objects.filter(kind=Board.Kind.IMPROVEMENT_BOARD):
         settings = selectors.board_settings(board)
@@ -594,12 +593,8 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
                 theme, lead = slot.theme, slot.theme.lead
                 if lead is None or not lead.email:
                     continue
-                submitted = HighlightReport.objects.filter(
-                    theme=theme,
-                    status=HighlightReport.Status.SUBMITTED,
-                    period__gte=expected,
-                ).exists()
-                if submitted:
+                latest = theme_selectors.latest_submitted_report(theme)
+                if latest is not None and latest.period >= expected:
                     continue
                 try:
                     with transaction.atomic():
@@ -706,7 +701,7 @@ def reports_due(*, actor=None, today: dt.date | None = None) -> list[int]:
     constraint), so beat running twice on a day makes and sends each once."""
     from .models import ReportSchedule
 
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
     made = []
     for schedule in ReportSchedule.objects.filter(active=True):
         for start, end in report_periods_due(schedule, today=today):
@@ -722,7 +717,7 @@ def report_make_now(*, schedule, actor, today: dt.date | None = None):
     waiting for its send day. Refused, naming it, if that report exists."""
     from .models import ProgressReport
 
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
     current_start, _ = report_period(schedule.frequency, containing=today)
     start, end = report_period(schedule.frequency, containing=current_start - dt.timedelta(days=1))
     report = _report_create(schedule, start, end)

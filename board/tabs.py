@@ -3,8 +3,7 @@ highlight report is due for that meeting."""
 
 import datetime as dt
 
-from django.utils import timezone
-
+from themes import selectors as theme_selectors
 from themes.selectors import expected_report_period, report_due_date
 
 from . import selectors
@@ -13,7 +12,7 @@ from .models import BoardSettings
 
 def theme_rota_context(request, theme) -> dict:
     """A constant number of queries whatever the calendar holds (the tab registry's rule)."""
-    today = timezone.localdate()
+    today = theme_selectors.today()
     meetings = list(selectors.theme_focus_meetings(theme))
     upcoming = [m for m in meetings if m.date >= today]
     next_meeting = upcoming[0] if upcoming else None

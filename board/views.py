@@ -4,13 +4,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from simple_history.utils import get_history_model_for_model
 
 from havering_improve import editing, roles, summaries
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import add_service_errors
+from themes import selectors as theme_selectors
 from themes.models import Theme
 from themes.selectors import current_programme, expected_report_period, report_due_date
 
@@ -41,7 +41,7 @@ def _board(request) -> Board:
 @roles.programme_reader_required
 def board_index(request):
     board = _board(request)
-    today = timezone.localdate()
+    today = theme_selectors.today()
     meetings = list(selectors.meetings_with_rota(board))
     for meeting in meetings:
         meeting.current_pack = selectors.current_pack(meeting)
@@ -149,7 +149,7 @@ def meeting_detail(request, pk):
             "deadline": deadline,
             "expected_period": expected_report_period(deadline),
             "expected_due": report_due_date(expected_report_period(deadline)),
-            "today": timezone.localdate(),
+            "today": theme_selectors.today(),
         },
     )
 
@@ -350,7 +350,7 @@ def actions_list(request):
     return render(
         request,
         "board/actions.html",
-        {"actions": actions, "title": title, "today": timezone.localdate()},
+        {"actions": actions, "title": title, "today": theme_selectors.today()},
     )
 
 
@@ -556,7 +556,7 @@ def schedule_preview(request, pk):
     from . import packs
 
     # A preview renders today's figures as HTML only; the real report is made by its task.
-    today = timezone.localdate()
+    today = theme_selectors.today()
     start, end = services.report_period(schedule.frequency, containing=today)
     snapshot = packs.report_snapshot(schedule=schedule, period_start=start, period_end=end)
     return render(

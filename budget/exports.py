@@ -12,6 +12,7 @@ openpyxl's write-only mode to a temporary file that is then sent (`xlsx_file`).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -100,8 +101,9 @@ EXPORT_CHUNK = 2000
 
 def ledger_values(rows, allocation) -> Iterator[list]:
     """The export's values for a queryset of ledger rows: only the columns written are read, a
-    chunk at a time, with the year's lines and rules looked up once and the splits of rows
-    placed by hand fetched a chunk at a time (a constant number of queries per chunk)."""
+    chunk at a time from one query, with the year's lines and rules looked up once and the
+    splits of rows shared between lines by hand read once (each split is a person's decision,
+    so they are few): four queries, whatever the number of rows."""
     from .models import LedgerRow, MatchingRule, RowAllocation
 
     lines = dict(allocation.lines.values_list("pk", "title"))
@@ -109,35 +111,35 @@ def ledger_values(rows, allocation) -> Iterator[list]:
         rule.pk: rule.describe() for rule in MatchingRule.objects.filter(allocation=allocation)
     }
     matches = dict(LedgerRow.Match.choices)
+    splits: dict[int, list[str]] = {}
+    for row_id, line_id, amount in (
+        RowAllocation.objects.filter(row__in=rows.order_by().values("pk"))
+        .order_by("row", "pk")
+        .values_list("row_id", "line_id", "amount")
+    ):
+        splits.setdefault(row_id, []).append(f"{lines.get(line_id, '')} {amount}")
+    waiting = "Waiting for allocation"
     stream = rows.values_list(*_LEDGER_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
-    while chunk := list(islice(stream, EXPORT_CHUNK)):
-        unplaced = [r[0] for r in chunk if r[9] is None]
-        splits: dict[int, list[str]] = {}
-        if unplaced:
-            for row_id, line_id, amount in (
-                RowAllocation.objects.filter(row_id__in=unplaced)
-                .order_by("row", "pk")
-                .values_list("row_id", "line_id", "amount")
-            ):
-                splits.setdefault(row_id, []).append(f"{lines.get(line_id, '')} {amount}")
-        for pk, date, period, cc, subj, ref, post, text, amount, line_id, rule_id, match in chunk:
-            if line_id is not None:
-                line = lines.get(line_id, "")
-            else:
-                line = "; ".join(splits.get(pk, ())) or "Waiting for allocation"
-            matched_by = rules.get(rule_id) if rule_id is not None else None
-            yield [
-                date,
-                period,
-                cc,
-                subj,
-                ref,
-                post,
-                text,
-                amount,
-                line,
-                matched_by or matches.get(match, match),
-            ]
+    for pk, date, period, cc, subj, ref, post, text, amount, line_id, rule_id, match in stream:
+        if line_id is not None:
+            line = lines.get(line_id, "")
+        elif pk in splits:
+            line = "; ".join(splits[pk])
+        else:
+            line = waiting
+        matched_by = rules.get(rule_id) if rule_id is not None else None
+        yield [
+            date,
+            period,
+            cc,
+            subj,
+            ref,
+            post,
+            text,
+            amount,
+            line,
+            matched_by or matches.get(match, match),
+        ]
 
 
 def xlsx_file(title: str, header: list, rows: Iterable, *, notes: list[str] | None = None):
@@ -191,19 +193,25 @@ class _Line:
 
 
 CSV_LINES_PER_CHUNK = 500
+CSV_DATE = "%d/%m/%Y"
 
 
 def csv_lines(header: list, rows: Iterable, *, notes: list[str] | None = None) -> Iterator[str]:
-    """The rows as CSV text, a few hundred lines at a time, as they are read."""
+    """The rows as CSV text, a few hundred lines at a time, as they are read. Dates are written
+    day first; text a spreadsheet would run as a formula gets its apostrophe (as `safe`, written
+    out here: this runs for every cell of a ledger of hundreds of thousands of rows)."""
     writer = csv.writer(_Line())
     yield "".join(writer.writerow([safe(note)]) for note in notes or [])
     yield writer.writerow(header)
     rows = iter(rows)
+    text, day = str, dt.date
     while chunk := list(islice(rows, CSV_LINES_PER_CHUNK)):
         yield "".join(
             writer.writerow(
                 [
-                    value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else safe(value)
+                    (("'" + value) if value.startswith(DANGEROUS) else value)
+                    if type(value) is text
+                    else (value.strftime(CSV_DATE) if isinstance(value, day) else value)
                     for value in row
                 ]
             )

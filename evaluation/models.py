@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from havering_improve.validators import validate_plausible_date
 from themes.models import MeasureReading, Milestone, Programme, Risk, Theme
+from themes.selectors import today
 
 
 class OfstedGrade(models.TextChoices):
@@ -210,7 +211,7 @@ class EvaluationActivity(models.Model):
 
     @property
     def status(self) -> str:
-        return self.status_on(timezone.localdate())
+        return self.status_on(today())
 
     def get_status_display(self) -> str:
         return self.Status(self.status).label

@@ -9,11 +9,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.utils import timezone
+from django.db.models import Prefetch, Q
 
 from havering_improve.fy import FinancialYear, quarter_for_date
-from themes.models import HighlightReport, Measure, MeasureReading, Theme
+from themes import selectors as theme_selectors
+from themes.models import Measure, MeasureReading, Theme
 from themes.selectors import measure_status
 
 from .models import (
@@ -71,7 +71,7 @@ class Quarter:
 def plan_by_quarter(programme, *, today: dt.date | None = None) -> list[Quarter]:
     """The evaluation plan grouped by financial-year quarter of each activity's start date,
     each activity with its status (done, due or overdue) worked out for `today`."""
-    today = today or timezone.localdate()
+    today = today or theme_selectors.today()
     quarters: dict[tuple[int, int], Quarter] = {}
     for activity in activities(programme):
         year = FinancialYear.for_date(activity.start_date)
@@ -278,33 +278,13 @@ class AreaReadiness:
         return on_track, read
 
 
-def _latest_submitted_rag():
-    return Subquery(
-        HighlightReport.objects.filter(
-            theme=OuterRef("pk"), status=HighlightReport.Status.SUBMITTED
-        )
-        .order_by("-period", "-revision")
-        .values("overall_rag")[:1]
-    )
-
-
-def _latest_reading(field_name: str):
-    return Subquery(
-        MeasureReading.objects.filter(measure=OuterRef("pk"))
-        .order_by("-date", "-pk")
-        .values(field_name)[:1]
-    )
-
-
 def readiness(programme, *, framework: str = "ILACS", audits_per_theme: int = 4):
     """For each judgement area: baseline, latest judgement since, and the evidence of the themes
     that answer it (audit trend, findings, RAG, measures) with open recommendations."""
-    measures = Measure.objects.annotate(
-        latest_value=_latest_reading("value"), latest_date=_latest_reading("date")
-    ).order_by("order", "pk")
+    measures = theme_selectors.measures_with_latest().order_by("order", "pk")
     themes_qs = (
         Theme.objects.filter(programme=programme)
-        .annotate(latest_rag=_latest_submitted_rag())
+        .annotate(latest_rag=theme_selectors.latest_submitted_report_value("overall_rag"))
         .prefetch_related(Prefetch("measures", queryset=measures))
         .order_by("number")
     )

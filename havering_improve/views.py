@@ -13,7 +13,7 @@ from board.selectors import boards
 from budget.selectors import BUDGET_AREAS, allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
 from havering_improve import roles, security, summaries, worklists
-from themes.selectors import current_programme, themes_with_leads
+from themes.selectors import kept_programme, themes_with_leads
 
 
 @require_safe
@@ -21,12 +21,12 @@ from themes.selectors import current_programme, themes_with_leads
 def home(request):
     """Each person's home: what needs them, a list for each role they hold."""
     programme = _programme()
-    lists = worklists.home_lists(request.user, programme)
+    lists = worklists.home_lists(request.user, programme, kept=True)
     return render(request, "home.html", {"programme": programme, "lists": lists})
 
 
 def _programme():
-    return summaries.cached(("programme",), current_programme, areas=())  # its rows are "all"
+    return kept_programme()
 
 
 @require_safe

@@ -8,6 +8,7 @@ same as the data grows (tests/test_worklists.py pins it at two data sizes).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -17,9 +18,9 @@ from board import selectors as board_selectors
 from board.models import Action, BoardSettings, Meeting, MeetingPack, RotaRun, RotaSlot
 from budget import services as budget_services
 from budget.models import BudgetAllocation, LedgerImport, LedgerRow
-from budget.selectors import cached_budget_report
+from budget.selectors import BUDGET_AREAS, cached_budget_report
 from evaluation.models import Finding
-from havering_improve import roles
+from havering_improve import roles, summaries
 from havering_improve.fy import FinancialYear
 from themes import selectors as theme_selectors
 from themes.models import (
@@ -576,20 +577,42 @@ def auditor_lists(*, limit: int = 15) -> list[WorkList]:
 # --- Everyone ---------------------------------------------------------------------------------
 
 
-def home_lists(user, programme, *, on: dt.date | None = None) -> list[WorkList]:
-    """The lists for each role the user holds, in a fixed order."""
+def _role_lists(user, programme, on: dt.date) -> list[tuple[str, Callable, tuple[str, ...]]]:
+    """(role, its lists, the areas of programme data they show), in the order the page shows
+    them. The areas are what keeps each role's lists in the summaries cache: a lead's new
+    reading leaves a board member's or a finance officer's lists kept."""
+    everything = (*summaries.EVERY_APP, summaries.PROGRAMME)
+    return [
+        (roles.PROGRAMME_MANAGER, lambda: programme_manager_lists(programme, on=on), everything),
+        (
+            roles.PROJECT_LEAD,
+            lambda: lead_lists(user, on=on),
+            (summaries.THEMES, summaries.BOARD, summaries.PROGRAMME),
+        ),
+        (roles.FINANCE_OFFICER, lambda: finance_lists(programme, on=on), BUDGET_AREAS),
+        (
+            roles.BOARD_MEMBER,
+            lambda: board_member_lists(user, programme, on=on),
+            (summaries.BOARD, summaries.PROGRAMME),
+        ),
+        (roles.AUDITOR, auditor_lists, everything),
+    ]
+
+
+def home_lists(user, programme, *, on: dt.date | None = None, kept: bool = False) -> list[WorkList]:
+    """The lists for each role the user holds, in a fixed order. `kept`: for the page, each
+    role's lists come from the summaries cache until the data they show changes."""
     on = on or theme_selectors.today()
+    held = roles.role_names(user)
     lists: list[WorkList] = []
-    if roles.has_role(user, roles.PROGRAMME_MANAGER):
-        lists += programme_manager_lists(programme, on=on)
-    if roles.has_role(user, roles.PROJECT_LEAD):
-        lists += lead_lists(user, on=on)
-    if roles.has_role(user, roles.FINANCE_OFFICER):
-        lists += finance_lists(programme, on=on)
-    if roles.has_role(user, roles.BOARD_MEMBER):
-        lists += board_member_lists(user, programme, on=on)
-    if roles.has_role(user, roles.AUDITOR):
-        lists += auditor_lists()
+    for role, build, areas in _role_lists(user, programme, on):
+        if role not in held:
+            continue
+        if kept:
+            key = ("home", role.replace(" ", "-"), user.pk, programme.pk, on.isoformat())
+            lists += summaries.cached(key, build, areas=areas)
+        else:
+            lists += build()
     seen: set[str] = set()
     unique = []
     for work in lists:  # a lead who sits on the board sees their actions once

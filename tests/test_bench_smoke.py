@@ -40,7 +40,9 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     results = json.loads(out.read_text())
     pages = {p["name"]: p for p in results["pages"]}
-    assert {"floor", "dashboard", "theme page", "theme measures", "budget report"} <= set(pages)
+    assert {"floor", "home", "dashboard", "theme page", "theme measures", "budget report"} <= set(
+        pages
+    )
     assert "published pack" in pages, "the generated data has no published pack"
     for page in pages.values():
         assert page["errors"] == 0 and page["requests_per_s"] > 0, page
@@ -52,7 +54,7 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_scale(tmp_path):
     # While a lead changed data through the real pages, every reader's request answered.
     for table in ("mixed", "fifty"):
         readers = {p["name"]: p for p in results[table]}
-        assert set(readers) == {"dashboard", "another theme", "budget report"}, table
+        assert set(readers) == {"home", "dashboard", "another theme", "budget report"}, table
         for page in readers.values():
             assert page["errors"] == 0 and page["requests_per_s"] > 0, (table, page)
         writer = results[f"{table}_writer"]

@@ -134,7 +134,8 @@ def test_comments_post_with_each_persons_own_form_while_pages_are_kept(
 
 
 @pytest.mark.parametrize(
-    "path", ["/themes/supervision/", "/themes/supervision/measures/", "/budget/2019-20/"]
+    "path",
+    ["/", "/themes/", "/themes/supervision/", "/themes/supervision/measures/", "/budget/2019-20/"],
 )
 def test_a_kept_page_costs_little_more_than_signing_in(
     client, lead, theme, path, django_assert_max_num_queries
@@ -265,7 +266,7 @@ def _import_ledger(theme):
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from budget import services
+    from budget import imports
     from budget.demo import demo_setup
     from budget.models import BudgetAllocation
     from tests.budget.conftest import csv_of, row
@@ -274,12 +275,12 @@ def _import_ledger(theme):
     user = get_user_model().objects.get(username="finance")
     demo_setup(allocation=allocation, user=user)
     extract = csv_of(row(ref="AP77", period="2", amount="4321.00"))
-    batch = services.ledger_import_upload(
+    batch = imports.ledger_import_upload(
         allocation=allocation,
         uploaded_file=SimpleUploadedFile("x.csv", extract.encode()),
         actor=user,
     )
-    services.ledger_import_confirm(batch=batch, actor=user)
+    imports.ledger_import_confirm(batch=batch, actor=user)
 
 
 # (what changes, what was there before it, the page, what it shows after)
@@ -387,3 +388,81 @@ def test_versions_are_per_area(theme, other_theme, committed):
         summaries.theme_area(other_theme.pk),
     ):
         assert not moved(area), area
+
+
+# Each person's home: each role's lists are kept until what they show changes -----------------
+
+
+def _overdue_milestone(theme):
+    from tests.themes.factories import MilestoneFactory
+
+    MilestoneFactory(
+        theme=theme, title="Practice week held", due_date=date.today() - timedelta(days=3)
+    )
+
+
+def _action_for_the_board_member(theme):
+    from django.contrib.auth import get_user_model
+
+    from board.models import Board, Meeting
+    from tests.board.factories import ActionFactory
+
+    board = Board.objects.get(kind=Board.Kind.IMPROVEMENT_BOARD)
+    meeting = Meeting.objects.create(board=board, date=date.today() - timedelta(days=30))
+    owner = get_user_model().objects.get(username="board")
+    ActionFactory(
+        meeting=meeting, owner=owner, description="Ask health partners about the passport"
+    )
+
+
+def _escalated_risk(theme):
+    from tests.themes.factories import RiskFactory
+
+    RiskFactory(theme=theme, description="Agency social workers leaving", escalated=True)
+
+
+# (whose home, what changes, what it shows after)
+HOME_CHANGES = {
+    "lead": (_overdue_milestone, "Practice week held"),
+    "board_member": (_action_for_the_board_member, "Ask health partners about the passport"),
+    "finance_officer": (_import_ledger, "Last import: x.csv"),
+    "programme_manager": (_escalated_risk, "Agency social workers leaving"),
+}
+
+
+@pytest.mark.parametrize("role_fixture", HOME_CHANGES)
+def test_each_persons_kept_home_shows_a_change_to_what_needs_them_at_once(
+    role_fixture, request, client, finance_officer, board_member, lead, theme, committed
+):
+    user = request.getfixturevalue(role_fixture)
+    make_change, shown = HOME_CHANGES[role_fixture]
+    client.force_login(user)
+    assert shown not in client.get("/").content.decode()
+    client.get("/")  # kept now
+    committed(lambda: make_change(theme))
+    assert shown in client.get("/").content.decode()
+
+
+def test_a_leads_new_reading_leaves_a_board_members_and_a_finance_officers_home_kept(
+    client, board_member, finance_officer, lead, theme, committed
+):
+    from tests.themes.factories import ReadingFactory
+
+    measure = _measure(theme)
+    users = [board_member, finance_officer, lead]
+    kept = {}
+    for user in users:
+        client.force_login(user)
+        client.get("/")
+        kept[user.username] = _queries(client, "/")
+
+    committed(lambda: ReadingFactory(measure=measure, value=Decimal("61.5")))
+
+    after = {}
+    for user in users:
+        client.force_login(user)
+        after[user.username] = _queries(client, "/")
+    assert after["board"] == kept["board"]
+    assert after["finance"] == kept["finance"]
+    # The lead's own lists show their theme's readings: those are worked out again.
+    assert after["lead"] > kept["lead"]

@@ -8,6 +8,8 @@ from django.db.models import Count, DateField, DecimalField, OuterRef, Prefetch,
 from django.http import Http404
 from django.utils import timezone
 
+from havering_improve import summaries
+
 from .models import (
     HighlightReport,
     Measure,
@@ -27,6 +29,12 @@ def current_programme() -> Programme:
     if programme is None:
         raise Http404("No programme has been loaded yet. Run `manage.py load_programme`.")
     return programme
+
+
+def kept_programme() -> Programme:
+    """`current_programme`, kept in the summaries cache (a change to the programme's row
+    raises every area): for pages."""
+    return summaries.cached(("programme",), current_programme, areas=())
 
 
 def themes_with_leads(programme: Programme):
@@ -152,12 +160,21 @@ def report_standing(
 # Milestones ------------------------------------------------------------------------------------
 
 
-def overdue_milestones(*, programme=None, theme=None, on: dt.date | None = None):
-    """Milestones due before `on` (default today) that are not done, earliest first.
+def overdue_milestones(
+    *, programme=None, theme=None, on: dt.date | None = None, as_of: dt.date | None = None
+):
+    """Milestones due before the day that are not done, earliest first: the one meaning of
+    "overdue".
 
-    Pass a programme for all its themes or one theme. Rows come with their theme."""
-    on = on or today()
-    queryset = Milestone.objects.exclude(status=Milestone.Status.DONE).filter(due_date__lt=on)
+    The day is `on` (default today), judged on each milestone's status now; or `as_of`, a day
+    past, judged as it stood at its end: a milestone done only after it (its completion date
+    later) was not done then. Pass a programme for all its themes or one theme. Rows come with
+    their theme."""
+    day = as_of or on or today()
+    not_done = ~Q(status=Milestone.Status.DONE)
+    if as_of is not None:
+        not_done |= Q(completed_on__gt=as_of)
+    queryset = Milestone.objects.filter(not_done, due_date__lt=day)
     if theme is not None:
         queryset = queryset.filter(theme=theme)
     if programme is not None:
@@ -281,30 +298,56 @@ def measures_for_theme(theme, *, only: list[int] | None = None) -> list:
 # Highlight reports -----------------------------------------------------------------------------
 
 
-def latest_submitted_report(theme) -> HighlightReport | None:
-    """The theme's most recent submitted highlight report (latest period, latest revision): what
-    the Board last saw from it."""
-    return (
-        HighlightReport.objects.filter(theme=theme, status=HighlightReport.Status.SUBMITTED)
-        .order_by("-period", "-revision")
-        .first()
-    )
+def submitted_reports(*, programme=None, theme=None, as_of=None):
+    """Submitted highlight reports (of a programme's themes, or one theme), latest period first
+    and, within a period, latest revision first: the first row for a theme is its latest
+    submitted report, what the Board last saw from it. `as_of`: only those submitted by then
+    (a pack or progress report as it was known on the day)."""
+    reports = HighlightReport.objects.filter(status=HighlightReport.Status.SUBMITTED)
+    if programme is not None:
+        reports = reports.filter(theme__programme=programme)
+    if theme is not None:
+        reports = reports.filter(theme=theme)
+    if as_of is not None:
+        reports = reports.filter(submitted_at__lte=as_of)
+    return reports.order_by("-period", "-revision")
 
 
-def latest_submitted_reports(programme) -> dict[int, HighlightReport]:
-    """{theme id: latest submitted highlight report} for every theme of the programme that has
-    one, in one query."""
-    latest: dict[int, HighlightReport] = {}
+def latest_submitted_report(theme, *, as_of=None) -> HighlightReport | None:
+    """The theme's latest submitted highlight report (latest period, latest revision)."""
+    return submitted_reports(theme=theme, as_of=as_of).first()
+
+
+def latest_submitted_report_value(field: str) -> Subquery:
+    """A field of each theme's latest submitted report, to annotate themes with (no query of
+    its own): `Theme.objects.annotate(rag=latest_submitted_report_value("overall_rag"))`."""
+    return Subquery(submitted_reports().filter(theme=OuterRef("pk")).values(field)[:1])
+
+
+def recent_submitted_reports(
+    programme, *, as_of=None, periods: int = 1
+) -> dict[int, list[HighlightReport]]:
+    """{theme id: its latest submitted report for each of its last `periods` periods, newest
+    first} for every theme of the programme that has one, in one query: `periods=2` gives what
+    the Board sees now and what it saw the period before."""
+    found: dict[int, list[HighlightReport]] = {}
     reports = (
-        HighlightReport.objects.filter(
-            theme__programme=programme, status=HighlightReport.Status.SUBMITTED
-        )
+        submitted_reports(programme=programme, as_of=as_of)
         .select_related("theme", "submitted_by")
         .order_by("theme_id", "-period", "-revision")
     )
     for report in reports:
-        latest.setdefault(report.theme_id, report)
-    return latest
+        shown = found.setdefault(report.theme_id, [])
+        if len(shown) < periods and all(r.period != report.period for r in shown):
+            shown.append(report)
+    return found
+
+
+def latest_submitted_reports(programme, *, as_of=None) -> dict[int, HighlightReport]:
+    """{theme id: latest submitted highlight report} for every theme of the programme that has
+    one, in one query."""
+    recent = recent_submitted_reports(programme, as_of=as_of)
+    return {theme_id: reports[0] for theme_id, reports in recent.items()}
 
 
 def reports_for_theme(theme):

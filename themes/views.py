@@ -27,12 +27,21 @@ from .tabs import registered_tabs
 @require_safe
 @roles.programme_reader_required
 def theme_list(request):
-    programme = selectors.current_programme()
-    dashboard = selectors.programme_dashboard(programme)
+    programme = selectors.kept_programme()
+
+    def grid() -> tuple[int, str]:
+        dashboard = selectors.programme_dashboard(programme)
+        html = render_to_string("themes/_dashboard_grid.html", {"dashboard": dashboard})
+        return len(dashboard["rows"]), html
+
+    # The same for everyone, and worked out from every theme's data: kept until any changes.
+    count, html = summaries.cached(
+        ("dashboard", programme.pk), grid, areas=[summaries.THEMES, summaries.PROGRAMME]
+    )
     return render(
         request,
         "themes/theme_list.html",
-        {"programme": programme, "dashboard": dashboard},
+        {"programme": programme, "theme_count": count, "grid": html},
     )
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from pypdf import PdfReader
 
-from board import services
+from board import packs, services
 from board.models import ProgressReport, ReportDelivery, ReportSchedule
-from tests.board.factories import ActionFactory, MeetingFactory
+from tests.board.factories import ActionFactory, MeetingFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,40 @@ def test_the_job_run_twice_makes_and_sends_each_report_once(
     assert ReportDelivery.objects.count() == 2
     services.report_generate(report_id=report.pk)  # a redelivered task sends nothing more
     assert len(mail.outbox) == 2
+
+
+def test_the_overdue_milestones_are_those_due_before_the_period_ends_and_not_done_by_then(
+    scrutiny_schedule, theme
+):
+    end = dt.date(2026, 9, 30)
+    MilestoneFactory(
+        theme=theme, title="Due the day before the end", due_date=end - dt.timedelta(1)
+    )
+    MilestoneFactory(theme=theme, title="Due on the last day", due_date=end)
+    MilestoneFactory(
+        theme=theme,
+        title="Done after the period",
+        due_date=dt.date(2026, 9, 1),
+        status="done",
+        completed_on=dt.date(2026, 10, 2),
+    )
+    MilestoneFactory(
+        theme=theme,
+        title="Done on the last day",
+        due_date=dt.date(2026, 9, 1),
+        status="done",
+        completed_on=end,
+    )
+
+    snapshot = packs.report_snapshot(
+        schedule=scrutiny_schedule, period_start=dt.date(2026, 7, 1), period_end=end
+    )
+
+    overdue = [m["title"] for m in snapshot["milestones"] if m["theme"] == theme.title]
+    assert "Due the day before the end" in overdue
+    assert "Done after the period" in overdue
+    assert "Due on the last day" not in overdue
+    assert "Done on the last day" not in overdue
 
 
 def test_a_public_body_never_gets_restricted_items(
