@@ -41,9 +41,9 @@ def extract(rows: int, fy, tag: str) -> bytes:
 def run_import(allocation, user, data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from budget import services
+    from budget import imports
 
-    batch = services.ledger_import_upload(
+    batch = imports.ledger_import_upload(
         allocation=allocation,
         uploaded_file=SimpleUploadedFile(name, data),
         actor=user,
@@ -51,7 +51,7 @@ def run_import(allocation, user, data: bytes, name: str):
     )
     if batch.errors:
         raise SystemExit(f"The benchmark extract was refused: {batch.errors[:3]}")
-    return services.ledger_import_confirm(batch=batch, actor=user)
+    return imports.ledger_import_confirm(batch=batch, actor=user)
 
 
 def main():

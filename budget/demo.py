@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from havering_improve.fy import FinancialYear
 
-from . import selectors, services
+from . import imports, selectors, services
 from .models import BudgetAllocation, Commitment, LedgerImport, MatchingRule, Post
 
 DEMO_EXTRACT = Path(settings.BASE_DIR) / "data" / "demo" / "ledger-extract-2019-20.csv"
@@ -177,18 +177,18 @@ def demo_data_load(*, programme, stdout=None) -> None:
     content = demo_extract(year=year, today=today)
     if content is None:
         return  # the year's first month is not over: no extract yet
-    batch = services.ledger_import_upload(
+    batch = imports.ledger_import_upload(
         allocation=allocation,
         uploaded_file=ContentFile(content, name=f"ledger-extract-{year.slug}.csv"),
         actor=user,
     )
     if batch.status == LedgerImport.Status.PREVIEWED:
-        batch = services.ledger_import_confirm(batch=batch, actor=user)
+        batch = imports.ledger_import_confirm(batch=batch, actor=user)
     if stdout is not None:
+        waiting = imports.ImportSummary.of(batch).unmatched.count
         stdout.write(
             f"Budget demo: imported {batch.rows_imported} ledger rows "
-            f"(£{batch.total_imported:,.2f}); {batch.summary['counts']['unmatched']} wait for "
-            "allocation."
+            f"(£{batch.total_imported:,.2f}); {waiting} wait for allocation."
         )
 
 

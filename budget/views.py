@@ -18,6 +18,7 @@ from havering_improve.pagination import page_or_404
 from themes.selectors import current_programme
 
 from . import exports, selectors, services
+from . import imports as ledger_imports
 from .access import EDIT, MANAGE, READ, RECORDS, check, get_allocation_for_user
 from .charts import cumulative_chart
 from .forms import (
@@ -273,7 +274,7 @@ def imports(request, year):
     if request.method == "POST":
         form = LedgerUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            batch = services.ledger_import_upload(
+            batch = ledger_imports.ledger_import_upload(
                 allocation=allocation,
                 uploaded_file=form.cleaned_data["file"],
                 actor=request.user,
@@ -302,20 +303,10 @@ def _batch(request, year, pk, level):
 @roles.programme_reader_required
 def import_detail(request, year, pk):
     allocation, batch = _batch(request, year, pk, RECORDS)
-    summary = batch.summary or {}
     return render(
         request,
         "budget/import_detail.html",
-        _base(
-            request,
-            allocation,
-            batch=batch,
-            counts=summary.get("counts", {}),
-            totals=summary.get("totals", {}),
-            samples=summary.get("samples", {}),
-            by_rule=sorted(summary.get("by_rule", {}).items()),
-            problem_count=summary.get("problem_count", len(batch.errors)),
-        ),
+        _base(request, allocation, batch=batch, summary=ledger_imports.ImportSummary.of(batch)),
     )
 
 
@@ -324,8 +315,8 @@ def import_detail(request, year, pk):
 def import_confirm(request, year, pk):
     allocation, batch = _batch(request, year, pk, EDIT)
     try:
-        batch = services.ledger_import_confirm(batch=batch, actor=request.user)
-    except services.ImportRefused as exc:
+        batch = ledger_imports.ledger_import_confirm(batch=batch, actor=request.user)
+    except ledger_imports.ImportRefused as exc:
         for problem in exc.problems[:10]:
             messages.error(request, problem.message)
         return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
@@ -343,7 +334,7 @@ def import_confirm(request, year, pk):
 def import_cancel(request, year, pk):
     allocation, batch = _batch(request, year, pk, EDIT)
     try:
-        services.ledger_import_cancel(batch=batch, actor=request.user)
+        ledger_imports.ledger_import_cancel(batch=batch, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(_year_url(allocation, "budget:imports"))
@@ -355,7 +346,7 @@ def import_reverse(request, year, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ledger_import_reverse(
+            ledger_imports.ledger_import_reverse(
                 batch=batch, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:

@@ -148,10 +148,10 @@ class ScaleData:
         HighlightReport.objects.bulk_create(reports, batch_size=BATCH)
 
     def budget_data(self):
-        """LEDGER_ROWS_PER_YEAR rows a year through the importer's own row writer, as one
-        confirmed import a year (the batch record is the rows' history)."""
-        from budget import services as budget_services
-        from budget.models import BudgetAllocation, LedgerImport
+        """LEDGER_ROWS_PER_YEAR rows a year through the ledger's bulk insert, as one confirmed
+        import a year (the import record is the rows' history)."""
+        from budget.imports import ledger_rows_insert
+        from budget.models import BudgetAllocation, LedgerImport, LedgerRowValues
 
         allocation = BudgetAllocation.objects.filter(programme=self.programme).first()
         lines = list(allocation.lines.order_by("order"))
@@ -170,31 +170,32 @@ class ScaleData:
             for n in range(LEDGER_ROWS_PER_YEAR):
                 period = n % 12 + 1
                 line = lines[n % len(lines)]
+                day = fy.period_start(period) + dt.timedelta(days=rng.randint(0, 27))
                 pending.append(
-                    (
-                        batch.pk,
-                        allocation.pk,
-                        n + 2,
-                        fy.period_start(period) + dt.timedelta(days=rng.randint(0, 27)),
-                        period,
-                        "C21450",
-                        "Children's Social Care Improvement Programme",
-                        "0101",
-                        "Salaries",
-                        f"Y{year:02d}R{n:07d}",
-                        "",
-                        f"{line.title} posting {n}",
-                        Decimal(rng.randint(-5000, 250000)) / 100,
-                        line.pk,
-                        None,
-                        "coding",
-                        True,
+                    LedgerRowValues(
+                        batch_id=batch.pk,
+                        allocation_id=allocation.pk,
+                        source_row=n + 2,
+                        posting_date=day,
+                        period=period,
+                        cost_centre="C21450",
+                        cost_centre_name="Children's Social Care Improvement Programme",
+                        subjective="0101",
+                        subjective_name="Salaries",
+                        reference=f"Y{year:02d}R{n:07d}",
+                        post_number="",
+                        description=f"{line.title} posting {n}",
+                        amount=Decimal(rng.randint(-5000, 250000)) / 100,
+                        line_id=line.pk,
+                        rule_id=None,
+                        match="coding",
+                        active=True,
                     )
                 )
                 if len(pending) >= BATCH:
-                    budget_services._insert_ledger_rows(pending)
+                    ledger_rows_insert(actor=user, rows=pending)
                     pending = []
-            budget_services._insert_ledger_rows(pending)
+            ledger_rows_insert(actor=user, rows=pending)
 
     def evaluation_data(self):
         from evaluation.models import ActivityKind, EvaluationActivity, EvaluationStrand

@@ -266,7 +266,7 @@ def _import_ledger(theme):
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from budget import services
+    from budget import imports
     from budget.demo import demo_setup
     from budget.models import BudgetAllocation
     from tests.budget.conftest import csv_of, row
@@ -275,12 +275,12 @@ def _import_ledger(theme):
     user = get_user_model().objects.get(username="finance")
     demo_setup(allocation=allocation, user=user)
     extract = csv_of(row(ref="AP77", period="2", amount="4321.00"))
-    batch = services.ledger_import_upload(
+    batch = imports.ledger_import_upload(
         allocation=allocation,
         uploaded_file=SimpleUploadedFile("x.csv", extract.encode()),
         actor=user,
     )
-    services.ledger_import_confirm(batch=batch, actor=user)
+    imports.ledger_import_confirm(batch=batch, actor=user)
 
 
 # (what changes, what was there before it, the page, what it shows after)

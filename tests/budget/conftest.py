@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from budget import services
+from budget import imports, services
 from budget.demo import demo_setup
 from budget.models import BudgetAllocation
 
@@ -34,7 +34,7 @@ def set_up(allocation, finance_officer):
 def upload(allocation, user, content, name="extract.csv"):
     if isinstance(content, str):
         content = content.encode("utf-8")
-    return services.ledger_import_upload(
+    return imports.ledger_import_upload(
         allocation=allocation, uploaded_file=SimpleUploadedFile(name, content), actor=user
     )
 
@@ -72,4 +72,4 @@ def sample_bytes():
 @pytest.fixture
 def imported_sample(set_up, finance_officer, sample_bytes):
     batch = upload(set_up, finance_officer, sample_bytes, "ledger-extract.csv")
-    return services.ledger_import_confirm(batch=batch, actor=finance_officer)
+    return imports.ledger_import_confirm(batch=batch, actor=finance_officer)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from budget import services
+from budget import imports, services
 from budget.models import LedgerRow
 from tests.budget.conftest import csv_of, row, upload
 
@@ -29,7 +29,7 @@ def ledger(set_up, finance_officer, lines):
     rows.append(row(ref="TRAIN1", subjective="9999", amount="90.00", description="Training"))
     rows.append(row(ref="TRAIN2", subjective="9999", amount="12.00", description="Waiting"))
     batch = upload(set_up, finance_officer, csv_of(*rows))
-    services.ledger_import_confirm(batch=batch, actor=finance_officer)
+    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
     split = LedgerRow.objects.get(reference="TRAIN1")
     first, second = list(lines.values())[:2]
     services.row_allocate(
@@ -98,7 +98,7 @@ def test_the_export_reads_only_the_exported_columns_in_a_fixed_number_of_queries
         _body(client.get("/budget/2019-20/ledger.csv"))
     more = [row(ref=f"MORE{n:04d}", amount="1.00") for n in range(300)]
     batch = upload(ledger["first"].allocation, finance_officer, csv_of(*more))
-    services.ledger_import_confirm(batch=batch, actor=finance_officer)
+    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
     with CaptureQueriesContext(connection) as many:
         _body(client.get("/budget/2019-20/ledger.csv"))
     assert len(many) == len(few)

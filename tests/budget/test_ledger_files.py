@@ -12,7 +12,7 @@ import pytest
 from django.core.files.storage import default_storage
 from openpyxl import Workbook
 
-from budget import ledger, services
+from budget import imports, ledger
 from budget.models import LedgerImport, LedgerRow
 from tests.budget.conftest import HEADER, csv_of, row, upload
 
@@ -35,7 +35,7 @@ def _stored_files():
 
 def _confirm(batch, user):
     assert batch.status == LedgerImport.Status.PREVIEWED, batch.errors
-    return services.ledger_import_confirm(batch=batch, actor=user)
+    return imports.ledger_import_confirm(batch=batch, actor=user)
 
 
 def _problems(batch):
@@ -325,7 +325,7 @@ def test_an_upload_that_fails_while_being_read_leaves_no_file(set_up, finance_of
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(services, "_walk", broken)
+    monkeypatch.setattr(imports, "_walk", broken)
     with pytest.raises(RuntimeError):
         upload(set_up, finance_officer, csv_of(row()))
     assert _stored_files() == before

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from budget.imports import ImportSummary
 from budget.ledger import parse_money
 from budget.models import LedgerImport, LedgerRow
 from budget.selectors import split_pennies
@@ -49,16 +50,16 @@ def test_a_file_with_pound_signs_thousands_and_bracketed_negatives_is_read(set_u
     )
     batch = upload(set_up, finance_officer, content)
     assert batch.status == LedgerImport.Status.PREVIEWED
-    assert batch.summary["counts"]["recognised"] == 3
-    assert Decimal(batch.summary["totals"]["matched"]) == Decimal("11199.75")
+    assert ImportSummary.of(batch).recognised.count == 3
+    assert ImportSummary.of(batch).matched.total == Decimal("11199.75")
 
 
 def test_a_byte_order_mark_and_trailing_blank_rows_are_ignored(set_up, finance_officer):
     content = "\ufeff" + csv_of(row(ref="AP1"), row(ref="AP2")) + ",,,,,,,,,\n\n,,,,,,,,,\n"
     batch = upload(set_up, finance_officer, content)
     assert batch.status == LedgerImport.Status.PREVIEWED, batch.errors
-    assert batch.summary["counts"]["recognised"] == 2
-    assert batch.summary["counts"]["blank"] == 3
+    assert ImportSummary.of(batch).recognised.count == 2
+    assert ImportSummary.of(batch).blank_rows == 3
 
 
 def test_columns_are_found_by_header_in_any_order(set_up, finance_officer):
@@ -66,10 +67,10 @@ def test_columns_are_found_by_header_in_any_order(set_up, finance_officer):
     content = "\n".join([header, "99.99,AP9,15/05/2019,2,4010,C21450,ignored"]) + "\n"
     batch = upload(set_up, finance_officer, content)
     assert batch.status == LedgerImport.Status.PREVIEWED, batch.errors
-    sample = batch.summary["samples"]["matched"][0]
-    assert sample["reference"] == "AP9"
-    assert sample["amount"] == "99.99"
-    assert sample["line"] == "Research in Practice membership"
+    sample = ImportSummary.of(batch).matched.samples[0]
+    assert sample.reference == "AP9"
+    assert sample.amount == Decimal("99.99")
+    assert sample.line == "Research in Practice membership"
 
 
 def _xlsx(rows):
@@ -104,10 +105,10 @@ def test_an_xlsx_extract_with_real_excel_dates_is_read(set_up, finance_officer):
     )
     batch = upload(set_up, finance_officer, content, "extract.xlsx")
     assert batch.status == LedgerImport.Status.PREVIEWED, batch.errors
-    dates = [s["date"] for s in batch.summary["samples"]["matched"]]
+    summary = ImportSummary.of(batch)
     # 43600 is Excel's serial number for 15 May 2019.
-    assert dates == ["2019-05-15", "2019-05-15"]
-    assert Decimal(batch.summary["totals"]["matched"]) == Decimal("14987.50")
+    assert [s.date for s in summary.matched.samples] == [dt.date(2019, 5, 15)] * 2
+    assert summary.matched.total == Decimal("14987.50")
 
 
 def test_a_bad_date_is_rejected_with_its_row_and_column(set_up, finance_officer):
@@ -193,7 +194,7 @@ def test_a_pay_subjective_that_excel_stored_as_a_number_keeps_its_leading_zero(
         [HEADER.split(","), ["28/04/2019", 1, "C21450", "P", 101, "Salaries", "PAY1", "", "x", 5]]
     )
     batch = upload(set_up, finance_officer, content, "extract.xlsx")
-    assert batch.summary["samples"]["unmatched"][0]["subjective"] == "0101"
+    assert ImportSummary.of(batch).unmatched.samples[0].subjective == "0101"
 
 
 @settings(max_examples=200, deadline=None)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from budget import services
+from budget import imports, services
 from budget.models import LedgerRow, MatchingRule, RowAllocation
 from budget.selectors import budget_report
 from tests.budget.conftest import close_periods, csv_of, row, upload
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def _import(allocation, user, *rows):
     batch = upload(allocation, user, csv_of(*rows))
     assert not batch.errors, batch.errors
-    return services.ledger_import_confirm(batch=batch, actor=user)
+    return imports.ledger_import_confirm(batch=batch, actor=user)
 
 
 def test_a_post_number_places_a_payroll_row_on_its_line(set_up, finance_officer, lines):

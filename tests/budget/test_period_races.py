@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from budget import selectors, services
+from budget import imports, selectors, services
 from budget.demo import demo_setup
 from budget.models import BudgetAllocation, ForecastSnapshot, LedgerImport, LedgerRow
 from havering_improve.errors import AlreadyDone
@@ -86,14 +86,14 @@ def test_an_import_confirmed_while_a_close_runs_waits_and_is_refused(
     )
     close.start()
     assert inside.wait(WAIT)
-    confirm = Worker(lambda: services.ledger_import_confirm(batch=batch, actor=finance_officer))
+    confirm = Worker(lambda: imports.ledger_import_confirm(batch=batch, actor=finance_officer))
     confirm.start()
     confirm.join(1)
     assert confirm.is_alive(), "the import went ahead while the close was half done"
     release.set()
 
     assert close.finish().error is None
-    assert isinstance(confirm.finish().error, services.ImportRefused)
+    assert isinstance(confirm.finish().error, imports.ImportRefused)
     assert "Period 2 is closed" in str(confirm.error)
     assert not _period_2_rows(allocation).exists()
     batch.refresh_from_db()
@@ -107,9 +107,9 @@ def test_a_close_asked_for_while_an_import_is_confirmed_waits_and_freezes_its_ro
     allocation, finance_officer, monkeypatch
 ):
     batch = upload(allocation, finance_officer, csv_of(row(ref="AP60", amount="60000.00")))
-    inside, release = _hold(monkeypatch, services, "_insert_ledger_rows")  # confirm: rows in
+    inside, release = _hold(monkeypatch, imports, "ledger_rows_insert")  # confirm: rows in
 
-    confirm = Worker(lambda: services.ledger_import_confirm(batch=batch, actor=finance_officer))
+    confirm = Worker(lambda: imports.ledger_import_confirm(batch=batch, actor=finance_officer))
     confirm.start()
     assert inside.wait(WAIT)
     close = Worker(

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
-from budget import services
+from budget import imports, services
 from budget.models import ForecastSnapshot, PeriodState
 from budget.selectors import budget_report
 from havering_improve.errors import AlreadyDone
@@ -211,6 +211,6 @@ def test_the_periods_page_keeps_the_history_of_closing_and_reopening(
 def test_an_import_after_a_close_is_refused_for_the_closed_periods(set_up, finance_officer):
     batch = upload(set_up, finance_officer, csv_of(row(amount="60000.00")))
     close_periods(set_up, finance_officer, 2)
-    with pytest.raises(services.ImportRefused, match="Period 2 is closed"):
-        services.ledger_import_confirm(batch=batch, actor=finance_officer)
+    with pytest.raises(imports.ImportRefused, match="Period 2 is closed"):
+        imports.ledger_import_confirm(batch=batch, actor=finance_officer)
     assert budget_report(set_up).total.actual_to_date == Decimal("0.00")

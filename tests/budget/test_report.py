@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from budget import services
+from budget import imports, services
 from budget.exports import safe
 from budget.models import LedgerRow
 from budget.selectors import budget_report, equal_profile, split_pennies
@@ -196,7 +196,7 @@ def test_the_xlsx_report_total_agrees_with_its_rows(month_end, client, finance_o
 
 def test_ledger_exports_defuse_formulas_in_descriptions(set_up, finance_officer, client):
     batch = upload(set_up, finance_officer, csv_of(row(description="=HYPERLINK(evil)")))
-    services.ledger_import_confirm(batch=batch, actor=finance_officer)
+    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
     client.force_login(finance_officer)
     text = b"".join(client.get("/budget/2019-20/ledger.csv").streaming_content).decode()
     assert "'=HYPERLINK(evil)" in text
@@ -215,5 +215,5 @@ def test_an_imported_ledger_shows_in_the_budget_report_at_once(
     assert "£1,234.56" not in before
     batch = upload(set_up, finance_officer, csv_of(row(ref="AP900001", amount="1234.56")))
     assert not batch.errors, batch.errors
-    committed(lambda: services.ledger_import_confirm(batch=batch, actor=finance_officer))
+    committed(lambda: imports.ledger_import_confirm(batch=batch, actor=finance_officer))
     assert "£1,234.56" in client.get("/budget/2019-20/").content.decode()

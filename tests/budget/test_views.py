@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from budget import services
+from budget import imports, services
 from budget.models import (
     BudgetAllocation,
     Commitment,
@@ -66,6 +66,79 @@ def test_a_file_with_nothing_new_says_so_and_offers_no_import(fo, imported_sampl
     skipped = page[page.index('<details class="govuk-details" id="skipped">') :]
     assert "Rows skipped: 111 already imported, 1 for other cost centres" in skipped
     assert "AP700212" in skipped
+
+
+# An import's preview as the importer has stored it since imports began: totals as text, a
+# matched row with its line and rule, the rows each rule matched by label, and (kept before the
+# problems were counted there) no problem count.
+STORED_PREVIEW = {
+    "counts": {"matched": 2, "unmatched": 1, "other": 1, "duplicate": 0, "blank": 1},
+    "totals": {"matched": "1500.00", "unmatched": "-20.50", "other": "99.00", "duplicate": "0"},
+    "samples": {
+        "matched": [
+            {
+                "row": 2,
+                "date": "2019-05-15",
+                "period": 2,
+                "cost_centre": "C21450",
+                "subjective": "0101",
+                "reference": "PAY1",
+                "post_number": "P10238",
+                "description": "Salary",
+                "amount": "1000.00",
+                "line": "Project Manager",
+                "rule": "Post P10238",
+            }
+        ],
+        "unmatched": [
+            {
+                "row": 4,
+                "date": "2019-05-20",
+                "period": 2,
+                "cost_centre": "C21450",
+                "subjective": "4800",
+                "reference": "AP44",
+                "post_number": "",
+                "description": "Refund",
+                "amount": "-20.50",
+            }
+        ],
+        "other": [
+            {
+                "row": 5,
+                "date": "2019-05-21",
+                "period": 2,
+                "cost_centre": "C21999",
+                "subjective": "4010",
+                "reference": "AP55",
+                "post_number": "",
+                "description": "Another service's subscription",
+                "amount": "99.00",
+            }
+        ],
+        "duplicate": [],
+    },
+    "by_rule": {"Post P10238 → Project Manager": 2},
+}
+
+
+def test_an_import_stored_by_an_earlier_version_shows_its_preview(set_up, fo, finance_officer):
+    batch = LedgerImport.objects.create(
+        allocation=set_up,
+        original_name="may.csv",
+        uploaded_by=finance_officer,
+        summary=STORED_PREVIEW,
+    )
+    page = fo.get(f"{Y}/imports/{batch.pk}/").content.decode()
+    counts = page[page.index('id="counts"') : page.index("</table>", page.index('id="counts"'))]
+    assert ">4</td>" in counts and "£1,578.50" in counts  # recognised: every kind together
+    assert "−£20.50" in counts
+    assert "Import 3 rows" in page
+    assert "Post P10238 → Project Manager</td>" in page
+    assert "Project Manager (Post P10238)" in page  # the matched row's line and rule
+    assert "AP44" in page
+    assert "Rows skipped: 1 for other cost centres" in page
+    assert "The file was rejected" not in page
 
 
 def test_a_rejected_file_lists_each_problem_by_row_and_column(set_up, fo):
@@ -267,7 +340,7 @@ def _more_data(allocation, user, lines, n):
         for i in range(n)
     ]
     batch = upload(allocation, user, csv_of(*rows))
-    services.ledger_import_confirm(batch=batch, actor=user)
+    imports.ledger_import_confirm(batch=batch, actor=user)
     for queued in LedgerRow.objects.filter(reference__startswith=f"X{n}-")[: n // 2]:
         services.row_allocate(row=queued, splits=[(lines["resources"], queued.amount)], actor=user)
     for i in range(n // 10):
