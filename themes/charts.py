@@ -22,15 +22,27 @@ from pygal.style import Style
 
 from .models import Measure
 
-# GOV.UK palette: readings in blue, the target trajectory in dark grey, dashed.
-_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#0b0c0c",
-    foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f",
-    colors=("#1d70b8", "#505a5f"),
-    font_family="arial, helvetica, sans-serif",
+
+def govuk_style(*colors: str, **options) -> Style:
+    """A pygal style for the service's charts: GOV.UK text colours on white, in Arial, the series
+    in `colors` (GOV.UK palette colours with enough contrast against white); `options` are
+    pygal's other Style settings, such as font sizes."""
+    return Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#0b0c0c",
+        foreground_strong="#0b0c0c",
+        foreground_subtle="#505a5f",
+        colors=colors,
+        font_family="Arial, Helvetica, sans-serif",
+        **options,
+    )
+
+
+# Readings in blue, the target trajectory in dark grey, dashed.
+_STYLE = govuk_style(
+    "#1d70b8",
+    "#505a5f",
     label_font_size=12,
     major_label_font_size=12,
     legend_font_size=13,
