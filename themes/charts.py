@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pygal
 from django.utils.html import format_html
@@ -40,6 +41,9 @@ def govuk_style(*colors: str, **options) -> Style:
 
 
 # Readings in blue, the target trajectory in dark grey, dashed.
+# The chart's own stylesheet (see the file): pygal reads a path after "file://".
+CHART_CSS = "file://" + str(Path(__file__).resolve().parent / "chart.css")
+
 _STYLE = govuk_style(
     "#1d70b8",
     "#505a5f",
@@ -200,6 +204,7 @@ def trend_chart_svg(chart: TrendChart, *, width: int = 720, height: int = 300) -
         width=width,
         height=height,
         style=_STYLE,
+        css=[CHART_CSS],
         js=[],
         show_legend=True,
         legend_at_bottom=True,
