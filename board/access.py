@@ -1,12 +1,11 @@
 """Load what a board page is about: 404 for what does not exist, PermissionDenied (from the rules
 in `havering_improve.roles`, asked by name) for what the user may not do."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from havering_improve import roles, summaries
 
-from .models import Action, Meeting, MeetingPack, ProgressReport, ReportSchedule
+from .models import Action, Board, Meeting, MeetingPack, ProgressReport
 
 
 def require_reader(user) -> None:
@@ -15,6 +14,11 @@ def require_reader(user) -> None:
 
 def require_manager(user) -> None:
     roles.require("can_manage_board", user)
+
+
+def require_report_reader(user) -> None:
+    """Progress reports and the rota's history."""
+    roles.require("can_read_reports", user)
 
 
 def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
@@ -40,26 +44,23 @@ def get_pack_for_user(user, pk: int, *, manage: bool = False, kept: bool = False
     return pack
 
 
-def get_action_for_user(user, pk: int, *, update: bool = False) -> Action:
+def get_action_for_user(user, pk: int) -> Action:
+    """An action, for its owner or the programme manager to update."""
     action = get_object_or_404(
         Action.objects.select_related("meeting__board", "owner", "theme"), pk=pk
     )
-    if update:
-        roles.require("can_update_action", user, action)
-    require_reader(user)
-    if not (roles.can_read_packs(user) or roles.can_update_action(user, action)):
-        raise PermissionDenied("The actions log is for board members and action owners.")
+    roles.require("can_update_action", user, action)
     return action
 
 
-def get_schedule_for_manager(user, pk: int) -> ReportSchedule:
-    schedule = get_object_or_404(ReportSchedule.objects.select_related("board"), pk=pk)
-    require_reader(user)
+def get_reporting_body_for_manager(user, pk: int) -> Board:
+    """A body that receives progress reports, for the programme manager to set its schedule."""
+    body = get_object_or_404(Board, pk=pk, kind=Board.Kind.REPORTING_BODY)
     require_manager(user)
-    return schedule
+    return body
 
 
 def get_report_for_user(user, pk: int) -> ProgressReport:
     report = get_object_or_404(ProgressReport.objects.select_related("schedule__board"), pk=pk)
-    roles.require("can_read_reports", user)
+    require_report_reader(user)
     return report

@@ -8,6 +8,7 @@ and snapshot are stored with checksums, and nothing later in the programme is re
 import datetime as dt
 import logging
 from decimal import Decimal
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -520,50 +521,8 @@ class LocalOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-PDF_CSS = """
-@page {
-  size: A4; margin: 24mm 18mm 22mm 18mm;
-  @top-left { content: string(board); font-size: 9pt; color: #505a5f; }
-  @top-right { content: string(section); font-size: 9pt; color: #505a5f; }
-  @bottom-left { content: string(meeting); font-size: 9pt; color: #505a5f; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; }
-}
-@page cover {
-  @top-left { content: none; } @top-right { content: none; }
-  @bottom-left { content: none; } @bottom-right { content: none; }
-}
-body { font-family: Arial, Helvetica, "Liberation Sans", sans-serif; font-size: 10.5pt;
-       color: #0b0c0c; line-height: 1.35; }
-.cover { page: cover; break-after: page; padding-top: 60mm; }
-.cover h1 { font-size: 28pt; string-set: board attr(data-board); margin: 0 0 8mm; }
-.cover .meeting { string-set: meeting content(); font-size: 16pt; }
-.contents { break-after: page; }
-.contents ol { list-style: none; padding: 0; }
-.contents a { color: #0b0c0c; text-decoration: none; }
-.contents a::after { content: leader(".") target-counter(attr(href), page); }
-h2 { string-set: section content(); break-before: page; font-size: 18pt; }
-h3 { font-size: 13pt; margin-top: 6mm; break-after: avoid; }
-table { width: 100%; border-collapse: collapse; margin-bottom: 5mm; font-size: 9pt; }
-th, td { border-bottom: 1px solid #b1b4b6; padding: 1.5mm 2mm 1.5mm 0; text-align: left;
-         vertical-align: top; }
-caption { text-align: left; font-weight: bold; padding-bottom: 2mm; }
-tr { break-inside: avoid; }
-/* Fixed layout: WeasyPrint need not measure every cell of a long table to size its columns.
-   Narrow columns are set; the others share what is left. */
-table.app-fixed { table-layout: fixed; }
-th.app-col-date { width: 30mm; }
-th.app-col-short { width: 22mm; } th.app-col-num { width: 14mm; } th.app-col-owner { width: 32mm; }
-tr.app-group { break-after: avoid; } tr.app-group th { padding-top: 3mm; }
-img.app-chart { width: 150mm; height: auto; }
-figure { margin: 0 0 4mm; break-inside: avoid; }
-.app-rag { padding: 0.5mm 2mm; font-weight: bold; color: #fff; }
-.app-rag--red { background: #d4351c; } .app-rag--amber { background: #f47738; color: #0b0c0c; }
-.app-rag--green { background: #00703c; } .app-rag--none { background: #b1b4b6; color: #0b0c0c; }
-.app-overdue { color: #d4351c; font-weight: bold; }
-.app-report-flag { border-left: 2mm solid #d4351c; padding: 1mm 0 1mm 3mm; margin: 2mm 0 4mm; }
-.govuk-warning-text__icon { display: none; }
-.govuk-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; }
-"""
+# The PDF's own stylesheet, read once when the renderer loads.
+PDF_CSS = (Path(__file__).resolve().parent / "pack.css").read_text(encoding="utf-8")
 
 
 # Every generated PDF is a tagged PDF/UA-1 document (WeasyPrint's "pdf/ua-1" variant): its

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -250,8 +250,7 @@ def rota_ics(request):
 @require_safe
 @roles.programme_reader_required
 def rota_history(request):
-    if not roles.can_read_reports(request.user):
-        raise PermissionDenied("The rota's history is for the programme manager and the auditor.")
+    access.require_report_reader(request.user)
     board = _board(request)
     history = (
         get_history_model_for_model(RotaSlot)
@@ -356,7 +355,7 @@ def actions_list(request):
 
 @roles.programme_reader_required
 def action_update(request, pk):
-    action = access.get_action_for_user(request.user, pk, update=True)
+    action = access.get_action_for_user(request.user, pk)
     form = forms.ActionUpdateForm(request.POST or None, instance=action)
     context = {
         "title": "Update the action",
@@ -493,8 +492,7 @@ def pack_reissue(request, pk):
 @require_safe
 @roles.programme_reader_required
 def reports_index(request):
-    if not roles.can_read_reports(request.user):
-        raise PermissionDenied("Progress reports are for the programme manager and the auditor.")
+    access.require_report_reader(request.user)
     programme = current_programme()
     bodies = list(
         Board.objects.filter(programme=programme, kind=Board.Kind.REPORTING_BODY)
@@ -517,16 +515,9 @@ def reports_index(request):
     )
 
 
-def _reporting_body(request, pk) -> Board:
-    body = get_object_or_404(Board, pk=pk, kind=Board.Kind.REPORTING_BODY)
-    access.require_reader(request.user)
-    access.require_manager(request.user)
-    return body
-
-
 @roles.programme_reader_required
 def schedule_edit(request, pk):
-    body = _reporting_body(request, pk)
+    body = access.get_reporting_body_for_manager(request.user, pk)
     instance = ReportSchedule.objects.filter(board=body).first()
     form = forms.ReportScheduleForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -551,7 +542,7 @@ def schedule_edit(request, pk):
 @require_safe
 @roles.programme_reader_required
 def schedule_preview(request, pk):
-    body = _reporting_body(request, pk)
+    body = access.get_reporting_body_for_manager(request.user, pk)
     schedule = get_object_or_404(ReportSchedule, board=body)
     from . import packs
 
@@ -574,7 +565,7 @@ def schedule_preview(request, pk):
 @require_POST
 @roles.programme_reader_required
 def schedule_make_now(request, pk):
-    body = _reporting_body(request, pk)
+    body = access.get_reporting_body_for_manager(request.user, pk)
     schedule = get_object_or_404(ReportSchedule, board=body)
     try:
         report = services.report_make_now(schedule=schedule, actor=request.user)

@@ -6,7 +6,7 @@ return) is prefixed with an apostrophe; money stays a number (Decimal), never a 
 The ledger may have hundreds of thousands of rows, so its export reads only the columns it
 writes, a chunk at a time from a server-side cursor (`ledger_values`), and never holds the
 file in memory: CSV goes out line by line as it is written (`csv_lines`), XLSX is written by
-openpyxl's write-only mode to a temporary file that is then sent (`xlsx_file`).
+XlsxWriter's constant-memory mode to a temporary file that is then sent (`xlsx_file`).
 """
 
 from __future__ import annotations
@@ -141,39 +141,37 @@ def ledger_values(rows, allocation) -> Iterator[list]:
 
 
 def xlsx_file(title: str, header: list, rows: Iterable, *, notes: list[str] | None = None):
-    """The rows as an XLSX workbook in a temporary file (positioned at its start), written in
-    openpyxl's write-only mode: memory stays flat however many rows there are."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """The rows as an XLSX workbook in a temporary file (positioned at its start), written by
+    XlsxWriter in constant-memory mode (each row goes to disk as it is written): memory stays
+    flat however many rows there are. Text is always written as text, never as a formula."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for note in notes or []:
-        sheet.append([safe(note)])
-    bold = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, Decimal):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "#,##0.00;-#,##0.00"
-                value = cell
-            elif hasattr(value, "isoformat"):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                value = cell
-            else:
-                value = safe(value)
-            cells.append(value)
-        sheet.append(cells)
     out = tempfile.TemporaryFile()
-    workbook.save(out)
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    sheet = workbook.add_worksheet(title[:31])
+    bold = workbook.add_format({"bold": True})
+    money = workbook.add_format({"num_format": "#,##0.00;-#,##0.00"})
+    day = workbook.add_format({"num_format": "DD/MM/YYYY"})
+    notes = notes or []
+    for number, note in enumerate(notes):
+        sheet.write_string(number, 0, safe(note))
+    for column, text in enumerate(header):
+        sheet.write_string(len(notes), column, text, bold)
+    for line, row in enumerate(rows, start=len(notes) + 1):
+        for column, value in enumerate(row):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    sheet.write_string(line, column, safe(value))
+            elif kind is Decimal:
+                sheet.write_number(line, column, value, money)
+            elif kind is int or kind is float:
+                sheet.write_number(line, column, value)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(line, column, value, day)
+            elif value is not None:
+                sheet.write_string(line, column, safe(str(value)))
+    workbook.close()
     out.seek(0)
     return out
 

@@ -150,6 +150,7 @@ def can_read_packs(user) -> bool:
 
 
 def can_read_reports(user) -> bool:
+    """Progress reports sent to the reporting bodies, and the rota's history."""
     return has_role(user, PROGRAMME_MANAGER, AUDITOR)
 
 
@@ -182,7 +183,9 @@ REFUSALS = {
     ),
     "can_manage_board": "Only the programme manager can do that.",
     "can_read_packs": "Meeting packs are for board members and the programme manager.",
-    "can_read_reports": "Sent reports are for the programme manager and the auditor.",
+    "can_read_reports": (
+        "Progress reports and the rota's history are for the programme manager and the auditor."
+    ),
     "can_update_action": "Only the action's owner or the programme manager can update it.",
 }
 

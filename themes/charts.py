@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pygal
 from django.utils.html import format_html
@@ -22,15 +23,30 @@ from pygal.style import Style
 
 from .models import Measure
 
-# GOV.UK palette: readings in blue, the target trajectory in dark grey, dashed.
-_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#0b0c0c",
-    foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f",
-    colors=("#1d70b8", "#505a5f"),
-    font_family="arial, helvetica, sans-serif",
+
+def govuk_style(*colors: str, **options) -> Style:
+    """A pygal style for the service's charts: GOV.UK text colours on white, in Arial, the series
+    in `colors` (GOV.UK palette colours with enough contrast against white); `options` are
+    pygal's other Style settings, such as font sizes."""
+    return Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#0b0c0c",
+        foreground_strong="#0b0c0c",
+        foreground_subtle="#505a5f",
+        colors=colors,
+        font_family="Arial, Helvetica, sans-serif",
+        **options,
+    )
+
+
+# Readings in blue, the target trajectory in dark grey, dashed.
+# The chart's own stylesheet (see the file): pygal reads a path after "file://".
+CHART_CSS = "file://" + str(Path(__file__).resolve().parent / "chart.css")
+
+_STYLE = govuk_style(
+    "#1d70b8",
+    "#505a5f",
     label_font_size=12,
     major_label_font_size=12,
     legend_font_size=13,
@@ -188,6 +204,7 @@ def trend_chart_svg(chart: TrendChart, *, width: int = 720, height: int = 300) -
         width=width,
         height=height,
         style=_STYLE,
+        css=[CHART_CSS],
         js=[],
         show_legend=True,
         legend_at_bottom=True,

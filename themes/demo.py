@@ -1,12 +1,15 @@
 """Demo data for the themes app: every theme gets an approved PID, a team with partner
 representatives, milestones (some overdue), measures with a year of monthly readings, a risk log
-and highlight reports for recent months. Idempotent: a theme that already has an approved PID is
-left alone. Only when DEBUG is on (the loader checks too)."""
+and highlight reports for recent months, from its story in data/demo/themes.yaml. Idempotent: a
+theme that already has an approved PID is left alone. Only when DEBUG is on (the loader checks
+too)."""
 
 import datetime as dt
 import random
 from decimal import Decimal
+from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,361 +22,14 @@ from havering_improve.fy import FinancialYear
 from . import selectors, services
 from .models import RAG, HighlightReport, Measure, MeasureReading, Milestone, Risk, TeamMembership
 
-# Per theme (its aims, scope, deliverables and partners are the plan's, from the data file): the
-# measures of success (name, unit, direction, baseline, target, how the readings move: "good"
-# ends near the target, "slow" lags behind the line), milestones and the partner organisations
-# on its team.
-THEMES = {
-    "pathway-planning": {
-        "measures": [
-            ("Pathway plans reviewed within timescale", "percent", "higher", 61, 90, "good"),
-            (
-                "Care leavers in education, employment or training",
-                "percent",
-                "higher",
-                48,
-                60,
-                "slow",
-            ),
-            ("Care leavers in suitable accommodation", "percent", "higher", 82, 95, "good"),
-        ],
-        "milestones": [
-            "Pathway plan template co-designed with the Children in Care Council",
-            "Personal advisers trained in the new template",
-            "Transitions protocol agreed with adult social care",
-            "Local offer for care leavers refreshed and published",
-            "Audit of pathway plans by the QA team",
-            "Staying Put and Staying Close review",
-        ],
-        "partners": [
-            ("Health", "NELFT Looked After Children nurse"),
-            ("Education", "Virtual School"),
-        ],
-        "risks": [
-            (
-                "risk",
-                "Personal advisers' caseloads above 25 leave no time to review plans",
-                4,
-                4,
-                True,
-            ),
-            (
-                "risk",
-                "Young people living out of the borough miss their pathway plan reviews",
-                3,
-                3,
-                False,
-            ),
-            (
-                "issue",
-                "Housing offers for care leavers fall short of what the local offer promises",
-                3,
-                4,
-                False,
-            ),
-            (
-                "risk",
-                "Children in Care Council members are away when the template is co-designed",
-                2,
-                2,
-                False,
-            ),
-        ],
-    },
-    "smart-planning": {
-        "measures": [
-            ("Plans audited as SMART", "percent", "higher", 38, 75, "good"),
-            (
-                "Reunification assessments completed before a child returns home",
-                "percent",
-                "higher",
-                55,
-                90,
-                "slow",
-            ),
-        ],
-        "milestones": [
-            "SMART planning practice standard published",
-            "Workshops for all child in need and child protection teams",
-            "Reunification practice framework adopted",
-            "Risk assessment tool built into the case recording system",
-            "Thematic audit of plans",
-        ],
-        "partners": [
-            ("Police", "Metropolitan Police, East Area Public Protection"),
-            ("Health", "BHRUT safeguarding team"),
-        ],
-        "risks": [
-            (
-                "risk",
-                "Conference chairs do not yet challenge child protection plans that are not SMART",
-                4,
-                3,
-                True,
-            ),
-            (
-                "risk",
-                "Reunification assessments start after the decision to return a child home",
-                3,
-                5,
-                False,
-            ),
-            (
-                "issue",
-                "The plan template in the case recording system cannot hold measurable outcomes",
-                4,
-                2,
-                False,
-            ),
-            (
-                "risk",
-                "Workshop places go unfilled when social workers are called to court",
-                2,
-                3,
-                False,
-            ),
-        ],
-    },
-    "supervision": {
-        "measures": [
-            ("Supervision within timescale", "percent", "higher", 64, 90, "good"),
-            ("Case files with recorded management oversight", "percent", "higher", 52, 85, "slow"),
-            ("Average days between supervisions", "days", "lower", 41, 28, "good"),
-        ],
-        "milestones": [
-            "Supervision policy refreshed with the reflective model",
-            "Supervision training for all team and practice managers",
-            "Supervision recording template live in the system",
-            "First supervision audit",
-            "Staff survey on the quality of supervision",
-            "Second supervision audit and report to the Board",
-        ],
-        "partners": [
-            ("Education", "Havering Social Care Academy"),
-            ("Health", "Family therapy service"),
-        ],
-        "risks": [
-            (
-                "risk",
-                "Team managers' spans of control leave too little time for reflective supervision",
-                4,
-                4,
-                False,
-            ),
-            (
-                "risk",
-                "Supervision recorded outside the child's file loses the evidence of oversight",
-                3,
-                4,
-                False,
-            ),
-            (
-                "issue",
-                "Agency team managers cannot yet use the supervision recording template",
-                3,
-                2,
-                False,
-            ),
-            (
-                "risk",
-                "The venue for the reflective supervision course is withdrawn",
-                2,
-                2,
-                False,
-            ),
-        ],
-    },
-    "case-recording": {
-        "measures": [
-            ("Case notes recorded within 5 working days", "percent", "higher", 58, 90, "good"),
-            ("Data quality exceptions open", "count", "lower", 420, 100, "slow"),
-        ],
-        "milestones": [
-            "Recording standards written for the child published",
-            "Weekly data quality exception report to team managers",
-            "Performance dashboard launched",
-            "Case recording audit",
-            "Training for business support on data quality",
-        ],
-        "partners": [("Council", "Business Intelligence team")],
-        "risks": [
-            (
-                "risk",
-                "The move to the new case management system delays the recording standards",
-                4,
-                4,
-                True,
-            ),
-            (
-                "risk",
-                "Data quality exceptions open faster than teams can clear them",
-                3,
-                3,
-                False,
-            ),
-            (
-                "issue",
-                "Business support vacancies delay the weekly exception report",
-                3,
-                2,
-                False,
-            ),
-            (
-                "risk",
-                "The performance dashboard's licence lapses at renewal",
-                2,
-                3,
-                False,
-            ),
-        ],
-    },
-    "adolescent-safeguarding": {
-        "measures": [
-            ("Return home interviews within 72 hours", "percent", "higher", 45, 85, "good"),
-            (
-                "Young people with an exploitation risk assessment",
-                "percent",
-                "higher",
-                60,
-                95,
-                "slow",
-            ),
-            ("Missing episodes per month", "count", "lower", 96, 60, "good"),
-        ],
-        "milestones": [
-            "Contextual safeguarding approach agreed with partners",
-            "Multi-agency exploitation panel running monthly",
-            "Return home interview service recommissioned",
-            "Exploitation screening tool adopted across the partnership",
-            "Peer review of the adolescent safeguarding response",
-        ],
-        "partners": [
-            ("Police", "Metropolitan Police, Missing Persons Unit"),
-            ("Education", "Inclusion and Attendance service"),
-            ("Health", "CAMHS"),
-        ],
-        "risks": [
-            (
-                "risk",
-                "Return home interviews are missed when young people go missing out of hours",
-                4,
-                5,
-                True,
-            ),
-            (
-                "risk",
-                "Partners' exploitation screening tools grade the same young person differently",
-                3,
-                4,
-                False,
-            ),
-            (
-                "issue",
-                "County lines referrals from neighbouring boroughs arrive without a named contact",
-                3,
-                3,
-                False,
-            ),
-            (
-                "risk",
-                "The recommissioned return home interview service is not ready by its start date",
-                2,
-                4,
-                False,
-            ),
-        ],
-    },
-    "quality-assurance": {
-        "measures": [
-            ("Audits graded good or better", "percent", "higher", 35, 60, "slow"),
-            ("Audit actions completed on time", "percent", "higher", 50, 85, "good"),
-        ],
-        "milestones": [
-            "QA framework refreshed and signed off",
-            "Practice week",
-            "Independent auditor's first challenge session",
-            "Learning from audit newsletter launched",
-            "Moderation of audits with a peer authority",
-        ],
-        "partners": [("Independent", "Independent auditor")],
-        "risks": [
-            (
-                "risk",
-                "Managers auditing their own teams' cases weakens the independence of audit",
-                3,
-                4,
-                False,
-            ),
-            (
-                "risk",
-                "Practice week auditors are pulled back to cover front-line vacancies",
-                4,
-                3,
-                False,
-            ),
-            (
-                "issue",
-                "Audit actions are tracked in spreadsheets outside the child's record",
-                3,
-                2,
-                False,
-            ),
-            (
-                "risk",
-                "The peer authority cannot moderate audits this quarter",
-                2,
-                2,
-                False,
-            ),
-        ],
-    },
-    "workforce-development": {
-        "measures": [
-            ("Social workers who are permanent", "percent", "higher", 68, 80, "good"),
-            ("Staff trained in systemic practice", "count", "higher", 12, 120, "good"),
-            ("Social worker turnover", "percent", "lower", 21, 14, "slow"),
-        ],
-        "milestones": [
-            "Academy prospectus for {year} published",
-            "Systemic practice training cohort 1 complete",
-            "Recruitment and retention offer agreed",
-            "Family therapists in post",
-            "Systemic practice training cohort 2 complete",
-            "Workforce survey",
-        ],
-        "partners": [("Education", "University partner for ASYE")],
-        "risks": [
-            (
-                "risk",
-                "Recruitment lag for the family therapists delays the systemic practice cohorts",
-                4,
-                4,
-                True,
-            ),
-            (
-                "risk",
-                "Agency social workers leave before finishing the Academy's induction",
-                3,
-                4,
-                False,
-            ),
-            (
-                "issue",
-                "ASYE places outnumber the experienced practice educators to support them",
-                3,
-                3,
-                False,
-            ),
-            (
-                "risk",
-                "The university partner moves the accreditation panel date",
-                2,
-                3,
-                False,
-            ),
-        ],
-    },
-}
+# Per theme, by slug: its measures, milestones, partner organisations and risks (the file says
+# what each holds; the aims, scope, deliverables and partners are the plan's, from the programme's
+# data file).
+STORY_FILE = Path(settings.BASE_DIR) / "data" / "demo" / "themes.yaml"
+
+
+def _story() -> dict:
+    return yaml.safe_load(STORY_FILE.read_text(encoding="utf-8"))
 
 
 def _user(username, first, last, role, password):
@@ -429,11 +85,11 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 REPORT_DAY = selectors.REPORT_DUE_DAY
 
 
-def _reading_value(measure, shape, rng, date):
+def _reading_value(measure, pace, rng, date):
     baseline, target = measure.baseline_value, measure.target_value
     expected = selectors.expected_value(measure, date)
-    pace = Decimal("1.05") if shape == "good" else Decimal("0.7")
-    value = baseline + (expected - baseline) * pace
+    speed = Decimal("1.05") if pace == "good" else Decimal("0.7")
+    value = baseline + (expected - baseline) * speed
     if measure.unit == Measure.Unit.PERCENT:
         value += Decimal(rng.uniform(-1.5, 1.5))
         return min(max(value, Decimal(0)), Decimal(100)).quantize(Decimal("0.1"))
@@ -460,7 +116,8 @@ def _load_theme(theme, spec, index, pm, password, today):
         user=member,
         defaults={"kind": TeamMembership.Kind.PRACTITIONER, "organisation": ""},
     )
-    for org, role_text in spec["partners"]:
+    for partner in spec["partners"]:
+        org, role_text = partner["organisation"], partner["role"]
         first, last = next(names)
         username = f"{org.lower()}.{theme.slug}"
         user = _user(username, first, last, roles.TEAM_MEMBER, password)
@@ -475,18 +132,19 @@ def _load_theme(theme, spec, index, pm, password, today):
     baseline_date = _months_back(today, 12)
     target_date = FinancialYear(year.start_year + 1).end
     pending = []  # (date, reading) in the order they happen
-    for name, unit, direction, baseline, target, shape in spec["measures"]:
+    for spec_measure in spec["measures"]:
+        name = spec_measure["name"]
         measure = services.measure_create(
             theme=theme,
             actor=lead,
             data={
                 "name": name,
                 "definition": f"{name}, from the monthly performance report.",
-                "unit": unit,
-                "direction": direction,
-                "baseline_value": Decimal(baseline),
+                "unit": spec_measure["unit"],
+                "direction": spec_measure["direction"],
+                "baseline_value": Decimal(spec_measure["baseline"]),
                 "baseline_date": baseline_date,
-                "target_value": Decimal(target),
+                "target_value": Decimal(spec_measure["target"]),
                 "target_date": target_date,
             },
         )
@@ -494,7 +152,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             date = _months_back(today, n - 1) - dt.timedelta(days=1)  # month ends, a year of them
             reading = MeasureReading(
                 measure=measure,
-                value=_reading_value(measure, shape, rng, date),
+                value=_reading_value(measure, spec_measure["pace"], rng, date),
                 date=date,
                 source="Monthly performance report",
                 recorded_by=lead,
@@ -542,21 +200,21 @@ def _load_theme(theme, spec, index, pm, password, today):
             },
         )
 
-    for n, (kind, description, likelihood, impact, escalated) in enumerate(spec["risks"]):
+    for n, risk in enumerate(spec["risks"]):
         services.risk_create(
             theme=theme,
             actor=lead,
             data={
-                "kind": kind,
-                "description": description,
-                "likelihood": max(1, min(5, likelihood + rng.randint(-1, 1))),
-                "impact": impact,
+                "kind": risk["kind"],
+                "description": risk["description"],
+                "likelihood": max(1, min(5, risk["likelihood"] + rng.randint(-1, 1))),
+                "impact": risk["impact"],
                 "owner": lead.get_full_name(),
                 "mitigation": "Reviewed monthly at the theme meeting; "
                 "escalated to the Improvement Board if the score rises.",
                 "status": Risk.Status.OPEN if n < 3 else Risk.Status.CLOSED,
                 "review_date": today + dt.timedelta(days=30),
-                "escalated": escalated,
+                "escalated": risk["escalated"],
             },
         )
 
@@ -660,11 +318,12 @@ def demo_data_load(*, programme, stdout=None) -> None:
     roles.sync_role_groups()
     pm = get_user_model().objects.filter(username="programme.manager").first()
     today = selectors.today()
+    story = _story()
     loaded = 0
     for index, theme in enumerate(programme.themes.select_related("lead").order_by("number")):
         if theme.pid_versions.exists():
             continue
-        spec = THEMES.get(theme.slug)
+        spec = story.get(theme.slug)
         if spec is None or pm is None:
             continue
         if _load_theme(theme, spec, index, pm, settings.DEMO_PASSWORD, today):

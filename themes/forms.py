@@ -176,49 +176,24 @@ _RAG_CHOICES = [("", "Not rated"), *RAG.choices]
 class HighlightReportForm(VersionedForm):
     class Meta:
         model = HighlightReport
-        fields = [
-            "overall_rag",
-            "overall_reason",
-            "status_summary",
-            *[f"{a}_{p}" for a in HighlightReport.AREAS for p in ("rag", "reason")],
-            "achievements",
-            "next_period",
-            "path_to_green",
-            "key_risks_issues",
-            "decisions_needed",
-            "lessons",
-        ]
+        fields = HighlightReport.CONTENT_FIELDS
         labels = {
             "overall_rag": "Overall status",
             "overall_reason": "Reason for the overall status",
             **{f"{a}_rag": f"{a.capitalize()} rating" for a in HighlightReport.AREAS},
         }
+        # A reason is a few lines; the summary and the sections more.
         widgets = {
-            **{
-                name: forms.Textarea(attrs={"rows": 3})
-                for name in [
-                    "overall_reason",
-                    *[f"{a}_reason" for a in HighlightReport.AREAS],
-                ]
-            },
-            **{
-                name: forms.Textarea(attrs={"rows": 5})
-                for name in [
-                    "status_summary",
-                    "achievements",
-                    "next_period",
-                    "path_to_green",
-                    "key_risks_issues",
-                    "decisions_needed",
-                    "lessons",
-                ]
-            },
+            name: forms.Textarea(attrs={"rows": 3 if name.endswith("_reason") else 5})
+            for name in HighlightReport.CONTENT_FIELDS
+            if not name.endswith("_rag")
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ["overall_rag", *[f"{a}_rag" for a in HighlightReport.AREAS]]:
-            self.fields[name].choices = _RAG_CHOICES
+        for name in self.fields:
+            if name.endswith("_rag"):
+                self.fields[name].choices = _RAG_CHOICES
 
 
 def _recent_periods(today: dt.date, count: int = 6) -> list[tuple[str, str]]:

@@ -5,22 +5,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db.models import BooleanField, DateField, DateTimeField, FileField, JSONField
 from django.utils import formats, timezone
 
-from .models import (
-    PID,
-    Comment,
-    Evidence,
-    HighlightReport,
-    Measure,
-    MeasureReading,
-    Milestone,
-    PIDVersion,
-    Risk,
-    TeamMembership,
-    Theme,
-)
+from . import models
 
 _SKIP = {"id", "version", "history_id", "history_date", "history_user", "history_type"}
 _ACTIONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
@@ -37,18 +25,21 @@ class HistoryEntry:
 
 
 def _sources(theme):
-    yield "Theme", Theme.history.filter(id=theme.pk)
-    yield "PID", PID.history.filter(theme_id=theme.pk)
-    yield "Approved PID", PIDVersion.history.filter(theme_id=theme.pk)
-    yield "Milestone", Milestone.history.filter(theme_id=theme.pk)
-    yield "Measure", Measure.history.filter(theme_id=theme.pk)
+    yield "Theme", models.Theme.history.filter(id=theme.pk)
+    yield "PID", models.PID.history.filter(theme_id=theme.pk)
+    yield "Approved PID", models.PIDVersion.history.filter(theme_id=theme.pk)
+    yield "Milestone", models.Milestone.history.filter(theme_id=theme.pk)
+    yield "Measure", models.Measure.history.filter(theme_id=theme.pk)
     # Readings' history has no theme column; the caller passes the theme's measure ids.
     yield "Reading", None
-    yield "Risk or issue", Risk.history.filter(theme_id=theme.pk)
-    yield "Highlight report", HighlightReport.history.filter(theme_id=theme.pk)
-    yield "Team member", TeamMembership.history.filter(theme_id=theme.pk).select_related("user")
-    yield "Comment", Comment.history.filter(theme_id=theme.pk)
-    yield "Evidence", Evidence.history.filter(theme_id=theme.pk)
+    yield "Risk or issue", models.Risk.history.filter(theme_id=theme.pk)
+    yield "Highlight report", models.HighlightReport.history.filter(theme_id=theme.pk)
+    yield (
+        "Team member",
+        models.TeamMembership.history.filter(theme_id=theme.pk).select_related("user"),
+    )
+    yield "Comment", models.Comment.history.filter(theme_id=theme.pk)
+    yield "Evidence", models.Evidence.history.filter(theme_id=theme.pk)
 
 
 def _value(record, model_field, names):
@@ -61,15 +52,15 @@ def _value(record, model_field, names):
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
         return names.get((model_field.related_model, value), "(removed)")
-    if isinstance(model_field, models.BooleanField):
+    if isinstance(model_field, BooleanField):
         return "Yes" if value else "No"
-    if isinstance(model_field, models.DateTimeField):
+    if isinstance(model_field, DateTimeField):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    if isinstance(model_field, models.DateField):
+    if isinstance(model_field, DateField):
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
         return f"{value:,.2f}" if model_field.decimal_places == 2 else str(value.normalize())
-    if isinstance(model_field, models.FileField):
+    if isinstance(model_field, FileField):
         return value.rsplit("/", 1)[-1]
     text = str(value).replace("\r\n", "\n").strip()
     return text if len(text) <= 200 else text[:200] + "…"
@@ -98,15 +89,15 @@ def _names(records_by_kind, fields_by_kind) -> dict:
 def _label(record, theme, measures) -> str:
     """What the record is, without a query: its theme and measure are already in hand."""
     instance = record.instance
-    if isinstance(instance, Theme):
+    if isinstance(instance, models.Theme):
         return str(instance)
     if hasattr(instance, "theme_id"):
         instance.theme = theme
-    if isinstance(instance, TeamMembership):
+    if isinstance(instance, models.TeamMembership):
         user = record.user  # joined in the history query
         name = (user.get_full_name() or user.username) if user else "a former user"
         return f"{name} on {theme}"
-    if isinstance(instance, MeasureReading):
+    if isinstance(instance, models.MeasureReading):
         measure = measures.get(instance.measure_id)
         if measure is None:
             return f"{instance.value} on {instance.date:%-d %B %Y}"
@@ -117,12 +108,12 @@ def _label(record, theme, measures) -> str:
 def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
     """The latest `limit` changes to the theme and everything in it."""
     entries = []
-    measures = {m.pk: m for m in Measure.objects.filter(theme=theme)}
+    measures = {m.pk: m for m in models.Measure.objects.filter(theme=theme)}
     measure_ids = list(measures)
     loaded = []
     for kind, queryset in _sources(theme):
         if queryset is None:
-            queryset = MeasureReading.history.filter(measure_id__in=measure_ids)
+            queryset = models.MeasureReading.history.filter(measure_id__in=measure_ids)
         records = list(
             queryset.select_related("history_user").order_by("-history_date", "-history_id")[
                 : limit * 2
@@ -137,7 +128,7 @@ def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
         fields = [
             f
             for f in model._meta.concrete_fields
-            if f.name not in _SKIP and not isinstance(f, models.JSONField)
+            if f.name not in _SKIP and not isinstance(f, JSONField)
         ]
         loaded.append((kind, records, fields))
     names = _names({k: r for k, r, _ in loaded}, {k: f for k, _, f in loaded})

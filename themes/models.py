@@ -265,6 +265,16 @@ class Risk(models.Model):
     def score(self) -> int:
         return self.likelihood * self.impact
 
+    def snapshot(self) -> dict:
+        """The risk as plain data, as an approved PID and a board pack keep it."""
+        return {
+            "kind": self.get_kind_display(),
+            "description": self.description,
+            "score": self.score,
+            "owner": self.owner,
+            "mitigation": self.mitigation,
+        }
+
     def clean(self):
         errors = {}
         for field in ("likelihood", "impact"):
@@ -323,6 +333,19 @@ class HighlightReport(models.Model):
     history = HistoricalRecords()
 
     AREAS = ["time", "cost", "scope", "quality", "benefits", "risk"]
+    # What the lead writes: the ratings with their reasons, the summary and the sections.
+    CONTENT_FIELDS = [
+        "overall_rag",
+        "overall_reason",
+        "status_summary",
+        *[f"{area}_{part}" for area in AREAS for part in ("rag", "reason")],
+        "achievements",
+        "next_period",
+        "path_to_green",
+        "key_risks_issues",
+        "decisions_needed",
+        "lessons",
+    ]
 
     class Meta:
         ordering = ["theme", "-period", "-revision"]

@@ -1,6 +1,9 @@
 """A theme's milestones, measures (with their readings) and risks: their add and edit pages,
 built the same way, and a milestone's and a measure's own page."""
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +19,21 @@ from .charts import measure_chart_html, measure_chart_summary
 from .forms import CommentForm, MeasureForm, MilestoneForm, ReadingForm, RiskForm
 from .models import Measure, Milestone, Risk
 
-# (form, create service, update service, template, titles for add and edit, tab to return to)
-RECORD_FORMS = {
-    "milestone": (
+
+class RecordKind(NamedTuple):
+    model: type
+    form: type
+    create: Callable
+    update: Callable
+    template: str
+    titles: tuple[str, str]  # the page's title when adding and when editing
+    tab: str  # the part of the theme's page to return to
+
+
+# The URLs name the kind: record_add and record_edit serve all three.
+RECORD_KINDS = {
+    "milestone": RecordKind(
+        Milestone,
         MilestoneForm,
         services.milestone_create,
         services.milestone_update,
@@ -26,7 +41,8 @@ RECORD_FORMS = {
         ("Add a milestone", "Edit milestone"),
         "milestones",
     ),
-    "measure": (
+    "measure": RecordKind(
+        Measure,
         MeasureForm,
         services.measure_create,
         services.measure_update,
@@ -34,7 +50,8 @@ RECORD_FORMS = {
         ("Add a measure", "Edit measure"),
         "measures",
     ),
-    "risk": (
+    "risk": RecordKind(
+        Risk,
         RiskForm,
         services.risk_create,
         services.risk_update,
@@ -45,18 +62,31 @@ RECORD_FORMS = {
 }
 
 
+@roles.programme_reader_required
+def record_add(request, slug, kind: str):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    return _record_form_page(request, theme, kind)
+
+
+@roles.programme_reader_required
+def record_edit(request, slug, pk, kind: str):
+    theme = get_theme_for_user(request.user, slug, edit=True)
+    record = get_in_theme(RECORD_KINDS[kind].model, theme, pk)
+    return _record_form_page(request, theme, kind, record)
+
+
 def _record_form_page(request, theme, kind: str, record=None):
     """Add or edit one of a theme's milestones, measures or risks (optimistic concurrency)."""
-    form_class, create, update, template, titles, tab = RECORD_FORMS[kind]
-    form = form_class(request.POST or None, instance=record)
-    context = {kind: record, "title": titles[record is not None]}
+    spec = RECORD_KINDS[kind]
+    form = spec.form(request.POST or None, instance=record)
+    context = {kind: record, "title": spec.titles[record is not None]}
     if request.method != "POST":
-        return render(request, template, {**context, "theme": theme, "form": form})
+        return render(request, spec.template, {**context, "theme": theme, "form": form})
 
     def save(form):
         if record is None:
-            return create(theme=theme, actor=request.user, data=form.content())
-        return update(
+            return spec.create(theme=theme, actor=request.user, data=form.content())
+        return spec.update(
             **{kind: record},
             actor=request.user,
             version=form.cleaned_data["version"],
@@ -67,22 +97,10 @@ def _record_form_page(request, theme, kind: str, record=None):
         request,
         form,
         save,
-        done=theme.part_url(tab),
-        template=template,
+        done=theme.part_url(spec.tab),
+        template=spec.template,
         context={**context, "theme": theme},
     )
-
-
-@roles.programme_reader_required
-def milestone_add(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "milestone")
-
-
-@roles.programme_reader_required
-def milestone_edit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "milestone", get_in_theme(Milestone, theme, pk))
 
 
 @require_safe
@@ -107,18 +125,6 @@ def milestone_detail(request, slug, pk):
 
 
 # Measures --------------------------------------------------------------------------------------
-
-
-@roles.programme_reader_required
-def measure_add(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "measure")
-
-
-@roles.programme_reader_required
-def measure_edit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "measure", get_in_theme(Measure, theme, pk))
 
 
 READINGS_PAGE = 52  # a year of weekly readings
@@ -180,18 +186,3 @@ def reading_add(request, slug, pk):
     return render(
         request, "themes/reading_form.html", {"theme": theme, "measure": measure, "form": form}
     )
-
-
-# Risks -----------------------------------------------------------------------------------------
-
-
-@roles.programme_reader_required
-def risk_add(request, slug):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "risk")
-
-
-@roles.programme_reader_required
-def risk_edit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    return _record_form_page(request, theme, "risk", get_in_theme(Risk, theme, pk))

@@ -44,9 +44,34 @@ def _apply(obj, data: dict) -> None:
     obj.full_clean()
 
 
-# Milestones ------------------------------------------------------------------------------------
+def _create(record, data: dict):
+    """Save a new record with the form's data, once it is valid."""
+    _apply(record, data)
+    record.save()
+    return record
 
-MILESTONE_FIELDS = ["title", "owner", "due_date", "status", "completed_on"]
+
+def _update(record, version: int, data: dict):
+    """Save the form's data over the record, refused with StaleEdit if it moved on since
+    `version`."""
+    current = lock_current(record, version)
+    _apply(current, data)
+    current.version += 1
+    current.save()
+    return current
+
+
+def _submit(current, actor):
+    """Mark a PID or highlight report submitted by `actor`, now, as its next version."""
+    current.status = type(current).Status.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.submitted_by = actor
+    current.version += 1
+    current.save()
+    return current
+
+
+# Milestones ------------------------------------------------------------------------------------
 
 
 def _milestone_defaults(data: dict) -> dict:
@@ -58,51 +83,26 @@ def _milestone_defaults(data: dict) -> dict:
 
 @action("can_edit_theme", on="theme")
 def milestone_create(*, theme: Theme, actor, data: dict) -> Milestone:
-    milestone = Milestone(theme=theme)
-    _apply(milestone, _milestone_defaults(data))
-    milestone.save()
-    return milestone
+    return _create(Milestone(theme=theme), _milestone_defaults(data))
 
 
 @action("can_edit_theme", on="milestone.theme")
 def milestone_update(*, milestone: Milestone, actor, version: int, data: dict) -> Milestone:
-    current = lock_current(milestone, version)
-    _apply(current, _milestone_defaults(data))
-    current.version += 1
-    current.save()
-    return current
+    return _update(milestone, version, _milestone_defaults(data))
 
 
 # Measures and readings -------------------------------------------------------------------------
-
-MEASURE_FIELDS = [
-    "name",
-    "definition",
-    "unit",
-    "direction",
-    "baseline_value",
-    "baseline_date",
-    "target_value",
-    "target_date",
-]
 
 
 @action("can_edit_theme", on="theme")
 def measure_create(*, theme: Theme, actor, data: dict) -> Measure:
     order = (Measure.objects.filter(theme=theme).aggregate(m=Max("order"))["m"] or 0) + 1
-    measure = Measure(theme=theme, order=order)
-    _apply(measure, data)
-    measure.save()
-    return measure
+    return _create(Measure(theme=theme, order=order), data)
 
 
 @action("can_edit_theme", on="measure.theme")
 def measure_update(*, measure: Measure, actor, version: int, data: dict) -> Measure:
-    current = lock_current(measure, version)
-    _apply(current, data)
-    current.version += 1
-    current.save()
-    return current
+    return _update(measure, version, data)
 
 
 @action("can_edit_theme", on="measure.theme")
@@ -123,34 +123,15 @@ def measure_reading_add(
 
 # Risks -----------------------------------------------------------------------------------------
 
-RISK_FIELDS = [
-    "kind",
-    "description",
-    "likelihood",
-    "impact",
-    "owner",
-    "mitigation",
-    "status",
-    "review_date",
-    "escalated",
-]
-
 
 @action("can_edit_theme", on="theme")
 def risk_create(*, theme: Theme, actor, data: dict) -> Risk:
-    risk = Risk(theme=theme)
-    _apply(risk, data)
-    risk.save()
-    return risk
+    return _create(Risk(theme=theme), data)
 
 
 @action("can_edit_theme", on="risk.theme")
 def risk_update(*, risk: Risk, actor, version: int, data: dict) -> Risk:
-    current = lock_current(risk, version)
-    _apply(current, data)
-    current.version += 1
-    current.save()
-    return current
+    return _update(risk, version, data)
 
 
 # Project initiation documents ------------------------------------------------------------------
@@ -186,12 +167,7 @@ def pid_submit(*, pid: PID, actor, version: int) -> PID:
         raise ValidationError(f"This PID is {current.get_status_display().lower()} already.")
     if not current.aims.strip():
         raise ValidationError({"aims": "Write the theme's aims before submitting the PID"})
-    current.status = PID.Status.SUBMITTED
-    current.submitted_at = timezone.now()
-    current.submitted_by = actor
-    current.version += 1
-    current.save()
-    return current
+    return _submit(current, actor)
 
 
 def pid_snapshot(theme: Theme) -> dict:
@@ -217,14 +193,7 @@ def pid_snapshot(theme: Theme) -> dict:
             for m in Milestone.objects.filter(theme=theme).order_by("due_date", "pk")
         ],
         "risks": [
-            {
-                "kind": r.get_kind_display(),
-                "description": r.description,
-                "score": r.score,
-                "owner": r.owner,
-                "mitigation": r.mitigation,
-                "status": r.get_status_display(),
-            }
+            {**r.snapshot(), "status": r.get_status_display()}
             for r in Risk.objects.filter(theme=theme).order_by("pk")
         ],
         "team": [
@@ -280,19 +249,6 @@ def pid_return(*, pid: PID, actor, version: int, comments: str) -> PID:
 
 
 # Highlight reports -----------------------------------------------------------------------------
-
-REPORT_FIELDS = [
-    "overall_rag",
-    "overall_reason",
-    "status_summary",
-    *[f"{area}_{part}" for area in HighlightReport.AREAS for part in ("rag", "reason")],
-    "achievements",
-    "next_period",
-    "path_to_green",
-    "key_risks_issues",
-    "decisions_needed",
-    "lessons",
-]
 
 
 def _lines(items) -> str:
@@ -400,7 +356,7 @@ def highlight_report_update(
             "This report was submitted and is locked: it is what the Board saw. "
             "Start a correction to change it."
         )
-    _apply(current, {k: data[k] for k in REPORT_FIELDS if k in data})
+    _apply(current, {k: data[k] for k in HighlightReport.CONTENT_FIELDS if k in data})
     current.version += 1
     current.save()
     return current
@@ -438,12 +394,7 @@ def highlight_report_submit(*, report: HighlightReport, actor, version: int) -> 
     problems = highlight_report_problems(current)
     if problems:
         raise ValidationError(problems)
-    current.status = HighlightReport.Status.SUBMITTED
-    current.submitted_at = timezone.now()
-    current.submitted_by = actor
-    current.version += 1
-    current.save()
-    return current
+    return _submit(current, actor)
 
 
 @action("can_edit_theme", on="report.theme")
@@ -464,7 +415,7 @@ def highlight_report_correct(*, report: HighlightReport, actor, reason: str) -> 
         revision=latest + 1,
         revision_reason=reason,
         created_by=actor,
-        **{field: getattr(current, field) for field in REPORT_FIELDS},
+        **{field: getattr(current, field) for field in HighlightReport.CONTENT_FIELDS},
     )
     revision.save()
     return revision

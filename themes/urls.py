@@ -14,19 +14,11 @@ urlpatterns = [
     path("<slug:slug>/pid/review/", pid_views.pid_review, name="pid_review"),
     path("<slug:slug>/pid/compare/", pid_views.pid_compare, name="pid_compare"),
     path("<slug:slug>/pid/versions/<int:number>/", pid_views.pid_version, name="pid_version"),
-    path("<slug:slug>/milestones/add/", record_views.milestone_add, name="milestone_add"),
     path("<slug:slug>/milestones/<int:pk>/", record_views.milestone_detail, name="milestone"),
-    path(
-        "<slug:slug>/milestones/<int:pk>/edit/", record_views.milestone_edit, name="milestone_edit"
-    ),
-    path("<slug:slug>/measures/add/", record_views.measure_add, name="measure_add"),
     path("<slug:slug>/measures/<int:pk>/", record_views.measure_detail, name="measure"),
-    path("<slug:slug>/measures/<int:pk>/edit/", record_views.measure_edit, name="measure_edit"),
     path(
         "<slug:slug>/measures/<int:pk>/readings/add/", record_views.reading_add, name="reading_add"
     ),
-    path("<slug:slug>/risks/add/", record_views.risk_add, name="risk_add"),
-    path("<slug:slug>/risks/<int:pk>/edit/", record_views.risk_edit, name="risk_edit"),
     path("<slug:slug>/reports/new/", report_views.report_start, name="report_start"),
     path("<slug:slug>/reports/<int:pk>/", report_views.report_detail, name="report"),
     path("<slug:slug>/reports/<int:pk>/edit/", report_views.report_edit, name="report_edit"),
@@ -40,3 +32,18 @@ urlpatterns = [
     path("<slug:slug>/evidence/add/", views.evidence_add, name="evidence_add"),
     path("<slug:slug>/evidence/<int:pk>/", views.evidence_download, name="evidence"),
 ]
+
+# Milestones, measures and risks are added and edited by the same two views: milestone_add,
+# milestone_edit, measure_add…
+for kind, part in [("milestone", "milestones"), ("measure", "measures"), ("risk", "risks")]:
+    urlpatterns += [
+        path(
+            f"<slug:slug>/{part}/add/", record_views.record_add, {"kind": kind}, name=f"{kind}_add"
+        ),
+        path(
+            f"<slug:slug>/{part}/<int:pk>/edit/",
+            record_views.record_edit,
+            {"kind": kind},
+            name=f"{kind}_edit",
+        ),
+    ]

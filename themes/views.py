@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import roles, summaries
+from havering_improve import editing, roles, summaries
 from havering_improve.forms import add_service_errors
 from havering_improve.pagination import page_number
 
@@ -270,25 +270,20 @@ def _target_url(theme, milestone, measure, anchor="comments"):
 def comment_add(request, slug):
     theme = get_theme_for_commenter(request.user, slug)
     milestone, measure = _target(request, theme)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(
-                theme=theme,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                milestone=milestone,
-                measure=measure,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Your comment was added.")
-            return redirect(_target_url(theme, milestone, measure))
-    return render(
+    return editing.form_action(
         request,
-        "themes/comment_form.html",
-        {"theme": theme, "form": form, "milestone": milestone, "measure": measure},
+        CommentForm(request.POST),
+        lambda form: services.comment_add(
+            theme=theme,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            milestone=milestone,
+            measure=measure,
+        ),
+        done=_target_url(theme, milestone, measure),
+        success="Your comment was added.",
+        template="themes/comment_form.html",
+        context={"theme": theme, "milestone": milestone, "measure": measure},
     )
 
 

@@ -99,23 +99,24 @@ def test_a_lead_records_a_reading_and_the_chart_and_table_show_it(client, lead, 
     assert "1 reading from 62.5% on 1 November 2026" in html  # the text alternative
 
 
-def test_a_reading_in_the_future_is_refused(client, lead, measure):
+@pytest.mark.parametrize(
+    ("value", "date", "message"),
+    [
+        ("62", dt.date(2026, 12, 25), "The date of a reading cannot be in the future"),
+        ("140", dt.date(2026, 11, 1), "A percentage must be between 0 and 100"),
+    ],
+    ids=["in the future", "a percentage over 100"],
+)
+def test_a_reading_that_makes_no_sense_is_refused_with_why(
+    client, lead, measure, value, date, message
+):
     client.force_login(lead)
     response = client.post(
         f"/themes/supervision/measures/{measure.pk}/readings/add/",
-        {"value": "62", "source": "", "note": "", **date_fields("date", dt.date(2026, 12, 25))},
+        {"value": value, "source": "", "note": "", **date_fields("date", date)},
     )
-    assert "The date of a reading cannot be in the future" in response.content.decode()
+    assert message in response.content.decode()
     assert not measure.readings.exists()
-
-
-def test_a_percentage_reading_over_100_is_refused(client, lead, measure):
-    client.force_login(lead)
-    response = client.post(
-        f"/themes/supervision/measures/{measure.pk}/readings/add/",
-        {"value": "140", "source": "", "note": "", **date_fields("date", dt.date(2026, 11, 1))},
-    )
-    assert "A percentage must be between 0 and 100" in response.content.decode()
 
 
 class TestMeasureStatus:
