@@ -67,24 +67,13 @@ def _base(request, allocation, **extra):
     }
 
 
-def _form_view(request, form, call, *, template, context, done, success):
-    """A page of one form, shown as it is; on a POST, `call(form)` runs its action through
-    `editing.form_action`, so the action's errors go on the form, and success says `success`
-    and goes to `done`."""
-    if request.method != "POST":
-        return render(request, template, {**context, "form": form})
-    return editing.form_action(
-        request, form, call, done=done, success=success, template=template, context=context
-    )
-
-
 def _form_page(
     request, allocation, form, call, *, success, back, done=None, intro="", warning="", **page
 ):
-    """`_form_view` on the budget's plain form page (`page`: its title and submit button), which
-    goes `back` once saved unless `done` says otherwise."""
+    """`editing.edit_page` on the budget's plain form page (`page`: its title and submit
+    button), which goes `back` once saved unless `done` says otherwise."""
     context = _base(request, allocation, back=back, intro=intro, warning=warning, **page)
-    return _form_view(
+    return editing.edit_page(
         request,
         form,
         call,
@@ -376,7 +365,7 @@ def allocate(request, year, row_id):
             save_rule=form.cleaned_data.get("save_rule", ""),
         )
 
-    return _form_view(
+    return editing.edit_page(
         request,
         AllocateForm(request.POST or None, lines=lines, row=row),
         allocate_row,
@@ -403,7 +392,7 @@ def rules(request, year):
             return _year_url(allocation, "budget:rule_apply", pk=rule.pk)
         return _year_url(allocation, "budget:rules")
 
-    return _form_view(
+    return editing.edit_page(
         request,
         RuleForm(request.POST or None, lines=lines),
         save,
@@ -743,7 +732,7 @@ def virements(request, year):
     allocation = get_allocation_for_user(request.user, year, level)
     lines = allocation.lines.order_by("order")
     items = allocation.virements.select_related("from_line", "to_line", "recorded_by")
-    return _form_view(
+    return editing.edit_page(
         request,
         VirementForm(request.POST or None, lines=lines),
         lambda form: services.virement_record(
