@@ -1,6 +1,6 @@
 """The shape of the code that every change goes through: no import cycles between modules, and no
-write in the four apps' write modules (their services, and the budget's ledger imports) that
-bypasses the action decorator."""
+write in the four apps' write modules (their services, and the budget's ledger imports and
+periods) that bypasses the action decorator."""
 
 import ast
 import importlib
@@ -15,7 +15,7 @@ from havering_improve.apps_list import PROGRAMME_APPS
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["havering_improve", *PROGRAMME_APPS]
 # Where the apps' writes live: each app's services, and the modules split out of them.
-WRITE_MODULES = [f"{app}.services" for app in PROGRAMME_APPS] + ["budget.imports"]
+WRITE_MODULES = [f"{app}.services" for app in PROGRAMME_APPS] + ["budget.imports", "budget.periods"]
 
 
 def _module_name(path: Path) -> str:
