@@ -34,6 +34,20 @@ def _board(request) -> Board:
     return board
 
 
+def _form_page(request, form, call, *, title, success, back=None, done=None, **context):
+    """A board/form.html page: the form; on POST `call(form)`, then on to `done` (by default
+    the meeting the form is about, `back`)."""
+    return editing.edit_page(
+        request,
+        form,
+        call,
+        done=done or back.get_absolute_url(),
+        success=success,
+        template="board/form.html",
+        context={"title": title, "back": back, **context},
+    )
+
+
 # The calendar and the rota -----------------------------------------------------------------
 
 
@@ -72,52 +86,50 @@ def board_index(request):
 def meeting_add(request):
     access.require_manager(request.user)
     board = _board(request)
-    form = forms.MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(board=board, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Meeting added for {meeting.date:%-d %B %Y}.")
-            return redirect("board:index")
-    return render(request, "board/form.html", {"form": form, "title": "Add a meeting"})
+    return _form_page(
+        request,
+        forms.MeetingForm(request.POST or None),
+        lambda form: services.meeting_create(board=board, actor=request.user, **form.cleaned_data),
+        title="Add a meeting",
+        success=lambda meeting: f"Meeting added for {meeting.date:%-d %B %Y}.",
+        done=reverse("board:index"),
+    )
 
 
 @roles.programme_reader_required
 def meeting_schedule(request):
     access.require_manager(request.user)
     board = _board(request)
-    form = forms.RecurrenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def schedule(form):
         data = form.cleaned_data
-        try:
-            dates = services.recurrence_dates(
-                first=data["first_date"],
-                count=data["count"],
-                every_weeks=data["every_weeks"],
-                monthly=data["repeat"] == "monthly",
-            )
-            created = services.meetings_schedule(
-                board=board,
-                actor=request.user,
-                dates=dates,
-                start_time=data["start_time"],
-                venue=data["venue"],
-                online_link=data["online_link"],
-                chair=data["chair"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            skipped = len(dates) - len(created)
-            note = f" ({skipped} already in the calendar)" if skipped else ""
-            messages.success(request, f"{len(created)} meetings added{note}.")
-            return redirect("board:index")
-    return render(
+        dates = services.recurrence_dates(
+            first=data["first_date"],
+            count=data["count"],
+            every_weeks=data["every_weeks"],
+            monthly=data["repeat"] == "monthly",
+        )
+        created = services.meetings_schedule(
+            board=board,
+            actor=request.user,
+            dates=dates,
+            start_time=data["start_time"],
+            venue=data["venue"],
+            online_link=data["online_link"],
+            chair=data["chair"],
+        )
+        skipped = len(dates) - len(created)
+        note = f" ({skipped} already in the calendar)" if skipped else ""
+        return f"{len(created)} meetings added{note}."
+
+    return _form_page(
         request,
-        "board/form.html",
-        {"form": form, "title": "Set a recurring meeting", "button": "Add the meetings"},
+        forms.RecurrenceForm(request.POST or None),
+        schedule,
+        title="Set a recurring meeting",
+        success=lambda message: message,
+        done=reverse("board:index"),
+        button="Add the meetings",
     )
 
 
@@ -157,20 +169,15 @@ def meeting_detail(request, pk):
 @roles.programme_reader_required
 def meeting_edit(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    form = forms.MeetingForm(request.POST or None, instance=meeting)
-    context = {"title": "Change the meeting", "back": meeting}
-    if request.method != "POST":
-        return render(request, "board/form.html", {**context, "form": form})
-    return editing.form_action(
+    return _form_page(
         request,
-        form,
+        forms.MeetingForm(request.POST or None, instance=meeting),
         lambda form: services.meeting_update(
             meeting=meeting, actor=request.user, **form.cleaned_data
         ),
-        done=meeting.get_absolute_url(),
+        title="Change the meeting",
         success="Meeting details saved.",
-        template="board/form.html",
-        context=context,
+        back=meeting,
     )
 
 
@@ -179,27 +186,21 @@ def meeting_pins(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
     themes = Theme.objects.filter(programme=meeting.board.programme_id).order_by("number")
     pins = {p.theme_id: p for p in meeting.pins.all()}
-    form = forms.PinsForm(request.POST or None, themes=themes, pins=pins)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         for theme in form.themes:
-            services.pin_set(
-                meeting=meeting,
-                theme=theme,
-                state=form.cleaned_data[f"theme_{theme.pk}"],
-                actor=request.user,
-            )
-        messages.success(request, "Pins saved. Generate the rota to re-balance the other meetings.")
-        return redirect(meeting)
-    return render(
+            state = form.cleaned_data[f"theme_{theme.pk}"]
+            services.pin_set(meeting=meeting, theme=theme, state=state, actor=request.user)
+
+    return _form_page(
         request,
-        "board/form.html",
-        {
-            "form": form,
-            "title": f"Pin themes to the meeting on {meeting.date:%-d %B %Y}",
-            "back": meeting,
-            "intro": "A pinned theme is in focus at this meeting; a theme kept off is not. "
-            "The rota plans the rest around them.",
-        },
+        forms.PinsForm(request.POST or None, themes=themes, pins=pins),
+        save,
+        title=f"Pin themes to the meeting on {meeting.date:%-d %B %Y}",
+        success="Pins saved. Generate the rota to re-balance the other meetings.",
+        back=meeting,
+        intro="A pinned theme is in focus at this meeting; a theme kept off is not. "
+        "The rota plans the rest around them.",
     )
 
 
@@ -265,20 +266,15 @@ def rota_history(request):
 def board_settings(request):
     access.require_manager(request.user)
     board = _board(request)
-    form = forms.BoardSettingsForm(request.POST or None, instance=selectors.board_settings(board))
-    context = {"title": "Pack and reminder timing"}
-    if request.method != "POST":
-        return render(request, "board/form.html", {**context, "form": form})
-    return editing.form_action(
+    return _form_page(
         request,
-        form,
+        forms.BoardSettingsForm(request.POST or None, instance=selectors.board_settings(board)),
         lambda form: services.board_settings_save(
             board=board, actor=request.user, **form.cleaned_data
         ),
-        done=reverse("board:index"),
+        title="Pack and reminder timing",
         success="Settings saved.",
-        template="board/form.html",
-        context=context,
+        done=reverse("board:index"),
     )
 
 
@@ -288,53 +284,46 @@ def board_settings(request):
 @roles.programme_reader_required
 def minutes_edit(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    form = forms.MinutesForm(request.POST or None, instance=meeting)
-    context = {"title": "Minutes", "back": meeting}
-    if request.method != "POST":
-        return render(request, "board/form.html", {**context, "form": form})
-    return editing.form_action(
+    return _form_page(
         request,
-        form,
+        forms.MinutesForm(request.POST or None, instance=meeting),
         lambda form: services.minutes_save(
             meeting=meeting,
             actor=request.user,
             version=form.cleaned_data["version"],
             minutes=form.cleaned_data["minutes"],
         ),
-        done=meeting.get_absolute_url(),
+        title="Minutes",
         success="Minutes saved.",
-        template="board/form.html",
-        context=context,
+        back=meeting,
     )
 
 
 @roles.programme_reader_required
 def decision_add(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    form = forms.DecisionForm(request.POST or None, programme=meeting.board.programme_id)
-    if request.method == "POST" and form.is_valid():
-        services.decision_add(meeting=meeting, actor=request.user, **form.cleaned_data)
-        messages.success(request, "Decision recorded.")
-        return redirect(meeting)
-    return render(
-        request, "board/form.html", {"form": form, "title": "Record a decision", "back": meeting}
+    return _form_page(
+        request,
+        forms.DecisionForm(request.POST or None, programme=meeting.board.programme_id),
+        lambda form: services.decision_add(
+            meeting=meeting, actor=request.user, **form.cleaned_data
+        ),
+        title="Record a decision",
+        success="Decision recorded.",
+        back=meeting,
     )
 
 
 @roles.programme_reader_required
 def action_add(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    form = forms.ActionForm(request.POST or None, programme=meeting.board.programme_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Action added.")
-            return redirect(meeting)
-    return render(
-        request, "board/form.html", {"form": form, "title": "Add an action", "back": meeting}
+    return _form_page(
+        request,
+        forms.ActionForm(request.POST or None, programme=meeting.board.programme_id),
+        lambda form: services.action_add(meeting=meeting, actor=request.user, **form.cleaned_data),
+        title="Add an action",
+        success="Action added.",
+        back=meeting,
     )
 
 
@@ -356,17 +345,9 @@ def actions_list(request):
 @roles.programme_reader_required
 def action_update(request, pk):
     action = access.get_action_for_user(request.user, pk)
-    form = forms.ActionUpdateForm(request.POST or None, instance=action)
-    context = {
-        "title": "Update the action",
-        "intro": f"{action.description} (due {action.due_date:%-d %B %Y})",
-        "back_url": reverse("board:actions"),
-    }
-    if request.method != "POST":
-        return render(request, "board/form.html", {**context, "form": form})
-    return editing.form_action(
+    return _form_page(
         request,
-        form,
+        forms.ActionUpdateForm(request.POST or None, instance=action),
         lambda form: services.action_update(
             action=action,
             actor=request.user,
@@ -374,10 +355,11 @@ def action_update(request, pk):
             status=form.cleaned_data["status"],
             progress_note=form.cleaned_data["progress_note"],
         ),
-        done=reverse("board:actions"),
+        title="Update the action",
         success="Action updated.",
-        template="board/form.html",
-        context=context,
+        done=reverse("board:actions"),
+        intro=f"{action.description} (due {action.due_date:%-d %B %Y})",
+        back_url=reverse("board:actions"),
     )
 
 
@@ -519,23 +501,17 @@ def reports_index(request):
 def schedule_edit(request, pk):
     body = access.get_reporting_body_for_manager(request.user, pk)
     instance = ReportSchedule.objects.filter(board=body).first()
-    form = forms.ReportScheduleForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.schedule_save(board=body, actor=request.user, **data)
-        messages.success(request, f"Report schedule for {body} saved.")
-        return redirect("board:reports")
-    return render(
+    return _form_page(
         request,
-        "board/form.html",
-        {
-            "form": form,
-            "title": f"Progress reports to {body}",
-            "intro": "Public bodies never receive decisions or actions marked restricted."
-            if body.is_public
-            else "",
-            "back_url": reverse("board:reports"),
-        },
+        forms.ReportScheduleForm(request.POST or None, instance=instance),
+        lambda form: services.schedule_save(board=body, actor=request.user, **form.cleaned_data),
+        title=f"Progress reports to {body}",
+        success=f"Report schedule for {body} saved.",
+        done=reverse("board:reports"),
+        intro="Public bodies never receive decisions or actions marked restricted."
+        if body.is_public
+        else "",
+        back_url=reverse("board:reports"),
     )
 
 

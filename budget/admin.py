@@ -1,22 +1,9 @@
+from django.apps import apps
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import HistoricalChanges
 
-from .models import (
-    AllocationSettings,
-    BudgetAllocation,
-    BudgetLine,
-    Commitment,
-    ForecastSnapshot,
-    LedgerImport,
-    LedgerRow,
-    LineMonth,
-    MatchingRule,
-    PeriodState,
-    Post,
-    RowAllocation,
-    ThemeWeight,
-    Virement,
-)
+from .models import BudgetAllocation, BudgetLine, LedgerImport, LedgerRow
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -38,8 +25,8 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["themes"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Changed only through the app's services, which validate and record who and why."""
+class ReadOnly:
+    """Changed only through the app's actions, which validate and record who and why."""
 
     def has_add_permission(self, request):
         return False
@@ -49,6 +36,10 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(LedgerImport)
@@ -59,7 +50,7 @@ class LedgerImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LedgerRow)
-class LedgerRowAdmin(admin.ModelAdmin):
+class LedgerRowAdmin(ReadOnly, admin.ModelAdmin):
     """Imported rows are immutable; their audit trail is the import that brought them in."""
 
     list_display = ["reference", "posting_date", "period", "amount", "line", "active", "batch"]
@@ -67,26 +58,8 @@ class LedgerRowAdmin(admin.ModelAdmin):
     search_fields = ["reference", "description", "post_number"]
     list_select_related = ["line", "batch"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-for model in [
-    AllocationSettings,
-    Commitment,
-    ForecastSnapshot,
-    LineMonth,
-    MatchingRule,
-    PeriodState,
-    Post,
-    RowAllocation,
-    ThemeWeight,
-    Virement,
-]:
-    admin.site.register(model, ReadOnlyAdmin)
+# Every other budget record (not the history's own records) is read here, with its history.
+for model in apps.get_app_config("budget").get_models():
+    if not issubclass(model, HistoricalChanges) and not admin.site.is_registered(model):
+        admin.site.register(model, ReadOnlyAdmin)

@@ -20,6 +20,8 @@ from itertools import islice
 
 from havering_improve.fy import period_month_name
 
+from .models import LEDGER_ROW_COLUMNS
+
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -81,21 +83,17 @@ LEDGER_HEADER = [
 ]
 
 
-# Read per ledger row, in this order, by `ledger_values`.
-_LEDGER_FIELDS = (
-    "pk",
-    "posting_date",
-    "period",
-    "cost_centre",
-    "subjective",
-    "reference",
-    "post_number",
-    "description",
-    "amount",
-    "line_id",
-    "rule_id",
-    "match",
-)
+# Read per ledger row, in this order, by `ledger_values`: its id and the ledger's columns but
+# those the download does not write.
+_NOT_WRITTEN = {
+    "batch_id",
+    "allocation_id",
+    "source_row",
+    "cost_centre_name",
+    "subjective_name",
+    "active",
+}
+_LEDGER_FIELDS = ("pk", *(c for c in LEDGER_ROW_COLUMNS if c not in _NOT_WRITTEN))
 EXPORT_CHUNK = 2000
 
 

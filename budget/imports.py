@@ -29,9 +29,10 @@ from havering_improve import summaries
 from havering_improve.actions import action
 
 from .ledger import MAX_AMOUNT, LedgerReader, ParsedRow, Problem, open_stored
-from .models import LEDGER_ROW_COLUMNS, LedgerImport, LedgerRow, MatchingRule
+from .models import LEDGER_ROW_COLUMNS, LedgerImport, LedgerRow, MatchingRule, with_reason
+from .periods import lock_periods
 from .selectors import Matcher, allocation_settings, closed_periods
-from .services import allocation_settings_update, lock_periods, with_reason
+from .services import allocation_settings_update
 
 # Rows written to the database at a time (ledger rows, and the references of the file).
 INSERT_BATCH = 5000

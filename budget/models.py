@@ -9,6 +9,13 @@ from havering_improve.validators import PERCENT_VALIDATORS, not_negative, valida
 from themes.models import Programme, Theme
 
 
+def with_reason(record, reason: str):
+    """`record`, to be saved with `reason` for the change: its history shows the reason (its
+    first 100 characters, all the history keeps)."""
+    record._change_reason = reason[:100]
+    return record
+
+
 class BudgetAllocation(models.Model):
     """Money allocated to the programme for one financial year (April–March)."""
 

@@ -1,47 +1,41 @@
-"""Every change to budget data: actions (`havering_improve.actions`), so each is atomic,
-permission-checked, keyword-only and in the history with who made it. A post, a commitment and a
-line's monthly profile carry the version their form was opened at (StaleEdit if it moved on)."""
+"""Changes to a year's budget: its settings, the allocation queue and the matching rules,
+virements, a line's monthly profile and forecast, posts, commitments and theme weights, and
+carrying the lines forward into a new year. (Ledger imports are in `budget.imports`, month-end
+periods in `budget.periods`.)
+
+Each is an action (`havering_improve.actions`), so atomic, permission-checked, keyword-only and in
+the history with who made it. A post, a commitment and a line's monthly profile carry the version
+their form was opened at (StaleEdit if it moved on)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from havering_improve.actions import StaleEdit, action, lock_current
-from havering_improve.errors import AlreadyDone
 
-from . import selectors
 from .models import (
     AllocationSettings,
     BudgetAllocation,
     BudgetLine,
     Commitment,
-    ForecastSnapshot,
     LedgerRow,
     LineMonth,
     MatchingRule,
-    PeriodState,
     Post,
     RowAllocation,
     ThemeWeight,
     Virement,
 )
+from .periods import lock_periods
 from .selectors import (
     allocation_settings,
     closed_periods,
     latest_budget,
     rule_queue_matches,
 )
-
-
-def with_reason(obj, reason: str):
-    """`obj`, to be saved with this reason for the change, shown with it in the history."""
-    obj._change_reason = reason[:100]
-    return obj
 
 
 @action("can_edit_budget")
@@ -55,18 +49,6 @@ def allocation_settings_update(*, allocation, actor, **values) -> AllocationSett
     obj.save()
     allocation.settings = obj
     return obj
-
-
-def lock_periods(allocation) -> None:
-    """Take the allocation's row lock, which stands for the state of its periods, until the
-    transaction ends. Closing a period, and every write of actuals that checks closed periods
-    (import confirm, reversal, allocation), takes it first and reads the closed periods after,
-    so a close and an import never interleave: the import waits and then sees the close."""
-    list(BudgetAllocation.objects.select_for_update().filter(pk=allocation.pk).values_list("pk"))
-
-
-def period_states(allocation) -> dict[int, PeriodState]:
-    return {s.period: s for s in PeriodState.objects.filter(allocation=allocation)}
 
 
 # --- allocation queue --------------------------------------------------------------------
@@ -169,86 +151,6 @@ def rule_apply_to_queue(*, rule: MatchingRule, actor) -> list[LedgerRow]:
 @action("can_edit_budget")
 def rule_delete(*, rule: MatchingRule, actor) -> None:
     rule.delete()
-
-
-# --- periods -----------------------------------------------------------------------------
-
-
-def period_close_problem(allocation, period: int, states: dict | None = None) -> str:
-    """Why the period cannot be closed now, or "": periods close in order (every earlier one
-    closed first), each once its month has ended."""
-    year = allocation.financial_year
-    states = period_states(allocation) if states is None else states
-    if period in states and states[period].closed:
-        return f"Period {period} is already closed."
-    still_open = [p for p in range(1, period) if not (p in states and states[p].closed)]
-    if still_open:
-        first = still_open[0]
-        return (
-            f"Close period {first} ({year.period_start(first):%B %Y}) first. Periods close in "
-            f"order: every period before period {period} must be closed before it."
-        )
-    month_end = year.period_end(period)
-    if timezone.localdate() <= month_end:
-        day = month_end + dt.timedelta(days=1)
-        return (
-            f"Period {period} ({month_end:%B %Y}) can be closed from {day:%-d %B %Y}, "
-            "once its month has ended."
-        )
-    return ""
-
-
-@action("can_edit_budget")
-def period_close(*, allocation, period: int, actor) -> PeriodState:
-    """Freeze a period's actuals and keep each line's forecast as it stands, which becomes the
-    report's 'previous forecast'. Periods close in order, each once its month has ended.
-    Closing a closed period (a double click, or two people at once) raises AlreadyDone."""
-    if not 1 <= period <= 12:
-        raise ValidationError("Choose a period from 1 to 12.")
-    already = AlreadyDone(f"Period {period} is already closed.")
-    with transaction.atomic():
-        lock_periods(allocation)
-        states = period_states(allocation)
-        if period in states and states[period].closed:
-            raise already
-        problem = period_close_problem(allocation, period, states)
-        if problem:
-            raise ValidationError(problem)
-        state = states.get(period) or PeriodState(allocation=allocation, period=period)
-        state.closed = True
-        state.changed_by = actor
-        state.reason = ""
-        try:
-            with transaction.atomic():
-                with_reason(state, "Closed").save()
-        except IntegrityError:  # closed by someone else since it was read: theirs stands
-            raise already from None
-        report = selectors.budget_report(allocation, as_at=period)
-        for line in report.lines:
-            snap = ForecastSnapshot(line=line.line, period=period, outturn=line.latest_outturn)
-            snap.save()
-    return state
-
-
-@action("is_programme_manager")
-def period_reopen(*, allocation, period: int, actor, reason: str) -> PeriodState:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Enter why the period is being reopened."})
-    with transaction.atomic():
-        lock_periods(allocation)
-        state = (
-            PeriodState.objects.select_for_update()
-            .filter(allocation=allocation, period=period, closed=True)
-            .first()
-        )
-        if state is None:
-            raise AlreadyDone(f"Period {period} is open already.")
-        state.closed = False
-        state.changed_by = actor
-        state.reason = reason
-        with_reason(state, f"Reopened: {reason}").save()
-    return state
 
 
 # --- budget, forecasts, commitments, posts -----------------------------------------------
@@ -366,11 +268,6 @@ def commitment_record(*, actor, commitment: Commitment, version: int | None = No
 
 
 @action("can_edit_budget")
-def commitment_delete(*, actor, commitment: Commitment) -> None:
-    commitment.delete()
-
-
-@action("can_edit_budget")
 def post_record(*, actor, post: Post, version: int | None = None) -> Post:
     """Add a post, or save changes to one from the version its form was opened at."""
     if post.status == Post.Status.APPOINTED and not post.start_date:
@@ -424,50 +321,35 @@ def allocation_carry_forward(
     with transaction.atomic():
         lines = list(allocation.lines.prefetch_related("themes", "posts", "rules"))
         total = sum((amounts.get(line.pk, line.amount) for line in lines), Decimal("0.00"))
-        new = BudgetAllocation(
-            programme=allocation.programme,
+        new = _carried(
+            allocation,
             start_year=next_year,
             amount=total,
-            funding_source=allocation.funding_source,
-            kind=allocation.kind,
             notes=f"Carried forward from {allocation.financial_year.label}.",
         )
-        new.save()
-        old_settings = allocation_settings(allocation)
-        AllocationSettings(
-            allocation=new,
-            cost_centres=old_settings.cost_centres,
-            amber_percent=old_settings.amber_percent,
-            red_percent=old_settings.red_percent,
-        ).save()
+        _carried(allocation_settings(allocation), allocation=new)
         for line in lines:
-            copy = BudgetLine(
-                allocation=new,
-                order=line.order,
-                code=line.code,
-                title=line.title,
-                amount=amounts.get(line.pk, line.amount),
-                description=line.description,
-            )
-            copy.save()
+            copy = _carried(line, allocation=new, amount=amounts.get(line.pk, line.amount))
             copy.themes.set(line.themes.all())
             for post in line.posts.all():
-                Post(
-                    line=copy,
-                    post_number=post.post_number,
-                    title=post.title,
-                    annual_cost=post.annual_cost,
-                    status=post.status,
-                    start_date=post.start_date,
-                ).save()
+                _carried(post, line=copy)
             for rule in line.rules.all():
-                MatchingRule(
-                    allocation=new,
-                    kind=rule.kind,
-                    post_number=rule.post_number,
-                    cost_centre=rule.cost_centre,
-                    subjective=rule.subjective,
-                    description_contains=rule.description_contains,
-                    line=copy,
-                ).save()
+                _carried(rule, allocation=new, line=copy)
     return new
+
+
+# What carrying the lines forward copies of each record; the rest is the new year's own.
+CARRIED = {
+    BudgetAllocation: ("programme", "funding_source", "kind"),
+    AllocationSettings: ("cost_centres", "amber_percent", "red_percent"),
+    BudgetLine: ("order", "code", "title", "description"),
+    Post: ("post_number", "title", "annual_cost", "status", "start_date"),
+    MatchingRule: ("kind", "post_number", "cost_centre", "subjective", "description_contains"),
+}
+
+
+def _carried(obj, **changes):
+    """A new record like `obj` (its CARRIED values, and `changes`), saved."""
+    copy = type(obj)(**{name: getattr(obj, name) for name in CARRIED[type(obj)]}, **changes)
+    copy.save()
+    return copy

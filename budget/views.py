@@ -19,6 +19,7 @@ from themes.selectors import current_programme
 
 from . import exports, selectors, services
 from . import imports as ledger_imports
+from . import periods as budget_periods
 from .access import EDIT, MANAGE, READ, RECORDS, check, get_allocation_for_user
 from .charts import cumulative_chart
 from .forms import (
@@ -34,18 +35,7 @@ from .forms import (
     ThemeWeightsForm,
     VirementForm,
 )
-from .models import (
-    BudgetAllocation,
-    Commitment,
-    LedgerImport,
-    LedgerRow,
-    LineMonth,
-    MatchingRule,
-    PeriodState,
-    Post,
-    ThemeWeight,
-    Virement,
-)
+from .models import PeriodState
 from .selectors import (
     BUDGET_AREAS,
     budget_report,
@@ -77,20 +67,20 @@ def _base(request, allocation, **extra):
     }
 
 
-def _form_page(request, allocation, form, *, title, submit, back, intro="", warning=""):
-    return render(
+def _form_page(
+    request, allocation, form, call, *, success, back, done=None, intro="", warning="", **page
+):
+    """`editing.edit_page` on the budget's plain form page (`page`: its title and submit
+    button), which goes `back` once saved unless `done` says otherwise."""
+    context = _base(request, allocation, back=back, intro=intro, warning=warning, **page)
+    return editing.edit_page(
         request,
-        "budget/form_page.html",
-        _base(
-            request,
-            allocation,
-            form=form,
-            title=title,
-            submit=submit,
-            back=back,
-            intro=intro,
-            warning=warning,
-        ),
+        form,
+        call,
+        template="budget/form_page.html",
+        context=context,
+        done=done or back,
+        success=success,
     )
 
 
@@ -111,9 +101,7 @@ def budget_year(request, year: str | None = None):
 
     def years():
         programme = current_programme()
-        return programme, list(
-            BudgetAllocation.objects.filter(programme=programme).order_by("start_year")
-        )
+        return programme, list(programme.allocations.order_by("start_year"))
 
     programme, allocations = summaries.cached(("budget-years",), years, areas=BUDGET_AREAS)
     if year is None:
@@ -153,42 +141,33 @@ def budget_year(request, year: str | None = None):
     return render(request, "budget/report.html", {**context, "body": body})
 
 
-def _report_export(request, year, fmt):
-    allocation = get_allocation_for_user(request.user, year, READ)
-    report = cached_budget_report(allocation, as_at=_as_at(request))
-    notes = exports.report_notes(report)
-    rows = exports.report_rows(report)
-    name = f"budget-monitoring-{allocation.financial_year.slug}-p{report.as_at:02d}"
-    if fmt == "xlsx":
-        body = exports.to_xlsx("Budget monitoring", exports.REPORT_HEADER, rows, notes=notes)
-        return _download(body, f"{name}.xlsx", fmt, request)
-    return _download(
-        exports.to_csv(exports.REPORT_HEADER, rows, notes=notes), f"{name}.csv", fmt, request
-    )
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-
-
-def _download(body, filename, fmt, request=None):
-    if request is not None:
-        security.log_event("export", request=request, file=filename)
-    response = HttpResponse(body, content_type=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE)
+def _download(request, response, filename):
+    """`response` as a file to save as `filename`; the download goes in the security log."""
+    security.log_event("export", request=request, file=filename)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_safe
 @roles.programme_reader_required
-def report_xlsx(request, year):
-    return _report_export(request, year, "xlsx")
-
-
-@require_safe
-@roles.programme_reader_required
-def report_csv(request, year):
-    return _report_export(request, year, "csv")
+def report_download(request, year, fmt):
+    """The monitoring report as XLSX or CSV (`fmt`, from the address)."""
+    allocation = get_allocation_for_user(request.user, year, READ)
+    report = cached_budget_report(allocation, as_at=_as_at(request))
+    notes = exports.report_notes(report)
+    rows = exports.report_rows(report)
+    if fmt == "xlsx":
+        body = exports.to_xlsx("Budget monitoring", exports.REPORT_HEADER, rows, notes=notes)
+    else:
+        body = exports.to_csv(exports.REPORT_HEADER, rows, notes=notes)
+    name = f"budget-monitoring-{allocation.financial_year.slug}-p{report.as_at:02d}.{fmt}"
+    return _download(request, HttpResponse(body, content_type=CONTENT_TYPES[fmt]), name)
 
 
 def _ledger_filters(request, allocation):
@@ -229,37 +208,21 @@ def ledger(request, year):
     )
 
 
-def _ledger_export(request, year, fmt):
-    """Every ledger row the filters select, streamed (see budget.exports)."""
+@require_safe
+@roles.programme_reader_required
+def ledger_download(request, year, fmt):
+    """Every ledger row the filters select, as XLSX or CSV (`fmt`, from the address), streamed
+    (see budget.exports)."""
     allocation = get_allocation_for_user(request.user, year, READ)
     filters = _ledger_filters(request, allocation)
     values = exports.ledger_values(ledger_rows(allocation, **filters), allocation)
-    filename = f"ledger-{allocation.financial_year.slug}.{fmt}"
-    security.log_event("export", request=request, file=filename)
     if fmt == "xlsx":
-        return FileResponse(
-            exports.xlsx_file("Ledger", exports.LEDGER_HEADER, values),
-            as_attachment=True,
-            filename=filename,
-            content_type=XLSX_TYPE,
-        )
-    response = StreamingHttpResponse(
-        exports.csv_lines(exports.LEDGER_HEADER, values), content_type=CSV_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@require_safe
-@roles.programme_reader_required
-def ledger_xlsx(request, year):
-    return _ledger_export(request, year, "xlsx")
-
-
-@require_safe
-@roles.programme_reader_required
-def ledger_csv(request, year):
-    return _ledger_export(request, year, "csv")
+        content = exports.xlsx_file("Ledger", exports.LEDGER_HEADER, values)
+        response = FileResponse(content, content_type=CONTENT_TYPES[fmt])
+    else:
+        content = exports.csv_lines(exports.LEDGER_HEADER, values)
+        response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    return _download(request, response, f"ledger-{allocation.financial_year.slug}.{fmt}")
 
 
 # --- imports -----------------------------------------------------------------------------
@@ -292,9 +255,7 @@ def imports(request, year):
 def _batch(request, year, pk, level):
     allocation = get_allocation_for_user(request.user, year, level)
     batch = get_object_or_404(
-        LedgerImport.objects.select_related("uploaded_by", "confirmed_by", "reversed_by"),
-        allocation=allocation,
-        pk=pk,
+        allocation.imports.select_related("uploaded_by", "confirmed_by", "reversed_by"), pk=pk
     )
     return allocation, batch
 
@@ -343,24 +304,21 @@ def import_cancel(request, year, pk):
 @roles.programme_reader_required
 def import_reverse(request, year, pk):
     allocation, batch = _batch(request, year, pk, EDIT)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ledger_imports.ledger_import_reverse(
-                batch=batch, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"The import of {batch.original_name} has been reversed.")
-            return redirect(_year_url(allocation, "budget:import", pk=batch.pk))
+    back = _year_url(allocation, "budget:import", pk=batch.pk)
+
+    def reverse_import(form):
+        reason = form.cleaned_data["reason"]
+        return ledger_imports.ledger_import_reverse(batch=batch, actor=request.user, reason=reason)
+
     return _form_page(
         request,
         allocation,
-        form,
+        ReasonForm(request.POST or None),
+        reverse_import,
+        success=f"The import of {batch.original_name} has been reversed.",
         title=f"Reverse the import of {batch.original_name}",
         submit="Reverse the import",
-        back=_year_url(allocation, "budget:import", pk=batch.pk),
+        back=back,
         warning=f"All {batch.rows_imported} rows of this import (£{batch.total_imported:,.2f}) "
         "will be taken out of the actuals. The file and its rows stay on record.",
     )
@@ -396,23 +354,26 @@ def queue(request, year):
 @roles.programme_reader_required
 def allocate(request, year, row_id):
     allocation = get_allocation_for_user(request.user, year, EDIT)
-    row = get_object_or_404(LedgerRow, allocation=allocation, pk=row_id, active=True)
+    row = get_object_or_404(allocation.ledger_rows, pk=row_id, active=True)
     lines = list(allocation.lines.order_by("order"))
-    form = AllocateForm(request.POST or None, lines=lines, row=row)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.row_allocate(
-                row=row,
-                splits=form.cleaned_data["splits"],
-                actor=request.user,
-                save_rule=form.cleaned_data.get("save_rule", ""),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{row.reference} allocated.")
-            return redirect(_year_url(allocation, "budget:queue"))
-    return render(request, "budget/allocate.html", _base(request, allocation, form=form, row=row))
+
+    def allocate_row(form):
+        return services.row_allocate(
+            row=row,
+            splits=form.cleaned_data["splits"],
+            actor=request.user,
+            save_rule=form.cleaned_data.get("save_rule", ""),
+        )
+
+    return editing.edit_page(
+        request,
+        AllocateForm(request.POST or None, lines=lines, row=row),
+        allocate_row,
+        template="budget/allocate.html",
+        context=_base(request, allocation, row=row),
+        done=_year_url(allocation, "budget:queue"),
+        success=f"{row.reference} allocated.",
+    )
 
 
 @roles.programme_reader_required
@@ -420,34 +381,37 @@ def rules(request, year):
     level = EDIT if request.method == "POST" else RECORDS
     allocation = get_allocation_for_user(request.user, year, level)
     lines = allocation.lines.order_by("order")
-    form = RuleForm(request.POST or None, lines=lines)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = services.rule_save(
-                allocation=allocation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if rule_queue_matches(rule):
-                # Offer to place the rows already waiting, before the next import does.
-                return redirect(_year_url(allocation, "budget:rule_apply", pk=rule.pk))
-            messages.success(
-                request,
-                "Rule saved. No row in the queue matches it; it applies to the next import.",
-            )
-            return redirect(_year_url(allocation, "budget:rules"))
-    items = MatchingRule.objects.filter(allocation=allocation).select_related("line")
-    return render(request, "budget/rules.html", _base(request, allocation, form=form, rules=items))
+
+    def save(form):
+        rule = services.rule_save(allocation=allocation, actor=request.user, **form.cleaned_data)
+        return rule, bool(rule_queue_matches(rule))
+
+    def done(saved):
+        rule, queued = saved
+        if queued:  # offer to place the rows already waiting, before the next import does
+            return _year_url(allocation, "budget:rule_apply", pk=rule.pk)
+        return _year_url(allocation, "budget:rules")
+
+    return editing.edit_page(
+        request,
+        RuleForm(request.POST or None, lines=lines),
+        save,
+        template="budget/rules.html",
+        context=_base(request, allocation, rules=allocation.rules.select_related("line")),
+        done=done,
+        success=lambda saved: (
+            None
+            if saved[1]
+            else "Rule saved. No row in the queue matches it; it applies to the next import."
+        ),
+    )
 
 
 @roles.programme_reader_required
 def rule_apply(request, year, pk):
     """Offer to apply a rule to the rows already in the queue: shows them, asks to confirm."""
     allocation = get_allocation_for_user(request.user, year, EDIT)
-    rule = get_object_or_404(
-        MatchingRule.objects.select_related("line", "allocation"), allocation=allocation, pk=pk
-    )
+    rule = get_object_or_404(allocation.rules.select_related("line", "allocation"), pk=pk)
     rows = rule_queue_matches(rule)
     if request.method == "POST":
         try:
@@ -473,7 +437,7 @@ def rule_apply(request, year, pk):
 @roles.programme_reader_required
 def rule_delete(request, year, pk):
     allocation = get_allocation_for_user(request.user, year, EDIT)
-    rule = get_object_or_404(MatchingRule, allocation=allocation, pk=pk)
+    rule = get_object_or_404(allocation.rules, pk=pk)
     services.rule_delete(rule=rule, actor=request.user)
     messages.success(request, "Rule deleted.")
     return redirect(_year_url(allocation, "budget:rules"))
@@ -490,10 +454,12 @@ def _month(year, period) -> str:
 @roles.programme_reader_required
 def periods(request, year):
     allocation = get_allocation_for_user(request.user, year, READ)
-    states = services.period_states(allocation)
+    states = budget_periods.period_states(allocation)
     fy = allocation.financial_year
     next_period = next((p for p in range(1, 13) if not (p in states and states[p].closed)), None)
-    next_problem = next_period and services.period_close_problem(allocation, next_period, states)
+    next_problem = next_period and budget_periods.period_close_problem(
+        allocation, next_period, states
+    )
     rows = [
         {
             "period": p,
@@ -537,7 +503,7 @@ def period_close(request, year, period):
     form = GovukForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
-            services.period_close(allocation=allocation, period=period, actor=request.user)
+            budget_periods.period_close(allocation=allocation, period=period, actor=request.user)
         except AlreadyDone as exc:
             messages.info(request, " ".join(exc.messages) + " Nothing was changed.")
             return redirect(back)
@@ -546,7 +512,7 @@ def period_close(request, year, period):
         else:
             messages.success(request, f"Period {period} is closed; its actuals are frozen.")
             return redirect(back)
-    elif problem := services.period_close_problem(allocation, period):
+    elif problem := budget_periods.period_close_problem(allocation, period):
         form = GovukForm({})
         form.add_error(None, problem)
     fy = allocation.financial_year
@@ -576,33 +542,31 @@ def period_close(request, year, period):
 @roles.programme_reader_required
 def period_reopen(request, year, period):
     allocation, back = _period_page(request, year, period, MANAGE)
-    if not PeriodState.objects.filter(allocation=allocation, period=period, closed=True).exists():
+    if not allocation.period_states.filter(period=period, closed=True).exists():
         messages.info(request, f"Period {period} is open already. Nothing was changed.")
         return redirect(back)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def reopen(form):
         try:
-            services.period_reopen(
+            return budget_periods.period_reopen(
                 allocation=allocation,
                 period=period,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except AlreadyDone as exc:
+        except AlreadyDone as exc:  # reopened by someone else meanwhile
             messages.info(request, " ".join(exc.messages) + " Nothing was changed.")
-            return redirect(back)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Period {period} is open again.")
-            return redirect(_year_url(allocation, "budget:periods"))
+            return None
+
     return _form_page(
         request,
         allocation,
-        form,
+        ReasonForm(request.POST or None),
+        reopen,
+        success=lambda state: f"Period {period} is open again." if state else None,
         title=f"Reopen period {period}",
         submit="Reopen the period",
-        back=_year_url(allocation, "budget:periods"),
+        back=back,
         warning="Its actuals can change again until it is closed. The reason is kept.",
     )
 
@@ -631,7 +595,7 @@ def line_detail(request, year, code):
         }
         for p in range(1, 13)
     ]
-    weights = {w.theme_id: w.weight for w in ThemeWeight.objects.filter(line=line)}
+    weights = {w.theme_id: w.weight for w in line.theme_weights.all()}
     themes = list(line.themes.all())
     stale = bool(weights) and not fitting_weights([t.pk for t in themes], weights)
     if stale:
@@ -658,23 +622,13 @@ def line_detail(request, year, code):
 def line_months(request, year, code):
     allocation = get_allocation_for_user(request.user, year, EDIT)
     line = _line(allocation, code)
-    existing = {m.period: (m.profile, m.forecast) for m in LineMonth.objects.filter(line=line)}
+    existing = {m.period: (m.profile, m.forecast) for m in line.months.all()}
     if not existing:
         existing = {p: (amount, None) for p, amount in equal_profile(latest_budget(line)).items()}
     form = LineMonthsForm(
         request.POST or None, months=existing, year=allocation.financial_year, record=line
     )
     back = _year_url(allocation, "budget:line", code=line.code)
-    page = {
-        "title": f"Profile and forecast: {line.title}",
-        "submit": "Save",
-        "back": back,
-        "intro": "The profile is when the budget is planned to be spent; it must add up to the "
-        "line's budget. A forecast by hand overrides the forecast from posts or the profile "
-        "for periods not yet in the ledger.",
-    }
-    if request.method != "POST":
-        return _form_page(request, allocation, form, **page)
 
     def save(form):
         data = form.cleaned_data
@@ -686,100 +640,84 @@ def line_months(request, year, code):
             forecast={p: data[f"forecast_{p}"] for p in range(1, 13)},
         )
 
-    return editing.form_action(
+    return _form_page(
         request,
+        allocation,
         form,
         save,
-        done=back,
         success="Profile and forecast saved.",
-        template="budget/form_page.html",
-        context=_base(request, allocation, warning="", **page),
+        title=f"Profile and forecast: {line.title}",
+        submit="Save",
+        back=back,
+        intro="The profile is when the budget is planned to be spent; it must add up to the "
+        "line's budget. A forecast by hand overrides the forecast from posts or the profile "
+        "for periods not yet in the ledger.",
     )
 
 
-def _edit_object(request, allocation, line, form, save, *, title, back):
-    """Add or change a line's post or commitment (carrying the version it was opened at)."""
-    if request.method != "POST":
-        return _form_page(request, allocation, form, title=title, submit="Save", back=back)
+def _line_record_edit(request, year, code, pk, form_class, noun, save):
+    """Add one of a line's posts or commitments (a `noun`), or change the one `pk` names, from
+    the version its form was opened at; `save(actor, obj, version)` is the action."""
+    allocation = get_allocation_for_user(request.user, year, EDIT)
+    line = _line(allocation, code)
+    records = form_class._meta.model.objects.filter(line=line)
+    instance = get_object_or_404(records, pk=pk) if pk else None
+    back = _year_url(allocation, "budget:line", code=line.code)
 
     def call(form):
         obj = form.save(commit=False)
         obj.line = line
         return save(actor=request.user, obj=obj, version=form.cleaned_data.get("version"))
 
-    return editing.form_action(
+    return _form_page(
         request,
-        form,
+        allocation,
+        form_class(request.POST or None, instance=instance),
         call,
-        done=back,
         success="Saved.",
-        template="budget/form_page.html",
-        context=_base(request, allocation, title=title, submit="Save", back=back, intro=""),
+        title=f"{'Change' if pk else 'Add'} a {noun}: {line.title}",
+        submit="Save",
+        back=back,
     )
 
 
 @roles.programme_reader_required
 def commitment_edit(request, year, code, pk=None):
-    allocation = get_allocation_for_user(request.user, year, EDIT)
-    line = _line(allocation, code)
-    instance = get_object_or_404(Commitment, line=line, pk=pk) if pk else None
-    form = CommitmentForm(request.POST or None, instance=instance)
-    return _edit_object(
-        request,
-        allocation,
-        line,
-        form,
-        lambda actor, obj, version: services.commitment_record(
-            actor=actor, commitment=obj, version=version
-        ),
-        title=f"{'Change' if pk else 'Add'} a commitment: {line.title}",
-        back=_year_url(allocation, "budget:line", code=line.code),
-    )
+    def save(actor, obj, version):
+        return services.commitment_record(actor=actor, commitment=obj, version=version)
+
+    return _line_record_edit(request, year, code, pk, CommitmentForm, "commitment", save)
 
 
 @roles.programme_reader_required
 def post_edit(request, year, code, pk=None):
-    allocation = get_allocation_for_user(request.user, year, EDIT)
-    line = _line(allocation, code)
-    instance = get_object_or_404(Post, line=line, pk=pk) if pk else None
-    form = PostForm(request.POST or None, instance=instance)
-    return _edit_object(
-        request,
-        allocation,
-        line,
-        form,
-        lambda actor, obj, version: services.post_record(actor=actor, post=obj, version=version),
-        title=f"{'Change' if pk else 'Add'} a post: {line.title}",
-        back=_year_url(allocation, "budget:line", code=line.code),
-    )
+    def save(actor, obj, version):
+        return services.post_record(actor=actor, post=obj, version=version)
+
+    return _line_record_edit(request, year, code, pk, PostForm, "post", save)
 
 
 @roles.programme_reader_required
 def line_themes(request, year, code):
     allocation = get_allocation_for_user(request.user, year, MANAGE)
     line = _line(allocation, code)
-    weights = {w.theme_id: w.weight for w in ThemeWeight.objects.filter(line=line)}
+    weights = {w.theme_id: w.weight for w in line.theme_weights.all()}
     themes = list(line.themes.all())
-    form = ThemeWeightsForm(request.POST or None, themes=themes, weights=weights)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.theme_weights_set(
-                line=line,
-                actor=request.user,
-                weights={t: form.cleaned_data[f"theme_{t.pk}"] for t in themes},
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Theme weights saved.")
-            return redirect(_year_url(allocation, "budget:line", code=line.code))
+    back = _year_url(allocation, "budget:line", code=line.code)
+
+    def save(form):
+        chosen = {t: form.cleaned_data[f"theme_{t.pk}"] for t in themes}
+        return services.theme_weights_set(line=line, actor=request.user, weights=chosen)
+
     return _form_page(
         request,
         allocation,
-        form,
+        ThemeWeightsForm(request.POST or None, themes=themes, weights=weights),
+        save,
+        success="Theme weights saved.",
         title=f"How themes share: {line.title}",
         submit="Save weights",
-        back=_year_url(allocation, "budget:line", code=line.code),
+        back=back,
         intro="Each theme carries its weight's share of the line's spend. Equal weights split "
         "it equally.",
     )
@@ -793,20 +731,17 @@ def virements(request, year):
     level = EDIT if request.method == "POST" else READ
     allocation = get_allocation_for_user(request.user, year, level)
     lines = allocation.lines.order_by("order")
-    form = VirementForm(request.POST or None, lines=lines)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.virement_record(allocation=allocation, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Virement recorded.")
-            return redirect(_year_url(allocation, "budget:virements"))
-    items = Virement.objects.filter(allocation=allocation).select_related(
-        "from_line", "to_line", "recorded_by"
-    )
-    return render(
-        request, "budget/virements.html", _base(request, allocation, form=form, virements=items)
+    items = allocation.virements.select_related("from_line", "to_line", "recorded_by")
+    return editing.edit_page(
+        request,
+        VirementForm(request.POST or None, lines=lines),
+        lambda form: services.virement_record(
+            allocation=allocation, actor=request.user, **form.cleaned_data
+        ),
+        template="budget/virements.html",
+        context=_base(request, allocation, virements=items),
+        done=_year_url(allocation, "budget:virements"),
+        success="Virement recorded.",
     )
 
 
@@ -822,20 +757,15 @@ def budget_settings(request, year):
             "red_percent": current.red_percent,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_settings_update(
-                allocation=allocation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect(_year_url(allocation))
     return _form_page(
         request,
         allocation,
         form,
+        lambda form: services.allocation_settings_update(
+            allocation=allocation, actor=request.user, **form.cleaned_data
+        ),
+        done=_year_url(allocation),
+        success="Settings saved.",
         title="Ledger and RAG settings",
         submit="Save settings",
         back=_year_url(allocation),
@@ -845,20 +775,14 @@ def budget_settings(request, year):
 @roles.programme_reader_required
 def carry_forward(request, year):
     allocation = get_allocation_for_user(request.user, year, EDIT)
-    form = CarryForwardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.allocation_carry_forward(allocation=allocation, actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"The {new.financial_year.label} budget has been started.")
-            return redirect(_year_url(new))
     nxt = FinancialYear(allocation.start_year + 1)
     return _form_page(
         request,
         allocation,
-        form,
+        CarryForwardForm(request.POST or None),
+        lambda form: services.allocation_carry_forward(allocation=allocation, actor=request.user),
+        done=_year_url,
+        success=lambda new: f"The {new.financial_year.label} budget has been started.",
         title=f"Carry the lines forward into {nxt.label}",
         submit="Carry forward",
         back=_year_url(allocation),

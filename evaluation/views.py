@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from havering_improve import editing, roles
-from havering_improve.forms import add_service_errors
 from themes.access import get_theme_for_user
 from themes.selectors import current_programme
 
@@ -33,8 +32,13 @@ from .forms import (
 from .models import AuditResult, Finding, FindingEvidence
 
 
-def _form_page(request, template, context):
-    return render(request, template, context, status=400 if request.method == "POST" else 200)
+def _edit_page(request, form, call, **options):
+    """`editing.edit_page`, a page sent back with errors answering 400 Bad Request."""
+    return editing.edit_page(request, form, call, error_status=400, **options)
+
+
+def _audit_grades(form) -> dict:
+    return {name: form.cleaned_data[name] for name in AuditResultForm.Meta.fields}
 
 
 # --- The plan ------------------------------------------------------------------------------------
@@ -61,20 +65,21 @@ def evaluation_index(request):
 def activity_create(request):
     require_editor(request.user)
     programme = current_programme()
-    form = ActivityForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
+
+    def create(form):
         data, themes = model_data(form)
-        try:
-            activity = services.activity_create(
-                programme=programme, actor=request.user, themes=themes, **data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{activity.title}” is in the evaluation plan.")
-            return redirect(activity)
-    return _form_page(
-        request, "evaluation/activity_form.html", {"form": form, "title": "Plan an activity"}
+        return services.activity_create(
+            programme=programme, actor=request.user, themes=themes, **data
+        )
+
+    return _edit_page(
+        request,
+        ActivityForm(request.POST or None, programme=programme),
+        create,
+        done=lambda activity: activity.get_absolute_url(),
+        success=lambda activity: f"“{activity.title}” is in the evaluation plan.",
+        template="evaluation/activity_form.html",
+        context={"title": "Plan an activity"},
     )
 
 
@@ -110,20 +115,19 @@ def activity_detail(request, pk):
 @roles.programme_reader_required
 def activity_edit(request, pk):
     activity = get_activity_for_user(request.user, pk, edit=True)
-    form = ActivityForm(request.POST or None, instance=activity, programme=activity.programme)
-    if request.method == "POST" and form.is_valid():
+
+    def update(form):
         data, themes = model_data(form)
-        try:
-            services.activity_update(activity=activity, actor=request.user, themes=themes, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "The activity has been updated.")
-            return redirect(activity)
-    return _form_page(
+        services.activity_update(activity=activity, actor=request.user, themes=themes, **data)
+
+    return _edit_page(
         request,
-        "evaluation/activity_form.html",
-        {"form": form, "title": f"Change “{activity.title}”", "activity": activity},
+        ActivityForm(request.POST or None, instance=activity, programme=activity.programme),
+        update,
+        done=activity.get_absolute_url(),
+        success="The activity has been updated.",
+        template="evaluation/activity_form.html",
+        context={"title": f"Change “{activity.title}”", "activity": activity},
     )
 
 
@@ -135,28 +139,29 @@ def audit_result_create(request, pk):
     activity = get_activity_for_user(request.user, pk, edit=True)
     if not activity.is_audit:
         raise Http404("Audit grades are recorded only for a QA audit or practice week.")
-    form = AuditResultForm(request.POST or None, activity=activity)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in AuditResultForm.Meta.fields}
-        try:
-            result = services.audit_result_record(
-                activity=activity,
-                actor=request.user,
-                measure=form.cleaned_data.get("measure"),
-                **data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            note = f"{result.percent_good_or_better}% of cases were good or better"
-            if result.measure_reading_id:
-                note += f", recorded as a reading of “{result.measure_reading.measure}”"
-            messages.success(request, f"Audit grades for {result.theme} saved: {note}.")
-            return redirect(activity)
-    return _form_page(
+
+    def record(form):
+        return services.audit_result_record(
+            activity=activity,
+            actor=request.user,
+            measure=form.cleaned_data.get("measure"),
+            **_audit_grades(form),
+        )
+
+    def recorded(result):
+        note = f"{result.percent_good_or_better}% of cases were good or better"
+        if result.measure_reading_id:
+            note += f", recorded as a reading of “{result.measure_reading.measure}”"
+        return f"Audit grades for {result.theme} saved: {note}."
+
+    return _edit_page(
         request,
-        "evaluation/audit_form.html",
-        {"form": form, "activity": activity, "title": "Record audit grades"},
+        AuditResultForm(request.POST or None, activity=activity),
+        record,
+        done=activity.get_absolute_url(),
+        success=recorded,
+        template="evaluation/audit_form.html",
+        context={"activity": activity, "title": "Record audit grades"},
     )
 
 
@@ -164,22 +169,18 @@ def audit_result_create(request, pk):
 def audit_result_edit(request, pk):
     result = get_object_or_404(AuditResult.objects.select_related("activity"), pk=pk)
     activity = get_activity_for_user(request.user, result.activity_id, edit=True)
-    form = AuditResultForm(
-        request.POST or None, instance=result, activity=activity, with_measure=False
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in AuditResultForm.Meta.fields}
-        try:
-            services.audit_result_update(result=result, actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Audit grades for {result.theme} updated.")
-            return redirect(activity)
-    return _form_page(
+    return _edit_page(
         request,
-        "evaluation/audit_form.html",
-        {"form": form, "activity": activity, "title": f"Change audit grades for {result.theme}"},
+        AuditResultForm(
+            request.POST or None, instance=result, activity=activity, with_measure=False
+        ),
+        lambda form: services.audit_result_update(
+            result=result, actor=request.user, **_audit_grades(form)
+        ),
+        done=activity.get_absolute_url(),
+        success=f"Audit grades for {result.theme} updated.",
+        template="evaluation/audit_form.html",
+        context={"activity": activity, "title": f"Change audit grades for {result.theme}"},
     )
 
 
@@ -189,20 +190,19 @@ def feedback_edit(request, pk):
     if not activity.is_feedback:
         raise Http404("Feedback is recorded only for staff or service-user feedback.")
     instance = getattr(activity, "feedback", None)
-    form = FeedbackForm(request.POST or None, instance=instance, activity=activity)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         data, themes = model_data(form)
-        try:
-            services.feedback_save(activity=activity, actor=request.user, themes=themes, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "The feedback has been saved.")
-            return redirect(activity)
-    return _form_page(
+        services.feedback_save(activity=activity, actor=request.user, themes=themes, **data)
+
+    return _edit_page(
         request,
-        "evaluation/feedback_form.html",
-        {"form": form, "activity": activity, "title": "Record feedback"},
+        FeedbackForm(request.POST or None, instance=instance, activity=activity),
+        save,
+        done=activity.get_absolute_url(),
+        success="The feedback has been saved.",
+        template="evaluation/feedback_form.html",
+        context={"activity": activity, "title": "Record feedback"},
     )
 
 
@@ -227,7 +227,7 @@ def survey_import(request, pk):
         else:
             messages.success(request, f"{count} survey scores imported.")
             return redirect(activity)
-    return _form_page(
+    return render(
         request,
         "evaluation/survey_import.html",
         {
@@ -236,6 +236,7 @@ def survey_import(request, pk):
             "import_errors": import_errors,
             "title": "Import survey scores",
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -252,21 +253,19 @@ def finding_create(request, pk):
         user=request.user,
         initial={"recorded_on": activity.completed_on or timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create(form):
         data, themes = model_data(form)
-        try:
-            finding = services.finding_create(
-                activity=activity, actor=request.user, themes=themes, **data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Finding “{finding.title}” recorded.")
-            return redirect(activity)
-    return _form_page(
+        return services.finding_create(activity=activity, actor=request.user, themes=themes, **data)
+
+    return _edit_page(
         request,
-        "evaluation/finding_form.html",
-        {"form": form, "activity": activity, "title": "Record a finding"},
+        form,
+        create,
+        done=activity.get_absolute_url(),
+        success=lambda finding: f"Finding “{finding.title}” recorded.",
+        template="evaluation/finding_form.html",
+        context={"activity": activity, "title": "Record a finding"},
     )
 
 
@@ -274,12 +273,6 @@ def finding_create(request, pk):
 def finding_edit(request, pk):
     finding = get_finding_for_user(request.user, pk, edit=True)
     activity = finding.activity
-    form = FindingForm(
-        editing.posted(request), instance=finding, activity=activity, user=request.user
-    )
-    context = {"activity": activity, "finding": finding, "title": "Change a finding"}
-    if request.method != "POST":
-        return render(request, "evaluation/finding_form.html", {**context, "form": form})
 
     def save(form):
         data, themes = model_data(form)
@@ -291,23 +284,24 @@ def finding_edit(request, pk):
             **data,
         )
 
-    return editing.form_action(
+    return _edit_page(
         request,
-        form,
+        FindingForm(
+            editing.posted(request), instance=finding, activity=activity, user=request.user
+        ),
         save,
         done=activity.get_absolute_url(),
         success="The finding and its response have been updated.",
         template="evaluation/finding_form.html",
-        context=context,
-        error_status=400,
+        context={"activity": activity, "finding": finding, "title": "Change a finding"},
     )
 
 
 @roles.programme_reader_required
 def finding_evidence_add(request, pk):
     finding = get_finding_for_user(request.user, pk, edit=True)
-    form = EvidenceForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+
+    def add(form):
         try:
             services.finding_evidence_add(
                 finding=finding,
@@ -316,14 +310,16 @@ def finding_evidence_add(request, pk):
                 actor=request.user,
             )
         except ValidationError as exc:
-            add_service_errors(form, ValidationError({"file": exc.messages}))
-        else:
-            messages.success(request, "The evidence has been added.")
-            return redirect(finding.activity.get_absolute_url() + f"#finding-{finding.pk}")
-    return _form_page(
+            raise ValidationError({"file": exc.messages}) from exc
+
+    return _edit_page(
         request,
-        "evaluation/evidence_form.html",
-        {"form": form, "finding": finding, "activity": finding.activity, "title": "Add evidence"},
+        EvidenceForm(request.POST or None, request.FILES or None),
+        add,
+        done=finding.activity.get_absolute_url() + f"#finding-{finding.pk}",
+        success="The evidence has been added.",
+        template="evaluation/evidence_form.html",
+        context={"finding": finding, "activity": finding.activity, "title": "Add evidence"},
     )
 
 
@@ -349,34 +345,32 @@ def _finding_action(request, pk, *, with_risk: bool):
             "date, can become a milestone or a risk.",
         )
         return redirect(back)
-    form = FindingActionForm(
-        request.POST or None, finding=finding, user=request.user, with_risk=with_risk
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if with_risk:
-                risk = services.finding_to_risk(
-                    finding=finding,
-                    theme=form.cleaned_data["theme"],
-                    likelihood=form.cleaned_data["likelihood"],
-                    impact=form.cleaned_data["impact"],
-                    actor=request.user,
-                )
-                messages.success(request, f"Added to the risk log of {risk.theme}.")
-            else:
-                milestone = services.finding_to_milestone(
-                    finding=finding, theme=form.cleaned_data["theme"], actor=request.user
-                )
-                messages.success(request, f"Added as a milestone of {milestone.theme}.")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(back)
-    return _form_page(
+
+    def make(form):
+        if with_risk:
+            risk = services.finding_to_risk(
+                finding=finding,
+                theme=form.cleaned_data["theme"],
+                likelihood=form.cleaned_data["likelihood"],
+                impact=form.cleaned_data["impact"],
+                actor=request.user,
+            )
+            return f"Added to the risk log of {risk.theme}."
+        milestone = services.finding_to_milestone(
+            finding=finding, theme=form.cleaned_data["theme"], actor=request.user
+        )
+        return f"Added as a milestone of {milestone.theme}."
+
+    return _edit_page(
         request,
-        "evaluation/finding_action.html",
-        {
-            "form": form,
+        FindingActionForm(
+            request.POST or None, finding=finding, user=request.user, with_risk=with_risk
+        ),
+        make,
+        done=back,
+        success=lambda message: message,
+        template="evaluation/finding_action.html",
+        context={
             "finding": finding,
             "activity": finding.activity,
             "with_risk": with_risk,
@@ -416,24 +410,16 @@ def inspection_list(request):
 def inspection_create(request):
     require_editor(request.user)
     programme = current_programme()
-    form = InspectionForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services.inspection_record(
-                programme=programme,
-                actor=request.user,
-                grades=form.grades(),
-                **form.model_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{inspection.title}” recorded.")
-            return redirect(inspection)
-    return _form_page(
+    return _edit_page(
         request,
-        "evaluation/inspection_form.html",
-        {"form": form, "title": "Record an inspection or visit"},
+        InspectionForm(request.POST or None, programme=programme),
+        lambda form: services.inspection_record(
+            programme=programme, actor=request.user, grades=form.grades(), **form.model_fields()
+        ),
+        done=lambda inspection: inspection.get_absolute_url(),
+        success=lambda inspection: f"“{inspection.title}” recorded.",
+        template="evaluation/inspection_form.html",
+        context={"title": "Record an inspection or visit"},
     )
 
 
@@ -453,24 +439,19 @@ def inspection_edit(request, pk):
     inspection = get_inspection_for_user(request.user, pk, edit=True)
     if inspection.is_baseline:
         raise PermissionDenied("The baseline comes from the programme's data file.")
-    form = InspectionForm(request.POST or None, instance=inspection, programme=inspection.programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.inspection_update(
-                inspection=inspection,
-                actor=request.user,
-                grades=form.grades(),
-                **form.model_fields(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "The inspection has been updated.")
-            return redirect(inspection)
-    return _form_page(
+    return _edit_page(
         request,
-        "evaluation/inspection_form.html",
-        {"form": form, "inspection": inspection, "title": f"Change “{inspection.title}”"},
+        InspectionForm(request.POST or None, instance=inspection, programme=inspection.programme),
+        lambda form: services.inspection_update(
+            inspection=inspection,
+            actor=request.user,
+            grades=form.grades(),
+            **form.model_fields(),
+        ),
+        done=inspection.get_absolute_url(),
+        success="The inspection has been updated.",
+        template="evaluation/inspection_form.html",
+        context={"inspection": inspection, "title": f"Change “{inspection.title}”"},
     )
 
 
@@ -489,27 +470,24 @@ def recommendation_edit(request, pk):
 
 
 def _recommendation_form(request, *, inspection, recommendation):
-    form = RecommendationForm(request.POST or None, instance=recommendation, inspection=inspection)
-    if request.method == "POST" and form.is_valid():
+    def save(form):
         data, themes = model_data(form)
-        try:
-            services.recommendation_save(
-                inspection=inspection,
-                recommendation=recommendation,
-                actor=request.user,
-                themes=themes,
-                **data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "The recommendation has been saved.")
-            return redirect(inspection)
-    return _form_page(
+        services.recommendation_save(
+            inspection=inspection,
+            recommendation=recommendation,
+            actor=request.user,
+            themes=themes,
+            **data,
+        )
+
+    return _edit_page(
         request,
-        "evaluation/recommendation_form.html",
-        {
-            "form": form,
+        RecommendationForm(request.POST or None, instance=recommendation, inspection=inspection),
+        save,
+        done=inspection.get_absolute_url(),
+        success="The recommendation has been saved.",
+        template="evaluation/recommendation_form.html",
+        context={
             "inspection": inspection,
             "recommendation": recommendation,
             "title": "Change a recommendation" if recommendation else "Add a recommendation",

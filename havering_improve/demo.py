@@ -1,16 +1,17 @@
 """Realistic sample data for the local demo, added by `load_programme --demo`.
 
 Each app that has demo data provides `<app>/demo.py` with
-`demo_data_load(*, programme, stdout)`; they run in dependency order and each is idempotent.
+`demo_data_load(*, programme, stdout)`; they run in dependency order (`PROGRAMME_APPS`) and
+each is idempotent.
 """
 
 import importlib
 
-DEMO_APPS = ["themes", "budget", "evaluation", "board"]
+from havering_improve.apps_list import PROGRAMME_APPS
 
 
 def demo_data_load(*, programme, stdout=None) -> None:
-    for app in DEMO_APPS:
+    for app in PROGRAMME_APPS:
         try:
             module = importlib.import_module(f"{app}.demo")
         except ModuleNotFoundError as exc:

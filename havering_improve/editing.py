@@ -1,7 +1,11 @@
 """The one way a view runs an action from a form: validate, call, show what went wrong, redirect.
 
-    return editing.form_action(request, form, lambda form: services.x_update(...),
-                               done=url, template="...", context={...})
+    form = XForm(editing.posted(request), instance=x)
+    return editing.edit_page(request, form, lambda form: services.x_update(...),
+                             done=url, template="...", context={...})
+
+`edit_page` is the whole page (the form on GET); `form_action` its POST half, for a view that
+does something else on GET.
 
 A refused stale edit (`StaleEdit`) shows what the other person changed and keeps the editor's
 input, with the form now carrying the latest version, so a second save is a deliberate one.
@@ -56,3 +60,11 @@ def form_action(
                 messages.success(request, text)
             return redirect(done(result) if callable(done) else done)
     return render(request, template, {**context, "form": form, "stale": stale}, status=error_status)
+
+
+def edit_page(request, form, call, *, template, context=None, **options):
+    """A whole form page: the form on GET (or HEAD); on POST, `form_action` with the same
+    `template` and `context` and its `options` (`done`, `success`, `error_status`)."""
+    if request.method != "POST":
+        return render(request, template, {**(context or {}), "form": form})
+    return form_action(request, form, call, template=template, context=context, **options)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 
+from havering_improve.apps_list import PROGRAMME_APPS
+
 if TYPE_CHECKING:  # pragma: no cover
     from themes.models import Theme
 
@@ -22,18 +24,17 @@ AUDITOR = "Auditor"
 
 ALL_ROLES = [PROGRAMME_MANAGER, PROJECT_LEAD, TEAM_MEMBER, BOARD_MEMBER, FINANCE_OFFICER, AUDITOR]
 
-PROGRAMME_APPS = ["themes", "budget", "evaluation", "board"]
 BUDGET_APPS = ["budget"]
 
 # Model permissions per role, as (app labels, actions). These drive the admin only; views use
 # the object rules further down, which are stricter (a lead edits *their* theme, not all).
 ROLE_MODEL_PERMISSIONS: dict[str, list[tuple[list[str], list[str]]]] = {
     PROGRAMME_MANAGER: [
-        (PROGRAMME_APPS, ["view", "add", "change", "delete"]),
+        (list(PROGRAMME_APPS), ["view", "add", "change", "delete"]),
         (["auth"], ["view", "add", "change"]),
     ],
     FINANCE_OFFICER: [(BUDGET_APPS, ["view", "add", "change"])],
-    AUDITOR: [(PROGRAMME_APPS + ["auth"], ["view"])],
+    AUDITOR: [([*PROGRAMME_APPS, "auth"], ["view"])],
     PROJECT_LEAD: [],
     TEAM_MEMBER: [],
     BOARD_MEMBER: [],

@@ -33,9 +33,12 @@ from django.core.cache import caches
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from havering_improve.apps_list import PROGRAMME_APPS
+
 T = TypeVar("T")
 
-PROGRAMME_APPS = ("themes", "budget", "evaluation", "board", "auth")
+# The apps whose rows pages show: the programme's, and auth (people's names and roles).
+WATCHED_APPS = (*PROGRAMME_APPS, "auth")
 TIMEOUT = 60 * 60
 
 ALL = "all"
@@ -186,7 +189,7 @@ def _on_change(sender, using="default", **kwargs):
 
 
 def _on_m2m_change(sender, action, using="default", **kwargs):
-    if action.startswith("post_") and sender._meta.app_label in PROGRAMME_APPS:
+    if action.startswith("post_") and sender._meta.app_label in WATCHED_APPS:
         # The link table's own app: budget lines' and evaluation's links to themes show on
         # their app's pages and on the theme tabs those apps add.
         label = sender._meta.app_label
@@ -194,7 +197,7 @@ def _on_m2m_change(sender, action, using="default", **kwargs):
 
 
 def connect_signals():
-    for label in PROGRAMME_APPS:
+    for label in WATCHED_APPS:
         for model in apps.get_app_config(label).get_models():
             if hasattr(model, "instance_type"):
                 continue  # a simple-history record, saved beside the change it records

@@ -4,7 +4,9 @@ save that changes nothing else records no change in the history."""
 from django.db import models
 from django.db.models.signals import pre_save
 
-APPS = {"themes", "budget", "board", "evaluation", "havering_improve"}
+from havering_improve.apps_list import PROGRAMME_APPS
+
+APPS = {*PROGRAMME_APPS, "havering_improve"}
 
 
 def normalise(text: str) -> str:

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 
 from board import selectors as board_selectors
 from board.models import Action, BoardSettings, Meeting, MeetingPack, RotaRun, RotaSlot
-from budget import services as budget_services
+from budget import periods as budget_periods
 from budget.models import BudgetAllocation, LedgerImport, LedgerRow
 from budget.selectors import BUDGET_AREAS, cached_budget_report
 from evaluation.models import Finding
@@ -402,12 +402,12 @@ def finance_lists(programme, *, on: dt.date) -> list[WorkList]:
                 ORANGE,
             )
         )
-    states = budget_services.period_states(allocation)
+    states = budget_periods.period_states(allocation)
     open_periods = [p for p in range(1, 13) if not (p in states and states[p].closed)]
     if open_periods:
         p = open_periods[0]
         month = fy.period_start(p)
-        problem = budget_services.period_close_problem(allocation, p, states)
+        problem = budget_periods.period_close_problem(allocation, p, states)
         if problem:
             hint, status, colour = problem, "Not yet", GREY
         elif queued.get(p):

@@ -1,9 +1,11 @@
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
-from budget import imports, services
+from budget import imports, periods
 from budget.demo import demo_setup
 from budget.models import BudgetAllocation
 
@@ -42,11 +44,22 @@ def upload(allocation, user, content, name="extract.csv"):
 def close_periods(allocation, user, through: int) -> None:
     """Close periods 1 to `through`, in order, as month-end does."""
     for period in range(1, through + 1):
-        services.period_close(allocation=allocation, period=period, actor=user)
+        periods.period_close(allocation=allocation, period=period, actor=user)
 
 
 def csv_of(*rows, header=HEADER):
     return "\n".join([header, *rows]) + "\n"
+
+
+def xlsx_of(rows) -> bytes:
+    """A workbook whose first sheet holds `rows`, as an XLSX file's bytes."""
+    book = Workbook()
+    sheet = book.active
+    for r in rows:
+        sheet.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def row(

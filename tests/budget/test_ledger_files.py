@@ -10,11 +10,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
-from openpyxl import Workbook
 
 from budget import imports, ledger
 from budget.models import LedgerImport, LedgerRow
-from tests.budget.conftest import HEADER, csv_of, row, upload
+from tests.budget.conftest import HEADER, csv_of, row, upload, xlsx_of
 
 pytestmark = pytest.mark.django_db
 
@@ -160,16 +159,6 @@ def test_rows_adding_up_to_more_than_the_ledger_holds_are_refused_at_preview(
 # --- XLSX ----------------------------------------------------------------------------------
 
 
-def _workbook(rows):
-    book = Workbook()
-    sheet = book.active
-    for r in rows:
-        sheet.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _rewrite(data: bytes, part: str, change) -> bytes:
     """The same workbook with one part's XML changed."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -190,7 +179,7 @@ GOOD = ["15/05/2019", 2, "C21450", "P", "4010", "N", "AP1", "", "Thing", 7]
 def _with_amounts(*texts):
     rows = [HEADER.split(","), GOOD]
     rows += [[*GOOD[:6], f"X{n}", "", "Thing", 424242 + n] for n in range(len(texts))]
-    data = _workbook(rows)
+    data = xlsx_of(rows)
 
     def change(xml):
         for n, text in enumerate(texts):
@@ -212,16 +201,14 @@ def test_xlsx_amounts_of_infinity_nan_and_huge_exponents_are_problems_at_their_r
 
 def test_xlsx_numbers_that_cannot_be_a_subjective_are_problems_not_500s(set_up, finance_officer):
     rows = [HEADER.split(","), [*GOOD[:4], 424242, *GOOD[5:]]]
-    data = _rewrite(
-        _workbook(rows), SHEET, lambda xml: xml.replace("<v>424242</v>", "<v>1e300</v>")
-    )
+    data = _rewrite(xlsx_of(rows), SHEET, lambda xml: xml.replace("<v>424242</v>", "<v>1e300</v>"))
     batch = upload(set_up, finance_officer, data, "extract.xlsx")
     assert batch.status == LedgerImport.Status.REJECTED
     assert _problems(batch) == [(2, "Subjective")]
 
 
 def test_malformed_sheet_xml_is_refused_clearly(set_up, finance_officer):
-    data = _rewrite(_workbook([HEADER.split(","), GOOD]), SHEET, lambda xml: xml[: len(xml) // 2])
+    data = _rewrite(xlsx_of([HEADER.split(","), GOOD]), SHEET, lambda xml: xml[: len(xml) // 2])
     batch = upload(set_up, finance_officer, data, "extract.xlsx")
     assert batch.status == LedgerImport.Status.REJECTED
     assert "The XLSX file could not be read" in batch.errors[0]["message"]
@@ -236,7 +223,7 @@ def test_sheet_xml_declaring_entities_is_refused_without_expanding_them(set_up, 
         xml = re.sub(r"^<\?xml[^>]*\?>", "", xml)
         return laughs + xml.replace("<v>7</v>", "<v>&b;</v>")
 
-    data = _rewrite(_workbook([HEADER.split(","), GOOD]), SHEET, change)
+    data = _rewrite(xlsx_of([HEADER.split(","), GOOD]), SHEET, change)
     batch = upload(set_up, finance_officer, data, "extract.xlsx")
     assert batch.status == LedgerImport.Status.REJECTED
     assert batch.errors[0]["message"].startswith("The XLSX file could not be")
@@ -249,7 +236,7 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_reading(
     # A bomb in miniature: the caps scale down with the file.
     monkeypatch.setattr(ledger, "MAX_XLSX_SHARED_STRINGS", 64 * 1024)
     words = [[*GOOD[:6], f"AP{n}", "", "word " * 40 + str(n), 1] for n in range(400)]
-    data = _workbook([HEADER.split(","), *words])
+    data = xlsx_of([HEADER.split(","), *words])
     # Turn the inline strings into shared strings, as Excel writes them.
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -268,7 +255,7 @@ def test_a_tiny_workbook_claiming_thirty_million_rows_is_refused_at_once(set_up,
         xml = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:J30000000"', xml)
         return xml.replace('<row r="2">', '<row r="30000000">').replace('r="A2"', 'r="A30000000"')
 
-    data = _rewrite(_workbook([HEADER.split(","), GOOD]), SHEET, change)
+    data = _rewrite(xlsx_of([HEADER.split(","), GOOD]), SHEET, change)
     started = time.monotonic()
     batch = upload(set_up, finance_officer, data, "extract.xlsx")
     assert time.monotonic() - started < 5
@@ -286,7 +273,7 @@ def test_rows_beyond_the_limit_stop_the_read_even_when_the_sheet_understates_its
         xml = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:J1"', xml)
         return xml.replace('<row r="2">', '<row r="5000">')
 
-    data = _rewrite(_workbook([HEADER.split(","), GOOD]), SHEET, change)
+    data = _rewrite(xlsx_of([HEADER.split(","), GOOD]), SHEET, change)
     batch = upload(set_up, finance_officer, data, "extract.xlsx")
     assert batch.status == LedgerImport.Status.REJECTED
     assert "more than 50 rows" in batch.errors[-1]["message"]
@@ -295,7 +282,7 @@ def test_rows_beyond_the_limit_stop_the_read_even_when_the_sheet_understates_its
 def test_a_sheet_that_understates_its_size_is_still_read_whole(set_up, finance_officer):
     rows = [HEADER.split(","), GOOD, [*GOOD[:6], "AP2", "", "Second", 8]]
     data = _rewrite(
-        _workbook(rows),
+        xlsx_of(rows),
         SHEET,
         lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:B2"', xml),
     )

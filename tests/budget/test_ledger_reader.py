@@ -1,19 +1,17 @@
 """What the importer accepts from real extracts, and how it rejects what it cannot read."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from budget.imports import ImportSummary
 from budget.ledger import parse_money
 from budget.models import LedgerImport, LedgerRow
 from budget.selectors import split_pennies
-from tests.budget.conftest import HEADER, csv_of, row, upload
+from tests.budget.conftest import HEADER, csv_of, row, upload, xlsx_of
 
 pytestmark = pytest.mark.django_db
 
@@ -73,18 +71,8 @@ def test_columns_are_found_by_header_in_any_order(set_up, finance_officer):
     assert sample.line == "Research in Practice membership"
 
 
-def _xlsx(rows):
-    book = Workbook()
-    sheet = book.active
-    for r in rows:
-        sheet.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_an_xlsx_extract_with_real_excel_dates_is_read(set_up, finance_officer):
-    content = _xlsx(
+    content = xlsx_of(
         [
             HEADER.split(","),
             [
@@ -190,7 +178,7 @@ def test_an_empty_file_is_rejected(set_up, finance_officer):
 def test_a_pay_subjective_that_excel_stored_as_a_number_keeps_its_leading_zero(
     set_up, finance_officer
 ):
-    content = _xlsx(
+    content = xlsx_of(
         [HEADER.split(","), ["28/04/2019", 1, "C21450", "P", 101, "Salaries", "PAY1", "", "x", 5]]
     )
     batch = upload(set_up, finance_officer, content, "extract.xlsx")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from budget import imports, selectors, services
+from budget import imports, periods, selectors
 from budget.demo import demo_setup
 from budget.models import BudgetAllocation, ForecastSnapshot, LedgerImport, LedgerRow
 from havering_improve.errors import AlreadyDone
@@ -82,7 +82,7 @@ def test_an_import_confirmed_while_a_close_runs_waits_and_is_refused(
     inside, release = _hold(monkeypatch, selectors, "budget_report")  # close: snapshot taking
 
     close = Worker(
-        lambda: services.period_close(allocation=allocation, period=2, actor=finance_officer)
+        lambda: periods.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     close.start()
     assert inside.wait(WAIT)
@@ -113,7 +113,7 @@ def test_a_close_asked_for_while_an_import_is_confirmed_waits_and_freezes_its_ro
     confirm.start()
     assert inside.wait(WAIT)
     close = Worker(
-        lambda: services.period_close(allocation=allocation, period=2, actor=finance_officer)
+        lambda: periods.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     close.start()
     close.join(1)
@@ -133,10 +133,10 @@ def test_a_close_asked_for_while_an_import_is_confirmed_waits_and_freezes_its_ro
 def test_two_closes_of_one_period_at_once_close_it_once(allocation, finance_officer, monkeypatch):
     inside, release = _hold(monkeypatch, selectors, "budget_report")
     first = Worker(
-        lambda: services.period_close(allocation=allocation, period=2, actor=finance_officer)
+        lambda: periods.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     second = Worker(
-        lambda: services.period_close(allocation=allocation, period=2, actor=finance_officer)
+        lambda: periods.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     first.start()
     assert inside.wait(WAIT)

@@ -3,7 +3,7 @@ budget data; leads and board members read the report; auditors read everything."
 
 import pytest
 
-from budget import services
+from budget import periods, services
 from budget.models import Commitment, LedgerRow, Post
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ ROLES = sorted(READERS | {"no_role_user"})
 @pytest.fixture
 def urls(imported_sample, finance_officer, lines):
     allocation = imported_sample.allocation
-    services.period_close(allocation=allocation, period=1, actor=finance_officer)
+    periods.period_close(allocation=allocation, period=1, actor=finance_officer)
     queued = LedgerRow.objects.filter(line__isnull=True).first()
     post = Post.objects.filter(line=lines["project-manager"]).first()
     commitment = services.commitment_record(

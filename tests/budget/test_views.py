@@ -14,11 +14,8 @@ from budget.models import (
     LedgerRow,
     LineMonth,
     MatchingRule,
-    PeriodState,
     Post,
     RowAllocation,
-    ThemeWeight,
-    Virement,
 )
 from tests.budget.conftest import close_periods, csv_of, row, upload
 
@@ -201,15 +198,16 @@ def test_a_split_that_does_not_add_up_is_explained(imported_sample, fo, lines):
 def test_closing_and_reopening_a_period(
     imported_sample, client, finance_officer, programme_manager
 ):
+    periods = imported_sample.allocation.period_states
     close_periods(imported_sample.allocation, finance_officer, 5)
     client.force_login(finance_officer)
     client.post(f"{Y}/periods/6/close/")
-    assert PeriodState.objects.get(period=6).closed
+    assert periods.get(period=6).closed
     client.force_login(programme_manager)
     response = client.post(f"{Y}/periods/6/reopen/", {"reason": ""})
     assert "Enter the reason" in response.content.decode()
     client.post(f"{Y}/periods/6/reopen/", {"reason": "Payroll correction"})
-    assert not PeriodState.objects.get(period=6).closed
+    assert not periods.get(period=6).closed
 
 
 def test_reversing_an_import_needs_a_reason(imported_sample, fo):
@@ -244,7 +242,7 @@ def test_recording_a_virement(set_up, fo, lines):
             "approved_on_2": "2019",
         },
     )
-    virement = Virement.objects.get()
+    virement = set_up.virements.get()
     assert virement.amount == D("5000.00")
     assert virement.approved_on == dt.date(2019, 10, 1)
 
@@ -310,7 +308,7 @@ def test_the_programme_manager_weighs_themes(set_up, client, programme_manager, 
         f"{Y}/lines/{line.code}/themes/",
         {f"theme_{themes[0].pk}": "3", f"theme_{themes[1].pk}": "1"},
     )
-    assert ThemeWeight.objects.get(line=line, theme=themes[0]).weight == D("3")
+    assert line.theme_weights.get(theme=themes[0]).weight == D("3")
 
 
 def test_carrying_the_lines_forward_into_the_next_year(set_up, fo):
