@@ -3,20 +3,12 @@
 import base64
 
 import pygal
-from pygal.style import Style
 
 from havering_improve.fy import period_month_name
+from themes.charts import govuk_style
 
-# GOV.UK palette colours with enough contrast against white.
-_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#0b0c0c",
-    foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f",
-    colors=("#505a5f", "#d4351c", "#1d70b8"),
-    font_family="Arial, Helvetica, sans-serif",
-)
+# Profile in dark grey, forecast in red, actual in blue.
+_STYLE = govuk_style("#505a5f", "#d4351c", "#1d70b8")
 
 
 def cumulative_chart(report) -> str:

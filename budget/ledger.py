@@ -1,7 +1,7 @@
 """Reading ledger extracts (CSV or XLSX) row by row, without loading the whole file.
 
-`read_rows(fileobj, name, year)` yields `ParsedRow`s and collects every problem it finds, by
-row and column, in `reader.problems`. Nothing here touches the database.
+`LedgerReader(fileobj, name, year).rows()` yields `ParsedRow`s and collects every problem it
+finds, by row and column, in the reader's `problems`. Nothing here touches the database.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Reads: the budget monitoring report, spend by theme, the ledger behind a figure.
+"""Reads: the budget monitoring report, spend by theme, the ledger behind a figure, and what
+the writes check against (a year's settings and closed periods, its matching rules and the
+queued rows a rule would place). None of them writes.
 
 Every figure is worked out from a fixed number of aggregate queries, whatever the size of the
 ledger, and in Decimal pounds and pence.

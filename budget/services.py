@@ -268,11 +268,6 @@ def commitment_record(*, actor, commitment: Commitment, version: int | None = No
 
 
 @action("can_edit_budget")
-def commitment_delete(*, actor, commitment: Commitment) -> None:
-    commitment.delete()
-
-
-@action("can_edit_budget")
 def post_record(*, actor, post: Post, version: int | None = None) -> Post:
     """Add a post, or save changes to one from the version its form was opened at."""
     if post.status == Post.Status.APPOINTED and not post.start_date:

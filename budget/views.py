@@ -191,6 +191,10 @@ def _ledger_filters(request, allocation):
     }
 
 
+# An XLSX download of this many rows or more takes long enough to prepare that the page says so.
+LARGE_DOWNLOAD_ROWS = 50_000
+
+
 @require_safe
 @roles.programme_reader_required
 def ledger(request, year):
@@ -204,7 +208,14 @@ def ledger(request, year):
     return render(
         request,
         "budget/ledger.html",
-        _base(request, allocation, page=page, filters=filters, query=query.urlencode()),
+        _base(
+            request,
+            allocation,
+            page=page,
+            filters=filters,
+            query=query.urlencode(),
+            large_download=page.paginator.count >= LARGE_DOWNLOAD_ROWS,
+        ),
     )
 
 

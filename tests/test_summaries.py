@@ -172,7 +172,7 @@ def _queries(client, path) -> int:
 def test_a_reading_on_one_theme_keeps_other_themes_pages_and_the_budget_report(
     client, board_member, theme, other_theme, committed
 ):
-    from tests.themes.factories import ReadingFactory
+    from tests.themes.factories import MeasureReadingFactory
 
     measure = _measure(theme)
     _measure(other_theme)
@@ -181,7 +181,7 @@ def test_a_reading_on_one_theme_keeps_other_themes_pages_and_the_budget_report(
         client.get(path)
     kept = {path: _queries(client, path) for path in OTHER_PAGES}
 
-    committed(lambda: ReadingFactory(measure=measure, value=Decimal("61.5")))
+    committed(lambda: MeasureReadingFactory(measure=measure, value=Decimal("61.5")))
 
     # Each costs what a kept page costs: nothing was recomputed.
     assert {path: _queries(client, path) for path in OTHER_PAGES} == kept
@@ -191,12 +191,12 @@ def test_a_reading_on_one_theme_keeps_other_themes_pages_and_the_budget_report(
 def test_a_new_reading_redraws_only_its_own_measures_chart(
     client, lead, theme, committed, django_assert_num_queries
 ):
-    from tests.themes.factories import ReadingFactory
+    from tests.themes.factories import MeasureReadingFactory
 
     measures = [_measure(theme, order=n) for n in range(3)]
     client.force_login(lead)
     client.get("/themes/supervision/measures/")
-    committed(lambda: ReadingFactory(measure=measures[1], value=Decimal("72")))
+    committed(lambda: MeasureReadingFactory(measure=measures[1], value=Decimal("72")))
     # Four for any page, then the latest report, the overdue count, the theme's measures, and
     # the one measure that changed and its readings: the other charts are kept.
     with (
@@ -209,9 +209,9 @@ def test_a_new_reading_redraws_only_its_own_measures_chart(
 
 
 def _reading(theme):
-    from tests.themes.factories import ReadingFactory
+    from tests.themes.factories import MeasureReadingFactory
 
-    return ReadingFactory(measure=_measure(theme), value=Decimal("63.25"))
+    return MeasureReadingFactory(measure=_measure(theme), value=Decimal("63.25"))
 
 
 def _milestone(theme):
@@ -366,11 +366,11 @@ def test_a_forecast_edit_shows_at_once_while_the_ledgers_totals_stay_kept(
 
 
 def test_versions_are_per_area(theme, other_theme, committed):
-    from tests.themes.factories import ReadingFactory
+    from tests.themes.factories import MeasureReadingFactory
 
     measure = _measure(theme)
     before = summaries.data_versions()
-    committed(lambda: ReadingFactory(measure=measure))
+    committed(lambda: MeasureReadingFactory(measure=measure))
     after = summaries.data_versions()
 
     def moved(area):
@@ -446,7 +446,7 @@ def test_each_persons_kept_home_shows_a_change_to_what_needs_them_at_once(
 def test_a_leads_new_reading_leaves_a_board_members_and_a_finance_officers_home_kept(
     client, board_member, finance_officer, lead, theme, committed
 ):
-    from tests.themes.factories import ReadingFactory
+    from tests.themes.factories import MeasureReadingFactory
 
     measure = _measure(theme)
     users = [board_member, finance_officer, lead]
@@ -456,7 +456,7 @@ def test_a_leads_new_reading_leaves_a_board_members_and_a_finance_officers_home_
         client.get("/")
         kept[user.username] = _queries(client, "/")
 
-    committed(lambda: ReadingFactory(measure=measure, value=Decimal("61.5")))
+    committed(lambda: MeasureReadingFactory(measure=measure, value=Decimal("61.5")))
 
     after = {}
     for user in users:

@@ -14,7 +14,12 @@ from havering_improve import roles
 from tests.board.factories import ActionFactory
 from tests.budget.conftest import csv_of, row, upload
 from tests.evaluation.factories import ActivityFactory, FindingFactory
-from tests.themes.factories import MeasureFactory, MilestoneFactory, ReadingFactory, RiskFactory
+from tests.themes.factories import (
+    MeasureFactory,
+    MeasureReadingFactory,
+    MilestoneFactory,
+    RiskFactory,
+)
 from themes import selectors
 from themes.models import PID, Theme
 
@@ -48,7 +53,7 @@ def _lead_data(theme, other_theme, lead, n=1):
     today = _today()
     for i in range(n):
         measure = MeasureFactory(theme=theme, name=f"Supervisions on time {i}")
-        ReadingFactory(measure=measure, date=today - dt.timedelta(days=70))
+        MeasureReadingFactory(measure=measure, date=today - dt.timedelta(days=70))
         MilestoneFactory(
             theme=theme,
             title=f"Late milestone {i}",
@@ -95,13 +100,15 @@ def test_a_lead_sees_their_themes_work(client, lead, theme, other_theme, program
 
 
 def test_a_lead_whose_report_is_submitted_and_readings_recorded_sees_them_done(client, lead, theme):
-    from tests.themes.factories import ReportFactory
+    from tests.themes.factories import HighlightReportFactory
 
     period = _today().replace(day=1)
     for month in (selectors.previous_period(period), period):
-        ReportFactory(theme=theme, period=month, status="submitted", submitted_at=timezone.now())
+        HighlightReportFactory(
+            theme=theme, period=month, status="submitted", submitted_at=timezone.now()
+        )
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
-    ReadingFactory(measure=measure, date=period - dt.timedelta(days=1))
+    MeasureReadingFactory(measure=measure, date=period - dt.timedelta(days=1))
     html = _home(client, lead)
     assert f"The {_month(period)} highlight report" in html
     assert "Submitted" in html
@@ -145,12 +152,12 @@ def test_the_programme_manager_sees_what_waits_for_them(
 
 
 def test_a_built_pack_shows_as_ready_to_publish(client, programme_manager, programme, theme):
-    from tests.themes.factories import ReportFactory
+    from tests.themes.factories import HighlightReportFactory
 
     meeting = _meeting(programme, 5, [theme])
     period = _today().replace(day=1)
     for month in (selectors.previous_period(period), period):
-        ReportFactory(theme=theme, period=month, status="submitted")
+        HighlightReportFactory(theme=theme, period=month, status="submitted")
     MeetingPack.objects.create(meeting=meeting, status=MeetingPack.Status.READY)
     html = _home(client, programme_manager)
     assert "Ready to publish" in html

@@ -40,10 +40,10 @@ def govuk_style(*colors: str, **options) -> Style:
     )
 
 
-# Readings in blue, the target trajectory in dark grey, dashed.
 # The chart's own stylesheet (see the file): pygal reads a path after "file://".
 CHART_CSS = "file://" + str(Path(__file__).resolve().parent / "chart.css")
 
+# Readings in blue, the target trajectory in dark grey, dashed.
 _STYLE = govuk_style(
     "#1d70b8",
     "#505a5f",

@@ -11,12 +11,8 @@ from freezegun import freeze_time
 from board import packs, services
 from board.models import MeetingPack
 from budget.models import BudgetAllocation, PeriodState
-from tests.board.factories import (
-    HighlightReportFactory,
-    MeasureFactory,
-    MeasureReadingFactory,
-    MeetingFactory,
-)
+from tests.board.factories import MeetingFactory
+from tests.themes.factories import HighlightReportFactory, MeasureFactory, MeasureReadingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +51,14 @@ def test_each_focus_theme_says_which_report_it_shows_and_flags_a_late_or_older_o
 ):
     # Supervision's November report came in after its due date; Quality Assurance's newest
     # is October's.
-    HighlightReportFactory(theme=theme, period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-30"))
     HighlightReportFactory(
-        theme=other_theme, period=dt.date(2026, 10, 1), submitted_at=_at("2026-10-26")
+        submitted=True, theme=theme, period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-30")
+    )
+    HighlightReportFactory(
+        submitted=True,
+        theme=other_theme,
+        period=dt.date(2026, 10, 1),
+        submitted_at=_at("2026-10-26"),
     )
     with freeze_time(BUILD):
         pack = _build(focus_meeting, django_capture_on_commit_callbacks)
@@ -81,7 +82,7 @@ def test_a_theme_with_no_report_is_flagged_missing_and_one_on_time_is_not():
         "No highlight report submitted. The November 2026 report was due on 26 November 2026."
     )
     on_time = HighlightReportFactory.build(
-        period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-25")
+        submitted=True, period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-25")
     )
     assert packs.report_check(on_time, built_on=dt.date(2026, 12, 2))["flagged"] is False
 
@@ -92,7 +93,9 @@ def test_nothing_dated_after_the_build_is_in_the_pack_and_it_says_when_it_was_bu
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
     MeasureReadingFactory(measure=measure, date=dt.date(2026, 11, 30), value="71.00")
     MeasureReadingFactory(measure=measure, date=dt.date(2026, 12, 10), value="99.00")
-    HighlightReportFactory(theme=theme, period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-26"))
+    HighlightReportFactory(
+        submitted=True, theme=theme, period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-26")
+    )
     with freeze_time(BUILD):
         pack = _build(focus_meeting, django_capture_on_commit_callbacks)
     readings = pack.snapshot["focus"][0]["measures"][0]["readings"]
@@ -113,12 +116,17 @@ def test_the_meeting_page_shows_what_changed_since_the_build_and_publishing_conf
     django_capture_on_commit_callbacks,
 ):
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
-    HighlightReportFactory(theme=theme, period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-25"))
+    HighlightReportFactory(
+        submitted=True, theme=theme, period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-25")
+    )
     with freeze_time(BUILD):
         pack = _build(focus_meeting, django_capture_on_commit_callbacks)
     with freeze_time("2026-12-02 11:30:00"):
         HighlightReportFactory(
-            theme=other_theme, period=dt.date(2026, 11, 1), submitted_at=timezone.now()
+            submitted=True,
+            theme=other_theme,
+            period=dt.date(2026, 11, 1),
+            submitted_at=timezone.now(),
         )
         MeasureReadingFactory(measure=measure, date=dt.date(2026, 11, 30), value="72.00")
         allocation = BudgetAllocation.objects.filter(programme=programme).first()

@@ -14,16 +14,15 @@ from pypdf import PdfReader
 from board import packs, services
 from board.models import MeetingPack
 from havering_improve import roles
-from tests.board.factories import (
-    ActionFactory,
+from tests.board.factories import ActionFactory, MeetingFactory
+from tests.factories import UserFactory
+from tests.themes.factories import (
     HighlightReportFactory,
     MeasureFactory,
     MeasureReadingFactory,
-    MeetingFactory,
     MilestoneFactory,
     RiskFactory,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +30,26 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def programme_data(meeting, theme, other_theme, lead):
     """Highlight reports, measures, milestones and risks for the two focus themes."""
-    HighlightReportFactory(theme=theme, overall_rag="amber", period=dt.date(2026, 9, 1))
     HighlightReportFactory(
+        submitted=True, theme=theme, overall_rag="amber", period=dt.date(2026, 9, 1)
+    )
+    HighlightReportFactory(
+        submitted=True,
         theme=theme,
         overall_rag="green",
         period=dt.date(2026, 10, 1),
         status_summary="Monthly supervision now recorded for 85% of workers.",
     )
-    HighlightReportFactory(theme=other_theme, overall_rag="red")
-    measure = MeasureFactory(theme=theme, name="Supervisions on time")
+    HighlightReportFactory(
+        submitted=True, theme=other_theme, overall_rag="red", period=dt.date(2026, 10, 1)
+    )
+    measure = MeasureFactory(
+        theme=theme,
+        name="Supervisions on time",
+        baseline_value="52.00",
+        target_value="90.00",
+        target_date=dt.date(2027, 3, 31),
+    )
     for month, value in [(6, "60.00"), (8, "71.50"), (10, "85.00")]:
         MeasureReadingFactory(measure=measure, date=dt.date(2026, month, 1), value=value)
     MilestoneFactory(
@@ -47,7 +57,11 @@ def programme_data(meeting, theme, other_theme, lead):
         title="Supervision policy relaunched",
         due_date=timezone.localdate() - dt.timedelta(days=10),
     )
-    MilestoneFactory(theme=other_theme, title="Audit tool agreed")
+    MilestoneFactory(
+        theme=other_theme,
+        title="Audit tool agreed",
+        due_date=timezone.localdate() + dt.timedelta(days=60),
+    )
     RiskFactory(theme=theme, description="Agency turnover undermines supervision", escalated=True)
     RiskFactory(theme=other_theme, description="Auditors not released from caseloads")
     return meeting
@@ -134,7 +148,9 @@ def test_a_published_pack_does_not_change_when_the_programme_does(
 
     theme.title = "Supervision and Reflective Practice"
     theme.save()
-    HighlightReportFactory(theme=theme, overall_rag="red", period=dt.date(2026, 11, 1))
+    HighlightReportFactory(
+        submitted=True, theme=theme, overall_rag="red", period=dt.date(2026, 11, 1)
+    )
     build(programme_data, django_capture_on_commit_callbacks)  # asking again changes nothing
 
     pack.refresh_from_db()
@@ -225,6 +241,7 @@ def test_last_time_is_what_the_board_was_shown_at_the_previous_meeting(
     today = timezone.localdate()
     earlier = MeetingFactory(board=board, date=today - dt.timedelta(days=30))
     HighlightReportFactory(
+        submitted=True,
         theme=theme,
         overall_rag="red",
         period=dt.date(2026, 8, 1),
@@ -232,7 +249,9 @@ def test_last_time_is_what_the_board_was_shown_at_the_previous_meeting(
     )
     first = build(earlier, django_capture_on_commit_callbacks)
     services.pack_publish(pack=first, actor=programme_manager)
-    HighlightReportFactory(theme=theme, overall_rag="green", period=dt.date(2026, 10, 1))
+    HighlightReportFactory(
+        submitted=True, theme=theme, overall_rag="green", period=dt.date(2026, 10, 1)
+    )
     later = MeetingFactory(board=board, date=today + dt.timedelta(days=5))
     second = build(later, django_capture_on_commit_callbacks)
     row = next(r for r in second.snapshot["overview"] if r["title"] == theme.title)
@@ -429,7 +448,7 @@ def test_a_measure_with_years_of_weekly_readings_is_summarised_and_says_so(
 def test_overdue_milestones_are_grouped_by_theme_and_a_focus_themes_are_in_its_section(
     programme_data, django_capture_on_commit_callbacks, board
 ):
-    from tests.board.factories import MilestoneFactory as Milestone
+    from tests.themes.factories import MilestoneFactory as Milestone
 
     quiet = board.programme.themes.get(slug="adolescent-safeguarding")
     Milestone(theme=quiet, title="Exploitation panel set up", due_date=dt.date(2026, 1, 9))

@@ -9,7 +9,8 @@ from django.utils import timezone
 from board import services
 from board.models import ReminderSent
 from board.tabs import theme_rota_context
-from tests.board.factories import HighlightReportFactory, MeetingFactory
+from tests.board.factories import MeetingFactory
+from tests.themes.factories import HighlightReportFactory
 from themes.selectors import current_period, expected_report_period, report_due_date
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,9 @@ def test_leads_with_a_missing_report_are_reminded_three_working_days_ahead_once(
     focus_meeting, lead, other_lead, theme
 ):
     # Supervision's November report is in.
-    HighlightReportFactory(theme=theme, period=dt.date(2026, 11, 1), submitted_at=timezone.now())
+    HighlightReportFactory(
+        submitted=True, theme=theme, period=dt.date(2026, 11, 1), submitted_at=timezone.now()
+    )
     assert services.reminders_send(today=dt.date(2026, 11, 30)) == 1
     assert services.reminders_send(today=dt.date(2026, 11, 30)) == 0
     assert len(mail.outbox) == 1
@@ -132,8 +135,9 @@ def test_a_lead_whose_newest_report_is_older_than_the_pack_expects_is_reminded(
     focus_meeting, theme, other_theme, other_lead
 ):
     # The deadline is 3 December: the November report (due 26 November) is expected.
-    HighlightReportFactory(theme=theme, period=dt.date(2026, 10, 1))  # older: reminded
-    HighlightReportFactory(theme=other_theme, period=dt.date(2026, 11, 1))  # in
+    # Supervision's newest is older, so its lead is reminded; Quality Assurance's is in.
+    HighlightReportFactory(submitted=True, theme=theme, period=dt.date(2026, 10, 1))
+    HighlightReportFactory(submitted=True, theme=other_theme, period=dt.date(2026, 11, 1))
     assert services.reminders_send(today=dt.date(2026, 11, 30)) == 1
     assert mail.outbox[0].to == [theme.lead.email]
     assert "November 2026 highlight report" in mail.outbox[0].body

@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from board import packs, services
 from board.models import ProgressReport, ReportDelivery, ReportSchedule
-from tests.board.factories import ActionFactory, MeetingFactory, MilestoneFactory
+from tests.board.factories import ActionFactory, MeetingFactory
+from tests.themes.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from board import services
 from board.models import ProgressReport, ReportSchedule
 from havering_improve import celery as celery_module
-from tests.board.factories import HighlightReportFactory
 from tests.celery_worker import database_url_for_worker
 from tests.services import need, using_postgres
+from tests.themes.factories import HighlightReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,7 @@ def test_a_report_made_late_shows_the_programme_as_at_its_send_day(
     slt_schedule.first_period = dt.date(2026, 9, 1)
     slt_schedule.save()
     HighlightReportFactory(
+        submitted=True,
         theme=theme,
         period=dt.date(2026, 8, 1),
         overall_rag="red",
@@ -66,6 +67,7 @@ def test_a_report_made_late_shows_the_programme_as_at_its_send_day(
     )
     # Submitted after the September report's send day (5 October): not in it.
     HighlightReportFactory(
+        submitted=True,
         theme=theme,
         period=dt.date(2026, 9, 1),
         overall_rag="green",

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from board import services
 from board.models import ProgressReport, ReportSchedule
-from tests.board.factories import HighlightReportFactory, MeasureFactory, MeasureReadingFactory
+from tests.themes.factories import HighlightReportFactory, MeasureFactory, MeasureReadingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def assert_tagged_pdf_ua(reader: PdfReader, *, title: str, lists: bool = True):
 def test_a_meeting_pack_is_a_tagged_pdf_with_bookmarks_and_alt_texted_charts(
     meeting, theme, django_capture_on_commit_callbacks
 ):
-    HighlightReportFactory(theme=theme, period=dt.date(2026, 10, 1))
+    HighlightReportFactory(submitted=True, theme=theme, period=dt.date(2026, 10, 1))
     for name in ("Supervisions on time", "Staff supervised monthly"):
         measure = MeasureFactory(theme=theme, name=name)
         for month, value in [(6, "60.00"), (8, "71.50")]:

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
-from tests.evaluation.factories import ActivityFactory, MeasureFactory, days_ago
+from tests.evaluation.factories import ActivityFactory, days_ago
+from tests.themes.factories import MeasureFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -106,3 +106,14 @@ def test_the_export_reads_only_the_exported_columns_in_a_fixed_number_of_queries
     assert ledger_reads
     for sql in ledger_reads:
         assert "summary" not in sql and "budget_ledgerimport" not in sql
+
+
+def test_the_ledger_page_warns_that_a_large_excel_download_takes_a_while(
+    ledger, client, finance_officer, monkeypatch
+):
+    client.force_login(finance_officer)
+    assert "takes up to a minute" not in client.get("/budget/2019-20/ledger/").content.decode()
+    monkeypatch.setattr("budget.views.LARGE_DOWNLOAD_ROWS", 32)
+    html = client.get("/budget/2019-20/ledger/").content.decode()
+    assert "An Excel file of 32 rows takes up to a minute" in html
+    assert "The CSV file starts at once" in html

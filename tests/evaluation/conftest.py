@@ -5,10 +5,10 @@ from tests.evaluation.factories import (
     AuditResultFactory,
     FindingFactory,
     InspectionFactory,
-    MeasureFactory,
     RecommendationFactory,
     days_ago,
 )
+from tests.themes.factories import MeasureFactory
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -13,7 +12,6 @@ from evaluation.models import (
     Inspection,
     Recommendation,
 )
-from themes.models import Measure
 
 
 def days_ago(n: int) -> dt.date:
@@ -54,19 +52,6 @@ class AuditResultFactory(factory.django.DjangoModelFactory):
     cases_audited = factory.LazyAttribute(
         lambda o: o.outstanding + o.good + o.requires_improvement + o.inadequate
     )
-
-
-class MeasureFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Measure
-
-    name = factory.Sequence(lambda n: f"Cases audited good or better {n}")
-    unit = Measure.Unit.PERCENT
-    direction = Measure.Direction.HIGHER
-    baseline_value = Decimal("40")
-    baseline_date = factory.LazyFunction(lambda: days_ago(365))
-    target_value = Decimal("80")
-    target_date = factory.LazyFunction(lambda: days_ago(-365))
 
 
 class FindingFactory(factory.django.DjangoModelFactory):

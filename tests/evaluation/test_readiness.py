@@ -10,10 +10,10 @@ from tests.evaluation.factories import (
     AuditResultFactory,
     FindingFactory,
     InspectionFactory,
-    MeasureFactory,
     RecommendationFactory,
     days_ago,
 )
+from tests.themes.factories import MeasureFactory
 from themes.models import HighlightReport
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluation import services
 from evaluation.models import ActivityKind, AuditResult, Finding, SurveyScore
-from tests.evaluation.factories import ActivityFactory, MeasureFactory, days_ago, strand
+from tests.evaluation.factories import ActivityFactory, days_ago, strand
+from tests.themes.factories import MeasureFactory
 from themes.models import Measure, MeasureReading, Milestone, Risk
 
 pytestmark = pytest.mark.django_db

@@ -162,7 +162,7 @@ def test_an_audit_cannot_record_the_same_theme_twice(
 def test_a_measure_of_another_theme_is_refused_on_the_form(
     client, audit, theme, other_theme, programme_manager
 ):
-    from tests.evaluation.factories import MeasureFactory
+    from tests.themes.factories import MeasureFactory
 
     elsewhere = MeasureFactory(theme=other_theme)
     client.force_login(programme_manager)

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from havering_improve import roles
 from tests.factories import UserFactory
 
-from .factories import MeasureFactory, MilestoneFactory, ReportFactory, RiskFactory
+from .factories import HighlightReportFactory, MeasureFactory, MilestoneFactory, RiskFactory
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,7 @@ def risk(theme):
 
 @pytest.fixture
 def draft_report(theme):
-    return ReportFactory(theme=theme, status="draft")
+    return HighlightReportFactory(theme=theme, status="draft")
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
+"""One factory per model of the themes app, for every app's tests."""
+
 import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk
 
@@ -29,7 +32,7 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     target_date = dt.date(2027, 1, 1)
 
 
-class ReadingFactory(factory.django.DjangoModelFactory):
+class MeasureReadingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MeasureReading
 
@@ -48,9 +51,17 @@ class RiskFactory(factory.django.DjangoModelFactory):
     owner = "Lead"
 
 
-class ReportFactory(factory.django.DjangoModelFactory):
+class HighlightReportFactory(factory.django.DjangoModelFactory):
+    """A draft, every area rated green; `submitted=True` for one the Board has, sent a day ago."""
+
     class Meta:
         model = HighlightReport
+
+    class Params:
+        submitted = factory.Trait(
+            status=HighlightReport.Status.SUBMITTED,
+            submitted_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1)),
+        )
 
     period = dt.date(2026, 11, 1)
     overall_rag = "green"

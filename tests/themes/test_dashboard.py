@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from themes.models import TeamMembership
 
-from .factories import MeasureFactory, MilestoneFactory, ReadingFactory, ReportFactory, RiskFactory
+from .factories import (
+    HighlightReportFactory,
+    MeasureFactory,
+    MeasureReadingFactory,
+    MilestoneFactory,
+    RiskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +24,13 @@ pytestmark = pytest.mark.django_db
 def test_the_dashboard_shows_each_themes_current_and_last_rag_and_missing_reports(
     client, board_member, theme, other_theme
 ):
-    ReportFactory(theme=theme, period=dt.date(2026, 10, 1), status="submitted", overall_rag="red")
-    ReportFactory(theme=theme, period=dt.date(2026, 11, 1), status="submitted", overall_rag="amber")
-    ReportFactory(theme=other_theme, period=dt.date(2026, 11, 1), status="draft")
+    HighlightReportFactory(
+        theme=theme, period=dt.date(2026, 10, 1), status="submitted", overall_rag="red"
+    )
+    HighlightReportFactory(
+        theme=theme, period=dt.date(2026, 11, 1), status="submitted", overall_rag="amber"
+    )
+    HighlightReportFactory(theme=other_theme, period=dt.date(2026, 11, 1), status="draft")
     client.force_login(board_member)
     html = client.get("/themes/").content.decode()
     grid = html[html.index('id="theme-grid"') : html.index("</table>", html.index("theme-grid"))]
@@ -40,8 +50,8 @@ def test_the_dashboard_counts_measures_on_and_off_track_and_names_the_next_miles
 ):
     on = MeasureFactory(theme=theme)
     off = MeasureFactory(theme=theme)
-    ReadingFactory(measure=on, value=Decimal("79"), date=dt.date(2026, 11, 1))
-    ReadingFactory(measure=off, value=Decimal("41"), date=dt.date(2026, 11, 1))
+    MeasureReadingFactory(measure=on, value=Decimal("79"), date=dt.date(2026, 11, 1))
+    MeasureReadingFactory(measure=off, value=Decimal("41"), date=dt.date(2026, 11, 1))
     MilestoneFactory(theme=theme, title="Next one", due_date=dt.date(2026, 12, 3))
     MilestoneFactory(theme=theme, title="Later one", due_date=dt.date(2027, 3, 3))
     client.force_login(board_member)
@@ -56,10 +66,10 @@ def _grow(programme, start, n):
         for i in range(start - 1, start - 1 + n):
             measure = MeasureFactory(theme=t)
             for month in range(1, 6):
-                ReadingFactory(measure=measure, date=dt.date(2026, month, 1))
+                MeasureReadingFactory(measure=measure, date=dt.date(2026, month, 1))
             MilestoneFactory(theme=t, due_date=dt.date(2026, 1 + i, 1))
             RiskFactory(theme=t)
-            ReportFactory(theme=t, period=dt.date(2026, 1 + i, 1), status="submitted")
+            HighlightReportFactory(theme=t, period=dt.date(2026, 1 + i, 1), status="submitted")
 
 
 def _team(theme, n):
@@ -153,12 +163,14 @@ def test_a_board_member_has_no_my_theme_link(client, board_member):
 def test_the_measures_part_tables_the_latest_readings_and_links_to_all_of_them(
     client, board_member, theme
 ):
-    from tests.themes.factories import MeasureFactory, ReadingFactory
+    from tests.themes.factories import MeasureFactory, MeasureReadingFactory
 
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
     start = dt.date(2026, 1, 5)
     for week in range(20):
-        ReadingFactory(measure=measure, date=start + dt.timedelta(weeks=week), value=50 + week)
+        MeasureReadingFactory(
+            measure=measure, date=start + dt.timedelta(weeks=week), value=50 + week
+        )
     client.force_login(board_member)
     html = client.get("/themes/supervision/measures/").content.decode()
     assert "The latest 12 readings" in html
@@ -171,12 +183,12 @@ def test_the_measures_part_tables_the_latest_readings_and_links_to_all_of_them(
 def test_a_measures_own_page_lists_a_year_of_readings_a_page_newest_first(
     client, board_member, theme
 ):
-    from tests.themes.factories import MeasureFactory, ReadingFactory
+    from tests.themes.factories import MeasureFactory, MeasureReadingFactory
 
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
     start = dt.date(2025, 1, 6)
     for week in range(60):
-        ReadingFactory(measure=measure, date=start + dt.timedelta(weeks=week), value=50)
+        MeasureReadingFactory(measure=measure, date=start + dt.timedelta(weeks=week), value=50)
     client.force_login(board_member)
     first = client.get(measure.get_absolute_url()).content.decode()
     assert "60 readings, newest first." in first

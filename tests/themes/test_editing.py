@@ -8,7 +8,7 @@ import pytest
 from themes import selectors
 from themes.models import Measure, Milestone, Risk
 
-from .factories import MeasureFactory, MilestoneFactory, ReadingFactory, date_fields
+from .factories import MeasureFactory, MeasureReadingFactory, MilestoneFactory, date_fields
 from .test_permissions import _measure_post, _milestone_post, _risk_post
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ class TestMeasureStatus:
 
     def status(self, theme, value, on, **kwargs):
         measure = MeasureFactory(theme=theme, **kwargs)
-        ReadingFactory(measure=measure, value=Decimal(value), date=on)
+        MeasureReadingFactory(measure=measure, value=Decimal(value), date=on)
         return selectors.measure_status(measure)
 
     def test_at_or_above_the_line_is_on_track(self, theme):

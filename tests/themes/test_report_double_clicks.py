@@ -9,7 +9,7 @@ from havering_improve.errors import AlreadyDone
 from themes import services
 from themes.models import HighlightReport
 
-from .factories import ReportFactory
+from .factories import HighlightReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_a_double_click_on_start_opens_the_report_already_started(client, lead, 
 
 
 def test_a_submitted_months_report_is_opened_to_read(client, lead, theme):
-    report = ReportFactory(theme=theme, period=NOVEMBER, status="submitted")
+    report = HighlightReportFactory(theme=theme, period=NOVEMBER, status="submitted")
     client.force_login(lead)
     response = client.post("/themes/supervision/reports/new/", {"period": "2026-11-01"})
     assert response["Location"] == f"/themes/supervision/reports/{report.pk}/"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from themes import services
 from themes.models import HighlightReport
 
-from .factories import MilestoneFactory, ReportFactory, RiskFactory
+from .factories import HighlightReportFactory, MilestoneFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_a_new_report_is_prefilled_from_the_themes_live_data(client, lead, theme
 
 
 def test_a_second_report_for_the_same_month_is_refused(client, lead, theme):
-    ReportFactory(theme=theme, period=dt.date(2026, 11, 1))
+    HighlightReportFactory(theme=theme, period=dt.date(2026, 11, 1))
     client.force_login(lead)
     response = client.post(
         "/themes/supervision/reports/new/", {"period": "2026-11-01"}, follow=True
@@ -103,7 +103,9 @@ def test_a_lead_submits_a_report_and_it_is_locked(client, lead, draft_report):
 
 
 def test_a_report_with_gaps_cannot_be_submitted_and_says_what_is_missing(client, lead, theme):
-    report = ReportFactory(theme=theme, status="draft", overall_rag="amber", benefits_rag="")
+    report = HighlightReportFactory(
+        theme=theme, status="draft", overall_rag="amber", benefits_rag=""
+    )
     report.overall_reason = "Slipping"
     report.save()
     client.force_login(lead)
@@ -117,7 +119,9 @@ def test_a_report_with_gaps_cannot_be_submitted_and_says_what_is_missing(client,
 
 
 def test_a_correction_is_a_new_revision_with_its_reason_and_the_original_stays(client, lead, theme):
-    original = ReportFactory(theme=theme, status="submitted", status_summary="As submitted")
+    original = HighlightReportFactory(
+        theme=theme, status="submitted", status_summary="As submitted"
+    )
     client.force_login(lead)
     response = client.post(
         f"/themes/supervision/reports/{original.pk}/correct/",
@@ -134,7 +138,7 @@ def test_a_correction_is_a_new_revision_with_its_reason_and_the_original_stays(c
 
 
 def test_a_correction_needs_a_reason(client, lead, theme):
-    original = ReportFactory(theme=theme, status="submitted")
+    original = HighlightReportFactory(theme=theme, status="submitted")
     client.force_login(lead)
     html = client.post(
         f"/themes/supervision/reports/{original.pk}/correct/", {"reason": ""}
@@ -146,8 +150,12 @@ def test_a_correction_needs_a_reason(client, lead, theme):
 def test_the_latest_submitted_report_is_what_the_board_sees(theme):
     from themes import selectors
 
-    ReportFactory(theme=theme, period=dt.date(2026, 10, 1), status="submitted", overall_rag="red")
-    ReportFactory(theme=theme, period=dt.date(2026, 11, 1), status="draft", overall_rag="green")
+    HighlightReportFactory(
+        theme=theme, period=dt.date(2026, 10, 1), status="submitted", overall_rag="red"
+    )
+    HighlightReportFactory(
+        theme=theme, period=dt.date(2026, 11, 1), status="draft", overall_rag="green"
+    )
     latest = selectors.latest_submitted_report(theme)
     assert latest.period == dt.date(2026, 10, 1) and latest.overall_rag == "red"
     assert selectors.latest_submitted_reports(theme.programme)[theme.pk] == latest
