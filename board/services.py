@@ -820,12 +820,7 @@ def schedule_save(*, board: Board, actor, **fields):
 
     if board.kind != Board.Kind.REPORTING_BODY:
         raise ValidationError(f"{board} is not a body that receives progress reports.")
-    schedule = ReportSchedule.objects.filter(board=board).first() or ReportSchedule(board=board)
-    for key, value in fields.items():
-        setattr(schedule, key, value)
-    schedule.full_clean()
-    schedule.save()
-    return schedule
+    return _board_row_save(ReportSchedule, board, fields)
 
 
 @write("can_manage_board")
@@ -833,9 +828,14 @@ def board_settings_save(*, board: Board, actor, **fields):
     """When packs are built and leads reminded, for the board."""
     from .models import BoardSettings
 
-    settings = BoardSettings.objects.filter(board=board).first() or BoardSettings(board=board)
+    return _board_row_save(BoardSettings, board, fields)
+
+
+def _board_row_save(model, board: Board, fields: dict):
+    """The board's one row of `model` (its report schedule, its settings), made or changed."""
+    row = model.objects.filter(board=board).first() or model(board=board)
     for key, value in fields.items():
-        setattr(settings, key, value)
-    settings.full_clean()
-    settings.save()
-    return settings
+        setattr(row, key, value)
+    row.full_clean()
+    row.save()
+    return row

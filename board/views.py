@@ -48,6 +48,25 @@ def _form_page(request, form, call, *, title, success, back=None, done=None, **c
     )
 
 
+def _meeting_form_page(request, pk, form_class, save, *, edit_meeting=False, **page):
+    """A form about one meeting, for the programme manager: on POST `save(meeting=…, actor=…,
+    **its fields)`, then back to the meeting. The form edits the meeting itself
+    (`edit_meeting`), or records something at it about one of the programme's themes."""
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    data = request.POST or None
+    if edit_meeting:
+        form = form_class(data, instance=meeting)
+    else:
+        form = form_class(data, programme=meeting.board.programme_id)
+    return _form_page(
+        request,
+        form,
+        lambda form: save(meeting=meeting, actor=request.user, **form.cleaned_data),
+        back=meeting,
+        **page,
+    )
+
+
 # The calendar and the rota -----------------------------------------------------------------
 
 
@@ -168,16 +187,14 @@ def meeting_detail(request, pk):
 
 @roles.programme_reader_required
 def meeting_edit(request, pk):
-    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    return _form_page(
+    return _meeting_form_page(
         request,
-        forms.MeetingForm(request.POST or None, instance=meeting),
-        lambda form: services.meeting_update(
-            meeting=meeting, actor=request.user, **form.cleaned_data
-        ),
+        pk,
+        forms.MeetingForm,
+        services.meeting_update,
+        edit_meeting=True,
         title="Change the meeting",
         success="Meeting details saved.",
-        back=meeting,
     )
 
 
@@ -283,47 +300,38 @@ def board_settings(request):
 
 @roles.programme_reader_required
 def minutes_edit(request, pk):
-    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    return _form_page(
+    return _meeting_form_page(
         request,
-        forms.MinutesForm(request.POST or None, instance=meeting),
-        lambda form: services.minutes_save(
-            meeting=meeting,
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            minutes=form.cleaned_data["minutes"],
-        ),
+        pk,
+        forms.MinutesForm,
+        services.minutes_save,
+        edit_meeting=True,
         title="Minutes",
         success="Minutes saved.",
-        back=meeting,
     )
 
 
 @roles.programme_reader_required
 def decision_add(request, pk):
-    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    return _form_page(
+    return _meeting_form_page(
         request,
-        forms.DecisionForm(request.POST or None, programme=meeting.board.programme_id),
-        lambda form: services.decision_add(
-            meeting=meeting, actor=request.user, **form.cleaned_data
-        ),
+        pk,
+        forms.DecisionForm,
+        services.decision_add,
         title="Record a decision",
         success="Decision recorded.",
-        back=meeting,
     )
 
 
 @roles.programme_reader_required
 def action_add(request, pk):
-    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    return _form_page(
+    return _meeting_form_page(
         request,
-        forms.ActionForm(request.POST or None, programme=meeting.board.programme_id),
-        lambda form: services.action_add(meeting=meeting, actor=request.user, **form.cleaned_data),
+        pk,
+        forms.ActionForm,
+        services.action_add,
         title="Add an action",
         success="Action added.",
-        back=meeting,
     )
 
 
@@ -348,13 +356,7 @@ def action_update(request, pk):
     return _form_page(
         request,
         forms.ActionUpdateForm(request.POST or None, instance=action),
-        lambda form: services.action_update(
-            action=action,
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            status=form.cleaned_data["status"],
-            progress_note=form.cleaned_data["progress_note"],
-        ),
+        lambda form: services.action_update(action=action, actor=request.user, **form.cleaned_data),
         title="Update the action",
         success="Action updated.",
         done=reverse("board:actions"),

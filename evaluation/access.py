@@ -19,12 +19,18 @@ def require_editor(user) -> None:
     roles.require("can_edit_evaluation", user)
 
 
+def _for_user(found, user, *, edit: bool, missing: str):
+    """What was found (404 saying `missing` if nothing was): the programme manager's to edit,
+    everyone's with a role to read."""
+    if found is None:
+        raise Http404(missing)
+    require_editor(user) if edit else require_reader(user)
+    return found
+
+
 def get_activity_for_user(user, pk: int, *, edit: bool = False):
     activity = selectors.activity_with_results(pk)
-    if activity is None:
-        raise Http404("No such evaluation activity.")
-    require_editor(user) if edit else require_reader(user)
-    return activity
+    return _for_user(activity, user, edit=edit, missing="No such evaluation activity.")
 
 
 def get_finding_for_user(user, pk: int, *, edit: bool = False) -> Finding:
@@ -45,10 +51,7 @@ def get_finding_for_user(user, pk: int, *, edit: bool = False) -> Finding:
 
 def get_inspection_for_user(user, pk: int, *, edit: bool = False):
     inspection = selectors.inspection_detail(pk)
-    if inspection is None:
-        raise Http404("No such inspection or visit.")
-    require_editor(user) if edit else require_reader(user)
-    return inspection
+    return _for_user(inspection, user, edit=edit, missing="No such inspection or visit.")
 
 
 def get_recommendation_for_user(user, pk: int, *, edit: bool = False) -> Recommendation:
@@ -58,7 +61,4 @@ def get_recommendation_for_user(user, pk: int, *, edit: bool = False) -> Recomme
         .filter(pk=pk)
         .first()
     )
-    if recommendation is None:
-        raise Http404("No such recommendation.")
-    require_editor(user) if edit else require_reader(user)
-    return recommendation
+    return _for_user(recommendation, user, edit=edit, missing="No such recommendation.")

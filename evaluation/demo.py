@@ -115,7 +115,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
             **extra,
         )
 
-    def grades(audit, slug, date, counts, notes=""):
+    def grades(audit, slug, date, counts, notes):
         if audit is None or slug not in themes:
             return
         outstanding, good, ri, inadequate = counts
@@ -147,30 +147,39 @@ def demo_data_load(*, programme, stdout=None) -> None:
             **extra,
         )
 
+    # The QA audits and practice weeks done: title, first and last day, who led it, and each
+    # theme's grades (outstanding, good, requires improvement, inadequate) with any notes.
     qa = "practice-week-qa-audits"
-    audit1 = activity(
-        "Supervision and case recording audit",
-        qa,
-        ActivityKind.QA_AUDIT,
-        -335,
-        end=-330,
-        theme_slugs=["supervision", "case-recording"],
-        lead_name="Head of Service, Quality Assurance",
-    )
-    grades(audit1, "supervision", -330, (1, 8, 9, 2), "Reflective supervision rarely recorded.")
-    grades(audit1, "case-recording", -330, (0, 8, 10, 2))
-
-    week = activity(
-        f"{season(day(-244))} practice week",
-        qa,
-        ActivityKind.QA_AUDIT,
-        -244,
-        end=-240,
-        theme_slugs=["supervision", "smart-planning"],
-        lead=_user("lead.quality-assurance"),
-    )
-    grades(week, "supervision", -240, (2, 15, 11, 2))
-    grades(week, "smart-planning", -240, (1, 12, 10, 2))
+    qa_lead = {"lead": _user("lead.quality-assurance")}
+    audits = [
+        (
+            "Supervision and case recording audit",
+            (-335, -330),
+            {"lead_name": "Head of Service, Quality Assurance"},
+            {
+                "supervision": ((1, 8, 9, 2), "Reflective supervision rarely recorded."),
+                "case-recording": ((0, 8, 10, 2), ""),
+            },
+        ),
+        (
+            f"{season(day(-244))} practice week",
+            (-244, -240),
+            qa_lead,
+            {"supervision": ((2, 15, 11, 2), ""), "smart-planning": ((1, 12, 10, 2), "")},
+        ),
+        (
+            f"{season(day(-64))} QA audit",
+            (-64, -60),
+            qa_lead,
+            {"supervision": ((2, 14, 7, 1), ""), "case-recording": ((1, 11, 10, 2), "")},
+        ),
+    ]
+    for title, (start, end), lead, results in audits:
+        audit = activity(
+            title, qa, ActivityKind.QA_AUDIT, start, end=end, theme_slugs=list(results), **lead
+        )
+        for slug, (counts, notes) in results.items():
+            grades(audit, slug, end, counts, notes)
 
     survey = activity(
         "Annual staff survey",
@@ -262,18 +271,6 @@ def demo_data_load(*, programme, stdout=None) -> None:
         ["case-recording"],
     )
 
-    audit3 = activity(
-        f"{season(day(-64))} QA audit",
-        qa,
-        ActivityKind.QA_AUDIT,
-        -64,
-        end=-60,
-        theme_slugs=["supervision", "case-recording"],
-        lead=_user("lead.quality-assurance"),
-    )
-    grades(audit3, "supervision", -60, (2, 14, 7, 1))
-    grades(audit3, "case-recording", -60, (1, 11, 10, 2))
-
     visit = activity(
         "Ofsted focused visit: children in need and child protection",
         "ofsted-focused-visit",
@@ -347,7 +344,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         end=24,
         done=False,
         theme_slugs=["supervision", "smart-planning", "case-recording"],
-        lead=_user("lead.quality-assurance"),
+        **qa_lead,
     )
     activity(
         "Second peer review: pathway planning",

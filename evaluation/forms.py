@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from havering_improve.forms import DateField, GovukForm, GovukModelForm, VersionedForm
 from themes.models import Measure, Theme
 
+from . import selectors
 from .models import (
     AuditResult,
     EvaluationActivity,
-    EvaluationStrand,
     FeedbackResult,
     Finding,
     Inspection,
@@ -59,7 +59,7 @@ class ActivityForm(GovukModelForm):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.programme = programme
-        self.fields["strand"].queryset = EvaluationStrand.objects.filter(programme=programme)
+        self.fields["strand"].queryset = selectors.strands(programme)
         self.fields["lead"].queryset = (
             get_user_model()
             .objects.filter(is_active=True, groups__isnull=False)

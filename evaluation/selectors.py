@@ -107,19 +107,23 @@ def activity_with_results(pk: int):
     )
 
 
+def _audits_by_theme(**filters) -> defaultdict[int, list[AuditResult]]:
+    """Audit results (those matching `filters`) with their activity, by theme, oldest first:
+    one query."""
+    found = defaultdict(list)
+    for result in (
+        AuditResult.objects.filter(**filters).select_related("activity").order_by("date", "pk")
+    ):
+        found[result.theme_id].append(result)
+    return found
+
+
 def previous_audits(results) -> dict[int, AuditResult | None]:
     """For each audit result, the audit of the same theme just before it (one query)."""
     results = list(results)
     if not results:
         return {}
-    theme_ids = {r.theme_id for r in results}
-    history = defaultdict(list)
-    for other in (
-        AuditResult.objects.filter(theme_id__in=theme_ids)
-        .select_related("activity")
-        .order_by("date", "pk")
-    ):
-        history[other.theme_id].append(other)
+    history = _audits_by_theme(theme_id__in={r.theme_id for r in results})
     previous = {}
     for result in results:
         earlier = [o for o in history[result.theme_id] if (o.date, o.pk) < (result.date, result.pk)]
@@ -305,13 +309,7 @@ def readiness(programme, *, framework: str = "ILACS", audits_per_theme: int = 4)
         else:
             latest[judgement.area_id] = judgement
 
-    audits = defaultdict(list)
-    for result in (
-        AuditResult.objects.filter(activity__programme=programme)
-        .select_related("activity")
-        .order_by("date", "pk")
-    ):
-        audits[result.theme_id].append(result)
+    audits = _audits_by_theme(activity__programme=programme)
 
     findings = list(
         Finding.objects.filter(activity__programme=programme)

@@ -271,47 +271,51 @@ def _check_action_theme(finding: Finding, theme) -> None:
         raise ValidationError({"theme": "Select one of the themes the finding concerns."})
 
 
+def _onto_theme(finding: Finding, theme, field: str, build, *, already: str):
+    """Save the record `build(finding)` makes on the theme and link the finding to it (`field`:
+    "milestone" or "risk"), once: refused with `already` if the finding has one."""
+    finding = lock_current(finding, None, required=False)  # as it stands, not as first loaded
+    _check_action_theme(finding, theme)
+    if getattr(finding, f"{field}_id"):
+        raise ValidationError(already)
+    record = _save(build(finding))
+    setattr(finding, field, record)
+    _save(finding, update_fields=[field])
+    return record
+
+
 @action("can_edit_finding_record", on="finding")
 def finding_to_milestone(*, finding: Finding, theme, actor) -> Milestone:
     """Make the accepted response a milestone on the theme, so it is tracked with the plan."""
-    finding = lock_current(finding, None, required=False)  # as it stands, not as first loaded
-    _check_action_theme(finding, theme)
-    if finding.milestone_id:
-        raise ValidationError("This finding is already a milestone.")
-    milestone = _save(
-        Milestone(
-            theme=theme,
-            title=finding.title[:300],
-            owner=finding.action_owner,
-            due_date=finding.action_due,
+    return _onto_theme(
+        finding,
+        theme,
+        "milestone",
+        lambda f: Milestone(
+            theme=theme, title=f.title[:300], owner=f.action_owner, due_date=f.action_due
         ),
+        already="This finding is already a milestone.",
     )
-    finding.milestone = milestone
-    _save(finding, update_fields=["milestone"])
-    return milestone
 
 
 @action("can_edit_finding_record", on="finding")
 def finding_to_risk(*, finding: Finding, theme, likelihood: int, impact: int, actor) -> Risk:
     """Put the finding on the theme's risk log, with the response as its mitigation."""
-    finding = lock_current(finding, None, required=False)
-    _check_action_theme(finding, theme)
-    if finding.risk_id:
-        raise ValidationError("This finding is already on a risk log.")
-    risk = _save(
-        Risk(
+    return _onto_theme(
+        finding,
+        theme,
+        "risk",
+        lambda f: Risk(
             theme=theme,
-            description=finding.title,
+            description=f.title,
             likelihood=likelihood,
             impact=impact,
-            owner=finding.action_owner,
-            mitigation=finding.response_note,
-            review_date=finding.action_due,
+            owner=f.action_owner,
+            mitigation=f.response_note,
+            review_date=f.action_due,
         ),
+        already="This finding is already on a risk log.",
     )
-    finding.risk = risk
-    _save(finding, update_fields=["risk"])
-    return risk
 
 
 # --- Inspections and recommendations ------------------------------------------------------------

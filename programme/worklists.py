@@ -192,26 +192,22 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
                     ORANGE,
                 )
             )
-        for milestone in overdue.get(theme.pk, []):
-            tasks.append(
-                Task(
-                    milestone.title,
-                    reverse("themes:milestone", kwargs={"slug": theme.slug, "pk": milestone.pk}),
-                    f"Milestone due {_day(milestone.due_date)}",
-                    "Overdue",
-                    RED,
-                )
-            )
-        for risk in risks.get(theme.pk, []):
-            tasks.append(
-                Task(
-                    f"Review the {risk.get_kind_display().lower()}: {risk.description[:90]}",
-                    reverse("themes:risk_edit", kwargs={"slug": theme.slug, "pk": risk.pk}),
-                    f"Review was due {_day(risk.review_date)}",
-                    "Review overdue",
-                    RED,
-                )
-            )
+        tasks += _past_date_tasks(
+            theme,
+            overdue.get(theme.pk, []),
+            "themes:milestone",
+            title=lambda m: m.title,
+            hint=lambda m: f"Milestone due {_day(m.due_date)}",
+            status="Overdue",
+        )
+        tasks += _past_date_tasks(
+            theme,
+            risks.get(theme.pk, []),
+            "themes:risk_edit",
+            title=lambda r: f"Review the {r.get_kind_display().lower()}: {r.description[:90]}",
+            hint=lambda r: f"Review was due {_day(r.review_date)}",
+            status="Review overdue",
+        )
         meeting, deadline = focus.get(theme.pk, (None, None))
         if meeting is not None:
             tasks.append(
@@ -237,6 +233,21 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
     if actions:
         lists.append(_actions_list(actions, on))
     return lists
+
+
+def _past_date_tasks(theme: Theme, records, url_name: str, *, title, hint, status) -> list[Task]:
+    """A red task for each of the theme's records past its date, linked to the record's page
+    (`url_name`, addressed by the theme's slug and the record's pk)."""
+    return [
+        Task(
+            title(record),
+            reverse(url_name, kwargs={"slug": theme.slug, "pk": record.pk}),
+            hint(record),
+            status,
+            RED,
+        )
+        for record in records
+    ]
 
 
 def _actions_list(actions: list[Action], on: dt.date) -> WorkList:
@@ -503,43 +514,36 @@ def board_member_lists(user, programme, *, on: dt.date) -> list[WorkList]:
 _ACTIONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
 
 
-def _theme_sources():
-    """(kind, model, what to call the record) for the records whose history a theme shows."""
-    return [
-        ("Theme", Theme, lambda r: r.title),
-        ("PID", PID, lambda r: "Project initiation document"),
-        ("Milestone", Milestone, lambda r: r.title),
-        ("Measure", Measure, lambda r: r.name),
-        ("Risk or issue", Risk, lambda r: r.description[:90]),
-        ("Highlight report", HighlightReport, lambda r: f"{r.period:%B %Y} report"),
-    ]
-
-
-def _admin_sources():
+def _history_sources():
+    """(kind, model, what to call the record, whether its history is a theme's History part)
+    for the records whose changes the auditor sees; the others' history is in the admin."""
     from budget.models import BudgetLine
 
     return [
-        ("Budget line", BudgetLine, lambda r: r.title),
-        ("Ledger import", LedgerImport, lambda r: r.original_name),
-        ("Board action", Action, lambda r: r.description[:90]),
-        ("Finding", Finding, lambda r: r.title[:90]),
+        ("Theme", Theme, lambda r: r.title, True),
+        ("PID", PID, lambda r: "Project initiation document", True),
+        ("Milestone", Milestone, lambda r: r.title, True),
+        ("Measure", Measure, lambda r: r.name, True),
+        ("Risk or issue", Risk, lambda r: r.description[:90], True),
+        ("Highlight report", HighlightReport, lambda r: f"{r.period:%B %Y} report", True),
+        ("Budget line", BudgetLine, lambda r: r.title, False),
+        ("Ledger import", LedgerImport, lambda r: r.original_name, False),
+        ("Board action", Action, lambda r: r.description[:90], False),
+        ("Finding", Finding, lambda r: r.title[:90], False),
     ]
 
 
 def auditor_lists(*, limit: int = 15) -> list[WorkList]:
     records = []
-    for kind, model, label in _theme_sources():
+    for kind, model, label, in_theme in _history_sources():
         for record in model.history.select_related("history_user").order_by(
             "-history_date", "-history_id"
         )[:limit]:
-            theme_id = record.id if model is Theme else record.theme_id
-            records.append((record, kind, label(record), ("theme", theme_id)))
-    for kind, model, label in _admin_sources():
-        meta = model._meta
-        for record in model.history.select_related("history_user").order_by(
-            "-history_date", "-history_id"
-        )[:limit]:
-            records.append((record, kind, label(record), ("admin", meta, record.id)))
+            if in_theme:
+                link = ("theme", record.id if model is Theme else record.theme_id)
+            else:
+                link = ("admin", model._meta, record.id)
+            records.append((record, kind, label(record), link))
     records.sort(key=lambda item: (item[0].history_date, item[0].history_id), reverse=True)
     records = records[:limit]
     slugs = dict(

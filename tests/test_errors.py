@@ -25,3 +25,13 @@ def test_a_forbidden_page_is_a_gov_uk_style_403_with_the_reason(client, no_role_
     html = response.content.decode()
     assert "You do not have access to this page" in html
     assert "ask the programme manager" in html
+
+
+def test_a_bad_request_says_it_could_not_be_understood_and_offers_the_way_home(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2  # a query with more fields is refused as unsafe
+    response = client.get("/accounts/login/?a=1&b=2&c=3")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "the request could not be understood" in html
+    assert "Sign-in could not be completed" not in html
+    assert 'href="/"' in html and "Go to the programme home page" in html

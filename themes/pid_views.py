@@ -28,14 +28,9 @@ def pid_edit(request, slug):
     if pid.status == PID.Status.SUBMITTED:
         messages.info(request, "The PID is waiting for approval; it cannot be edited until then.")
         return redirect(theme.part_url("pid"))
-    form = PIDForm(request.POST or None, instance=pid)
-    context = {"pid": pid, "title": "Edit the project initiation document"}
-    if request.method != "POST":
-        return render(request, "themes/pid_form.html", {**context, "theme": theme, "form": form})
-
-    return editing.form_action(
+    return editing.edit_page(
         request,
-        form,
+        PIDForm(request.POST or None, instance=pid),
         lambda form: services.pid_update(
             pid=pid,
             actor=request.user,
@@ -44,7 +39,7 @@ def pid_edit(request, slug):
         ),
         done=theme.part_url("pid"),
         template="themes/pid_form.html",
-        context={**context, "theme": theme},
+        context={"pid": pid, "title": "Edit the project initiation document", "theme": theme},
     )
 
 
@@ -52,12 +47,9 @@ def pid_edit(request, slug):
 def pid_submit(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
     pid = services.pid_for_theme(theme)
-    form = StateChangeForm(editing.posted(request), record=pid)
-    if request.method != "POST":
-        return render(request, "themes/pid_submit.html", {"theme": theme, "pid": pid, "form": form})
-    return editing.form_action(
+    return editing.edit_page(
         request,
-        form,
+        StateChangeForm(editing.posted(request), record=pid),
         lambda form: services.pid_submit(
             pid=pid, actor=request.user, version=form.cleaned_data["version"]
         ),
@@ -84,8 +76,6 @@ def pid_review(request, slug):
         "latest": latest,
         "diff": pid_diff(pid_sections(latest), _live_sections(pid)) if latest else None,
     }
-    if request.method != "POST":
-        return render(request, "themes/pid_review.html", {**context, "form": form})
 
     def decide(form):
         decision = {"actor": request.user, "pid": pid, "version": form.cleaned_data["version"]}
@@ -95,7 +85,7 @@ def pid_review(request, slug):
         services.pid_return(**decision, comments=form.cleaned_data["comments"])
         return "The PID was returned to the lead with your comments."
 
-    return editing.form_action(
+    return editing.edit_page(
         request,
         form,
         decide,

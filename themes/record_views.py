@@ -4,13 +4,10 @@ built the same way, and a milestone's and a measure's own page."""
 from collections.abc import Callable
 from typing import NamedTuple
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from havering_improve import editing, roles, summaries
-from havering_improve.forms import add_service_errors
 from havering_improve.pagination import page_or_404
 
 from . import selectors, services
@@ -79,9 +76,6 @@ def _record_form_page(request, theme, kind: str, record=None):
     """Add or edit one of a theme's milestones, measures or risks (optimistic concurrency)."""
     spec = RECORD_KINDS[kind]
     form = spec.form(request.POST or None, instance=record)
-    context = {kind: record, "title": spec.titles[record is not None]}
-    if request.method != "POST":
-        return render(request, spec.template, {**context, "theme": theme, "form": form})
 
     def save(form):
         if record is None:
@@ -93,13 +87,13 @@ def _record_form_page(request, theme, kind: str, record=None):
             data=form.content(),
         )
 
-    return editing.form_action(
+    return editing.edit_page(
         request,
         form,
         save,
         done=theme.part_url(spec.tab),
         template=spec.template,
-        context={**context, "theme": theme},
+        context={kind: record, "title": spec.titles[record is not None], "theme": theme},
     )
 
 
@@ -115,13 +109,20 @@ def milestone_detail(request, slug, pk):
         {
             "theme": theme,
             "milestone": milestone,
-            "comments": milestone.comments.select_related("author"),
-            "evidence": milestone.evidence.select_related("uploaded_by"),
-            "comment_form": CommentForm(),
-            "can_edit": roles.can_edit_theme(request.user, theme),
-            "can_comment": roles.can_comment_on_theme(request.user, theme),
+            **_discussion(request, theme, milestone),
         },
     )
+
+
+def _discussion(request, theme, record) -> dict:
+    """A milestone's or measure's comments and evidence, and what the viewer may do there."""
+    return {
+        "comments": record.comments.select_related("author"),
+        "evidence": record.evidence.select_related("uploaded_by"),
+        "comment_form": CommentForm(),
+        "can_edit": roles.can_edit_theme(request.user, theme),
+        "can_comment": roles.can_comment_on_theme(request.user, theme),
+    }
 
 
 # Measures --------------------------------------------------------------------------------------
@@ -157,11 +158,7 @@ def measure_detail(request, slug, pk):
             "page": page,
             "chart": chart_html,
             "chart_summary": chart_summary,
-            "comments": measure.comments.select_related("author"),
-            "evidence": measure.evidence.select_related("uploaded_by"),
-            "comment_form": CommentForm(),
-            "can_edit": roles.can_edit_theme(request.user, theme),
-            "can_comment": roles.can_comment_on_theme(request.user, theme),
+            **_discussion(request, theme, measure),
         },
     )
 
@@ -170,19 +167,16 @@ def measure_detail(request, slug, pk):
 def reading_add(request, slug, pk):
     theme = get_theme_for_user(request.user, slug, edit=True)
     measure = get_in_theme(Measure, theme, pk)
-    form = ReadingForm(request.POST or None, instance=None, measure=measure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_reading_add(
-                measure=measure,
-                actor=request.user,
-                **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"The reading for {measure.name} was added.")
-            return redirect(measure)
-    return render(
-        request, "themes/reading_form.html", {"theme": theme, "measure": measure, "form": form}
+    return editing.edit_page(
+        request,
+        ReadingForm(request.POST or None, instance=None, measure=measure),
+        lambda form: services.measure_reading_add(
+            measure=measure,
+            actor=request.user,
+            **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},
+        ),
+        done=measure.get_absolute_url(),
+        success=f"The reading for {measure.name} was added.",
+        template="themes/reading_form.html",
+        context={"theme": theme, "measure": measure},
     )

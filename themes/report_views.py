@@ -76,26 +76,22 @@ def report_edit(request, slug, pk):
             "This report was submitted and is locked. Start a correction to change it.",
         )
         return redirect("themes:report", slug=theme.slug, pk=report.pk)
-    form = HighlightReportForm(request.POST or None, instance=report)
-    context = {"report": report, "title": f"Highlight report for {report.period:%B %Y}"}
-    if request.method != "POST":
-        return render(request, "themes/report_form.html", {**context, "theme": theme, "form": form})
-
-    def save(form):
-        return services.highlight_report_update(
+    return editing.edit_page(
+        request,
+        HighlightReportForm(request.POST or None, instance=report),
+        lambda form: services.highlight_report_update(
             report=report,
             actor=request.user,
             version=form.cleaned_data["version"],
             data=form.content(),
-        )
-
-    return editing.form_action(
-        request,
-        form,
-        save,
+        ),
         done=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
         template="themes/report_form.html",
-        context={**context, "theme": theme},
+        context={
+            "report": report,
+            "title": f"Highlight report for {report.period:%B %Y}",
+            "theme": theme,
+        },
     )
 
 
@@ -138,19 +134,18 @@ def report_submit(request, slug, pk):
 def report_correct(request, slug, pk):
     theme = get_theme_for_user(request.user, slug, edit=True)
     report = get_in_theme(HighlightReport, theme, pk)
-    form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            revision = services.highlight_report_correct(
-                report=report, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Revision {revision.revision} was started; the submitted one stays."
-            )
-            return redirect("themes:report_edit", slug=theme.slug, pk=revision.pk)
-    return render(
-        request, "themes/report_correct.html", {"theme": theme, "report": report, "form": form}
+    return editing.edit_page(
+        request,
+        CorrectionForm(request.POST or None),
+        lambda form: services.highlight_report_correct(
+            report=report, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        done=lambda revision: reverse(
+            "themes:report_edit", kwargs={"slug": theme.slug, "pk": revision.pk}
+        ),
+        success=lambda revision: (
+            f"Revision {revision.revision} was started; the submitted one stays."
+        ),
+        template="themes/report_correct.html",
+        context={"theme": theme, "report": report},
     )

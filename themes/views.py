@@ -5,14 +5,12 @@ reports in `report_views`."""
 
 from django.contrib import messages
 from django.core.cache import caches
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import editing, roles, summaries
-from havering_improve.forms import add_service_errors
 from havering_improve.pagination import page_number
 
 from . import selectors, services
@@ -291,26 +289,21 @@ def comment_add(request, slug):
 def evidence_add(request, slug):
     theme = get_theme_for_commenter(request.user, slug)
     milestone, measure = _target(request, theme)
-    form = EvidenceForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_add(
-                theme=theme,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-                milestone=milestone,
-                measure=measure,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "The file was added as evidence.")
-            return redirect(_target_url(theme, milestone, measure, "evidence"))
-    return render(
+    return editing.edit_page(
         request,
-        "themes/evidence_form.html",
-        {"theme": theme, "form": form, "milestone": milestone, "measure": measure},
+        EvidenceForm(request.POST or None, request.FILES or None),
+        lambda form: services.evidence_add(
+            theme=theme,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            milestone=milestone,
+            measure=measure,
+        ),
+        done=_target_url(theme, milestone, measure, "evidence"),
+        success="The file was added as evidence.",
+        template="themes/evidence_form.html",
+        context={"theme": theme, "milestone": milestone, "measure": measure},
     )
 
 
@@ -333,27 +326,25 @@ def evidence_download(request, slug, pk):
 @roles.programme_reader_required
 def team_add(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    form = TeamMemberForm(request.POST or None, theme=theme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.team_member_add(
-                theme=theme,
-                actor=request.user,
-                member=form.cleaned_data["member"],
-                kind=form.cleaned_data["kind"],
-                organisation=form.cleaned_data["organisation"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            name = membership.user.get_full_name() or membership.user.username
-            messages.success(request, f"{name} is now on the team.")
-            return redirect(theme.part_url("pid"))
-    return render(
+    return editing.edit_page(
         request,
-        "themes/team_add.html",
-        {"theme": theme, "form": form, "title": "Add a team member"},
+        TeamMemberForm(request.POST or None, theme=theme),
+        lambda form: services.team_member_add(
+            theme=theme,
+            actor=request.user,
+            member=form.cleaned_data["member"],
+            kind=form.cleaned_data["kind"],
+            organisation=form.cleaned_data["organisation"],
+        ),
+        done=theme.part_url("pid"),
+        success=lambda membership: f"{_name(membership.user)} is now on the team.",
+        template="themes/team_add.html",
+        context={"theme": theme, "title": "Add a team member"},
     )
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
 
 
 @roles.programme_reader_required
@@ -365,7 +356,6 @@ def team_remove(request, slug, pk):
     membership.theme = theme
     if request.method == "POST":
         services.team_member_remove(membership=membership, actor=request.user)
-        name = membership.user.get_full_name() or membership.user.username
-        messages.success(request, f"{name} was removed from the team.")
+        messages.success(request, f"{_name(membership.user)} was removed from the team.")
         return redirect(theme.part_url("pid"))
     return render(request, "themes/team_remove.html", {"theme": theme, "membership": membership})

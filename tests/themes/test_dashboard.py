@@ -163,8 +163,6 @@ def test_a_board_member_has_no_my_theme_link(client, board_member):
 def test_the_measures_part_tables_the_latest_readings_and_links_to_all_of_them(
     client, board_member, theme
 ):
-    from tests.themes.factories import MeasureFactory, MeasureReadingFactory
-
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
     start = dt.date(2026, 1, 5)
     for week in range(20):
@@ -183,8 +181,6 @@ def test_the_measures_part_tables_the_latest_readings_and_links_to_all_of_them(
 def test_a_measures_own_page_lists_a_year_of_readings_a_page_newest_first(
     client, board_member, theme
 ):
-    from tests.themes.factories import MeasureFactory, MeasureReadingFactory
-
     measure = MeasureFactory(theme=theme, name="Supervisions on time")
     start = dt.date(2025, 1, 6)
     for week in range(60):

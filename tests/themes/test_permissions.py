@@ -21,7 +21,7 @@ from themes.models import (
     TeamMembership,
 )
 
-from .factories import date_fields
+from .factories import MilestoneFactory, date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -309,8 +309,6 @@ def test_comments_cannot_be_added_with_a_get(client, team_member):
 def test_a_lead_cannot_edit_another_themes_milestone_through_their_own_theme(
     client, lead, other_theme
 ):
-    from .factories import MilestoneFactory
-
     foreign = MilestoneFactory(theme=other_theme)
     client.force_login(lead)
     url = f"/themes/supervision/milestones/{foreign.pk}/edit/"
