@@ -93,6 +93,12 @@ def test_a_lead_records_a_reading_and_the_chart_and_table_show_it(client, lead, 
         },
     )
     assert response.status_code == 302
+    reading = measure.readings.get()
+    assert (reading.value, reading.date, reading.recorded_by) == (
+        Decimal("62.5"),
+        dt.date(2026, 11, 1),
+        lead,
+    )
     html = client.get(f"/themes/supervision/measures/{measure.pk}/").content.decode()
     assert "62.5%" in html
     assert '<img class="app-chart" src="data:image/svg+xml;base64,' in html
@@ -169,6 +175,7 @@ def test_a_lead_adds_a_partner_to_the_team_and_they_show_by_organisation(client,
         {"member": officer.pk, "kind": "partner", "organisation": "Police: MASH"},
     )
     assert response["Location"] == "/themes/supervision/"
+    assert theme.memberships.get(user=officer).organisation == "Police: MASH"
     html = client.get("/themes/supervision/").content.decode()
     assert "Police: MASH" in html and "Dee Jones" in html
     # A partner needs their organisation.
@@ -177,6 +184,7 @@ def test_a_lead_adds_a_partner_to_the_team_and_they_show_by_organisation(client,
         "/themes/supervision/team/add/", {"member": other.pk, "kind": "partner"}
     ).content.decode()
     assert "Say which organisation the partner represents" in html
+    assert not theme.memberships.filter(user=other).exists()
 
 
 def test_removing_a_team_member_asks_first_and_stops_their_comments(

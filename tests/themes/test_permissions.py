@@ -4,6 +4,8 @@ Allowed users get the page (200) or are sent on after a save (302); everyone els
 nothing changes. Anonymous visitors are sent to sign in."""
 
 import datetime as dt
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +18,7 @@ from themes.models import (
     Evidence,
     HighlightReport,
     Measure,
+    MeasureReading,
     Milestone,
     Risk,
     TeamMembership,
@@ -83,8 +86,14 @@ def submitted_pid(pid):
     return pid
 
 
-def _cases(milestone, measure, risk, draft_report, pid):
-    """(name, url, POST data, how to count what it changes)."""
+class Case(NamedTuple):
+    url: str
+    data: dict
+    model: type  # the records the page changes
+    done: Callable[[], bool]  # whether its change is in the database
+
+
+def _cases(milestone, measure, risk, draft_report, pid) -> dict[str, Case]:
     slug = "supervision"
     candidate = UserFactory(username="candidate", roles=[roles.TEAM_MEMBER])
     leaving = TeamMembership.objects.create(
@@ -93,37 +102,68 @@ def _cases(milestone, measure, risk, draft_report, pid):
         kind="partner",
         organisation="Health",
     )
+
+    def now(record, **values):
+        """Whether the record holds these values now."""
+        record = type(record).objects.get(pk=record.pk)
+        return all(getattr(record, name) == value for name, value in values.items())
+
     return {
-        "team_add": (
+        "team_add": Case(
             f"/themes/{slug}/team/add/",
             {"member": candidate.pk, "kind": "partner", "organisation": "Police"},
             TeamMembership,
+            lambda: TeamMembership.objects.filter(user=candidate, organisation="Police").exists(),
         ),
-        "team_remove": (f"/themes/{slug}/team/{leaving.pk}/remove/", {}, TeamMembership),
-        "milestone_add": (f"/themes/{slug}/milestones/add/", _milestone_post(), Milestone),
-        "milestone_edit": (
+        "team_remove": Case(
+            f"/themes/{slug}/team/{leaving.pk}/remove/",
+            {},
+            TeamMembership,
+            lambda: not TeamMembership.objects.filter(pk=leaving.pk).exists(),
+        ),
+        "milestone_add": Case(
+            f"/themes/{slug}/milestones/add/",
+            _milestone_post(),
+            Milestone,
+            lambda: Milestone.objects.filter(title="A new milestone").exists(),
+        ),
+        "milestone_edit": Case(
             f"/themes/{slug}/milestones/{milestone.pk}/edit/",
             _milestone_post(version=milestone.version),
             Milestone,
+            lambda: now(milestone, title="A new milestone", owner="Someone"),
         ),
-        "measure_add": (f"/themes/{slug}/measures/add/", _measure_post(), Measure),
-        "measure_edit": (
+        "measure_add": Case(
+            f"/themes/{slug}/measures/add/",
+            _measure_post(),
+            Measure,
+            lambda: Measure.objects.filter(name="A measure").exists(),
+        ),
+        "measure_edit": Case(
             f"/themes/{slug}/measures/{measure.pk}/edit/",
             _measure_post(version=measure.version),
             Measure,
+            lambda: now(measure, name="A measure"),
         ),
-        "reading_add": (
+        "reading_add": Case(
             f"/themes/{slug}/measures/{measure.pk}/readings/add/",
             {"value": "55", "source": "", "note": "", **date_fields("date", dt.date(2026, 11, 1))},
-            Measure,
+            MeasureReading,
+            lambda: measure.readings.filter(value=55, date=dt.date(2026, 11, 1)).exists(),
         ),
-        "risk_add": (f"/themes/{slug}/risks/add/", _risk_post(), Risk),
-        "risk_edit": (
+        "risk_add": Case(
+            f"/themes/{slug}/risks/add/",
+            _risk_post(),
+            Risk,
+            lambda: Risk.objects.filter(description="A risk").exists(),
+        ),
+        "risk_edit": Case(
             f"/themes/{slug}/risks/{risk.pk}/edit/",
             _risk_post(version=risk.version),
             Risk,
+            lambda: now(risk, description="A risk", impact=3),
         ),
-        "pid_edit": (
+        "pid_edit": Case(
             f"/themes/{slug}/pid/edit/",
             {
                 "aims": "New aims",
@@ -134,18 +174,31 @@ def _cases(milestone, measure, risk, draft_report, pid):
                 "version": pid.version,
             },
             PID,
+            lambda: now(pid, aims="New aims"),
         ),
-        "pid_submit": (f"/themes/{slug}/pid/submit/", {"version": pid.version}, PID),
-        "report_start": (f"/themes/{slug}/reports/new/", {"period": "2026-10-01"}, HighlightReport),
-        "report_edit": (
+        "pid_submit": Case(
+            f"/themes/{slug}/pid/submit/",
+            {"version": pid.version},
+            PID,
+            lambda: now(pid, status=PID.Status.SUBMITTED),
+        ),
+        "report_start": Case(
+            f"/themes/{slug}/reports/new/",
+            {"period": "2026-10-01"},
+            HighlightReport,
+            lambda: HighlightReport.objects.filter(period=dt.date(2026, 10, 1)).exists(),
+        ),
+        "report_edit": Case(
             f"/themes/{slug}/reports/{draft_report.pk}/edit/",
             {"overall_rag": "green", "status_summary": "Fine", "version": draft_report.version},
             HighlightReport,
+            lambda: now(draft_report, status_summary="Fine"),
         ),
-        "report_submit": (
+        "report_submit": Case(
             f"/themes/{slug}/reports/{draft_report.pk}/submit/",
             {"version": draft_report.version},
             HighlightReport,
+            lambda: now(draft_report, status=HighlightReport.Status.SUBMITTED),
         ),
     }
 
@@ -178,14 +231,13 @@ def test_only_the_lead_and_programme_manager_can_open_or_post_an_editing_page(
     client, request, case, role, lead, milestone, measure, risk, draft_report, pid
 ):
     user = request.getfixturevalue(role)
-    url, data, model = _cases(milestone, measure, risk, draft_report, pid)[case]
+    url, data, model, done = _cases(milestone, measure, risk, draft_report, pid)[case]
     client.force_login(user)
     before = _state(model)
-    readings_before = measure.readings.count()
     assert client.get(url).status_code == 403
     assert client.post(url, data).status_code == 403
     assert _state(model) == before
-    assert measure.readings.count() == readings_before
+    assert not done()
 
 
 @pytest.mark.parametrize("case", EDIT_CASES)
@@ -194,51 +246,61 @@ def test_the_lead_and_programme_manager_can_use_every_editing_page(
     client, request, case, role, lead, milestone, measure, risk, draft_report, pid
 ):
     user = request.getfixturevalue(role)
-    url, data, _ = _cases(milestone, measure, risk, draft_report, pid)[case]
+    url, data, _, done = _cases(milestone, measure, risk, draft_report, pid)[case]
     client.force_login(user)
     assert client.get(url).status_code == 200
+    assert not done()
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert done()
 
 
 @pytest.mark.parametrize("case", EDIT_CASES)
 def test_anonymous_visitors_are_sent_to_sign_in(
     client, case, milestone, measure, risk, draft_report, pid
 ):
-    url, data, _ = _cases(milestone, measure, risk, draft_report, pid)[case]
+    url, data, model, done = _cases(milestone, measure, risk, draft_report, pid)[case]
+    before = _state(model)
     for response in (client.get(url), client.post(url, data)):
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+    assert _state(model) == before
+    assert not done()
 
 
 @pytest.mark.parametrize("case", EDIT_CASES)
 def test_a_signed_in_user_with_no_role_is_refused(
     client, no_role_user, case, milestone, measure, risk, draft_report, pid
 ):
-    url, data, _ = _cases(milestone, measure, risk, draft_report, pid)[case]
+    url, data, model, done = _cases(milestone, measure, risk, draft_report, pid)[case]
     client.force_login(no_role_user)
+    before = _state(model)
     assert client.get(url).status_code == 403
     assert client.post(url, data).status_code == 403
+    assert _state(model) == before
+    assert not done()
 
 
+@pytest.mark.parametrize("decision", ["approve", "return"])
 @pytest.mark.parametrize(
     "role",
     ["lead", "team_member", "other_lead", "board_member", "auditor", "finance_officer"],
 )
 def test_only_the_programme_manager_can_approve_or_return_a_pid(
-    client, request, role, submitted_pid
+    client, request, role, decision, submitted_pid
 ):
     client.force_login(request.getfixturevalue(role))
     url = "/themes/supervision/pid/review/"
     assert client.get(url).status_code == 403
-    decision = {"decision": "approve", "comments": "", "version": submitted_pid.version}
-    assert client.post(url, decision).status_code == 403
+    posted = {"decision": decision, "comments": "Redo it", "version": submitted_pid.version}
+    assert client.post(url, posted).status_code == 403
     submitted_pid.refresh_from_db()
     assert submitted_pid.status == PID.Status.SUBMITTED
+    assert submitted_pid.review_comments == ""
     assert not submitted_pid.theme.pid_versions.exists()
 
 
-def test_the_programme_manager_can_open_and_use_the_pid_review(
+def test_the_programme_manager_can_open_and_approve_with_the_pid_review(
     client, programme_manager, submitted_pid
 ):
     client.force_login(programme_manager)
@@ -249,6 +311,18 @@ def test_the_programme_manager_can_open_and_use_the_pid_review(
     submitted_pid.refresh_from_db()
     assert submitted_pid.status == PID.Status.APPROVED
     assert list(submitted_pid.theme.pid_versions.values_list("number", flat=True)) == [1]
+
+
+def test_the_programme_manager_can_return_a_pid_with_comments(
+    client, programme_manager, submitted_pid
+):
+    client.force_login(programme_manager)
+    decision = {"decision": "return", "comments": "Redo it", "version": submitted_pid.version}
+    assert client.post("/themes/supervision/pid/review/", decision).status_code == 302
+    submitted_pid.refresh_from_db()
+    assert submitted_pid.status == PID.Status.RETURNED
+    assert submitted_pid.review_comments == "Redo it"
+    assert not submitted_pid.theme.pid_versions.exists()
 
 
 def test_a_pid_review_without_the_version_it_was_opened_at_changes_nothing(
@@ -263,6 +337,7 @@ def test_a_pid_review_without_the_version_it_was_opened_at_changes_nothing(
     submitted_pid.refresh_from_db()
     assert submitted_pid.status == PID.Status.SUBMITTED
     assert submitted_pid.review_comments == ""
+    assert not submitted_pid.theme.pid_versions.exists()
 
 
 def _pdf():

@@ -73,12 +73,16 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
         {"decision": "return", "comments": "", "version": pid.version},
     ).content.decode()
     assert "Say what needs to change before it can be approved" in html
+    pid.refresh_from_db()
+    assert pid.status == PID.Status.SUBMITTED  # nothing changed
     client.post(
         "/themes/supervision/pid/review/",
         {"decision": "return", "comments": "Add the police as a partner", "version": pid.version},
     )
     pid.refresh_from_db()
     assert pid.status == PID.Status.RETURNED
+    assert pid.review_comments == "Add the police as a partner"
+    assert not PIDVersion.objects.exists()
     client.force_login(lead)
     assert "Add the police as a partner" in client.get("/themes/supervision/").content.decode()
 

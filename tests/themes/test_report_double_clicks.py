@@ -65,3 +65,4 @@ def test_a_submitted_months_report_is_opened_to_read(client, lead, theme):
     client.force_login(lead)
     response = client.post("/themes/supervision/reports/new/", {"period": "2026-11-01"})
     assert response["Location"] == f"/themes/supervision/reports/{report.pk}/"
+    assert list(HighlightReport.objects.filter(theme=theme)) == [report]  # nothing new
