@@ -86,12 +86,14 @@ def pack_deadline(meeting: Meeting, settings: BoardSettings) -> dt.date:
     return meeting.date - dt.timedelta(days=settings.pack_days_before)
 
 
-def open_actions(board: Board, *, up_to: dt.date | None = None):
-    """Actions still open, from this board's meetings (up to a date): they carry forward."""
-    qs = Action.objects.filter(meeting__board=board).exclude(status=Action.Status.DONE)
-    if up_to is not None:
-        qs = qs.filter(meeting__date__lte=up_to)
-    return qs.select_related("owner", "theme", "meeting").order_by("due_date", "pk")
+def open_actions(board: Board):
+    """Actions still open, from this board's meetings: they carry forward."""
+    return (
+        Action.objects.filter(meeting__board=board)
+        .exclude(status=Action.Status.DONE)
+        .select_related("owner", "theme", "meeting")
+        .order_by("due_date", "pk")
+    )
 
 
 def actions_log(board: Board):
@@ -107,16 +109,6 @@ def my_actions(user):
         Action.objects.filter(owner=user)
         .select_related("theme", "meeting__board")
         .order_by("status", "due_date", "pk")
-    )
-
-
-def theme_next_focus(theme: Theme, *, today: dt.date | None = None) -> Meeting | None:
-    today = today or theme_selectors.today()
-    return (
-        Meeting.objects.filter(slots__theme=theme, date__gte=today)
-        .select_related("board")
-        .order_by("date")
-        .first()
     )
 
 

@@ -1,9 +1,11 @@
 """Writes for the board: calendar, rota, minutes and actions, packs, reminders, reports.
 
-Each is an action (`havering_improve.actions`): atomic, permission-checked, in the history with
-who did it, its tasks queued by name once committed. Tasks call the `system` ones by id. Those
-that render or send email (pack and report builds, reminders) keep their transactions short
-themselves, so nothing is held open while a PDF is drawn or a mail server answers.
+Each write is an action (`havering_improve.actions`): atomic, permission-checked, in the history
+with who did it, its tasks queued by name once committed; the rest here are the date rules they
+follow (recurrences, working days, report periods) and the rota's preview. Tasks call the
+`system` actions by id. Those that render or send email (pack and report builds, reminders)
+keep their transactions short themselves, so nothing is held open while a PDF is drawn or a
+mail server answers.
 """
 
 import dataclasses
@@ -562,8 +564,8 @@ def working_days_before(day: dt.date, n: int) -> dt.date:
 
 @write("system", atomic=False)
 def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
-    """Email each focus theme's lead whose highlight report for the next meeting is missing:
-    N working days before the pack deadline, and on the deadline day. A ReminderSent row per
+    """Email each focus theme's lead whose highlight report for a coming meeting's pack is not
+    in: N working days before the pack deadline, and on the deadline day. A ReminderSent row per
     (meeting, theme, kind) is unique, so running the job twice sends each reminder once."""
     from django.core.mail import send_mail
     from django.template.loader import render_to_string

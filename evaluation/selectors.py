@@ -156,10 +156,6 @@ def inspection_detail(pk: int):
     )
 
 
-def judgement_areas(framework: str = "ILACS"):
-    return JudgementArea.objects.filter(framework=framework).order_by("order")
-
-
 # --- Evidence for one theme ----------------------------------------------------------------------
 
 
@@ -386,23 +382,4 @@ def findings_since(programme, date: dt.date):
         .select_related("activity", "area")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")))
         .order_by("-recorded_on", "-pk")
-    )
-
-
-def audit_results_since(programme, date: dt.date):
-    return (
-        AuditResult.objects.filter(activity__programme=programme, date__gte=date)
-        .select_related("activity", "theme")
-        .order_by("theme__number", "date")
-    )
-
-
-def open_recommendations(programme):
-    return (
-        Recommendation.objects.filter(
-            inspection__programme=programme, status=Recommendation.Status.OPEN
-        )
-        .select_related("inspection", "area")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")))
-        .order_by("-inspection__start_date", "order")
     )

@@ -6,14 +6,9 @@ admin; the object rules below ("is this user the lead of this theme?") drive eve
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import Group, Permission
 
 from havering_improve.apps_list import PROGRAMME_APPS
-
-if TYPE_CHECKING:  # pragma: no cover
-    from themes.models import Theme
 
 PROGRAMME_MANAGER = "Programme manager"
 PROJECT_LEAD = "Project lead"
@@ -96,21 +91,21 @@ def can_read_budget_records(user) -> bool:
     return has_role(user, PROGRAMME_MANAGER, FINANCE_OFFICER, AUDITOR)
 
 
-def is_theme_lead(user, theme: Theme) -> bool:
+def is_theme_lead(user, theme) -> bool:
     return user.is_authenticated and theme.lead_id == user.pk and has_role(user, PROJECT_LEAD)
 
 
-def is_theme_member(user, theme: Theme) -> bool:
+def is_theme_member(user, theme) -> bool:
     if not user.is_authenticated:
         return False
     return theme.memberships.filter(user_id=user.pk).exists()
 
 
-def can_edit_theme(user, theme: Theme) -> bool:
+def can_edit_theme(user, theme) -> bool:
     return is_programme_manager(user) or is_theme_lead(user, theme)
 
 
-def can_comment_on_theme(user, theme: Theme) -> bool:
+def can_comment_on_theme(user, theme) -> bool:
     return can_edit_theme(user, theme) or is_theme_member(user, theme)
 
 

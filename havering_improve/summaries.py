@@ -146,9 +146,7 @@ def cached(
 
 def _theme_of_measure(measure_id: int, using: str) -> int | None:
     """Only when the reading came without its measure (pages' code passes it along)."""
-    from themes.models import Measure
-
-    measures = Measure.objects.using(using).filter(pk=measure_id)
+    measures = apps.get_model("themes", "Measure").objects.using(using).filter(pk=measure_id)
     return measures.values_list("theme_id", flat=True).first()
 
 

@@ -4,7 +4,8 @@ import os
 import pytest
 from django.db import transaction
 
-from havering_improve import loader, roles
+from havering_improve import roles
+from programme import loader
 from tests.factories import UserFactory
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import override_settings
 
-from havering_improve import demo, loader
+from programme import demo, loader
 from tests.matrix_objects import THEME
 
 

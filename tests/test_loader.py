@@ -9,7 +9,8 @@ from django.test import override_settings
 from board.models import Board
 from budget.models import BudgetAllocation, BudgetLine
 from evaluation.models import EvaluationStrand, Inspection, OfstedGrade
-from havering_improve import loader, roles
+from havering_improve import roles
+from programme import loader
 from themes.models import Programme, Theme
 
 pytestmark = pytest.mark.django_db

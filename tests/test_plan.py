@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from havering_improve import loader
+from programme import loader
 from themes.models import PID, PIDVersion, Programme
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from havering_improve import actions
 from havering_improve.apps_list import PROGRAMME_APPS
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["havering_improve", *PROGRAMME_APPS]
+PACKAGES = ["havering_improve", *PROGRAMME_APPS, "programme"]
 # Where the apps' writes live: each app's services, and the modules split out of them.
 WRITE_MODULES = [f"{app}.services" for app in PROGRAMME_APPS] + ["budget.imports", "budget.periods"]
 
@@ -97,6 +97,28 @@ def test_the_import_walk_sees_function_level_imports():
 
 def test_no_module_imports_another_that_imports_it_back():
     assert _cycles(_graph()) == []
+
+
+# The site's addresses and settings name every app's views and the apps themselves.
+WIRING = {"havering_improve.urls"}
+
+
+def test_the_arrows_point_one_way_core_then_apps_then_what_joins_them():
+    """havering_improve is the shared core: it imports no app. The apps import the core (and
+    the apps before them), never `programme`, the code that joins them all."""
+    graph = _graph()
+    core_imports_an_app = {
+        module: sorted(t for t in targets if not t.startswith("havering_improve"))
+        for module, targets in graph.items()
+        if module.startswith("havering_improve") and module not in WIRING
+    }
+    assert {m: t for m, t in core_imports_an_app.items() if t} == {}
+    app_imports_programme = {
+        module: sorted(t for t in targets if t.startswith("programme"))
+        for module, targets in graph.items()
+        if module.split(".")[0] in PROGRAMME_APPS
+    }
+    assert {m: t for m, t in app_imports_programme.items() if t} == {}
 
 
 def test_a_cycle_is_reported():

@@ -439,7 +439,7 @@ class PID(models.Model):
         "governance",
         "dependencies",
     ]
-    # The fields the programme's data file sets from the plan (see havering_improve/loader.py).
+    # The fields the programme's data file sets from the plan (see programme/loader.py).
     PLAN_FIELDS = ["aims", "scope", "deliverables", "partners"]
 
     class Meta:

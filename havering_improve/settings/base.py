@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "budget",
     "evaluation",
     "board",
+    "programme",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@ import pytest
 
 from board import demo
 from board.models import Action, Meeting, MeetingPack, ReportSchedule, RotaSlot
-from havering_improve import loader
+from programme import loader
 
 pytestmark = pytest.mark.django_db
 

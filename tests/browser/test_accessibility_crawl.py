@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
 
-from havering_improve import demo, loader
+from programme import demo, loader
 from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from havering_improve import loader, summaries
+from havering_improve import summaries
+from programme import loader
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo users ready ({len(created)} new). Password: the DEMO_PASSWORD setting."
             )
-            from havering_improve import demo as demo_data
+            from programme import demo as demo_data
 
             demo_data.demo_data_load(programme=programme, stdout=self.stdout)
         summaries.data_changed()  # the demo data writes some rows without model signals

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from havering_improve.scale_data import ScaleData
+from programme.scale_data import ScaleData
 from themes.models import Programme
 
 
