@@ -342,15 +342,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                     for m in milestones_by_theme[theme.pk]
                 ],
                 "risks": [
-                    {
-                        "kind": r.get_kind_display(),
-                        "description": r.description,
-                        "score": r.score,
-                        "owner": r.owner,
-                        "mitigation": r.mitigation,
-                        "escalated": r.escalated,
-                    }
-                    for r in risks_by_theme[theme.pk]
+                    {**r.snapshot(), "escalated": r.escalated} for r in risks_by_theme[theme.pk]
                 ],
                 "evidence_since": _day(evidence_after),
                 "evidence": theme_evidence(theme, after=evidence_after, until=pack_day),
@@ -406,17 +398,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
             }
             for m in overdue
         ],
-        "escalated_risks": [
-            {
-                "theme": r.theme.title,
-                "kind": r.get_kind_display(),
-                "description": r.description,
-                "score": r.score,
-                "owner": r.owner,
-                "mitigation": r.mitigation,
-            }
-            for r in escalated
-        ],
+        "escalated_risks": [{"theme": r.theme.title, **r.snapshot()} for r in escalated],
         "focus": focus,
         "budget": budget_section(programme=board.programme, focus_ids=focus_ids),
         "evaluation": evaluation_section(
