@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import ParseError
 
 from havering_improve.fy import FinancialYear, period_for_date
+from havering_improve.uploads import Problem
 
 # Header (as normalised) → field. Extra columns are ignored; order does not matter.
 COLUMNS = {
@@ -102,16 +103,6 @@ class ParsedRow:
     post_number: str
     description: str
     amount: Decimal
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int | None
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 def _norm_header(value) -> str:

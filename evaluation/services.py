@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
 from havering_improve.actions import action, lock_current
-from havering_improve.uploads import stored_name, validate_upload
+from havering_improve.uploads import Problem, stored_name, validate_upload
 from themes.models import Measure, MeasureReading, Milestone, Risk
 
 from .models import (
@@ -143,14 +142,59 @@ def feedback_save(*, activity: EvaluationActivity, actor, themes=(), **fields) -
 SURVEY_COLUMNS = ["question", "score", "out_of", "responses"]
 
 
-@dataclass
 class SurveyImportError(Exception):
-    """The CSV could not be imported; `messages` say which row and column, and why."""
+    """The CSV could not be imported: its `problems` (havering_improve.uploads.Problem, as the
+    ledger import's) say which row and column, and why; `messages` are them as sentences."""
 
-    messages: list[str]
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        self.problems = problems
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
 
     def __str__(self):
         return "; ".join(self.messages)
+
+
+def _file_problem(message: str) -> SurveyImportError:
+    return SurveyImportError([Problem(None, "", message)])
+
+
+def _survey_row(number: int, row: dict) -> tuple[dict | None, list[Problem]]:
+    """One row of scores, or what is wrong with it."""
+    problems = []
+
+    def wrong(column, message):
+        problems.append(Problem(number, column, message))
+
+    if not row.get("question"):
+        wrong("question", "enter the question")
+    elif len(row["question"]) > 300:
+        wrong("question", "must be 300 characters or fewer")
+    values = {}
+    for column, default in (("score", None), ("out_of", "5")):
+        text_value = row.get(column) or default
+        try:
+            values[column] = Decimal(text_value)
+            if not values[column].is_finite() or values[column] < 0:
+                raise InvalidOperation
+        except (InvalidOperation, TypeError):
+            wrong(column, f"“{row.get(column, '')}” is not a number")
+    if not problems and values["score"] > values["out_of"]:
+        wrong("score", f"{values['score']} is more than the maximum of {values['out_of']}")
+    responses = row.get("responses") or ""
+    if responses and not responses.isdigit():
+        wrong("responses", f"“{responses}” is not a whole number")
+    if problems:
+        return None, problems
+    return {
+        "question": row["question"],
+        "score": values["score"].quantize(Decimal("0.01")),
+        "out_of": values["out_of"].quantize(Decimal("0.01")),
+        "responses": int(responses) if responses else None,
+    }, []
 
 
 def _parse_survey_csv(text: str) -> list[dict]:
@@ -158,57 +202,27 @@ def _parse_survey_csv(text: str) -> list[dict]:
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("question", "score") if c not in headers]
     if missing:
-        raise SurveyImportError(
-            [
-                "The first row must name the columns: question, score, and optionally out_of "
-                f"and responses. Missing: {', '.join(missing)}."
-            ]
+        raise _file_problem(
+            "The first row must name the columns: question, score, and optionally out_of "
+            f"and responses. Missing: {', '.join(missing)}."
         )
     unknown = [h for h in headers if h and h not in SURVEY_COLUMNS]
     if unknown:
-        raise SurveyImportError([f"Unknown column: {', '.join(unknown)}."])
+        raise _file_problem(f"Unknown column: {', '.join(unknown)}.")
     reader.fieldnames = headers
-    rows, errors = [], []
+    rows, problems = [], []
     for number, raw in enumerate(reader, start=2):
         row = {k: (v or "").strip() for k, v in raw.items() if k}
         if not any(row.values()):
             continue
-        problems = []
-        if not row.get("question"):
-            problems.append("column question: enter the question")
-        elif len(row["question"]) > 300:
-            problems.append("column question: must be 300 characters or fewer")
-        values = {}
-        for column, default in (("score", None), ("out_of", "5")):
-            text_value = row.get(column) or default
-            try:
-                values[column] = Decimal(text_value)
-                if not values[column].is_finite() or values[column] < 0:
-                    raise InvalidOperation
-            except (InvalidOperation, TypeError):
-                problems.append(f"column {column}: “{row.get(column, '')}” is not a number")
-        if not problems and values["score"] > values["out_of"]:
-            problems.append(
-                f"column score: {values['score']} is more than the maximum of {values['out_of']}"
-            )
-        responses = row.get("responses") or ""
-        if responses and not responses.isdigit():
-            problems.append(f"column responses: “{responses}” is not a whole number")
-        if problems:
-            errors.extend(f"Row {number}, {p}." for p in problems)
-            continue
-        rows.append(
-            {
-                "question": row["question"],
-                "score": values["score"].quantize(Decimal("0.01")),
-                "out_of": values["out_of"].quantize(Decimal("0.01")),
-                "responses": int(responses) if responses else None,
-            }
-        )
-    if errors:
-        raise SurveyImportError(errors)
+        scores, wrong = _survey_row(number, row)
+        problems += wrong
+        if scores is not None:
+            rows.append(scores)
+    if problems:
+        raise SurveyImportError(problems)
     if not rows:
-        raise SurveyImportError(["The file has no rows of scores under its header row."])
+        raise _file_problem("The file has no rows of scores under its header row.")
     return rows
 
 
@@ -219,7 +233,7 @@ def survey_scores_import(*, feedback: FeedbackResult, upload, actor) -> int:
     try:
         validate_upload(upload, kinds=("csv",))
     except ValidationError as exc:
-        raise SurveyImportError(exc.messages) from exc
+        raise SurveyImportError([Problem(None, "", m) for m in exc.messages]) from exc
     data = upload.read()
     try:
         text = data.decode("utf-8-sig")

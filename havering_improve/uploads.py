@@ -4,6 +4,7 @@ and that its name carries no obvious case identifier (this service holds no case
 import codecs
 import re
 import zipfile
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -129,3 +130,30 @@ def validate_upload(upload, *, kinds=EVIDENCE_KINDS, max_bytes: int | None = Non
             code="wrong_type",
         )
     return kind
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in an uploaded file of rows (a ledger extract, a survey's scores), and
+    where: its row as the person's spreadsheet numbers it (None: the whole file), its column
+    ("": no one column), and what is wrong or what to do. Every importer refuses with these, so
+    each says what and where the same way."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"Row {self.row}" if self.row else "",
+                self.column and f"column {self.column}",
+            )
+            if part
+        )
+        text = self.message if self.message.endswith(".") else self.message + "."
+        return f"{where}: {text}" if where else text

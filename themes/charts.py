@@ -1,8 +1,9 @@
 """Server-rendered SVG trend charts for measures of success.
 
-The same SVG goes into the theme page and (later) the board's PDF pack, so it carries no
-JavaScript and no external references. Every chart has a text alternative
-(`measure_chart_summary`) and the page shows the readings as a table too.
+The same SVG goes into the theme's pages and the board's packs (HTML and PDF), shown as an
+image, so it carries no JavaScript and no external references. Every chart has a text
+alternative (`measure_chart_summary`) and the page shows the readings as a table too.
+`govuk_style` is every chart's look, the budget's spend chart's too.
 
 A long series (ten years of weekly readings is 520) is plotted as a summary, `chart_points`:
 the last reading of each month, thinned evenly to at most CHART_POINTS points. A chart that

@@ -221,7 +221,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     # The PID: written, submitted and approved (version 1), so every theme starts from a baseline.
     approved_on = _months_back(today, 6) + dt.timedelta(days=rng.randint(3, 12))
     record_readings(approved_on)
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     pid = services.pid_update(
         pid=pid,
         actor=lead,

@@ -1,3 +1,8 @@
+"""The theme's forms: milestones, measures, readings and risks, the PID and its review,
+highlight reports (the month to start, the report, a correction), comments, evidence and team
+members. Dates are GOV.UK date inputs; the forms of records two people edit carry the version
+they were opened at (`VersionedForm`, `StateChangeForm`)."""
+
 import datetime as dt
 
 from django import forms

@@ -24,7 +24,7 @@ def _live_sections(pid):
 @roles.programme_reader_required
 def pid_edit(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     if pid.status == PID.Status.SUBMITTED:
         messages.info(request, "The PID is waiting for approval; it cannot be edited until then.")
         return redirect(theme.part_url("pid"))
@@ -46,7 +46,7 @@ def pid_edit(request, slug):
 @roles.programme_reader_required
 def pid_submit(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     return editing.edit_page(
         request,
         StateChangeForm(editing.posted(request), record=pid),
@@ -64,7 +64,7 @@ def pid_submit(request, slug):
 def pid_review(request, slug):
     theme = get_theme_for_user(request.user, slug)
     roles.require("can_approve_pid", request.user)
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     form = PIDReviewForm(editing.posted(request), record=pid)
     if pid.status != PID.Status.SUBMITTED:
         messages.info(request, "This PID is not waiting for approval.")

@@ -5,6 +5,11 @@ Records that two people may edit at once (milestones, measures, risks, PIDs, hig
 carry a `version`. An update, and a state change such as submitting, names the version the
 editor started from; if the record has moved on since, it is refused with `StaleEdit`, which
 says what changed and who changed it.
+
+Beside the actions are the reads they are made from: a PID's snapshot of its measures,
+milestones, risks and team (`pid_snapshot`), a new report's starting text
+(`highlight_report_prefill`) and what stops a report being submitted
+(`highlight_report_problems`).
 """
 
 import datetime as dt
@@ -135,9 +140,6 @@ def risk_update(*, risk: Risk, actor, version: int, data: dict) -> Risk:
 
 
 # Project initiation documents ------------------------------------------------------------------
-
-
-pid_for_theme = selectors.pid_for_reading  # a read: the PID, or an empty one not yet saved
 
 
 @action("can_edit_theme", on="pid.theme")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
-from themes import services
+from themes import selectors, services
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, PIDVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,7 +97,7 @@ def test_the_programme_manager_approves_a_pid_version(
     sign_in, page, live_server, lead, programme_manager, theme
 ):
     _theme_content(theme, lead)
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     pid = services.pid_update(
         pid=pid, actor=lead, version=pid.version, data={"aims": "Reflective supervision for all."}
     )

@@ -275,3 +275,14 @@ def test_recording_a_visit_records_a_judgement_per_area_judged(programme, progra
         grades={areas["help-and-protection"]: ""},
     )
     assert not inspection.judgements.exists()
+
+
+def test_survey_and_ledger_imports_say_what_and_where_in_one_way():
+    from budget.ledger import Problem as LedgerProblem
+    from evaluation.services import Problem as SurveyProblem
+
+    assert LedgerProblem is SurveyProblem
+    assert str(SurveyProblem(14, "Amount", "“12.345” is not pounds and pence")) == (
+        "Row 14, column Amount: “12.345” is not pounds and pence."
+    )
+    assert str(SurveyProblem(None, "", "The file is empty.")) == "The file is empty."

@@ -3,7 +3,7 @@
 import pytest
 from django.utils.html import escape
 
-from themes import services
+from themes import selectors, services
 from themes.models import Milestone, Risk
 
 from .test_permissions import _milestone_post, _risk_post
@@ -109,7 +109,7 @@ def test_a_report_submitted_from_a_page_opened_before_a_change_is_refused_with_t
 def test_a_pid_submitted_from_a_page_opened_before_a_change_is_refused(
     client, lead, programme_manager, theme
 ):
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     opened_at = pid.version
     services.pid_update(pid=pid, actor=programme_manager, version=opened_at, data={"aims": "PM's"})
     client.force_login(lead)

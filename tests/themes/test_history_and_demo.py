@@ -78,7 +78,7 @@ def test_the_demo_refuses_to_run_without_debug(settings, programme):
 def test_a_pid_submitted_by_the_lead_needs_the_programme_manager(lead, theme):
     from django.core.exceptions import PermissionDenied
 
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "x"})
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     with pytest.raises(PermissionDenied):
@@ -132,7 +132,7 @@ def test_saving_a_pid_from_a_browser_records_no_phantom_change(client, lead, aud
     from tests.themes.test_pid import _pid_post
 
     client.force_login(lead)
-    pid = services.pid_for_theme(theme)
+    pid = selectors.pid_for_reading(theme)
     client.post(
         "/themes/supervision/pid/edit/",
         _pid_post(pid, aims="Better supervision", scope="Teams.\nPartners."),
