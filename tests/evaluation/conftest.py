@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 
 from tests.evaluation.factories import (
@@ -9,6 +11,15 @@ from tests.evaluation.factories import (
     days_ago,
 )
 from tests.themes.factories import MeasureFactory
+
+
+@pytest.fixture(autouse=True)
+def _media(tmp_path, settings):
+    """Evidence is stored as files: each test gets its own media folder, so a file an earlier
+    run left behind never changes the name a new one is stored under."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
 @pytest.fixture
