@@ -1,19 +1,19 @@
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from themes.charts import format_value
 
 register = template.Library()
 
-_RAG_TAGS = {"red": ("govuk-tag--red", "Red"), "amber": ("govuk-tag--orange", "Amber")}
-_RAG_TAGS["green"] = ("govuk-tag--green", "Green")
-
 
 @register.simple_tag
 def rag(value, empty="Not rated"):
-    """A RAG rating as a GOV.UK tag; the word is always there, so colour is never the only cue."""
-    css, label = _RAG_TAGS.get(value or "", ("govuk-tag--grey", empty))
-    return format_html('<strong class="govuk-tag {}">{}</strong>', css, label)
+    """A RAG rating as the service's one RAG badge (templates/_rag.html): a GOV.UK tag with the
+    word always there, so colour is never the only cue; `empty` when there is no rating."""
+    # The template escapes what it shows; strip() only drops the file's closing newline.
+    return mark_safe(render_to_string("_rag.html", {"rag": value, "none": empty}).strip())
 
 
 @register.simple_tag
