@@ -140,6 +140,10 @@ def ledger_values(rows, allocation) -> Iterator[list]:
         ]
 
 
+# The rows a worksheet holds (Excel's limit); XlsxWriter drops rows past it without an error.
+SHEET_ROWS = 1_048_576
+
+
 def xlsx_file(title: str, header: list, rows: Iterable, *, notes: list[str] | None = None):
     """The rows as an XLSX workbook in a temporary file (positioned at its start), written by
     XlsxWriter in constant-memory mode (each row goes to disk as it is written): memory stays
@@ -155,9 +159,18 @@ def xlsx_file(title: str, header: list, rows: Iterable, *, notes: list[str] | No
     notes = notes or []
     for number, note in enumerate(notes):
         sheet.write_string(number, 0, safe(note))
-    for column, text in enumerate(header):
-        sheet.write_string(len(notes), column, text, bold)
-    for line, row in enumerate(rows, start=len(notes) + 1):
+
+    def write_header(sheet, at: int) -> int:
+        for column, text in enumerate(header):
+            sheet.write_string(at, column, text, bold)
+        return at + 1
+
+    line, sheets = write_header(sheet, len(notes)), 1
+    for row in rows:
+        if line == SHEET_ROWS:  # a sheet is full: the rows go on, under the header, on the next
+            sheets += 1
+            sheet = workbook.add_worksheet(f"{title[:24]} ({sheets})")
+            line = write_header(sheet, 0)
         for column, value in enumerate(row):
             kind = type(value)
             if kind is str:
@@ -171,6 +184,7 @@ def xlsx_file(title: str, header: list, rows: Iterable, *, notes: list[str] | No
                 sheet.write_datetime(line, column, value, day)
             elif value is not None:
                 sheet.write_string(line, column, safe(str(value)))
+        line += 1
     workbook.close()
     out.seek(0)
     return out

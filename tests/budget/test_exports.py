@@ -117,3 +117,16 @@ def test_the_ledger_page_warns_that_a_large_excel_download_takes_a_while(
     html = client.get("/budget/2019-20/ledger/").content.decode()
     assert "An Excel file of 32 rows takes up to a minute" in html
     assert "The CSV file starts at once" in html
+
+
+def test_rows_beyond_a_full_sheet_go_on_to_the_next_sheet(monkeypatch):
+    from budget import exports
+
+    monkeypatch.setattr(exports, "SHEET_ROWS", 4)
+    rows = [[f"AP{n}", D(f"{n}.00")] for n in range(7)]
+    with exports.xlsx_file("Ledger", ["Reference", "Amount"], rows) as out:
+        workbook = load_workbook(out)
+    assert workbook.sheetnames == ["Ledger", "Ledger (2)", "Ledger (3)"]
+    written = [r for sheet in workbook.worksheets for r in sheet.iter_rows(values_only=True)]
+    assert [r for r in written if r[0] != "Reference"] == [(f"AP{n}", n) for n in range(7)]
+    assert all(sheet.cell(1, 1).value == "Reference" for sheet in workbook.worksheets)
