@@ -211,12 +211,3 @@ def lock_current(obj, expected_version: int | None, *, required: bool = True):
             changed_at=latest.history_date if latest else None,
         )
     return current
-
-
-def save_new_version(obj, **values) -> None:
-    """Set `values` on a locked record, check it, move its version on and save it."""
-    for name, value in values.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.version += 1
-    obj.save()
