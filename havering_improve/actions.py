@@ -211,3 +211,13 @@ def lock_current(obj, expected_version: int | None, *, required: bool = True):
             changed_at=latest.history_date if latest else None,
         )
     return current
+
+
+def backdate(record, **moments) -> None:
+    """Demo data only: say that what an action did just now happened earlier (a PID approved six
+    months ago, a pack published the week before its meeting). The action has already checked,
+    saved and recorded the change; this moves only the record's own timestamps, and leaves its
+    history alone."""
+    type(record).objects.filter(pk=record.pk).update(**moments)
+    for name, value in moments.items():
+        setattr(record, name, value)
