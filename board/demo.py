@@ -10,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from havering_improve.actions import backdate
+
 from . import selectors, services
 from .models import Board, MeetingPack, ReportSchedule, RotaRun
 
@@ -153,7 +155,8 @@ def _build(meeting, *, publish_by):
     if publish_by is not None and pack.status == MeetingPack.Status.READY:
         services.pack_publish(pack=pack, actor=publish_by)
         week_before = meeting.date - dt.timedelta(days=7)
-        MeetingPack.objects.filter(pk=pack.pk).update(
+        backdate(
+            pack,
             built_at=timezone.make_aware(dt.datetime.combine(week_before, dt.time(11))),
             published_at=timezone.make_aware(dt.datetime.combine(week_before, dt.time(15))),
         )

@@ -116,10 +116,6 @@ class LineFigures:
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
 
-    @property
-    def underspend(self) -> Decimal:
-        return max(ZERO, self.latest - self.latest_outturn)
-
 
 @dataclass
 class BudgetReport:

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from themes import services as theme_services
 from themes.models import Measure, Theme
 
 from . import services
@@ -51,15 +52,17 @@ def _user(username):
     return get_user_model().objects.filter(username=username).first()
 
 
-def _measures(themes, today):
+def _measures(themes, today, pm):
     found = {}
     for slug, name, baseline, target in AUDIT_MEASURES:
         if slug not in themes:
             continue
-        measure, _ = Measure.objects.get_or_create(
+        measure = Measure.objects.filter(theme=themes[slug], name=name).first()
+        measure = measure or theme_services.measure_create(
             theme=themes[slug],
-            name=name,
-            defaults={
+            actor=pm,
+            data={
+                "name": name,
                 "definition": "Cases audited in QA audits and practice weeks graded good or "
                 "outstanding, as a percentage of cases audited.",
                 "unit": Measure.Unit.PERCENT,
@@ -90,7 +93,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
             area._history_user = pm
             area.themes.set([themes[s] for s in AREA_THEMES[area.slug] if s in themes])
 
-    measures = _measures(themes, today)
+    measures = _measures(themes, today, pm)
     created = 0
 
     def day(offset):

@@ -156,6 +156,26 @@ def inspection_detail(pk: int):
     )
 
 
+def finding_detail(pk: int):
+    """One finding with what its pages show, or None."""
+    return (
+        Finding.objects.select_related("activity__programme", "area", "milestone", "risk")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("number")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def recommendation_detail(pk: int):
+    """One inspection recommendation with its themes, or None."""
+    return (
+        Recommendation.objects.select_related("inspection__programme")
+        .prefetch_related("themes")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 # --- Evidence for one theme ----------------------------------------------------------------------
 
 

@@ -60,10 +60,25 @@ def _sync(result: LoadResult, model, lookup: dict, values: dict):
     return obj
 
 
+def _sync_by_slug(result: LoadResult, model, programme, item: dict, where: str, values: dict):
+    """A record of the programme's that the data file names by its slug."""
+    lookup = {"programme": programme, "slug": _require(item, "slug", where)}
+    return _sync(result, model, lookup, values)
+
+
 def _require(mapping: dict, key: str, where: str):
     if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, ""):
         raise ProgrammeDataError(f'{where}: "{key}" is missing')
     return mapping[key]
+
+
+def _items(data: dict, section: str, *, required: bool = False):
+    """Each item of a list section, numbered from 1, with where it is for messages."""
+    items = _require(data, section, "file") if required else data.get(section) or []
+    if not isinstance(items, list):
+        raise ProgrammeDataError(f'file: "{section}" must be a list')
+    for i, item in enumerate(items, start=1):
+        yield i, item, f"{section}, item {i}"
 
 
 def _money(value, where: str) -> Decimal:
@@ -164,7 +179,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
             "name": _require(prog, "name", "programme"),
             "local_authority": _require(prog, "local_authority", "programme"),
             "service": prog.get("service", ""),
-            "summary": prog.get("summary", "").strip(),
+            "summary": _text(prog, "summary", "programme"),
             "source_document": prog.get("source_document", ""),
             "review_due": _date(review_due, "programme, review") if review_due else None,
             "review_plan": _text(review, "plan", "programme, review"),
@@ -173,8 +188,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
     )
 
     themes = {}
-    for i, item in enumerate(_require(data, "themes", "file"), start=1):
-        where = f"themes, item {i}"
+    for _i, item, where in _items(data, "themes", required=True):
         slug = _require(item, "slug", where)
         themes[slug] = _sync(
             result,
@@ -184,7 +198,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
                 "programme": programme,
                 "number": int(_require(item, "number", where)),
                 "title": _require(item, "title", where),
-                "description": item.get("description", "").strip(),
+                "description": _text(item, "description", where),
                 "report_reference": item.get("report_reference", ""),
             },
         )
@@ -197,8 +211,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
         _plan_into_pid(result, themes[slug], plan)
 
     areas = {}
-    for i, item in enumerate(data.get("judgement_areas", []), start=1):
-        where = f"judgement_areas, item {i}"
+    for i, item, where in _items(data, "judgement_areas"):
         framework = item.get("framework", "ILACS")
         slug = _require(item, "slug", where)
         areas[slug] = _sync(
@@ -212,8 +225,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
             },
         )
 
-    for i, item in enumerate(data.get("inspections", []), start=1):
-        where = f"inspections, item {i}"
+    for _i, item, where in _items(data, "inspections"):
         start = _date(_require(item, "start_date", where), where)
         inspection = _sync(
             result,
@@ -223,7 +235,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
                 "title": _require(item, "title", where),
                 "end_date": _date(item["end_date"], where) if item.get("end_date") else None,
                 "is_baseline": bool(item.get("is_baseline", False)),
-                "summary": item.get("summary", "").strip(),
+                "summary": _text(item, "summary", where),
             },
         )
         for area_slug, grade in (item.get("judgements") or {}).items():
@@ -236,39 +248,40 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
                 {"grade": grade},
             )
 
-    for i, item in enumerate(data.get("evaluation_strands", []), start=1):
-        where = f"evaluation_strands, item {i}"
-        _sync(
+    for i, item, where in _items(data, "evaluation_strands"):
+        _sync_by_slug(
             result,
             EvaluationStrand,
-            {"programme": programme, "slug": _require(item, "slug", where)},
+            programme,
+            item,
+            where,
             {
                 "code": _require(item, "code", where),
                 "title": _require(item, "title", where),
-                "description": item.get("description", "").strip(),
+                "description": _text(item, "description", where),
                 "order": i,
             },
         )
 
-    for i, item in enumerate(data.get("boards", []), start=1):
-        where = f"boards, item {i}"
-        _sync(
+    for i, item, where in _items(data, "boards"):
+        _sync_by_slug(
             result,
             Board,
-            {"programme": programme, "slug": _require(item, "slug", where)},
+            programme,
+            item,
+            where,
             {
                 "name": _require(item, "name", where),
                 "short_name": item.get("short_name", ""),
                 "kind": _require(item, "kind", where),
-                "description": item.get("description", "").strip(),
+                "description": _text(item, "description", where),
                 "themes_per_meeting": int(item.get("themes_per_meeting", 0)),
                 "is_public": bool(item.get("is_public", False)),
                 "order": i,
             },
         )
 
-    for i, item in enumerate(data.get("allocations", []), start=1):
-        where = f"allocations, item {i}"
+    for _i, item, where in _items(data, "allocations"):
         amount = _money(_require(item, "amount", where), where)
         allocation = _sync(
             result,
@@ -278,7 +291,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
                 "amount": amount,
                 "funding_source": _require(item, "funding_source", where),
                 "kind": item.get("kind", "One-off revenue"),
-                "notes": item.get("notes", "").strip(),
+                "notes": _text(item, "notes", where),
             },
         )
         total = Decimal("0.00")
@@ -293,7 +306,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
                 {
                     "title": _require(line_item, "title", line_where),
                     "amount": line_amount,
-                    "description": line_item.get("description", "").strip(),
+                    "description": _text(line_item, "description", line_where),
                     "order": j,
                 },
             )

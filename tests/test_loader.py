@@ -104,6 +104,18 @@ def test_an_unknown_theme_on_a_budget_line_names_the_line():
         loader.programme_load(data=data)
 
 
+def test_a_section_that_is_not_a_list_or_a_description_that_is_not_text_is_named():
+    with pytest.raises(loader.ProgrammeDataError, match='file: "boards" must be a list'):
+        _load(boards={"slug": "improvement-board"})
+    data = loader.read_data_file(loader.DEFAULT_DATA_FILE)
+    data["evaluation_strands"][1]["description"] = ["not", "text"]
+    with pytest.raises(
+        loader.ProgrammeDataError, match='evaluation_strands, item 2: "description" must be text'
+    ):
+        loader.programme_load(data=data)
+    assert not Programme.objects.exists()
+
+
 def test_the_command_reports_a_bad_file_without_loading_it(tmp_path):
     bad = tmp_path / "plan.yaml"
     bad.write_text("programme:\n  slug: x\n")

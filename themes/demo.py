@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from havering_improve import roles
+from havering_improve.actions import backdate
 from havering_improve.fy import FinancialYear
 
 from . import selectors, services
-from .models import RAG, HighlightReport, Measure, MeasureReading, Milestone, Risk, TeamMembership
+from .models import RAG, Measure, Milestone, Risk, TeamMembership
 
 # Per theme, by slug: its measures, milestones, partner organisations and risks (the file says
 # what each holds; the aims, scope, deliverables and partners are the plan's, from the programme's
@@ -111,20 +112,20 @@ def _load_theme(theme, spec, index, pm, password, today):
     # Team: a practitioner you can sign in as, a manager, and partner representatives.
     first, last = next(names)
     member = _user(f"member.{theme.slug}", first, last, roles.TEAM_MEMBER, password)
-    TeamMembership.objects.get_or_create(
-        theme=theme,
-        user=member,
-        defaults={"kind": TeamMembership.Kind.PRACTITIONER, "organisation": ""},
+    services.team_member_add(
+        theme=theme, actor=lead, member=member, kind=TeamMembership.Kind.PRACTITIONER
     )
     for partner in spec["partners"]:
         org, role_text = partner["organisation"], partner["role"]
         first, last = next(names)
         username = f"{org.lower()}.{theme.slug}"
         user = _user(username, first, last, roles.TEAM_MEMBER, password)
-        TeamMembership.objects.get_or_create(
+        services.team_member_add(
             theme=theme,
-            user=user,
-            defaults={"kind": TeamMembership.Kind.PARTNER, "organisation": f"{org}: {role_text}"},
+            actor=lead,
+            member=user,
+            kind=TeamMembership.Kind.PARTNER,
+            organisation=f"{org}: {role_text}",
         )
 
     # The story: the baseline a year ago, month-end readings since, the PID approved six months
@@ -150,21 +151,20 @@ def _load_theme(theme, spec, index, pm, password, today):
         )
         for n in range(12, 0, -1):
             date = _months_back(today, n - 1) - dt.timedelta(days=1)  # month ends, a year of them
-            reading = MeasureReading(
-                measure=measure,
-                value=_reading_value(measure, spec_measure["pace"], rng, date),
-                date=date,
-                source="Monthly performance report",
-                recorded_by=lead,
-            )
-            pending.append((date, reading))
+            value = _reading_value(measure, spec_measure["pace"], rng, date)
+            pending.append((date, measure, value))
     pending.sort(key=lambda item: item[0])
 
     def record_readings(until: dt.date):
         while pending and pending[0][0] <= until:
-            reading = pending.pop(0)[1]
-            reading._history_user = lead
-            reading.save()
+            date, measure, value = pending.pop(0)
+            services.measure_reading_add(
+                measure=measure,
+                actor=lead,
+                value=value,
+                date=date,
+                source="Monthly performance report",
+            )
 
     due_dates = [
         today - dt.timedelta(days=300),
@@ -242,8 +242,8 @@ def _load_theme(theme, spec, index, pm, password, today):
     version = services.pid_approve(
         pid=pid, actor=pm, version=pid.version, note="Approved at the programme's start."
     )
-    type(pid).objects.filter(pk=pid.pk).update(submitted_at=_at(approved_on, 9))
-    type(version).objects.filter(pk=version.pk).update(approved_at=_at(approved_on, 15))
+    backdate(pid, submitted_at=_at(approved_on, 9))
+    backdate(version, approved_at=_at(approved_on, 15))
 
     # Highlight reports: five months submitted, this month submitted, in draft or missing.
     ratings = [RAG.GREEN, RAG.AMBER, RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN]
@@ -256,8 +256,8 @@ def _load_theme(theme, spec, index, pm, password, today):
         record_readings(timezone.localtime(submitted_at).date())
         overall = ratings[(index + n) % len(ratings)]
         report = services.highlight_report_start(theme=theme, period=period, actor=lead)
-        data = {f"{area}_rag": RAG.GREEN for area in ("cost", "scope", "quality", "benefits")}
-        data.update({f"{area}_reason": "" for area in ("cost", "scope", "quality", "benefits")})
+        areas = ("cost", "scope", "quality", "benefits")
+        data = {f"{area}_rag": RAG.GREEN for area in areas} | {f"{a}_reason": "" for a in areas}
         data["cost_reason"] = "Spend is in line with the profile."
         if overall != RAG.GREEN:
             data["benefits_rag"] = overall
@@ -265,18 +265,16 @@ def _load_theme(theme, spec, index, pm, password, today):
             data["path_to_green"] = (
                 "Targeted support to teams furthest from the standard, and a re-audit next month."
             )
-        data.update(
-            {
-                "overall_rag": overall,
-                "overall_reason": ""
-                if overall == RAG.GREEN
-                else "Delivery is behind plan on some milestones; the measures are improving.",
-                "decisions_needed": "None this month."
-                if overall != RAG.RED
-                else "Agree to extend the agency cover until the new posts are filled.",
-                "lessons": "Involving young people early in design saves rework later.",
-            }
-        )
+        data |= {
+            "overall_rag": overall,
+            "overall_reason": ""
+            if overall == RAG.GREEN
+            else "Delivery is behind plan on some milestones; the measures are improving.",
+            "decisions_needed": "None this month."
+            if overall != RAG.RED
+            else "Agree to extend the agency cover until the new posts are filled.",
+            "lessons": "Involving young people early in design saves rework later.",
+        }
         report = services.highlight_report_update(
             report=report, actor=lead, version=report.version, data=data
         )
@@ -293,7 +291,7 @@ def _load_theme(theme, spec, index, pm, password, today):
                 )
                 break
         report = services.highlight_report_submit(report=report, actor=lead, version=report.version)
-        HighlightReport.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
+        backdate(report, submitted_at=submitted_at)
     record_readings(today)
 
     services.comment_add(

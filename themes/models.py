@@ -488,16 +488,24 @@ class PIDVersion(models.Model):
 # --- Comments and evidence --------------------------------------------------------------------
 
 
+def _attached_to(*, related_name: str):
+    """The fields of something added to a theme: the theme, and optionally the one milestone or
+    measure of it that it is about."""
+    return (
+        models.ForeignKey(Theme, on_delete=models.CASCADE, related_name=related_name),
+        *(
+            models.ForeignKey(
+                model, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name
+            )
+            for model in (Milestone, Measure)
+        ),
+    )
+
+
 class Comment(models.Model):
     """A team member's comment on a theme, or on one of its milestones or measures."""
 
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="comments")
-    milestone = models.ForeignKey(
-        Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
-    )
-    measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
-    )
+    theme, milestone, measure = _attached_to(related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -526,13 +534,7 @@ def evidence_upload_to(instance, filename):
 class Evidence(models.Model):
     """A file attached to a theme, milestone or measure as evidence (PDF, DOCX, XLSX, image)."""
 
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="evidence")
-    milestone = models.ForeignKey(
-        Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
-    )
-    measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
-    )
+    theme, milestone, measure = _attached_to(related_name="evidence")
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to=evidence_upload_to)
     original_name = models.CharField(max_length=255)
