@@ -5,11 +5,13 @@ import datetime as dt
 
 from themes import selectors as theme_selectors
 from themes.selectors import expected_report_period, report_due_date
+from themes.tabs import theme_tab
 
 from . import selectors
 from .models import BoardSettings
 
 
+@theme_tab(key="board", label="Board rota", template="board/theme_tab.html", order=80)
 def theme_rota_context(request, theme) -> dict:
     """A constant number of queries whatever the calendar holds (the tab registry's rule)."""
     today = theme_selectors.today()
