@@ -48,10 +48,10 @@ logger = logging.getLogger(__name__)
 
 
 @actions.action("can_manage_board")
-def meeting_create(*, board: Board, actor, date: dt.date, **details) -> Meeting:
+def meeting_create(*, board: Board, actor, date: dt.date, **fields) -> Meeting:
     if Meeting.objects.filter(board=board, date=date).exists():
         raise ValidationError({"date": f"The board already meets on {date:%-d %B %Y}."})
-    meeting = Meeting(board=board, date=date, **details)
+    meeting = Meeting(board=board, date=date, **fields)
     meeting.full_clean()
     meeting.save()
     return meeting
@@ -93,14 +93,14 @@ def recurrence_dates(
 
 
 @actions.action("can_manage_board")
-def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **details) -> list[Meeting]:
+def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **fields) -> list[Meeting]:
     """Add a run of meetings; dates the board already meets on are left as they are."""
     taken = set(Meeting.objects.filter(board=board, date__in=dates).values_list("date", flat=True))
     created = []
     for date in dates:
         if date in taken:
             continue
-        meeting = Meeting(board=board, date=date, **details)
+        meeting = Meeting(board=board, date=date, **fields)
         meeting.full_clean()
         meeting.save()
         created.append(meeting)

@@ -99,7 +99,7 @@ def test_the_programme_manager_approves_a_pid_version(
     _theme_content(theme, lead)
     pid = selectors.pid_for_reading(theme)
     pid = services.pid_update(
-        pid=pid, actor=lead, version=pid.version, data={"aims": "Reflective supervision for all."}
+        pid=pid, actor=lead, version=pid.version, aims="Reflective supervision for all."
     )
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
 
