@@ -21,8 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from havering_improve import outbox, summaries
-from havering_improve.actions import action as write
+from havering_improve import actions, outbox, summaries
 from havering_improve.actions import history_user, lock_current
 from havering_improve.errors import AlreadyDone
 from themes import selectors as theme_selectors
@@ -48,11 +47,11 @@ logger = logging.getLogger(__name__)
 # Calendar ----------------------------------------------------------------------------------
 
 
-@write("can_manage_board")
-def meeting_create(*, board: Board, actor, date: dt.date, **details) -> Meeting:
+@actions.action("can_manage_board")
+def meeting_create(*, board: Board, actor, date: dt.date, **fields) -> Meeting:
     if Meeting.objects.filter(board=board, date=date).exists():
         raise ValidationError({"date": f"The board already meets on {date:%-d %B %Y}."})
-    meeting = Meeting(board=board, date=date, **details)
+    meeting = Meeting(board=board, date=date, **fields)
     meeting.full_clean()
     meeting.save()
     return meeting
@@ -61,7 +60,7 @@ def meeting_create(*, board: Board, actor, date: dt.date, **details) -> Meeting:
 MEETING_FIELDS = ["date", "start_time", "venue", "online_link", "chair"]
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def meeting_update(*, meeting: Meeting, actor, version: int, **changes) -> Meeting:
     meeting = lock_current(meeting, version)
     if "date" in changes:
@@ -93,15 +92,15 @@ def recurrence_dates(
     return [first + dt.timedelta(weeks=every_weeks * i) for i in range(count)]
 
 
-@write("can_manage_board")
-def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **details) -> list[Meeting]:
+@actions.action("can_manage_board")
+def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **fields) -> list[Meeting]:
     """Add a run of meetings; dates the board already meets on are left as they are."""
     taken = set(Meeting.objects.filter(board=board, date__in=dates).values_list("date", flat=True))
     created = []
     for date in dates:
         if date in taken:
             continue
-        meeting = Meeting(board=board, date=date, **details)
+        meeting = Meeting(board=board, date=date, **fields)
         meeting.full_clean()
         meeting.save()
         created.append(meeting)
@@ -111,7 +110,7 @@ def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **details) -
 # Rota --------------------------------------------------------------------------------------
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def pin_set(*, meeting: Meeting, theme: Theme, state: str, actor) -> None:
     """state: "in" (pinned to the meeting), "off" (kept off it) or "auto" (the rota decides)."""
     if state not in {"in", "off", "auto"}:
@@ -222,7 +221,7 @@ def rota_propose(*, board: Board, today: dt.date | None = None) -> RotaProposal:
     return proposal
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def rota_request(*, board: Board, actor, fingerprint: str | None = None) -> RotaRun:
     """Apply the rota. With the `fingerprint` of a previewed proposal, that proposal is what is
     applied, and only if nothing has changed since the preview."""
@@ -292,7 +291,7 @@ def _tell_leads(board: Board, before: dict[int, Meeting], after: dict[int, Meeti
     transaction.on_commit(send)
 
 
-@write("system")
+@actions.action("system")
 def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaRun:
     """Apply a rota run: the plan previewed and confirmed (refused if a meeting's focus changed
     since), or a fresh plan. A run already finished is left alone, so a redelivered task is a
@@ -352,7 +351,7 @@ def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaR
 # Minutes, decisions and actions ---------------------------------------------------------------
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def minutes_save(*, meeting: Meeting, minutes: str, actor, version: int) -> Meeting:
     """Save the minutes, from the version of the meeting the editor opened (StaleEdit if
     someone else changed it since)."""
@@ -363,7 +362,7 @@ def minutes_save(*, meeting: Meeting, minutes: str, actor, version: int) -> Meet
     return meeting
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def decision_add(*, meeting: Meeting, text: str, actor, theme=None, restricted=False) -> Decision:
     if not text.strip():
         raise ValidationError({"text": "Enter the decision."})
@@ -372,7 +371,7 @@ def decision_add(*, meeting: Meeting, text: str, actor, theme=None, restricted=F
     return decision
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def action_add(
     *,
     meeting: Meeting,
@@ -396,7 +395,7 @@ def action_add(
     return action
 
 
-@write("can_update_action", on="action")
+@actions.action("can_update_action", on="action")
 def action_update(
     *, action: Action, actor, version: int, status: str, progress_note: str
 ) -> Action:
@@ -426,7 +425,7 @@ def snapshot_bytes(snapshot: dict) -> bytes:
     return json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def pack_request(*, meeting: Meeting, actor) -> MeetingPack:
     """Build the meeting's pack (version 1), or rebuild its unpublished newest version. A
     published pack is frozen: asking again changes nothing (a re-issue is `pack_reissue`)."""
@@ -453,7 +452,7 @@ def _pack_request(meeting: Meeting) -> MeetingPack:
     return pack
 
 
-@write("system", atomic=False)
+@actions.action("system", atomic=False)
 def pack_build(*, pack_id: int, attempt: int, actor=None) -> MeetingPack:
     """Snapshot the programme for the meeting, render the HTML and PDF and store them. Only the
     attempt the pack is waiting for is built: a redelivered or superseded task does nothing."""
@@ -490,7 +489,7 @@ def pack_build(*, pack_id: int, attempt: int, actor=None) -> MeetingPack:
     return pack
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def pack_publish(*, pack: MeetingPack, actor) -> MeetingPack:
     pack = MeetingPack.objects.select_for_update().get(pk=pack.pk)
     if pack.status != MeetingPack.Status.READY:
@@ -501,7 +500,7 @@ def pack_publish(*, pack: MeetingPack, actor) -> MeetingPack:
     return pack
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def pack_reissue(*, pack: MeetingPack, reason: str, actor) -> MeetingPack:
     """A new numbered version of a published pack, built from today's data, with its reason."""
     if not reason.strip():
@@ -532,7 +531,7 @@ def _already_reissued(newest: MeetingPack) -> AlreadyDone:
     )
 
 
-@write("system")
+@actions.action("system")
 def packs_due(*, actor=None, today: dt.date | None = None) -> list[int]:
     """Start the pack of each meeting whose pack day has come. Version 1 is unique per meeting,
     so running this twice starts each pack once."""
@@ -562,7 +561,7 @@ def working_days_before(day: dt.date, n: int) -> dt.date:
     return day
 
 
-@write("system", atomic=False)
+@actions.action("system", atomic=False)
 def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
     """Email each focus theme's lead whose highlight report for a coming meeting's pack is not
     in: N working days before the pack deadline, and on the deadline day. A ReminderSent row per
@@ -697,7 +696,7 @@ def _report_create(schedule, start: dt.date, end: dt.date):
     return report
 
 
-@write("system", atomic=False)
+@actions.action("system", atomic=False)
 def reports_due(*, actor=None, today: dt.date | None = None) -> list[int]:
     """Make the reports each active schedule owes. One report per schedule and period (a unique
     constraint), so beat running twice on a day makes and sends each once."""
@@ -713,7 +712,7 @@ def reports_due(*, actor=None, today: dt.date | None = None) -> list[int]:
     return made
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def report_make_now(*, schedule, actor, today: dt.date | None = None):
     """ "Make this report now": the report for the latest period that has ended, without
     waiting for its send day. Refused, naming it, if that report exists."""
@@ -732,7 +731,7 @@ def report_make_now(*, schedule, actor, today: dt.date | None = None):
     return report
 
 
-@write("system", atomic=False)
+@actions.action("system", atomic=False)
 def report_generate(*, report_id: int, actor=None):
     """Render the report from a snapshot, store it, and email it to each recipient not yet sent
     it (a ReportDelivery per recipient is unique)."""
@@ -805,7 +804,7 @@ def report_generate(*, report_id: int, actor=None):
     return report
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def report_retry(*, report, actor) -> None:
     from .models import ProgressReport
 
@@ -816,7 +815,7 @@ def report_retry(*, report, actor) -> None:
     outbox.enqueue("board.tasks.report_generate_task", report.pk)
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def schedule_save(*, board: Board, actor, **fields):
     from .models import ReportSchedule
 
@@ -825,7 +824,7 @@ def schedule_save(*, board: Board, actor, **fields):
     return _board_row_save(ReportSchedule, board, fields)
 
 
-@write("can_manage_board")
+@actions.action("can_manage_board")
 def board_settings_save(*, board: Board, actor, **fields):
     """When packs are built and leads reminded, for the board."""
     from .models import BoardSettings

@@ -53,7 +53,7 @@ def _meeting_form_page(request, pk, form_class, save, *, edit_meeting=False, **p
     **its fields)`, then back to the meeting. The form edits the meeting itself
     (`edit_meeting`), or records something at it about one of the programme's themes."""
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    data = request.POST or None
+    data = editing.posted(request)
     if edit_meeting:
         form = form_class(data, instance=meeting)
     else:
@@ -107,7 +107,7 @@ def meeting_add(request):
     board = _board(request)
     return _form_page(
         request,
-        forms.MeetingForm(request.POST or None),
+        forms.MeetingForm(editing.posted(request)),
         lambda form: services.meeting_create(board=board, actor=request.user, **form.cleaned_data),
         title="Add a meeting",
         success=lambda meeting: f"Meeting added for {meeting.date:%-d %B %Y}.",
@@ -143,7 +143,7 @@ def meeting_schedule(request):
 
     return _form_page(
         request,
-        forms.RecurrenceForm(request.POST or None),
+        forms.RecurrenceForm(editing.posted(request)),
         schedule,
         title="Set a recurring meeting",
         success=lambda message: message,
@@ -211,7 +211,7 @@ def meeting_pins(request, pk):
 
     return _form_page(
         request,
-        forms.PinsForm(request.POST or None, themes=themes, pins=pins),
+        forms.PinsForm(editing.posted(request), themes=themes, pins=pins),
         save,
         title=f"Pin themes to the meeting on {meeting.date:%-d %B %Y}",
         success="Pins saved. Generate the rota to re-balance the other meetings.",
@@ -285,7 +285,7 @@ def board_settings(request):
     board = _board(request)
     return _form_page(
         request,
-        forms.BoardSettingsForm(request.POST or None, instance=selectors.board_settings(board)),
+        forms.BoardSettingsForm(editing.posted(request), instance=selectors.board_settings(board)),
         lambda form: services.board_settings_save(
             board=board, actor=request.user, **form.cleaned_data
         ),
@@ -355,7 +355,7 @@ def action_update(request, pk):
     action = access.get_action_for_user(request.user, pk)
     return _form_page(
         request,
-        forms.ActionUpdateForm(request.POST or None, instance=action),
+        forms.ActionUpdateForm(editing.posted(request), instance=action),
         lambda form: services.action_update(action=action, actor=request.user, **form.cleaned_data),
         title="Update the action",
         success="Action updated.",
@@ -445,7 +445,7 @@ def pack_reissue(request, pk):
     pack = access.get_pack_for_user(request.user, pk, manage=True)
     if not pack.is_published:
         raise Http404("Only a published pack is re-issued; rebuild a draft instead.")
-    form = forms.ReissueForm(request.POST or None)
+    form = forms.ReissueForm(editing.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.pack_reissue(pack=pack, reason=form.cleaned_data["reason"], actor=request.user)
@@ -505,7 +505,7 @@ def schedule_edit(request, pk):
     instance = ReportSchedule.objects.filter(board=body).first()
     return _form_page(
         request,
-        forms.ReportScheduleForm(request.POST or None, instance=instance),
+        forms.ReportScheduleForm(editing.posted(request), instance=instance),
         lambda form: services.schedule_save(board=body, actor=request.user, **form.cleaned_data),
         title=f"Progress reports to {body}",
         success=f"Report schedule for {body} saved.",

@@ -39,9 +39,9 @@ from .selectors import (
 
 
 @action("can_edit_budget")
-def allocation_settings_update(*, allocation, actor, **values) -> AllocationSettings:
+def allocation_settings_update(*, allocation, actor, **fields) -> AllocationSettings:
     obj = allocation_settings(allocation)
-    for key, value in values.items():
+    for key, value in fields.items():
         setattr(obj, key, value)
     obj.full_clean(exclude=["allocation"])
     if obj.red_percent < obj.amber_percent:

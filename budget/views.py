@@ -324,7 +324,7 @@ def import_reverse(request, year, pk):
     return _form_page(
         request,
         allocation,
-        ReasonForm(request.POST or None),
+        ReasonForm(editing.posted(request)),
         reverse_import,
         success=f"The import of {batch.original_name} has been reversed.",
         title=f"Reverse the import of {batch.original_name}",
@@ -378,7 +378,7 @@ def allocate(request, year, row_id):
 
     return editing.edit_page(
         request,
-        AllocateForm(request.POST or None, lines=lines, row=row),
+        AllocateForm(editing.posted(request), lines=lines, row=row),
         allocate_row,
         template="budget/allocate.html",
         context=_base(request, allocation, row=row),
@@ -405,7 +405,7 @@ def rules(request, year):
 
     return editing.edit_page(
         request,
-        RuleForm(request.POST or None, lines=lines),
+        RuleForm(editing.posted(request), lines=lines),
         save,
         template="budget/rules.html",
         context=_base(request, allocation, rules=allocation.rules.select_related("line")),
@@ -572,7 +572,7 @@ def period_reopen(request, year, period):
     return _form_page(
         request,
         allocation,
-        ReasonForm(request.POST or None),
+        ReasonForm(editing.posted(request)),
         reopen,
         success=lambda state: f"Period {period} is open again." if state else None,
         title=f"Reopen period {period}",
@@ -637,7 +637,7 @@ def line_months(request, year, code):
     if not existing:
         existing = {p: (amount, None) for p, amount in equal_profile(latest_budget(line)).items()}
     form = LineMonthsForm(
-        request.POST or None, months=existing, year=allocation.financial_year, record=line
+        editing.posted(request), months=existing, year=allocation.financial_year, record=line
     )
     back = _year_url(allocation, "budget:line", code=line.code)
 
@@ -683,7 +683,7 @@ def _line_record_edit(request, year, code, pk, form_class, noun, save):
     return _form_page(
         request,
         allocation,
-        form_class(request.POST or None, instance=instance),
+        form_class(editing.posted(request), instance=instance),
         call,
         success="Saved.",
         title=f"{'Change' if pk else 'Add'} a {noun}: {line.title}",
@@ -723,7 +723,7 @@ def line_themes(request, year, code):
     return _form_page(
         request,
         allocation,
-        ThemeWeightsForm(request.POST or None, themes=themes, weights=weights),
+        ThemeWeightsForm(editing.posted(request), themes=themes, weights=weights),
         save,
         success="Theme weights saved.",
         title=f"How themes share: {line.title}",
@@ -745,7 +745,7 @@ def virements(request, year):
     items = allocation.virements.select_related("from_line", "to_line", "recorded_by")
     return editing.edit_page(
         request,
-        VirementForm(request.POST or None, lines=lines),
+        VirementForm(editing.posted(request), lines=lines),
         lambda form: services.virement_record(
             allocation=allocation, actor=request.user, **form.cleaned_data
         ),
@@ -761,7 +761,7 @@ def budget_settings(request, year):
     allocation = get_allocation_for_user(request.user, year, EDIT)
     current = selectors.allocation_settings(allocation)
     form = SettingsForm(
-        request.POST or None,
+        editing.posted(request),
         initial={
             "cost_centres": current.cost_centres,
             "amber_percent": current.amber_percent,
@@ -790,7 +790,7 @@ def carry_forward(request, year):
     return _form_page(
         request,
         allocation,
-        CarryForwardForm(request.POST or None),
+        CarryForwardForm(editing.posted(request)),
         lambda form: services.allocation_carry_forward(allocation=allocation, actor=request.user),
         done=_year_url,
         success=lambda new: f"The {new.financial_year.label} budget has been started.",

@@ -61,17 +61,15 @@ def _measures(themes, today, pm):
         measure = measure or theme_services.measure_create(
             theme=themes[slug],
             actor=pm,
-            data={
-                "name": name,
-                "definition": "Cases audited in QA audits and practice weeks graded good or "
-                "outstanding, as a percentage of cases audited.",
-                "unit": Measure.Unit.PERCENT,
-                "direction": Measure.Direction.HIGHER,
-                "baseline_value": Decimal(baseline),
-                "baseline_date": today - dt.timedelta(days=365),
-                "target_value": Decimal(target),
-                "target_date": today + dt.timedelta(days=365),
-            },
+            name=name,
+            definition="Cases audited in QA audits and practice weeks graded good or "
+            "outstanding, as a percentage of cases audited.",
+            unit=Measure.Unit.PERCENT,
+            direction=Measure.Direction.HIGHER,
+            baseline_value=Decimal(baseline),
+            baseline_date=today - dt.timedelta(days=365),
+            target_value=Decimal(target),
+            target_date=today + dt.timedelta(days=365),
         )
         found[slug] = measure
     return found

@@ -74,7 +74,7 @@ def activity_create(request):
 
     return _edit_page(
         request,
-        ActivityForm(request.POST or None, programme=programme),
+        ActivityForm(editing.posted(request), programme=programme),
         create,
         done=lambda activity: activity.get_absolute_url(),
         success=lambda activity: f"“{activity.title}” is in the evaluation plan.",
@@ -122,7 +122,7 @@ def activity_edit(request, pk):
 
     return _edit_page(
         request,
-        ActivityForm(request.POST or None, instance=activity, programme=activity.programme),
+        ActivityForm(editing.posted(request), instance=activity, programme=activity.programme),
         update,
         done=activity.get_absolute_url(),
         success="The activity has been updated.",
@@ -156,7 +156,7 @@ def audit_result_create(request, pk):
 
     return _edit_page(
         request,
-        AuditResultForm(request.POST or None, activity=activity),
+        AuditResultForm(editing.posted(request), activity=activity),
         record,
         done=activity.get_absolute_url(),
         success=recorded,
@@ -172,7 +172,7 @@ def audit_result_edit(request, pk):
     return _edit_page(
         request,
         AuditResultForm(
-            request.POST or None, instance=result, activity=activity, with_measure=False
+            editing.posted(request), instance=result, activity=activity, with_measure=False
         ),
         lambda form: services.audit_result_update(
             result=result, actor=request.user, **_audit_grades(form)
@@ -197,7 +197,7 @@ def feedback_edit(request, pk):
 
     return _edit_page(
         request,
-        FeedbackForm(request.POST or None, instance=instance, activity=activity),
+        FeedbackForm(editing.posted(request), instance=instance, activity=activity),
         save,
         done=activity.get_absolute_url(),
         success="The feedback has been saved.",
@@ -213,7 +213,7 @@ def survey_import(request, pk):
     if feedback is None:
         raise Http404("Record the feedback first, then import its survey scores.")
     form = SurveyImportForm(
-        request.POST or None, request.FILES or None, existing_scores=feedback.scores.count()
+        editing.posted(request), request.FILES or None, existing_scores=feedback.scores.count()
     )
     import_errors = []
     if request.method == "POST" and form.is_valid():
@@ -248,7 +248,7 @@ def finding_create(request, pk):
     activity = get_activity_for_user(request.user, pk)
     roles.require("can_add_finding", request.user)
     form = FindingForm(
-        request.POST or None,
+        editing.posted(request),
         activity=activity,
         user=request.user,
         initial={"recorded_on": activity.completed_on or timezone.localdate()},
@@ -314,7 +314,7 @@ def finding_evidence_add(request, pk):
 
     return _edit_page(
         request,
-        EvidenceForm(request.POST or None, request.FILES or None),
+        EvidenceForm(editing.posted(request), request.FILES or None),
         add,
         done=finding.activity.get_absolute_url() + f"#finding-{finding.pk}",
         success="The evidence has been added.",
@@ -364,7 +364,7 @@ def _finding_action(request, pk, *, with_risk: bool):
     return _edit_page(
         request,
         FindingActionForm(
-            request.POST or None, finding=finding, user=request.user, with_risk=with_risk
+            editing.posted(request), finding=finding, user=request.user, with_risk=with_risk
         ),
         make,
         done=back,
@@ -412,7 +412,7 @@ def inspection_create(request):
     programme = current_programme()
     return _edit_page(
         request,
-        InspectionForm(request.POST or None, programme=programme),
+        InspectionForm(editing.posted(request), programme=programme),
         lambda form: services.inspection_record(
             programme=programme, actor=request.user, grades=form.grades(), **form.model_fields()
         ),
@@ -441,7 +441,9 @@ def inspection_edit(request, pk):
         raise PermissionDenied("The baseline comes from the programme's data file.")
     return _edit_page(
         request,
-        InspectionForm(request.POST or None, instance=inspection, programme=inspection.programme),
+        InspectionForm(
+            editing.posted(request), instance=inspection, programme=inspection.programme
+        ),
         lambda form: services.inspection_update(
             inspection=inspection,
             actor=request.user,
@@ -482,7 +484,7 @@ def _recommendation_form(request, *, inspection, recommendation):
 
     return _edit_page(
         request,
-        RecommendationForm(request.POST or None, instance=recommendation, inspection=inspection),
+        RecommendationForm(editing.posted(request), instance=recommendation, inspection=inspection),
         save,
         done=inspection.get_absolute_url(),
         success="The recommendation has been saved.",

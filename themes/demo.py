@@ -138,16 +138,14 @@ def _load_theme(theme, spec, index, pm, password, today):
         measure = services.measure_create(
             theme=theme,
             actor=lead,
-            data={
-                "name": name,
-                "definition": f"{name}, from the monthly performance report.",
-                "unit": spec_measure["unit"],
-                "direction": spec_measure["direction"],
-                "baseline_value": Decimal(spec_measure["baseline"]),
-                "baseline_date": baseline_date,
-                "target_value": Decimal(spec_measure["target"]),
-                "target_date": target_date,
-            },
+            name=name,
+            definition=f"{name}, from the monthly performance report.",
+            unit=spec_measure["unit"],
+            direction=spec_measure["direction"],
+            baseline_value=Decimal(spec_measure["baseline"]),
+            baseline_date=baseline_date,
+            target_value=Decimal(spec_measure["target"]),
+            target_date=target_date,
         )
         for n in range(12, 0, -1):
             date = _months_back(today, n - 1) - dt.timedelta(days=1)  # month ends, a year of them
@@ -191,31 +189,27 @@ def _load_theme(theme, spec, index, pm, password, today):
         services.milestone_create(
             theme=theme,
             actor=lead,
-            data={
-                "title": title.format(year=year.label),
-                "owner": f"{lead.first_name} {lead.last_name}" if n % 2 else "QA Support Officer",
-                "due_date": due,
-                "status": status,
-                "completed_on": completed,
-            },
+            title=title.format(year=year.label),
+            owner=f"{lead.first_name} {lead.last_name}" if n % 2 else "QA Support Officer",
+            due_date=due,
+            status=status,
+            completed_on=completed,
         )
 
     for n, risk in enumerate(spec["risks"]):
         services.risk_create(
             theme=theme,
             actor=lead,
-            data={
-                "kind": risk["kind"],
-                "description": risk["description"],
-                "likelihood": max(1, min(5, risk["likelihood"] + rng.randint(-1, 1))),
-                "impact": risk["impact"],
-                "owner": lead.get_full_name(),
-                "mitigation": "Reviewed monthly at the theme meeting; "
-                "escalated to the Improvement Board if the score rises.",
-                "status": Risk.Status.OPEN if n < 3 else Risk.Status.CLOSED,
-                "review_date": today + dt.timedelta(days=30),
-                "escalated": risk["escalated"],
-            },
+            kind=risk["kind"],
+            description=risk["description"],
+            likelihood=max(1, min(5, risk["likelihood"] + rng.randint(-1, 1))),
+            impact=risk["impact"],
+            owner=lead.get_full_name(),
+            mitigation="Reviewed monthly at the theme meeting; "
+            "escalated to the Improvement Board if the score rises.",
+            status=Risk.Status.OPEN if n < 3 else Risk.Status.CLOSED,
+            review_date=today + dt.timedelta(days=30),
+            escalated=risk["escalated"],
         )
 
     # The PID: written, submitted and approved (version 1), so every theme starts from a baseline.
@@ -226,17 +220,15 @@ def _load_theme(theme, spec, index, pm, password, today):
         pid=pid,
         actor=lead,
         version=pid.version,
-        data={
-            # The aims, scope, deliverables and partners are the plan's (the programme's data
-            # file); the demo adds the theme's working detail on top.
-            "outcomes": "Children and young people experience better planned, better recorded "
-            "and better supervised help, and say so in their feedback.",
-            "governance": f"Led by {lead.get_full_name()}. The theme group meets monthly; the "
-            "project lead reports to the Improvement Board through the monthly highlight report "
-            "and when the theme is on the Board's rota.",
-            "dependencies": "The case recording system changes (theme 4); the Havering Social "
-            "Care Academy's training calendar (theme 7); the budget lines that fund new posts.",
-        },
+        # The aims, scope, deliverables and partners are the plan's (the programme's data
+        # file); the demo adds the theme's working detail on top.
+        outcomes="Children and young people experience better planned, better recorded "
+        "and better supervised help, and say so in their feedback.",
+        governance=f"Led by {lead.get_full_name()}. The theme group meets monthly; the "
+        "project lead reports to the Improvement Board through the monthly highlight report "
+        "and when the theme is on the Board's rota.",
+        dependencies="The case recording system changes (theme 4); the Havering Social "
+        "Care Academy's training calendar (theme 7); the budget lines that fund new posts.",
     )
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     version = services.pid_approve(
@@ -276,7 +268,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             "lessons": "Involving young people early in design saves rework later.",
         }
         report = services.highlight_report_update(
-            report=report, actor=lead, version=report.version, data=data
+            report=report, actor=lead, version=report.version, **data
         )
         if n == 0 and index % 3 == 1:
             continue  # left in draft
@@ -287,7 +279,7 @@ def _load_theme(theme, spec, index, pm, password, today):
                     report=report,
                     actor=lead,
                     version=report.version,
-                    data={"path_to_green": "Recover the overdue milestones by next month."},
+                    path_to_green="Recover the overdue milestones by next month.",
                 )
                 break
         report = services.highlight_report_submit(report=report, actor=lead, version=report.version)

@@ -35,7 +35,7 @@ def pid_edit(request, slug):
             pid=pid,
             actor=request.user,
             version=form.cleaned_data.get("version"),
-            data=form.content(),
+            **form.content(),
         ),
         done=theme.part_url("pid"),
         template="themes/pid_form.html",

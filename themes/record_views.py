@@ -79,12 +79,12 @@ def _record_form_page(request, theme, kind: str, record=None):
 
     def save(form):
         if record is None:
-            return spec.create(theme=theme, actor=request.user, data=form.content())
+            return spec.create(theme=theme, actor=request.user, **form.content())
         return spec.update(
             **{kind: record},
             actor=request.user,
             version=form.cleaned_data["version"],
-            data=form.content(),
+            **form.content(),
         )
 
     return editing.edit_page(

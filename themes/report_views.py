@@ -83,7 +83,7 @@ def report_edit(request, slug, pk):
             report=report,
             actor=request.user,
             version=form.cleaned_data["version"],
-            data=form.content(),
+            **form.content(),
         ),
         done=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
         template="themes/report_form.html",

@@ -87,27 +87,27 @@ def _milestone_defaults(data: dict) -> dict:
 
 
 @action("can_edit_theme", on="theme")
-def milestone_create(*, theme: Theme, actor, data: dict) -> Milestone:
-    return _create(Milestone(theme=theme), _milestone_defaults(data))
+def milestone_create(*, theme: Theme, actor, **fields) -> Milestone:
+    return _create(Milestone(theme=theme), _milestone_defaults(fields))
 
 
 @action("can_edit_theme", on="milestone.theme")
-def milestone_update(*, milestone: Milestone, actor, version: int, data: dict) -> Milestone:
-    return _update(milestone, version, _milestone_defaults(data))
+def milestone_update(*, milestone: Milestone, actor, version: int, **fields) -> Milestone:
+    return _update(milestone, version, _milestone_defaults(fields))
 
 
 # Measures and readings -------------------------------------------------------------------------
 
 
 @action("can_edit_theme", on="theme")
-def measure_create(*, theme: Theme, actor, data: dict) -> Measure:
+def measure_create(*, theme: Theme, actor, **fields) -> Measure:
     order = (Measure.objects.filter(theme=theme).aggregate(m=Max("order"))["m"] or 0) + 1
-    return _create(Measure(theme=theme, order=order), data)
+    return _create(Measure(theme=theme, order=order), fields)
 
 
 @action("can_edit_theme", on="measure.theme")
-def measure_update(*, measure: Measure, actor, version: int, data: dict) -> Measure:
-    return _update(measure, version, data)
+def measure_update(*, measure: Measure, actor, version: int, **fields) -> Measure:
+    return _update(measure, version, fields)
 
 
 @action("can_edit_theme", on="measure.theme")
@@ -130,20 +130,20 @@ def measure_reading_add(
 
 
 @action("can_edit_theme", on="theme")
-def risk_create(*, theme: Theme, actor, data: dict) -> Risk:
-    return _create(Risk(theme=theme), data)
+def risk_create(*, theme: Theme, actor, **fields) -> Risk:
+    return _create(Risk(theme=theme), fields)
 
 
 @action("can_edit_theme", on="risk.theme")
-def risk_update(*, risk: Risk, actor, version: int, data: dict) -> Risk:
-    return _update(risk, version, data)
+def risk_update(*, risk: Risk, actor, version: int, **fields) -> Risk:
+    return _update(risk, version, fields)
 
 
 # Project initiation documents ------------------------------------------------------------------
 
 
 @action("can_edit_theme", on="pid.theme")
-def pid_update(*, pid: PID, actor, version: int | None, data: dict) -> PID:
+def pid_update(*, pid: PID, actor, version: int | None, **fields) -> PID:
     """Save the PID's text. An approved or returned PID becomes a draft again; one waiting for
     approval cannot change until the programme manager approves or returns it. The first save
     creates it (there is nothing yet to be stale against)."""
@@ -153,7 +153,7 @@ def pid_update(*, pid: PID, actor, version: int | None, data: dict) -> PID:
             "This PID is waiting for the programme manager's approval. It can be edited again "
             "once it is approved or returned."
         )
-    _apply(current, {k: data[k] for k in PID.TEXT_FIELDS if k in data})
+    _apply(current, {k: fields[k] for k in PID.TEXT_FIELDS if k in fields})
     current.status = PID.Status.DRAFT
     current.version += 1
     current.save()
@@ -350,7 +350,7 @@ def _report_for(theme: Theme, period: dt.date) -> HighlightReport | None:
 
 @action("can_edit_theme", on="report.theme")
 def highlight_report_update(
-    *, report: HighlightReport, actor, version: int, data: dict
+    *, report: HighlightReport, actor, version: int, **fields
 ) -> HighlightReport:
     current = lock_current(report, version)
     if current.is_locked:
@@ -358,7 +358,7 @@ def highlight_report_update(
             "This report was submitted and is locked: it is what the Board saw. "
             "Start a correction to change it."
         )
-    _apply(current, {k: data[k] for k in HighlightReport.CONTENT_FIELDS if k in data})
+    _apply(current, {k: fields[k] for k in HighlightReport.CONTENT_FIELDS if k in fields})
     current.version += 1
     current.save()
     return current

@@ -60,6 +60,16 @@ def test_an_action_without_a_due_date_says_what_is_missing(
     assert not Action.objects.exists()
 
 
+def test_a_bare_post_of_a_decision_is_refused_not_taken_for_a_first_visit(
+    client, programme_manager, meeting
+):
+    client.force_login(programme_manager)
+    response = client.post(f"/board/meetings/{meeting.pk}/decisions/add/")
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Decision.objects.exists()
+
+
 def test_an_owner_updates_their_own_action(client, lead, meeting):
     action = ActionFactory(meeting=meeting, owner=lead)
     client.force_login(lead)

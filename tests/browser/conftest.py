@@ -1,6 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium (no browser download is possible)."""
 
+import datetime as dt
 import os
+from decimal import Decimal
 
 import pytest
 
@@ -38,6 +40,28 @@ def sign_in(page, live_server):
         return page
 
     return _sign_in
+
+
+@pytest.fixture
+def theme_in_progress(theme):
+    """The theme with a measure read monthly from January to October 2026 and a milestone."""
+    from tests.themes.factories import MeasureFactory, MeasureReadingFactory, MilestoneFactory
+
+    measure = MeasureFactory(
+        theme=theme,
+        name="Supervision within timescale",
+        baseline_value=Decimal("60"),
+        target_value=Decimal("90"),
+        target_date=dt.date(2027, 3, 31),
+    )
+    for month in range(1, 11):
+        MeasureReadingFactory(
+            measure=measure, value=Decimal(60 + month * 2), date=dt.date(2026, month, 28)
+        )
+    MilestoneFactory(
+        theme=theme, title="Supervision policy refreshed", due_date=dt.date(2026, 10, 1)
+    )
+    return theme
 
 
 def assert_accessible(page):

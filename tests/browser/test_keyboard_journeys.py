@@ -13,7 +13,6 @@ Keyboard problems found: none so far in these three journeys.
 """
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -26,7 +25,7 @@ from budget.models import BudgetAllocation
 from tests.board.factories import MeetingFactory
 from tests.browser.conftest import DEMO_PASSWORD, assert_accessible
 from tests.budget.conftest import SAMPLE
-from themes.models import HighlightReport, Measure, MeasureReading, Milestone
+from themes.models import HighlightReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,30 +109,9 @@ def menu_link(page, label):
     return page.get_by_role("navigation", name="Menu").get_by_role("link", name=label, exact=True)
 
 
-def _theme_content(theme):
-    measure = Measure.objects.create(
-        theme=theme,
-        name="Supervision within timescale",
-        unit="percent",
-        direction="higher",
-        baseline_value=Decimal("60"),
-        baseline_date=dt.date(2026, 1, 1),
-        target_value=Decimal("90"),
-        target_date=dt.date(2027, 3, 31),
-    )
-    for month in range(1, 11):
-        MeasureReading.objects.create(
-            measure=measure, value=Decimal(60 + month * 2), date=dt.date(2026, month, 28)
-        )
-    Milestone.objects.create(
-        theme=theme, title="Supervision policy refreshed", due_date=dt.date(2026, 10, 1)
-    )
-
-
 def test_a_lead_writes_and_submits_a_highlight_report_with_the_keyboard_alone(
-    page, live_server, lead, theme
+    page, live_server, lead, theme_in_progress
 ):
-    _theme_content(theme)
     keyboard_sign_in(page, live_server, "lead")
     press_on(page, menu_link(page, "My theme"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Supervision")

@@ -1,42 +1,18 @@
 """A project lead's and the programme manager's journeys through a theme, in Chromium."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from themes import selectors, services
-from themes.models import HighlightReport, Measure, MeasureReading, Milestone, PIDVersion
+from themes.models import HighlightReport, PIDVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _theme_content(theme, lead):
-    measure = Measure.objects.create(
-        theme=theme,
-        name="Supervision within timescale",
-        unit="percent",
-        direction="higher",
-        baseline_value=Decimal("60"),
-        baseline_date=dt.date(2026, 1, 1),
-        target_value=Decimal("90"),
-        target_date=dt.date(2027, 3, 31),
-    )
-    for month in range(1, 11):
-        MeasureReading.objects.create(
-            measure=measure, value=Decimal(60 + month * 2), date=dt.date(2026, month, 28)
-        )
-    Milestone.objects.create(
-        theme=theme, title="Supervision policy refreshed", due_date=dt.date(2026, 10, 1)
-    )
-
-
 def test_a_lead_writes_and_submits_a_highlight_report_and_sees_it_locked(
-    sign_in, page, live_server, lead, theme
+    sign_in, page, live_server, lead, theme_in_progress
 ):
-    _theme_content(theme, lead)
     sign_in("lead")
     page.get_by_role("link", name="My theme").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Supervision")
@@ -94,12 +70,11 @@ def test_a_lead_cannot_open_another_themes_edit_page(sign_in, page, live_server,
 
 
 def test_the_programme_manager_approves_a_pid_version(
-    sign_in, page, live_server, lead, programme_manager, theme
+    sign_in, page, live_server, lead, programme_manager, theme, theme_in_progress
 ):
-    _theme_content(theme, lead)
     pid = selectors.pid_for_reading(theme)
     pid = services.pid_update(
-        pid=pid, actor=lead, version=pid.version, data={"aims": "Reflective supervision for all."}
+        pid=pid, actor=lead, version=pid.version, aims="Reflective supervision for all."
     )
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
 

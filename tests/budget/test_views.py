@@ -332,6 +332,18 @@ def test_settings_change_the_rag_thresholds(set_up, fo):
     assert "Red must be at or above amber" in response.content.decode()
 
 
+@pytest.mark.parametrize("page", ["virements/", "settings/", "carry-forward/"])
+def test_a_bare_post_is_refused_with_the_error_summary_and_changes_nothing(set_up, fo, page):
+    before = services.allocation_settings(set_up).amber_percent
+    response = fo.post(f"{Y}/{page}")
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not set_up.virements.exists()
+    assert BudgetAllocation.objects.count() == 1
+    fresh = BudgetAllocation.objects.get(pk=set_up.pk)
+    assert services.allocation_settings(fresh).amber_percent == before
+
+
 def _more_data(allocation, user, lines, n):
     rows = [
         row(ref=f"X{n}-{i}", date="15/08/2019", period="5", subjective="4800", amount="10.00")

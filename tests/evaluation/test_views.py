@@ -63,6 +63,16 @@ def test_a_peer_review_with_no_partner_is_refused_with_a_clear_message(
     assert not EvaluationActivity.objects.exists()
 
 
+def test_a_bare_post_of_an_activity_is_refused_not_taken_for_a_first_visit(
+    client, programme, programme_manager
+):
+    client.force_login(programme_manager)
+    response = client.post(reverse("evaluation:activity_create"))
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    assert not EvaluationActivity.objects.exists()
+
+
 def test_a_completed_activity_dated_in_the_future_is_refused_with_a_clear_message(
     client, programme, programme_manager
 ):

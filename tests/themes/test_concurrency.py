@@ -20,7 +20,8 @@ def test_the_second_save_of_a_stale_milestone_form_is_refused_with_what_changed(
         milestone=milestone,
         actor=programme_manager,
         version=opened_at,
-        data={"status": Milestone.Status.AT_RISK, "owner": "Head of Service"},
+        status=Milestone.Status.AT_RISK,
+        owner="Head of Service",
     )
     # …then the lead saves the form they opened before that.
     client.force_login(lead)
@@ -42,7 +43,7 @@ def test_the_second_save_of_a_stale_milestone_form_is_refused_with_what_changed(
 def test_after_seeing_the_changes_the_editor_can_save_deliberately(
     client, lead, programme_manager, risk
 ):
-    services.risk_update(risk=risk, actor=programme_manager, version=1, data={"impact": 5})
+    services.risk_update(risk=risk, actor=programme_manager, version=1, impact=5)
     client.force_login(lead)
     url = f"/themes/supervision/risks/{risk.pk}/edit/"
     first = client.post(url, _risk_post(description="Mine", version=1))
@@ -54,11 +55,9 @@ def test_after_seeing_the_changes_the_editor_can_save_deliberately(
 
 
 def test_the_service_refuses_a_stale_version(programme_manager, lead, measure):
-    services.measure_update(measure=measure, actor=lead, version=1, data={"name": "Renamed"})
+    services.measure_update(measure=measure, actor=lead, version=1, name="Renamed")
     with pytest.raises(services.StaleEdit) as caught:
-        services.measure_update(
-            measure=measure, actor=programme_manager, version=1, data={"name": "Other"}
-        )
+        services.measure_update(measure=measure, actor=programme_manager, version=1, name="Other")
     assert caught.value.changes == [{"field": "Name", "before": measure.name, "after": "Renamed"}]
     assert caught.value.changed_by == lead
 
@@ -88,11 +87,9 @@ def test_a_report_submitted_from_a_page_opened_before_a_change_is_refused_with_t
         report=draft_report,
         actor=programme_manager,
         version=opened_at,
-        data={
-            "overall_rag": "red",
-            "overall_reason": "Two team managers left.",
-            "path_to_green": "Recruit two team managers.",
-        },
+        overall_rag="red",
+        overall_reason="Two team managers left.",
+        path_to_green="Recruit two team managers.",
     )
     client.force_login(lead)
     url = f"/themes/supervision/reports/{draft_report.pk}/submit/"
@@ -111,7 +108,7 @@ def test_a_pid_submitted_from_a_page_opened_before_a_change_is_refused(
 ):
     pid = selectors.pid_for_reading(theme)
     opened_at = pid.version
-    services.pid_update(pid=pid, actor=programme_manager, version=opened_at, data={"aims": "PM's"})
+    services.pid_update(pid=pid, actor=programme_manager, version=opened_at, aims="PM's")
     client.force_login(lead)
     html = client.post("/themes/supervision/pid/submit/", {"version": opened_at}).content.decode()
     assert "What they changed" in html and "PM&#x27;s" in html

@@ -79,7 +79,7 @@ def test_a_pid_submitted_by_the_lead_needs_the_programme_manager(lead, theme):
     from django.core.exceptions import PermissionDenied
 
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "x"})
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="x")
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     with pytest.raises(PermissionDenied):
         services.pid_approve(pid=pid, actor=lead, version=pid.version)
@@ -113,7 +113,7 @@ def test_history_reads_as_prose_names_dates_and_field_labels(client, lead, audit
             report=report,
             actor=lead,
             version=report.version,
-            data={"overall_rag": "green", "status_summary": "On track.", "time_rag": "green"}
+            **{"overall_rag": "green", "status_summary": "On track.", "time_rag": "green"}
             | {f"{a}_rag": "green" for a in HighlightReport.AREAS},
         )
         services.highlight_report_submit(report=report, actor=lead, version=report.version)

@@ -46,11 +46,11 @@ def test_editing_an_approved_pid_makes_a_new_draft_and_the_next_approval_is_vers
     lead, programme_manager, theme
 ):
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "First"})
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="First")
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     services.pid_approve(pid=pid, actor=programme_manager, version=pid.version)
     pid.refresh_from_db()
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "Second"})
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="Second")
     assert pid.status == PID.Status.DRAFT
     assert PIDVersion.objects.get(number=1).aims == "First"  # the approved one is untouched
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
@@ -65,7 +65,7 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
     client, lead, programme_manager, theme
 ):
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": "Aims"})
+    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="Aims")
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     client.force_login(programme_manager)
     html = client.post(
@@ -102,7 +102,7 @@ def test_anyone_can_read_and_compare_earlier_versions(
     pid = selectors.pid_for_reading(theme)
     for aims in ("Old aims", "New aims"):
         pid.refresh_from_db()
-        pid = services.pid_update(pid=pid, actor=lead, version=pid.version, data={"aims": aims})
+        pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims=aims)
         pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
         services.pid_approve(pid=pid, actor=programme_manager, version=pid.version)
     client.force_login(board_member)

@@ -98,7 +98,7 @@ def test_a_lead_submits_a_report_and_it_is_locked(client, lead, draft_report):
     assert draft_report.status_summary == "Going well."
     with pytest.raises(ValidationError, match="locked"):
         services.highlight_report_update(
-            report=draft_report, actor=lead, version=draft_report.version, data={"lessons": "x"}
+            report=draft_report, actor=lead, version=draft_report.version, lessons="x"
         )
 
 
