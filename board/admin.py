@@ -1,96 +1,73 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    Action,
-    Board,
-    BoardSettings,
-    Decision,
-    Meeting,
-    MeetingPack,
-    ProgressReport,
-    ReminderSent,
-    ReportDelivery,
-    ReportSchedule,
-    RotaPin,
-    RotaRun,
-    RotaSlot,
-)
+from havering_improve.admin import tabular_inline
+
+from . import models
 
 
-@admin.register(Board)
+@admin.register(models.Board)
 class BoardAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "themes_per_meeting", "is_public"]
 
 
-@admin.register(BoardSettings)
+@admin.register(models.BoardSettings)
 class BoardSettingsAdmin(SimpleHistoryAdmin):
     list_display = ["board", "pack_days_before", "reminder_working_days"]
 
 
-class RotaSlotInline(admin.TabularInline):
-    model = RotaSlot
-    extra = 0
-
-
-@admin.register(Meeting)
+@admin.register(models.Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["date", "board", "venue", "chair"]
     list_filter = ["board"]
-    inlines = [RotaSlotInline]
+    inlines = [tabular_inline(models.RotaSlot)]
 
 
-@admin.register(RotaSlot)
+@admin.register(models.RotaSlot)
 class RotaSlotAdmin(SimpleHistoryAdmin):
     list_display = ["meeting", "theme"]
 
 
-@admin.register(RotaPin)
+@admin.register(models.RotaPin)
 class RotaPinAdmin(SimpleHistoryAdmin):
     list_display = ["meeting", "theme", "in_focus"]
 
 
-@admin.register(RotaRun)
+@admin.register(models.RotaRun)
 class RotaRunAdmin(admin.ModelAdmin):
     list_display = ["requested_at", "board", "status", "message"]
 
 
-@admin.register(Decision)
+@admin.register(models.Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
     list_display = ["meeting", "text", "restricted"]
 
 
-@admin.register(Action)
+@admin.register(models.Action)
 class ActionAdmin(SimpleHistoryAdmin):
     list_display = ["description", "owner", "due_date", "status", "restricted"]
     list_filter = ["status"]
 
 
-@admin.register(MeetingPack)
+@admin.register(models.MeetingPack)
 class MeetingPackAdmin(SimpleHistoryAdmin):
     list_display = ["meeting", "version", "status", "published_at"]
     # A published pack is the board's record: it is changed only through the app's re-issue.
     readonly_fields = ["snapshot", "snapshot_sha256", "pdf_sha256", "html", "pdf"]
 
 
-@admin.register(ReminderSent)
+@admin.register(models.ReminderSent)
 class ReminderSentAdmin(admin.ModelAdmin):
     list_display = ["sent_at", "meeting", "theme", "kind", "recipient"]
 
 
-@admin.register(ReportSchedule)
+@admin.register(models.ReportSchedule)
 class ReportScheduleAdmin(SimpleHistoryAdmin):
     list_display = ["board", "frequency", "send_day", "active"]
 
 
-class ReportDeliveryInline(admin.TabularInline):
-    model = ReportDelivery
-    extra = 0
-    readonly_fields = ["recipient", "sent_at"]
-
-
-@admin.register(ProgressReport)
+@admin.register(models.ProgressReport)
 class ProgressReportAdmin(SimpleHistoryAdmin):
     list_display = ["schedule", "period_start", "status", "generated_at"]
-    inlines = [ReportDeliveryInline]
+    inlines = [tabular_inline(models.ReportDelivery, readonly_fields=["recipient", "sent_at"])]
     readonly_fields = ["snapshot", "snapshot_sha256", "html", "pdf"]

@@ -3,19 +3,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges
 
+from havering_improve.admin import tabular_inline
+
 from .models import BudgetAllocation, BudgetLine, LedgerImport, LedgerRow
-
-
-class BudgetLineInline(admin.TabularInline):
-    model = BudgetLine
-    extra = 0
-    fields = ["order", "code", "title", "amount"]
 
 
 @admin.register(BudgetAllocation)
 class BudgetAllocationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "amount", "funding_source"]
-    inlines = [BudgetLineInline]
+    inlines = [tabular_inline(BudgetLine, fields=["order", "code", "title", "amount"])]
 
 
 @admin.register(BudgetLine)

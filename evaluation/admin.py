@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from havering_improve.admin import tabular_inline
+
 from .models import (
     AuditResult,
     EvaluationActivity,
@@ -27,15 +29,10 @@ class JudgementAreaAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["themes"]
 
 
-class JudgementInline(admin.TabularInline):
-    model = Judgement
-    extra = 0
-
-
 @admin.register(Inspection)
 class InspectionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "start_date", "is_baseline"]
-    inlines = [JudgementInline]
+    inlines = [tabular_inline(Judgement)]
 
 
 @admin.register(Judgement)
@@ -60,21 +57,11 @@ class AuditResultAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["measure_reading"]
 
 
-class SurveyScoreInline(admin.TabularInline):
-    model = SurveyScore
-    extra = 0
-
-
 @admin.register(FeedbackResult)
 class FeedbackResultAdmin(SimpleHistoryAdmin):
     list_display = ["activity", "responses"]
     list_select_related = ["activity"]
-    inlines = [SurveyScoreInline]
-
-
-class FindingEvidenceInline(admin.TabularInline):
-    model = FindingEvidence
-    extra = 0
+    inlines = [tabular_inline(SurveyScore)]
 
 
 @admin.register(Finding)
@@ -83,7 +70,7 @@ class FindingAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "response"]
     list_select_related = ["activity"]
     raw_id_fields = ["milestone", "risk"]
-    inlines = [FindingEvidenceInline]
+    inlines = [tabular_inline(FindingEvidence)]
 
 
 @admin.register(Recommendation)

@@ -1,6 +1,7 @@
-"""Accounts in the admin: council sign-in identities, and people. The programme manager manages
-people and their roles (groups), but only a superuser may make someone a superuser or staff,
-give permissions directly or to a group, or change a superuser's account."""
+"""The admin's shared pieces, and accounts in the admin: council sign-in identities, and people.
+The programme manager manages people and their roles (groups), but only a superuser may make
+someone a superuser or staff, give permissions directly or to a group, or change a superuser's
+account."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -10,6 +11,13 @@ from django.contrib.auth.models import Group
 from havering_improve.models import CouncilIdentity
 
 User = get_user_model()
+
+
+def tabular_inline(model, **options) -> type[admin.TabularInline]:
+    """The rows of `model` as a table on their parent's admin page, with no empty rows offered
+    (`options` are further TabularInline attributes, such as `fields` or `readonly_fields`)."""
+    attrs = {"model": model, "extra": 0, "__module__": model.__module__, **options}
+    return type(f"{model.__name__}Inline", (admin.TabularInline,), attrs)
 
 
 @admin.register(CouncilIdentity)

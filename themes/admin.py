@@ -1,13 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from havering_improve.admin import tabular_inline
+
 from . import models
-
-
-class TeamMembershipInline(admin.TabularInline):
-    model = models.TeamMembership
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(models.Programme)
@@ -22,7 +18,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
     list_display_links = ["title"]
     list_select_related = ["lead", "programme"]
     search_fields = ["title"]
-    inlines = [TeamMembershipInline]
+    inlines = [tabular_inline(models.TeamMembership, autocomplete_fields=["user"])]
 
 
 @admin.register(models.TeamMembership)
@@ -40,18 +36,12 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
 
 
-class MeasureReadingInline(admin.TabularInline):
-    model = models.MeasureReading
-    extra = 0
-    fields = ["date", "value", "source", "note"]
-
-
 @admin.register(models.Measure)
 class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ["name", "theme", "unit", "direction", "target_value", "target_date"]
     list_select_related = ["theme"]
     list_filter = ["theme"]
-    inlines = [MeasureReadingInline]
+    inlines = [tabular_inline(models.MeasureReading, fields=["date", "value", "source", "note"])]
 
 
 @admin.register(models.MeasureReading)
