@@ -6,6 +6,7 @@
 
 `edit_page` is the whole page (the form on GET); `form_action` its POST half, for a view that
 does something else on GET. `button_action` runs an action from a button, with no form.
+`save_versioned` is the call that saves a `VersionedForm`.
 
 A refused stale edit (`StaleEdit`) shows what the other person changed and keeps the editor's
 input, with the form now carrying the latest version, so a second save is a deliberate one.
@@ -24,6 +25,12 @@ def posted(request):
     """The form data of a POST, even when empty (a bare POST is a submission to be refused,
     where `request.POST or None` would make it look like a first visit)."""
     return request.POST if request.method == "POST" else None
+
+
+def save_versioned(form, action, **about):
+    """`action(**about, version=…, **the form's fields)` for a valid `VersionedForm`: the version
+    is the one the form was opened at (None when the form adds the record)."""
+    return action(**about, version=form.cleaned_data.get("version"), **form.content())
 
 
 def form_action(

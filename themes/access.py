@@ -33,6 +33,13 @@ def get_theme_for_commenter(user, slug: str) -> Theme:
     return theme
 
 
+def get_in_theme_for_user(user, slug: str, model, pk: int, *, edit: bool = False):
+    """The theme at `slug` and its `model` object `pk`, if the user may see them (and edit them,
+    with edit=True): `get_theme_for_user`, then `get_in_theme`."""
+    theme = get_theme_for_user(user, slug, edit=edit)
+    return theme, get_in_theme(model, theme, pk)
+
+
 def get_in_theme(model, theme: Theme, pk: int, **extra):
     """An object of `model` that belongs to `theme`; 404 if it belongs to another one, so a
     lead cannot reach another theme's records by changing the number in the address."""

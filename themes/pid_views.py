@@ -31,12 +31,7 @@ def pid_edit(request, slug):
     return editing.edit_page(
         request,
         PIDForm(request.POST or None, instance=pid),
-        lambda form: services.pid_update(
-            pid=pid,
-            actor=request.user,
-            version=form.cleaned_data.get("version"),
-            **form.content(),
-        ),
+        lambda form: editing.save_versioned(form, services.pid_update, pid=pid, actor=request.user),
         done=theme.part_url("pid"),
         template="themes/pid_form.html",
         context={"pid": pid, "title": "Edit the project initiation document", "theme": theme},

@@ -11,7 +11,7 @@ from havering_improve import editing, roles, summaries
 from havering_improve.pagination import page_or_404
 
 from . import selectors, services
-from .access import get_in_theme, get_theme_for_user
+from .access import get_in_theme_for_user, get_theme_for_user
 from .charts import measure_chart_html, measure_chart_summary
 from .forms import CommentForm, MeasureForm, MilestoneForm, ReadingForm, RiskForm
 from .models import Measure, Milestone, Risk
@@ -67,8 +67,9 @@ def record_add(request, slug, kind: str):
 
 @roles.programme_reader_required
 def record_edit(request, slug, pk, kind: str):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    record = get_in_theme(RECORD_KINDS[kind].model, theme, pk)
+    theme, record = get_in_theme_for_user(
+        request.user, slug, RECORD_KINDS[kind].model, pk, edit=True
+    )
     return _record_form_page(request, theme, kind, record)
 
 
@@ -80,12 +81,7 @@ def _record_form_page(request, theme, kind: str, record=None):
     def save(form):
         if record is None:
             return spec.create(theme=theme, actor=request.user, **form.content())
-        return spec.update(
-            **{kind: record},
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            **form.content(),
-        )
+        return editing.save_versioned(form, spec.update, **{kind: record}, actor=request.user)
 
     return editing.edit_page(
         request,
@@ -100,8 +96,7 @@ def _record_form_page(request, theme, kind: str, record=None):
 @require_safe
 @roles.programme_reader_required
 def milestone_detail(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug)
-    milestone = get_in_theme(Milestone, theme, pk)
+    theme, milestone = get_in_theme_for_user(request.user, slug, Milestone, pk)
     milestone.overdue = milestone.is_overdue()
     return render(
         request,
@@ -165,8 +160,7 @@ def measure_detail(request, slug, pk):
 
 @roles.programme_reader_required
 def reading_add(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    measure = get_in_theme(Measure, theme, pk)
+    theme, measure = get_in_theme_for_user(request.user, slug, Measure, pk, edit=True)
     return editing.edit_page(
         request,
         ReadingForm(request.POST or None, instance=None, measure=measure),

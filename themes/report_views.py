@@ -12,7 +12,7 @@ from havering_improve.errors import AlreadyDone
 from havering_improve.forms import StateChangeForm, add_service_errors
 
 from . import services
-from .access import get_in_theme, get_theme_for_user
+from .access import get_in_theme_for_user, get_theme_for_user
 from .forms import CorrectionForm, HighlightReportForm, ReportStartForm
 from .models import HighlightReport
 
@@ -51,8 +51,7 @@ def _report_siblings(report):
 @require_safe
 @roles.programme_reader_required
 def report_detail(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug)
-    report = get_in_theme(HighlightReport, theme, pk)
+    theme, report = get_in_theme_for_user(request.user, slug, HighlightReport, pk)
     return render(
         request,
         "themes/report_detail.html",
@@ -68,8 +67,7 @@ def report_detail(request, slug, pk):
 
 @roles.programme_reader_required
 def report_edit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    report = get_in_theme(HighlightReport, theme, pk)
+    theme, report = get_in_theme_for_user(request.user, slug, HighlightReport, pk, edit=True)
     if report.is_locked:
         messages.info(
             request,
@@ -79,11 +77,8 @@ def report_edit(request, slug, pk):
     return editing.edit_page(
         request,
         HighlightReportForm(request.POST or None, instance=report),
-        lambda form: services.highlight_report_update(
-            report=report,
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            **form.content(),
+        lambda form: editing.save_versioned(
+            form, services.highlight_report_update, report=report, actor=request.user
         ),
         done=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
         template="themes/report_form.html",
@@ -97,8 +92,7 @@ def report_edit(request, slug, pk):
 
 @roles.programme_reader_required
 def report_submit(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    report = get_in_theme(HighlightReport, theme, pk)
+    theme, report = get_in_theme_for_user(request.user, slug, HighlightReport, pk, edit=True)
     if report.is_locked:
         messages.info(request, "This report has been submitted already.")
         return redirect("themes:report", slug=theme.slug, pk=report.pk)
@@ -132,8 +126,7 @@ def report_submit(request, slug, pk):
 
 @roles.programme_reader_required
 def report_correct(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug, edit=True)
-    report = get_in_theme(HighlightReport, theme, pk)
+    theme, report = get_in_theme_for_user(request.user, slug, HighlightReport, pk, edit=True)
     return editing.edit_page(
         request,
         CorrectionForm(request.POST or None),

@@ -14,7 +14,12 @@ from havering_improve import editing, roles, summaries
 from havering_improve.pagination import page_number
 
 from . import selectors, services
-from .access import get_in_theme, get_theme_for_commenter, get_theme_for_user
+from .access import (
+    get_in_theme,
+    get_in_theme_for_user,
+    get_theme_for_commenter,
+    get_theme_for_user,
+)
 from .charts import measure_chart_html
 from .forms import CommentForm, EvidenceForm, TeamMemberForm
 from .history import theme_history
@@ -255,7 +260,7 @@ def _int(value) -> int:
         raise Http404("No such record") from None
 
 
-def _target_url(theme, milestone, measure, anchor="comments"):
+def _target_url(theme, milestone, measure, anchor):
     if milestone is not None:
         return f"{milestone.get_absolute_url()}#{anchor}"
     if measure is not None:
@@ -263,55 +268,59 @@ def _target_url(theme, milestone, measure, anchor="comments"):
     return theme.part_url("discussion")
 
 
+def _add_to_discussion(request, slug, page, form_class, add, *, anchor, **options):
+    """A comment or a file, added by the theme's team to its discussion or to one of its
+    milestones or measures (`_target`): `page` is `editing.form_action` or `editing.edit_page`;
+    on POST `add(form, theme=…, actor=…, milestone=…, measure=…)`, then back to what it is
+    about, at its `anchor`. `options`: the `template` and the `success` message."""
+    theme = get_theme_for_commenter(request.user, slug)
+    milestone, measure = _target(request, theme)
+    about = {"theme": theme, "milestone": milestone, "measure": measure}
+    return page(
+        request,
+        form_class(editing.posted(request), request.FILES or None),
+        lambda form: add(form, actor=request.user, **about),
+        done=_target_url(theme, milestone, measure, anchor),
+        context=about,
+        **options,
+    )
+
+
 @require_POST
 @roles.programme_reader_required
 def comment_add(request, slug):
-    theme = get_theme_for_commenter(request.user, slug)
-    milestone, measure = _target(request, theme)
-    return editing.form_action(
+    return _add_to_discussion(
         request,
-        CommentForm(request.POST),
-        lambda form: services.comment_add(
-            theme=theme,
-            actor=request.user,
-            body=form.cleaned_data["body"],
-            milestone=milestone,
-            measure=measure,
-        ),
-        done=_target_url(theme, milestone, measure),
+        slug,
+        editing.form_action,
+        CommentForm,
+        lambda form, **about: services.comment_add(body=form.cleaned_data["body"], **about),
+        anchor="comments",
         success="Your comment was added.",
         template="themes/comment_form.html",
-        context={"theme": theme, "milestone": milestone, "measure": measure},
     )
 
 
 @roles.programme_reader_required
 def evidence_add(request, slug):
-    theme = get_theme_for_commenter(request.user, slug)
-    milestone, measure = _target(request, theme)
-    return editing.edit_page(
+    return _add_to_discussion(
         request,
-        EvidenceForm(request.POST or None, request.FILES or None),
-        lambda form: services.evidence_add(
-            theme=theme,
-            actor=request.user,
-            title=form.cleaned_data["title"],
-            upload=form.cleaned_data["file"],
-            milestone=milestone,
-            measure=measure,
+        slug,
+        editing.edit_page,
+        EvidenceForm,
+        lambda form, **about: services.evidence_add(
+            title=form.cleaned_data["title"], upload=form.cleaned_data["file"], **about
         ),
-        done=_target_url(theme, milestone, measure, "evidence"),
+        anchor="evidence",
         success="The file was added as evidence.",
         template="themes/evidence_form.html",
-        context={"theme": theme, "milestone": milestone, "measure": measure},
     )
 
 
 @require_safe
 @roles.programme_reader_required
 def evidence_download(request, slug, pk):
-    theme = get_theme_for_user(request.user, slug)
-    evidence = get_in_theme(Evidence, theme, pk)
+    theme, evidence = get_in_theme_for_user(request.user, slug, Evidence, pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:

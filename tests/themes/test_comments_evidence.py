@@ -111,6 +111,14 @@ def test_a_file_over_the_size_limit_is_refused(client, team_member, settings):
     assert not Evidence.objects.exists()
 
 
+def test_a_bare_post_of_evidence_is_refused_not_taken_for_a_first_visit(client, team_member):
+    client.force_login(team_member)
+    response = client.post("/themes/supervision/evidence/add/")
+    assert response.status_code == 200
+    assert "Select a file" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
 def test_evidence_downloads_as_an_attachment_for_readers(client, team_member, board_member):
     client.force_login(team_member)
     client.post(
