@@ -27,7 +27,10 @@ from .models import (
 )
 
 
-def _board(request) -> Board:
+def _board(request, *, manage=False) -> Board:
+    """The programme's improvement board; `manage`: for the programme manager only."""
+    if manage:
+        access.require_manager(request.user)
     board = selectors.improvement_board(current_programme())
     if board is None:
         raise Http404("This programme has no improvement board.")
@@ -48,22 +51,41 @@ def _form_page(request, form, call, *, title, success, back=None, done=None, **c
     )
 
 
-def _meeting_form_page(request, pk, form_class, save, *, edit_meeting=False, **page):
-    """A form about one meeting, for the programme manager: on POST `save(meeting=…, actor=…,
-    **its fields)`, then back to the meeting. The form edits the meeting itself
-    (`edit_meeting`), or records something at it about one of the programme's themes."""
-    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    data = editing.posted(request)
-    if edit_meeting:
-        form = form_class(data, instance=meeting)
-    else:
-        form = form_class(data, programme=meeting.board.programme_id)
-    return _form_page(
-        request,
-        form,
-        lambda form: save(meeting=meeting, actor=request.user, **form.cleaned_data),
-        back=meeting,
-        **page,
+def _meeting_form_view(make_form, save, title, success):
+    """The view of a form about one meeting, for the programme manager: the form is
+    `make_form(data, meeting)`; on POST `save(meeting=…, actor=…, **its fields)`, then back to
+    the meeting, saying `success`. `title` is the page's."""
+
+    @roles.programme_reader_required
+    def view(request, pk):
+        meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+        return _form_page(
+            request,
+            make_form(editing.posted(request), meeting),
+            lambda form: save(meeting=meeting, actor=request.user, **form.cleaned_data),
+            title=title,
+            success=success,
+            back=meeting,
+        )
+
+    return view
+
+
+def _meeting_edit_view(form_class, save, title, success):
+    """A form that changes the meeting itself (see `_meeting_form_view`)."""
+    return _meeting_form_view(
+        lambda data, meeting: form_class(data, instance=meeting), save, title, success
+    )
+
+
+def _meeting_record_view(form_class, save, title, success):
+    """A form that records something at the meeting, about one of the programme's themes or
+    none (see `_meeting_form_view`)."""
+    return _meeting_form_view(
+        lambda data, meeting: form_class(data, programme=meeting.board.programme_id),
+        save,
+        title,
+        success,
     )
 
 
@@ -103,8 +125,7 @@ def board_index(request):
 
 @roles.programme_reader_required
 def meeting_add(request):
-    access.require_manager(request.user)
-    board = _board(request)
+    board = _board(request, manage=True)
     return _form_page(
         request,
         forms.MeetingForm(editing.posted(request)),
@@ -117,8 +138,7 @@ def meeting_add(request):
 
 @roles.programme_reader_required
 def meeting_schedule(request):
-    access.require_manager(request.user)
-    board = _board(request)
+    board = _board(request, manage=True)
 
     def schedule(form):
         data = form.cleaned_data
@@ -185,17 +205,9 @@ def meeting_detail(request, pk):
     )
 
 
-@roles.programme_reader_required
-def meeting_edit(request, pk):
-    return _meeting_form_page(
-        request,
-        pk,
-        forms.MeetingForm,
-        services.meeting_update,
-        edit_meeting=True,
-        title="Change the meeting",
-        success="Meeting details saved.",
-    )
+meeting_edit = _meeting_edit_view(
+    forms.MeetingForm, services.meeting_update, "Change the meeting", "Meeting details saved."
+)
 
 
 @roles.programme_reader_required
@@ -224,8 +236,7 @@ def meeting_pins(request, pk):
 @roles.programme_reader_required
 def rota_generate(request):
     """Show what the rota would change, meeting by meeting; apply it only on confirmation."""
-    access.require_manager(request.user)
-    board = _board(request)
+    board = _board(request, manage=True)
     if not board.themes_per_meeting:
         messages.error(request, f"{board} does not meet on a rota.")
         return redirect("board:index")
@@ -246,11 +257,8 @@ def rota_generate(request):
                 messages.success(request, "The rota is being applied. Refresh the page shortly.")
             return redirect("board:index")
     proposal = services.rota_propose(board=board)
-    return render(
-        request,
-        "board/rota_preview.html",
-        {"board": board, "proposal": proposal, "error": error},
-    )
+    context = {"board": board, "proposal": proposal, "error": error}
+    return render(request, "board/rota_preview.html", context)
 
 
 @require_safe
@@ -281,8 +289,7 @@ def rota_history(request):
 
 @roles.programme_reader_required
 def board_settings(request):
-    access.require_manager(request.user)
-    board = _board(request)
+    board = _board(request, manage=True)
     return _form_page(
         request,
         forms.BoardSettingsForm(editing.posted(request), instance=selectors.board_settings(board)),
@@ -298,41 +305,19 @@ def board_settings(request):
 # Minutes, decisions and actions ---------------------------------------------------------------
 
 
-@roles.programme_reader_required
-def minutes_edit(request, pk):
-    return _meeting_form_page(
-        request,
-        pk,
-        forms.MinutesForm,
-        services.minutes_save,
-        edit_meeting=True,
-        title="Minutes",
-        success="Minutes saved.",
-    )
+minutes_edit = _meeting_edit_view(
+    forms.MinutesForm, services.minutes_save, "Minutes", "Minutes saved."
+)
 
 
-@roles.programme_reader_required
-def decision_add(request, pk):
-    return _meeting_form_page(
-        request,
-        pk,
-        forms.DecisionForm,
-        services.decision_add,
-        title="Record a decision",
-        success="Decision recorded.",
-    )
+decision_add = _meeting_record_view(
+    forms.DecisionForm, services.decision_add, "Record a decision", "Decision recorded."
+)
 
 
-@roles.programme_reader_required
-def action_add(request, pk):
-    return _meeting_form_page(
-        request,
-        pk,
-        forms.ActionForm,
-        services.action_add,
-        title="Add an action",
-        success="Action added.",
-    )
+action_add = _meeting_record_view(
+    forms.ActionForm, services.action_add, "Add an action", "Action added."
+)
 
 
 @require_safe
@@ -408,11 +393,16 @@ def pack_detail(request, pk):
 @roles.programme_reader_required
 def pack_pdf(request, pk):
     pack = access.get_pack_for_user(request.user, pk)
-    if not pack.pdf:
-        raise Http404("This pack has no PDF yet.")
     name = f"{pack.meeting.board.slug}-{pack.meeting.date:%Y-%m-%d}-v{pack.version}.pdf"
+    return _pdf_download(pack, "pack", name)
+
+
+def _pdf_download(record, noun, name):
+    """A pack's or report's PDF, as a download called `name`; Not Found while it has none."""
+    if not record.pdf:
+        raise Http404(f"This {noun} has no PDF yet.")
     return FileResponse(
-        pack.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+        record.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )
 
 
@@ -425,12 +415,11 @@ def pack_publish(request, pk):
         if warnings and request.POST.get("confirm") != "yes":
             error = "Confirm that you have read the warnings, or rebuild the pack first"
         else:
-            try:
-                services.pack_publish(pack=pack, actor=request.user)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, "Pack published. Board members can now open it.")
+            editing.button_action(
+                request,
+                lambda: services.pack_publish(pack=pack, actor=request.user),
+                success="Pack published. Board members can now open it.",
+            )
             return redirect(pack.meeting)
     return render(
         request,
@@ -588,14 +577,7 @@ def report_detail(request, pk):
 @roles.programme_reader_required
 def report_pdf(request, pk):
     report = access.get_report_for_user(request.user, pk)
-    if not report.pdf:
-        raise Http404("This report has no PDF yet.")
-    return FileResponse(
-        report.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"progress-report-{report.period_start:%Y-%m}.pdf",
-        content_type="application/pdf",
-    )
+    return _pdf_download(report, "report", f"progress-report-{report.period_start:%Y-%m}.pdf")
 
 
 @require_POST
@@ -603,10 +585,9 @@ def report_pdf(request, pk):
 def report_retry(request, pk):
     report = access.get_report_for_user(request.user, pk)
     access.require_manager(request.user)
-    try:
-        services.report_retry(report=report, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Trying the report again.")
+    editing.button_action(
+        request,
+        lambda: services.report_retry(report=report, actor=request.user),
+        success="Trying the report again.",
+    )
     return redirect("board:report", pk=report.pk)

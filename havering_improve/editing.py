@@ -5,7 +5,7 @@
                              done=url, template="...", context={...})
 
 `edit_page` is the whole page (the form on GET); `form_action` its POST half, for a view that
-does something else on GET.
+does something else on GET. `button_action` runs an action from a button, with no form.
 
 A refused stale edit (`StaleEdit`) shows what the other person changed and keeps the editor's
 input, with the form now carrying the latest version, so a second save is a deliberate one.
@@ -68,3 +68,14 @@ def edit_page(request, form, call, *, template, context=None, **options):
     if request.method != "POST":
         return render(request, template, {**(context or {}), "form": form})
     return form_action(request, form, call, template=template, context=context, **options)
+
+
+def button_action(request, call, *, success):
+    """A button's action, with no form to send back: `call()`, then `success` as a message, or
+    the action's refusal (a ValidationError) as an error message. The view redirects after."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
