@@ -37,6 +37,28 @@ def _edit_page(request, form, call, **options):
     return editing.edit_page(request, form, call, error_status=400, **options)
 
 
+def _save_themed(form, action, **about):
+    """`action(**about, themes=…, **the form's other fields)`, for a form with themes."""
+    data, themes = model_data(form)
+    return action(**about, themes=themes, **data)
+
+
+def _add_to_programme(request, form_class, save, *, title, **page):
+    """The page an editor adds an activity or an inspection to the current programme with: on
+    POST `save(form, programme=…, actor=…)`, then on to the new record's page. `page`: the
+    `template` and the `success` message (a function of the record)."""
+    require_editor(request.user)
+    programme = current_programme()
+    return _edit_page(
+        request,
+        form_class(editing.posted(request), programme=programme),
+        lambda form: save(form, programme=programme, actor=request.user),
+        done=lambda record: record.get_absolute_url(),
+        context={"title": title},
+        **page,
+    )
+
+
 def _audit_grades(form) -> dict:
     return {name: form.cleaned_data[name] for name in AuditResultForm.Meta.fields}
 
@@ -63,23 +85,13 @@ def evaluation_index(request):
 
 @roles.programme_reader_required
 def activity_create(request):
-    require_editor(request.user)
-    programme = current_programme()
-
-    def create(form):
-        data, themes = model_data(form)
-        return services.activity_create(
-            programme=programme, actor=request.user, themes=themes, **data
-        )
-
-    return _edit_page(
+    return _add_to_programme(
         request,
-        ActivityForm(editing.posted(request), programme=programme),
-        create,
-        done=lambda activity: activity.get_absolute_url(),
-        success=lambda activity: f"“{activity.title}” is in the evaluation plan.",
+        ActivityForm,
+        lambda form, **about: _save_themed(form, services.activity_create, **about),
+        title="Plan an activity",
         template="evaluation/activity_form.html",
-        context={"title": "Plan an activity"},
+        success=lambda activity: f"“{activity.title}” is in the evaluation plan.",
     )
 
 
@@ -115,15 +127,12 @@ def activity_detail(request, pk):
 @roles.programme_reader_required
 def activity_edit(request, pk):
     activity = get_activity_for_user(request.user, pk, edit=True)
-
-    def update(form):
-        data, themes = model_data(form)
-        services.activity_update(activity=activity, actor=request.user, themes=themes, **data)
-
     return _edit_page(
         request,
         ActivityForm(editing.posted(request), instance=activity, programme=activity.programme),
-        update,
+        lambda form: _save_themed(
+            form, services.activity_update, activity=activity, actor=request.user
+        ),
         done=activity.get_absolute_url(),
         success="The activity has been updated.",
         template="evaluation/activity_form.html",
@@ -190,15 +199,12 @@ def feedback_edit(request, pk):
     if not activity.is_feedback:
         raise Http404("Feedback is recorded only for staff or service-user feedback.")
     instance = getattr(activity, "feedback", None)
-
-    def save(form):
-        data, themes = model_data(form)
-        services.feedback_save(activity=activity, actor=request.user, themes=themes, **data)
-
     return _edit_page(
         request,
         FeedbackForm(editing.posted(request), instance=instance, activity=activity),
-        save,
+        lambda form: _save_themed(
+            form, services.feedback_save, activity=activity, actor=request.user
+        ),
         done=activity.get_absolute_url(),
         success="The feedback has been saved.",
         template="evaluation/feedback_form.html",
@@ -253,15 +259,12 @@ def finding_create(request, pk):
         user=request.user,
         initial={"recorded_on": activity.completed_on or timezone.localdate()},
     )
-
-    def create(form):
-        data, themes = model_data(form)
-        return services.finding_create(activity=activity, actor=request.user, themes=themes, **data)
-
     return _edit_page(
         request,
         form,
-        create,
+        lambda form: _save_themed(
+            form, services.finding_create, activity=activity, actor=request.user
+        ),
         done=activity.get_absolute_url(),
         success=lambda finding: f"Finding “{finding.title}” recorded.",
         template="evaluation/finding_form.html",
@@ -408,18 +411,15 @@ def inspection_list(request):
 
 @roles.programme_reader_required
 def inspection_create(request):
-    require_editor(request.user)
-    programme = current_programme()
-    return _edit_page(
+    return _add_to_programme(
         request,
-        InspectionForm(editing.posted(request), programme=programme),
-        lambda form: services.inspection_record(
-            programme=programme, actor=request.user, grades=form.grades(), **form.model_fields()
+        InspectionForm,
+        lambda form, **about: services.inspection_record(
+            grades=form.grades(), **form.model_fields(), **about
         ),
-        done=lambda inspection: inspection.get_absolute_url(),
-        success=lambda inspection: f"“{inspection.title}” recorded.",
+        title="Record an inspection or visit",
         template="evaluation/inspection_form.html",
-        context={"title": "Record an inspection or visit"},
+        success=lambda inspection: f"“{inspection.title}” recorded.",
     )
 
 
@@ -472,20 +472,16 @@ def recommendation_edit(request, pk):
 
 
 def _recommendation_form(request, *, inspection, recommendation):
-    def save(form):
-        data, themes = model_data(form)
-        services.recommendation_save(
-            inspection=inspection,
-            recommendation=recommendation,
-            actor=request.user,
-            themes=themes,
-            **data,
-        )
-
     return _edit_page(
         request,
         RecommendationForm(editing.posted(request), instance=recommendation, inspection=inspection),
-        save,
+        lambda form: _save_themed(
+            form,
+            services.recommendation_save,
+            inspection=inspection,
+            recommendation=recommendation,
+            actor=request.user,
+        ),
         done=inspection.get_absolute_url(),
         success="The recommendation has been saved.",
         template="evaluation/recommendation_form.html",
