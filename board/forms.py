@@ -2,7 +2,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from havering_improve.forms import DateField, GovukForm, GovukModelForm, VersionedForm
+from havering_improve.forms import (
+    DateField,
+    GovukForm,
+    GovukModelForm,
+    VersionedForm,
+    short_text_areas,
+)
 from themes.models import Theme
 
 from .models import Action, BoardSettings, Meeting, ReportSchedule
@@ -94,7 +100,7 @@ class ActionForm(GovukModelForm):
         fields = ["description", "owner", "due_date", "theme", "restricted"]
         help_texts = {"restricted": "Left out of reports to public bodies."}
         labels = {"theme": "Theme (optional)", "restricted": "Restricted"}
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = short_text_areas
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)

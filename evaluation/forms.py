@@ -2,7 +2,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from havering_improve.forms import DateField, GovukForm, GovukModelForm, VersionedForm
+from havering_improve.forms import (
+    DateField,
+    GovukForm,
+    GovukModelForm,
+    VersionedForm,
+    short_text_areas,
+)
 from themes.models import Measure, Theme
 
 from . import selectors
@@ -55,6 +61,7 @@ class ActivityForm(GovukModelForm):
             "lead_name": "Or, the name of who leads it",
             "partner_authorities": "Partner local authorities",
         }
+        formfield_callback = short_text_areas
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,8 +75,6 @@ class ActivityForm(GovukModelForm):
         )
         self.fields["lead"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["themes"] = _theme_choices(programme)
-        self.fields["partner_authorities"].widget = forms.Textarea(attrs={"rows": 3})
-        self.fields["description"].widget = forms.Textarea(attrs={"rows": 3})
 
 
 class AuditResultForm(GovukModelForm):
@@ -100,6 +105,7 @@ class AuditResultForm(GovukModelForm):
             "requires_improvement": "Cases graded requires improvement to be good",
             "inadequate": "Cases graded inadequate",
         }
+        formfield_callback = short_text_areas
 
     def __init__(self, *args, activity, with_measure=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +113,6 @@ class AuditResultForm(GovukModelForm):
         self.fields["theme"].queryset = Theme.objects.filter(
             programme_id=activity.programme_id
         ).order_by("number")
-        self.fields["notes"].widget = forms.Textarea(attrs={"rows": 3})
         for name in ("outstanding", "good", "requires_improvement", "inadequate"):
             self.fields[name].required = False
         if with_measure:
@@ -205,6 +210,7 @@ class FindingForm(VersionedForm):
             "response_note": "What will be done",
             "action_owner": "Action owner",
         }
+        formfield_callback = short_text_areas
 
     def __init__(self, *args, activity, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,8 +223,6 @@ class FindingForm(VersionedForm):
         self.fields["themes"].label = "Themes it concerns"
         self.fields["themes"].required = True
         self.fields["themes"].error_messages["required"] = "Select the themes it concerns"
-        self.fields["detail"].widget = forms.Textarea(attrs={"rows": 3})
-        self.fields["response_note"].widget = forms.Textarea(attrs={"rows": 3})
 
     def clean_themes(self):
         themes = self.cleaned_data["themes"]
@@ -281,6 +285,7 @@ class InspectionForm(GovukModelForm):
         model = Inspection
         fields = ["kind", "title", "inspector", "start_date", "end_date", "summary", "activity"]
         labels = {"kind": "Type", "activity": "Evaluation activity it was planned as (optional)"}
+        formfield_callback = short_text_areas
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -288,7 +293,6 @@ class InspectionForm(GovukModelForm):
         self.fields["activity"].queryset = EvaluationActivity.objects.filter(
             programme=programme
         ).order_by("-start_date")
-        self.fields["summary"].widget = forms.Textarea(attrs={"rows": 3})
         self.areas = list(JudgementArea.objects.filter(framework="ILACS").order_by("order"))
         existing = {}
         if self.instance.pk:
@@ -315,11 +319,11 @@ class RecommendationForm(GovukModelForm):
         model = Recommendation
         fields = ["text", "area", "themes", "status", "met_on"]
         labels = {"text": "Recommendation", "area": "Judgement area (optional)"}
+        formfield_callback = short_text_areas
 
     def __init__(self, *args, inspection, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.inspection = inspection
-        self.fields["text"].widget = forms.Textarea(attrs={"rows": 3})
         self.fields["themes"] = _theme_choices(inspection.programme)
         self.fields["themes"].label = "Themes that answer it"
         self.fields["themes"].required = True

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
+from django.db import models
 from django.forms.utils import pretty_name
 
 from havering_improve.validators import validate_plausible_date
@@ -70,6 +71,14 @@ def plain_error_messages(name: str, field: forms.Field, model_validators=()) -> 
         current = field.error_messages.get(key)
         if current is None or str(current) == str(defaults.get(key)):
             field.error_messages[key] = text if "%(" in text else text.replace("%%", "%")
+
+
+def short_text_areas(model_field, **kwargs):
+    """A model form's `Meta.formfield_callback`: the model's text fields as text areas three rows
+    high, the service's size for a few lines, unless the form's `Meta.widgets` gives another."""
+    if isinstance(model_field, models.TextField) and not model_field.choices:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+    return model_field.formfield(**kwargs)
 
 
 class GovukForm(GovukFormMixin, forms.Form):

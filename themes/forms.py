@@ -15,6 +15,7 @@ from havering_improve.forms import (
     GovukModelForm,
     StateChangeForm,
     VersionedForm,
+    short_text_areas,
 )
 
 from .models import (
@@ -60,11 +61,8 @@ class MeasureForm(VersionedForm):
             "target_date",
         ]
         labels = {"name": "Name of the measure", "direction": "Which way is better?"}
-        widgets = {
-            "definition": forms.Textarea(attrs={"rows": 3}),
-            "baseline_value": AffixedInput(),
-            "target_value": AffixedInput(),
-        }
+        widgets = {"baseline_value": AffixedInput(), "target_value": AffixedInput()}
+        formfield_callback = short_text_areas
 
 
 UNIT_SUFFIXES = {Measure.Unit.PERCENT: "%", Measure.Unit.DAYS: "days"}
@@ -91,31 +89,26 @@ class ReadingForm(GovukModelForm):
             self.fields["value"].label = f"Value ({what})"
 
 
+def _one_to_five(label: str, help_text: str) -> forms.IntegerField:
+    """A score from 1 to 5, with messages that name it."""
+    not_a_score = f"{label} must be a whole number from 1 to 5"
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=1,
+        max_value=5,
+        error_messages={
+            "required": f"Enter the {label.lower()}, from 1 to 5",
+            "min_value": not_a_score,
+            "max_value": not_a_score,
+            "invalid": not_a_score,
+        },
+    )
+
+
 class RiskForm(VersionedForm):
-    likelihood = forms.IntegerField(
-        label="Likelihood",
-        help_text="1 (rare) to 5 (almost certain)",
-        min_value=1,
-        max_value=5,
-        error_messages={
-            "required": "Enter the likelihood, from 1 to 5",
-            "min_value": "Likelihood must be a whole number from 1 to 5",
-            "max_value": "Likelihood must be a whole number from 1 to 5",
-            "invalid": "Likelihood must be a whole number from 1 to 5",
-        },
-    )
-    impact = forms.IntegerField(
-        label="Impact",
-        help_text="1 (minimal) to 5 (severe)",
-        min_value=1,
-        max_value=5,
-        error_messages={
-            "required": "Enter the impact, from 1 to 5",
-            "min_value": "Impact must be a whole number from 1 to 5",
-            "max_value": "Impact must be a whole number from 1 to 5",
-            "invalid": "Impact must be a whole number from 1 to 5",
-        },
-    )
+    likelihood = _one_to_five("Likelihood", "1 (rare) to 5 (almost certain)")
+    impact = _one_to_five("Impact", "1 (minimal) to 5 (severe)")
     review_date = _date_field("Review date", required=False, help_text="When to look at it again")
 
     class Meta:
@@ -132,10 +125,7 @@ class RiskForm(VersionedForm):
             "escalated",
         ]
         labels = {"kind": "Risk or issue", "escalated": "Escalate to the programme"}
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "mitigation": forms.Textarea(attrs={"rows": 3}),
-        }
+        formfield_callback = short_text_areas
 
 
 class PIDForm(VersionedForm):
