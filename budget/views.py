@@ -305,10 +305,11 @@ def import_confirm(request, year, pk):
 @roles.programme_reader_required
 def import_cancel(request, year, pk):
     allocation, batch = _batch(request, year, pk, EDIT)
-    try:
-        ledger_imports.ledger_import_cancel(batch=batch, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    editing.button_action(
+        request,
+        lambda: ledger_imports.ledger_import_cancel(batch=batch, actor=request.user),
+        success=f"The import of {batch.original_name} was cancelled: nothing was saved.",
+    )
     return redirect(_year_url(allocation, "budget:imports"))
 
 
@@ -425,16 +426,14 @@ def rule_apply(request, year, pk):
     rule = get_object_or_404(allocation.rules.select_related("line", "allocation"), pk=pk)
     rows = rule_queue_matches(rule)
     if request.method == "POST":
-        try:
-            applied = services.rule_apply_to_queue(rule=rule, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            n = len(applied)
-            messages.success(
-                request,
-                f"Rule applied: {n} row{'s' if n != 1 else ''} placed on {rule.line.title}.",
-            )
+        editing.button_action(
+            request,
+            lambda: services.rule_apply_to_queue(rule=rule, actor=request.user),
+            success=lambda applied: (
+                f"Rule applied: {len(applied)} row{'s' if len(applied) != 1 else ''} placed on "
+                f"{rule.line.title}."
+            ),
+        )
         return redirect(_year_url(allocation, "budget:queue"))
     total = sum((row.amount for row in rows), Decimal("0.00"))
     return render(

@@ -78,11 +78,12 @@ def edit_page(request, form, call, *, template, context=None, **options):
 
 
 def button_action(request, call, *, success):
-    """A button's action, with no form to send back: `call()`, then `success` as a message, or
-    the action's refusal (a ValidationError) as an error message. The view redirects after."""
+    """A button's action, with no form to send back: `call()`, then `success` as a message (or
+    `success(what call returned)`), or the action's refusal (a ValidationError) as an error
+    message. The view redirects after."""
     try:
-        call()
+        result = call()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)

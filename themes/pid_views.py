@@ -30,7 +30,7 @@ def pid_edit(request, slug):
         return redirect(theme.part_url("pid"))
     return editing.edit_page(
         request,
-        PIDForm(request.POST or None, instance=pid),
+        PIDForm(editing.posted(request), instance=pid),
         lambda form: editing.save_versioned(form, services.pid_update, pid=pid, actor=request.user),
         done=theme.part_url("pid"),
         template="themes/pid_form.html",

@@ -76,7 +76,7 @@ def record_edit(request, slug, pk, kind: str):
 def _record_form_page(request, theme, kind: str, record=None):
     """Add or edit one of a theme's milestones, measures or risks (optimistic concurrency)."""
     spec = RECORD_KINDS[kind]
-    form = spec.form(request.POST or None, instance=record)
+    form = spec.form(editing.posted(request), instance=record)
 
     def save(form):
         if record is None:
@@ -163,7 +163,7 @@ def reading_add(request, slug, pk):
     theme, measure = get_in_theme_for_user(request.user, slug, Measure, pk, edit=True)
     return editing.edit_page(
         request,
-        ReadingForm(request.POST or None, instance=None, measure=measure),
+        ReadingForm(editing.posted(request), instance=None, measure=measure),
         lambda form: services.measure_reading_add(
             measure=measure,
             actor=request.user,

@@ -20,7 +20,7 @@ from .models import HighlightReport
 @roles.programme_reader_required
 def report_start(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    form = ReportStartForm(request.POST or None)
+    form = ReportStartForm(editing.posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             report = services.highlight_report_start(
@@ -76,7 +76,7 @@ def report_edit(request, slug, pk):
         return redirect("themes:report", slug=theme.slug, pk=report.pk)
     return editing.edit_page(
         request,
-        HighlightReportForm(request.POST or None, instance=report),
+        HighlightReportForm(editing.posted(request), instance=report),
         lambda form: editing.save_versioned(
             form, services.highlight_report_update, report=report, actor=request.user
         ),
@@ -129,7 +129,7 @@ def report_correct(request, slug, pk):
     theme, report = get_in_theme_for_user(request.user, slug, HighlightReport, pk, edit=True)
     return editing.edit_page(
         request,
-        CorrectionForm(request.POST or None),
+        CorrectionForm(editing.posted(request)),
         lambda form: services.highlight_report_correct(
             report=report, actor=request.user, reason=form.cleaned_data["reason"]
         ),

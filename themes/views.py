@@ -337,7 +337,7 @@ def team_add(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
     return editing.edit_page(
         request,
-        TeamMemberForm(request.POST or None, theme=theme),
+        TeamMemberForm(editing.posted(request), theme=theme),
         lambda form: services.team_member_add(
             theme=theme,
             actor=request.user,

@@ -291,3 +291,20 @@ def test_a_lead_cannot_write_ledger_rows(set_up, finance_officer, lead):
     with pytest.raises(PermissionDenied):
         imports.ledger_rows_insert(actor=lead, rows=[_bulk_row(batch, "BULK1")])
     assert not LedgerRow.objects.exists()
+
+
+def test_cancelling_a_preview_says_so_and_a_second_cancel_is_refused_plainly(
+    set_up, finance_officer, sample_bytes, client
+):
+    batch = upload(set_up, finance_officer, sample_bytes, "ledger-extract.csv")
+    client.force_login(finance_officer)
+    url = f"/budget/2019-20/imports/{batch.pk}/cancel/"
+    page = client.post(url, follow=True).content.decode()
+    assert "The import of ledger-extract.csv was cancelled: nothing was saved." in page
+    batch.refresh_from_db()
+    assert batch.status == LedgerImport.Status.CANCELLED
+    assert not LedgerRow.objects.exists()
+    # The button pressed again (a double click, or an old tab): a message, never an error page.
+    again = client.post(url, follow=True)
+    assert again.status_code == 200
+    assert "Only an import waiting for confirmation can be cancelled." in again.content.decode()

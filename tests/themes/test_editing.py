@@ -23,6 +23,15 @@ def test_a_lead_adds_a_milestone_and_sees_it_on_the_milestones_tab(client, lead,
     assert "A new milestone" in client.get("/themes/supervision/milestones/").content.decode()
 
 
+def test_an_empty_post_is_refused_with_the_error_summary_not_shown_as_a_blank_form(
+    client, lead, theme
+):
+    client.force_login(lead)
+    response = client.post("/themes/supervision/milestones/add/", {})
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Milestone.objects.filter(theme=theme).exists()
+
+
 def test_marking_a_milestone_done_without_a_date_records_today(client, lead, milestone):
     client.force_login(lead)
     client.post(
