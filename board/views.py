@@ -123,6 +123,24 @@ def board_index(request):
     )
 
 
+def _say_how_the_job_went(request, job, *, done, failed, waiting):
+    """After a job is queued (with no broker it has already run): say it is done (`done` is its
+    finished status and message), failed, or still waiting. A message may be a function of the
+    job as it now stands."""
+    job.refresh_from_db()
+    done_status, done_message = done
+
+    def said(message):
+        return message(job) if callable(message) else message
+
+    if job.status == done_status:
+        messages.success(request, said(done_message))
+    elif job.status == type(job).Status.FAILED:
+        messages.error(request, said(failed))
+    else:
+        messages.success(request, said(waiting))
+
+
 @roles.programme_reader_required
 def meeting_add(request):
     board = _board(request, manage=True)
@@ -248,13 +266,13 @@ def rota_generate(request):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            run.refresh_from_db()
-            if run.status == RotaRun.Status.FAILED:
-                messages.error(request, f"The rota could not be applied: {run.message}")
-            elif run.status == RotaRun.Status.DONE:
-                messages.success(request, f"Rota generated. {run.message}")
-            else:
-                messages.success(request, "The rota is being applied. Refresh the page shortly.")
+            _say_how_the_job_went(
+                request,
+                run,
+                done=(RotaRun.Status.DONE, lambda run: f"Rota generated. {run.message}"),
+                failed=lambda run: f"The rota could not be applied: {run.message}",
+                waiting="The rota is being applied. Refresh the page shortly.",
+            )
             return redirect("board:index")
     proposal = services.rota_propose(board=board)
     context = {"board": board, "proposal": proposal, "error": error}
@@ -539,15 +557,13 @@ def schedule_make_now(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("board:reports")
-    report.refresh_from_db()
-    if report.status == ProgressReport.Status.SENT:
-        messages.success(request, f"The report to {body} was made and sent.")
-    elif report.status == ProgressReport.Status.FAILED:
-        messages.error(request, f"The report to {body} could not be made: {report.error}")
-    else:
-        messages.success(
-            request, f"The report to {body} is being made. Refresh the page in a moment."
-        )
+    _say_how_the_job_went(
+        request,
+        report,
+        done=(ProgressReport.Status.SENT, f"The report to {body} was made and sent."),
+        failed=lambda report: f"The report to {body} could not be made: {report.error}",
+        waiting=f"The report to {body} is being made. Refresh the page in a moment.",
+    )
     return redirect("board:report", pk=report.pk)
 
 

@@ -187,3 +187,39 @@ def test_a_failed_report_is_shown_and_can_be_tried_again(
         client.post(f"/board/reports/{report.pk}/retry/")
     report.refresh_from_db()
     assert report.status == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_this_report_now_says_whether_it_was_sent_or_why_not(
+    client, programme_manager, scrutiny_schedule, monkeypatch
+):
+    """With no broker the job runs as the action commits, so the page can say how it went."""
+    client.force_login(programme_manager)
+    url = f"/board/reports/bodies/{scrutiny_schedule.board.pk}/make/"
+    page = client.post(url, follow=True).content.decode()
+    report = ProgressReport.objects.get(schedule=scrutiny_schedule)
+    assert report.status == ProgressReport.Status.SENT
+    assert f"The report to {scrutiny_schedule.board} was made and sent." in page
+
+    # A report that cannot be drawn says so, with the reason, and stays on record as failed.
+    def broken(*args, **kwargs):
+        raise RuntimeError("the PDF could not be drawn")
+
+    monkeypatch.setattr(packs, "render_pdf", broken)
+    report.delete()
+    page = client.post(url, follow=True).content.decode()
+    report = ProgressReport.objects.get(schedule=scrutiny_schedule)
+    assert report.status == ProgressReport.Status.FAILED
+    assert f"The report to {scrutiny_schedule.board} could not be made:" in page
+    assert "the PDF could not be drawn" in page
+
+
+def test_make_this_report_now_with_a_worker_to_do_it_says_it_is_being_made(
+    client, programme_manager, scrutiny_schedule, django_capture_on_commit_callbacks
+):
+    client.force_login(programme_manager)
+    url = f"/board/reports/bodies/{scrutiny_schedule.board.pk}/make/"
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(url)
+    page = client.get(response["Location"]).content.decode()
+    assert f"The report to {scrutiny_schedule.board} is being made." in page
