@@ -34,8 +34,10 @@ def test_working_days_skip_the_weekend():
 
 
 def test_leads_with_a_missing_report_are_reminded_three_working_days_ahead_once(
-    focus_meeting, lead, other_lead, theme
+    focus_meeting, lead, other_lead, theme, other_theme
 ):
+    other_theme.title = "Quality & Children's Voice"
+    other_theme.save(update_fields=["title"])
     # Supervision's November report is in.
     HighlightReportFactory(
         submitted=True, theme=theme, period=dt.date(2026, 11, 1), submitted_at=timezone.now()
@@ -44,7 +46,11 @@ def test_leads_with_a_missing_report_are_reminded_three_working_days_ahead_once(
     assert services.reminders_send(today=dt.date(2026, 11, 30)) == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [other_lead.email]
-    assert "3 December 2026" in mail.outbox[0].subject
+    # The subject names the report that is missing and the day the pack is built without it.
+    assert mail.outbox[0].subject == (
+        "Quality & Children's Voice's November 2026 highlight report is needed for the board "
+        "pack built on 3 December 2026"
+    )
     assert ReminderSent.objects.get().kind == ReminderSent.Kind.AHEAD
 
 
