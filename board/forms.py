@@ -23,6 +23,7 @@ class MeetingForm(VersionedForm):
         fields = ["date", "start_time", "venue", "online_link", "chair"]
         help_texts = {"start_time": "For example, 10:00"}
         labels = {"online_link": "Online meeting link", "start_time": "Start time"}
+        widgets = {"start_time": forms.TimeInput(format="%H:%M")}
 
 
 class RecurrenceForm(GovukForm):

@@ -210,6 +210,13 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds styles text, e-mail and password boxes; these are the other inputs our forms
+# use (numbers, times, web addresses), styled the same, a time's box sized to its five characters.
+CRISPY_CLASS_CONVERTERS = {
+    "numberinput": "govuk-input govuk-input--width-10",
+    "timeinput": "govuk-input govuk-input--width-5",
+    "urlinput": "govuk-input",
+}
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 
 # Security. With DEBUG off and a real SECRET_KEY, `manage.py check --deploy` is clean.

@@ -72,6 +72,17 @@ def test_the_manager_sets_a_monthly_calendar_from_the_page(client, programme_man
     assert Meeting.objects.filter(board=board).count() == 12
 
 
+def test_a_meetings_start_time_shows_as_the_hint_writes_it_in_a_gov_uk_box(
+    client, programme_manager, board
+):
+    meeting = MeetingFactory(board=board, date=dt.date(2027, 1, 12), start_time=dt.time(10, 0))
+    client.force_login(programme_manager)
+    page = client.get(f"/board/meetings/{meeting.pk}/edit/").content.decode()
+    assert 'class="govuk-input govuk-input--width-5" id="id_start_time"' in page
+    assert 'value="10:00"' in page
+    assert 'type="url" name="online_link"' in page and 'class="govuk-input"' in page
+
+
 def test_every_n_weeks_without_the_number_says_what_is_missing(client, programme_manager, board):
     client.force_login(programme_manager)
     response = client.post(

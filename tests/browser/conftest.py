@@ -78,3 +78,11 @@ def assert_accessible(page):
         },
     )
     assert results.violations_count == 0, results.generate_report()
+    # Every box, list and area to fill in looks like the GOV.UK Design System's, not a bare
+    # browser control.
+    unstyled = page.evaluate(
+        """() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+            .filter((e) => !(e.className || "").includes("govuk-"))
+            .map((e) => e.name || e.id)"""
+    )
+    assert unstyled == [], f"Form controls without GOV.UK styles on {page.url}: {unstyled}"
