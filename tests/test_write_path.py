@@ -218,6 +218,19 @@ def test_the_demo_writes_through_the_apps_actions_but_for_what_it_names():
     assert found == DEMO_OWN_WRITES
 
 
+def test_only_the_demo_backdates():
+    """`actions.backdate` moves timestamps without an action: only demo data may do that."""
+    users = set()
+    for name, path in (
+        (_module_name(p), p) for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")
+    ):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.ImportFrom) else []
+            if "backdate" in names and node.module == "havering_improve.actions":
+                users.add(name)
+    assert users and all(name.endswith(".demo") for name in users), sorted(users)
+
+
 def test_every_action_names_a_rule_in_roles():
     from havering_improve import roles
 
