@@ -40,7 +40,10 @@ def get_pack_for_user(user, pk: int, *, manage: bool = False, kept: bool = False
         )
 
     pack = summaries.cached(("pack", pk), load, areas=[summaries.BOARD]) if kept else load()
-    roles.require("can_manage_board" if manage or not pack.is_published else "can_read_packs", user)
+    if manage or not pack.is_published:
+        roles.require("can_manage_board", user)
+    else:
+        roles.require("can_read_pack", user, pack)
     return pack
 
 

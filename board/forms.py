@@ -9,9 +9,9 @@ from havering_improve.forms import (
     VersionedForm,
     short_text_areas,
 )
-from themes.models import Theme
+from themes.models import HighlightReport, Theme
 
-from .models import Action, BoardSettings, Meeting, ReportSchedule
+from .models import Action, BoardSettings, Decision, Meeting, ReportSchedule
 
 
 class MeetingForm(VersionedForm):
@@ -80,17 +80,50 @@ class MinutesForm(VersionedForm):
 
 
 class DecisionForm(GovukForm):
+    """A decision of the Board; answering a lead's request (`report`), its outcome too."""
+
     text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(
+        label="The Board's answer",
+        choices=[("", "Not an answer to a request"), *Decision.Outcome.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    conditions = forms.CharField(
+        label="Conditions (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Anything the Board attached to its answer, such as a date to report back by",
+    )
     theme = forms.ModelChoiceField(
         label="Theme (optional)", queryset=Theme.objects.none(), required=False
+    )
+    report = forms.ModelChoiceField(
+        queryset=HighlightReport.objects.none(), required=False, widget=forms.HiddenInput
     )
     restricted = forms.BooleanField(
         label="Restricted: leave out of reports to public bodies", required=False
     )
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args, programme, asked=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(programme=programme)
+        self.fields["report"].queryset = HighlightReport.objects.filter(
+            theme__programme=programme, status=HighlightReport.Status.SUBMITTED
+        ).select_related("theme")
+        self.asked = asked
+        if asked is not None:  # answering what a lead asked: the answer is required
+            self.fields["outcome"].choices = Decision.Outcome.choices
+            self.fields["outcome"].required = True
+            self.fields["outcome"].error_messages["required"] = (
+                "Choose whether the Board agreed, declined or deferred it"
+            )
+            self.fields["report"].initial = asked.pk
+            self.fields["theme"].widget = forms.HiddenInput()
+            self.fields["theme"].initial = asked.theme_id
+            self.fields[
+                "text"
+            ].help_text = "The decision as the minutes record it, for example what was agreed"
 
 
 class ActionForm(GovukModelForm):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from havering_improve.validators import validate_plausible_date
@@ -159,6 +160,15 @@ class RotaRun(models.Model):
 
 
 class Decision(models.Model):
+    """A decision of the Board, recorded at its meeting. A decision a lead asked for in their
+    highlight report ("Decisions needed from the Board") is answered: agreed, declined or
+    deferred, with any conditions; the lead is told on their home page and by e-mail."""
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+        DEFERRED = "deferred", "Deferred"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField()
     theme = models.ForeignKey(
@@ -166,6 +176,23 @@ class Decision(models.Model):
     )
     restricted = models.BooleanField(
         default=False, help_text="Left out of reports to public bodies."
+    )
+    report = models.ForeignKey(
+        "themes.HighlightReport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The highlight report that asked the Board for this decision.",
+    )
+    asked = models.TextField(
+        blank=True, help_text="What the lead asked the Board, as the pack showed it."
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    conditions = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    lead_told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the lead who asked was e-mailed the answer."
     )
     history = HistoricalRecords()
 
@@ -243,6 +270,9 @@ class MeetingPack(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    board_told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When board members were e-mailed that it is published."
     )
     history = HistoricalRecords()
 

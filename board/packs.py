@@ -7,6 +7,7 @@ and snapshot are stored with checksums, and nothing later in the programme is re
 
 import datetime as dt
 import logging
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,12 @@ from weasyprint.urls import URLFetcher
 from themes.charts import TrendChart, chart_note, chart_points, month_ends, trend_chart_html
 from themes.charts import format_number as format_in_unit
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
-from themes.selectors import overdue_milestones, recent_submitted_reports, report_standing
+from themes.selectors import (
+    overdue_milestones,
+    recent_submitted_reports,
+    report_due_date,
+    report_standing,
+)
 
 from . import selectors
 from .models import Action, Meeting, MeetingPack
@@ -36,11 +42,36 @@ def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+# A lead who has nothing to ask the Board often writes so ("None this month."): that is not a
+# decision to put before it.
+_NOTHING_ASKED = re.compile(r"^\s*(none|nil|n/?a|no decisions?|nothing)\b[^\n]{0,40}$", re.I)
+
+
+def asks_the_board(text: str) -> bool:
+    """Whether a report's "Decisions needed from the Board" asks for anything."""
+    return bool(text.strip()) and not _NOTHING_ASKED.match(text.strip())
+
+
+# The sections of a highlight report after its ratings, in the order the report shows them.
+REPORT_SECTIONS = [
+    ("achievements", "Achievements this period", "None recorded."),
+    ("next_period", "Planned for next period", "None recorded."),
+    ("path_to_green", "Path to green", "Not needed."),
+    ("key_risks_issues", "Key risks and issues", "None recorded."),
+    ("decisions_needed", "Decisions needed from the Board", "None."),
+    ("lessons", "Lessons learned", "None recorded."),
+]
+
+
 def _report_data(report: HighlightReport | None) -> dict | None:
+    """The whole highlight report as the lead wrote it: the overall and six area ratings with
+    their reasons, the summary and every section."""
     if report is None:
         return None
     return {
+        "id": report.pk,
         "period": date_format(report.period, "F Y"),
+        "due": _day(report_due_date(report.period)),
         "revision": report.revision,
         "revision_reason": report.revision_reason,
         "rag": report.overall_rag,
@@ -48,6 +79,16 @@ def _report_data(report: HighlightReport | None) -> dict | None:
         "reason": report.overall_reason,
         "summary": report.status_summary,
         "submitted": _day(timezone.localdate(report.submitted_at)) if report.submitted_at else "",
+        "areas": [
+            {"label": str(a["label"]), "rag": a["rag"], "reason": a["reason"]}
+            for a in report.areas()
+        ],
+        "sections": [
+            {"key": key, "title": title, "text": getattr(report, key), "none": none}
+            for key, title, none in REPORT_SECTIONS
+        ],
+        "decisions_needed": report.decisions_needed,
+        "asks_board": asks_the_board(report.decisions_needed),
     }
 
 
@@ -68,6 +109,9 @@ def report_check(report: HighlightReport | None, *, built_on: dt.date) -> dict:
         "message": standing.message,
         "expected": date_format(standing.expected, "F Y"),
         "due": _day(standing.due),
+        # The report the pack shows and the day that report was due (the one wording of it).
+        "shown": date_format(standing.period, "F Y") if standing.period else "",
+        "shown_due": _day(report_due_date(standing.period)) if standing.period else "",
     }
 
 
@@ -186,6 +230,173 @@ def theme_evidence(theme: Theme, *, after: dt.date, until: dt.date) -> list[dict
     ]
 
 
+def _risk_changes(programme_id, *, since: dt.datetime, until: dt.datetime) -> dict[str, list]:
+    """Risks and issues opened, closed and escalated between two moments, read from the risks'
+    history: each risk's state before `since` against each of its changes up to `until`."""
+    rows = list(
+        Risk.history.filter(
+            theme__programme=programme_id, history_date__gt=since, history_date__lte=until
+        )
+        .select_related("theme")
+        .order_by("id", "history_date", "history_id")
+    )
+    before = {}
+    earlier = Risk.history.filter(id__in={r.id for r in rows}, history_date__lte=since).order_by(
+        "id", "-history_date", "-history_id"
+    )
+    for row in earlier.only("id", "status", "escalated"):
+        before.setdefault(row.id, row)
+    found: dict[str, dict[int, dict]] = {"opened": {}, "closed": {}, "escalated": {}}
+    for row in rows:
+        last = before.get(row.id)
+        item = {
+            "theme": row.theme.title,
+            "kind": row.get_kind_display(),
+            "description": row.description,
+            "score": row.likelihood * row.impact,
+            "on": _day(timezone.localdate(row.history_date)),
+        }
+        if row.history_type == "+":
+            found["opened"][row.id] = item
+        elif row.history_type == "~" and last is not None:
+            if row.status == Risk.Status.CLOSED and last.status != Risk.Status.CLOSED:
+                found["closed"][row.id] = item
+        if row.escalated and (last is None or not last.escalated) and row.history_type != "-":
+            found["escalated"][row.id] = item
+        before[row.id] = row
+    return {key: list(items.values()) for key, items in found.items()}
+
+
+def _money(value: str) -> Decimal:
+    return Decimal(value.replace("£", "").replace(",", "") or "0")
+
+
+def _budget_movement(budget: dict | None, before: dict | None) -> list[str]:
+    """How the budget's headline figures moved since the pack the Board last saw."""
+    if not budget:
+        return []
+    if not before:
+        return [
+            f"Spent to date {budget['actual_to_date']}; forecast outturn "
+            f"{budget['forecast_outturn']} (the last pack showed no budget)."
+        ]
+    lines = []
+    if before.get("as_at") != budget.get("as_at") and budget.get("as_at"):
+        lines.append(
+            f"Actuals now run to the end of {budget['as_at']} "
+            f"(at the last meeting: {before.get('as_at') or 'no period closed'})."
+        )
+    for key, label in (
+        ("actual_to_date", "Spent to date"),
+        ("commitments", "Committed"),
+        ("forecast_outturn", "Forecast outturn"),
+        ("forecast_variance", "Forecast variance"),
+    ):
+        now, then = budget.get(key), before.get(key)
+        if now is None or then is None or now == then:
+            continue
+        change = _money(now) - _money(then)
+        sign = "up" if change > 0 else "down"
+        lines.append(f"{label}: {now}, {sign} £{abs(change):,.2f} from {then} at the last meeting.")
+    return lines or ["The budget's headline figures are as they were at the last meeting."]
+
+
+def since_last_meeting(
+    *,
+    meeting: Meeting,
+    previous: Meeting | None,
+    since_day: dt.date,
+    pack_day: dt.date,
+    now: dt.datetime,
+    overview: list[dict],
+    budget: dict | None,
+    earlier_snapshot: dict | None,
+) -> dict:
+    """What moved between the last meeting and this pack's build: milestones completed or newly
+    overdue, risks opened, closed or escalated, RAG changes, budget movement, actions done and
+    the decisions the Board recorded. A fixed number of queries."""
+    from .models import Decision
+
+    programme_id = meeting.board.programme_id
+    since = timezone.make_aware(dt.datetime.combine(since_day, dt.time.max))
+    until = min(now, timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max)))
+    completed = (
+        Milestone.objects.filter(
+            theme__programme=programme_id,
+            status=Milestone.Status.DONE,
+            completed_on__gt=since_day,
+            completed_on__lte=pack_day,
+        )
+        .select_related("theme")
+        .order_by("theme__number", "completed_on", "pk")
+    )
+    newly_overdue = (
+        overdue_milestones(programme=programme_id, on=pack_day)
+        .filter(due_date__gte=since_day)
+        .order_by("theme__number", "due_date", "pk")
+    )
+    actions_done = (
+        Action.objects.filter(
+            meeting__board=meeting.board_id,
+            status=Action.Status.DONE,
+            closed_on__gt=since_day,
+            closed_on__lte=pack_day,
+        )
+        .select_related("owner", "theme", "meeting")
+        .order_by("closed_on", "pk")
+    )
+    decisions = (
+        Decision.objects.filter(meeting=previous, recorded_at__lte=until)
+        .select_related("theme", "meeting")
+        .order_by("pk")
+        if previous is not None
+        else Decision.objects.none()
+    )
+    return {
+        "since": _day(since_day),
+        "previous": _day(previous.date) if previous else "",
+        "milestones_completed": [
+            {"theme": m.theme.title, "title": m.title, "on": _day(m.completed_on)}
+            for m in completed
+        ],
+        "milestones_overdue": [
+            {"theme": m.theme.title, "title": m.title, "due_date": _day(m.due_date)}
+            for m in newly_overdue
+        ],
+        "risks": _risk_changes(programme_id, since=since, until=until),
+        "rag_changes": [
+            {"title": row["title"], "from": row["rag_last"], "to": row["rag"]}
+            for row in overview
+            if row["rag"] != row["rag_last"]
+        ],
+        "budget": _budget_movement(budget, (earlier_snapshot or {}).get("budget")),
+        "actions_done": [
+            {
+                "description": a.description,
+                "owner": _person(a.owner),
+                "closed_on": _day(a.closed_on),
+                "progress_note": a.progress_note,
+            }
+            for a in actions_done
+        ],
+        "decisions": [decision_row(d) for d in decisions],
+    }
+
+
+def decision_row(decision) -> dict:
+    return {
+        "id": decision.pk,
+        "text": decision.text,
+        "theme": decision.theme.title if decision.theme else "",
+        "outcome": decision.get_outcome_display() if decision.outcome else "",
+        "outcome_key": decision.outcome,
+        "conditions": decision.conditions,
+        "asked": decision.asked,
+        "date": _day(decision.meeting.date),
+        "restricted": decision.restricted,
+    }
+
+
 # A measure read weekly for ten years has 520 readings: the pack shows the board a summary
 # (every reading stays on the measure's own page). The table holds the last reading of each
 # of the latest TABLE_MONTHS months with readings; the chart plots what `chart_points` picks.
@@ -266,6 +477,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
 
     # "Last time" is what the board was shown at the previous meeting, from its frozen pack.
     shown_before: dict[str, str] = {}
+    earlier_snapshot = None
     if previous is not None:
         earlier = (
             MeetingPack.objects.filter(meeting=previous, status=MeetingPack.Status.PUBLISHED)
@@ -273,6 +485,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
             .first()
         )
         if earlier and earlier.snapshot:
+            earlier_snapshot = earlier.snapshot
             shown_before = {row["title"]: row["rag"] for row in earlier.snapshot["overview"]}
 
     overview = []
@@ -354,11 +567,26 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         for a in selectors.open_actions(board).filter(meeting__date__lt=meeting.date)
     ]
     focus_titles = [f["title"] for f in focus]
+    decisions_asked = [
+        {
+            "number": f["number"],
+            "theme": f["title"],
+            "lead": f["lead"],
+            "report_id": f["report"]["id"],
+            "period": f["report"]["period"],
+            "text": f["report"]["decisions_needed"],
+        }
+        for f in focus
+        if f["report"] and f["report"]["asks_board"]
+    ]
+    budget = budget_section(programme=board.programme, focus_ids=focus_ids)
     agenda = [
         "Welcome, introductions and apologies",
         f"Minutes and actions of the last meeting ({_day(previous.date)})"
         if previous
         else "Terms of reference",
+        "Decisions for the Board",
+        "Since the last meeting",
         "Programme overview: RAG status, overdue milestones and escalated risks",
         *[f"Focus theme: {title}" for title in focus_titles],
         "Budget summary",
@@ -387,6 +615,17 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
             "previous": _day(previous.date) if previous else "",
         },
         "agenda": agenda,
+        "decisions_asked": decisions_asked,
+        "since_last": since_last_meeting(
+            meeting=meeting,
+            previous=previous,
+            since_day=evidence_after,
+            pack_day=pack_day,
+            now=now,
+            overview=overview,
+            budget=budget,
+            earlier_snapshot=earlier_snapshot,
+        ),
         "overview": overview,
         "overdue_milestones": [
             {
@@ -400,7 +639,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
         ],
         "escalated_risks": [{"theme": r.theme.title, **r.snapshot()} for r in escalated],
         "focus": focus,
-        "budget": budget_section(programme=board.programme, focus_ids=focus_ids),
+        "budget": budget,
         "evaluation": evaluation_section(
             programme=board.programme,
             since=previous.date if previous else meeting.date - dt.timedelta(days=90),

@@ -1,14 +1,24 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
 from budget.models import BudgetAllocation
 from themes import selectors as theme_selectors
-from themes.models import Programme, Theme
+from themes.models import HighlightReport, Programme, Theme
 
-from .models import Action, Board, BoardSettings, Meeting, MeetingPack, RotaPin, RotaSlot
+from .models import (
+    Action,
+    Board,
+    BoardSettings,
+    Decision,
+    Meeting,
+    MeetingPack,
+    RotaPin,
+    RotaSlot,
+)
 
 
 def boards(programme):
@@ -173,6 +183,81 @@ def pack_changes(pack: MeetingPack) -> list[str]:
             f"{state.allocation.financial_year.label} was closed on "
             f"{timezone.localtime(state.history_date):%-d %B %Y at %H:%M}."
         )
+    return changes + _other_changes(meeting, since)
+
+
+def _plural(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _other_changes(meeting: Meeting, since) -> list[str]:
+    """The rest of what a pack shows, changed since `since`, read from each record's history:
+    milestones (the overview's overdue list and the focus themes' own), risks and issues
+    (escalations, the focus themes' risk logs), measures, board actions and decisions,
+    evaluation activities and findings, and the budget's imports, lines, posts, commitments
+    and virements. One query per kind of record, counted by theme."""
+    from budget.models import BudgetLine, Commitment, LedgerImport, LineMonth, Post, Virement
+    from evaluation.models import EvaluationActivity, Finding
+    from themes.models import Measure, Milestone, Risk
+
+    programme = meeting.board.programme_id
+    changes = []
+    by_theme = [
+        (Milestone, "milestone", "", {"theme__programme": programme}),
+        (Risk, "risk or issue", "risks or issues", {"theme__programme": programme}),
+        (Measure, "measure", "", {"theme__rota_slots__meeting": meeting}),
+    ]
+    for model, word, plural, filters in by_theme:
+        rows = (
+            model.history.filter(history_date__gt=since, **filters)
+            .values("theme__number", "theme__title")
+            .annotate(n=Count("id", distinct=True))
+            .order_by("theme__number")
+        )
+        for row in rows:
+            changes.append(
+                f"{row['theme__title']}: {_plural(row['n'], word, plural)} added, changed "
+                "or removed."
+            )
+    programme_wide = [
+        (Action.history.filter(meeting__board=meeting.board_id), "Board actions", "action"),
+        (
+            Decision.history.filter(meeting__board=meeting.board_id),
+            "Board decisions",
+            "decision",
+        ),
+        (
+            EvaluationActivity.history.filter(programme=programme),
+            "Evaluation",
+            "activity",
+        ),
+        (Finding.history.filter(activity__programme=programme), "Evaluation", "finding"),
+        (
+            LedgerImport.objects.filter(
+                allocation__programme=programme, confirmed_at__isnull=False
+            ).annotate(history_date=models.F("confirmed_at")),
+            "Budget",
+            "ledger import",
+        ),
+        (BudgetLine.history.filter(allocation__programme=programme), "Budget", "budget line"),
+        (
+            LineMonth.history.filter(line__allocation__programme=programme),
+            "Budget",
+            "monthly profile or forecast line",
+        ),
+        (Post.history.filter(line__allocation__programme=programme), "Budget", "post"),
+        (
+            Commitment.history.filter(line__allocation__programme=programme),
+            "Budget",
+            "commitment",
+        ),
+        (Virement.history.filter(allocation__programme=programme), "Budget", "virement"),
+    ]
+    for queryset, area, word in programme_wide:
+        n = queryset.filter(history_date__gt=since).values("id").distinct().count()
+        if n:
+            plural = word[:-1] + "ies" if word.endswith("y") else ""
+            changes.append(f"{area}: {_plural(n, word, plural)} added or changed.")
     return changes
 
 
@@ -185,3 +270,22 @@ def pack_warnings(pack: MeetingPack) -> list[str]:
         if check and check["flagged"]:
             warnings.append(f"{theme['title']}: {check['message']}")
     return warnings + pack_changes(pack)
+
+
+def asked_report(meeting: Meeting, report_id) -> HighlightReport | None:
+    """A submitted highlight report of one of the meeting's programme's themes that asks the
+    Board for a decision, by its id as a page sends it; None for anything else."""
+
+    try:
+        pk = int(report_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        HighlightReport.objects.filter(
+            pk=pk,
+            theme__programme=meeting.board.programme_id,
+            status=HighlightReport.Status.SUBMITTED,
+        )
+        .select_related("theme__lead")
+        .first()
+    )

@@ -348,6 +348,14 @@ def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaR
     )
 
 
+def site_url(path: str) -> str:
+    """An absolute address for an e-mail, from the one SITE_URL setting."""
+    from django.conf import settings as django_settings
+
+    base = getattr(django_settings, "SITE_URL", "") or "http://127.0.0.1:8000"
+    return base.rstrip("/") + path
+
+
 # Minutes, decisions and actions ---------------------------------------------------------------
 
 
@@ -363,12 +371,84 @@ def minutes_save(*, meeting: Meeting, minutes: str, actor, version: int) -> Meet
 
 
 @actions.action("can_manage_board")
-def decision_add(*, meeting: Meeting, text: str, actor, theme=None, restricted=False) -> Decision:
+def decision_add(
+    *,
+    meeting: Meeting,
+    text: str,
+    actor,
+    theme=None,
+    restricted=False,
+    report=None,
+    outcome: str = "",
+    conditions: str = "",
+) -> Decision:
+    """Record a decision of the Board. With `report`, it answers what that highlight report asked
+    the Board ("Decisions needed from the Board"): agreed, declined or deferred, with any
+    conditions; its lead is e-mailed the answer (through the outbox) and sees it on their home."""
+    errors = {}
     if not text.strip():
-        raise ValidationError({"text": "Enter the decision."})
-    decision = Decision(meeting=meeting, text=text.strip(), theme=theme, restricted=restricted)
+        errors["text"] = "Enter the decision."
+    if outcome and outcome not in Decision.Outcome.values:
+        errors["outcome"] = "Choose agreed, declined or deferred."
+    if report is not None:
+        if report.theme.programme_id != meeting.board.programme_id:
+            errors["report"] = "That highlight report is not one of this programme's."
+        elif not outcome:
+            errors["outcome"] = "Choose whether the Board agreed, declined or deferred it."
+        theme = report.theme
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision(
+        meeting=meeting,
+        text=text.strip(),
+        theme=theme,
+        restricted=restricted,
+        report=report,
+        asked=report.decisions_needed.strip() if report is not None else "",
+        outcome=outcome,
+        conditions=conditions.strip(),
+    )
     decision.save()
+    if decision.outcome and theme is not None and theme.lead_id:
+        outbox.enqueue("board.tasks.decision_tell_lead_task", decision.pk)
     return decision
+
+
+@actions.action("system", atomic=False)
+def decision_tell_lead(*, decision_id: int, actor=None) -> bool:
+    """E-mail the lead of the theme a decision is about the Board's answer, once: the decision
+    keeps when it was sent, so a redelivered task sends nothing."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("meeting__board", "theme__lead")
+            .get(pk=decision_id)
+        )
+        lead = decision.theme.lead if decision.theme else None
+        if decision.lead_told_at is not None or lead is None or not lead.email:
+            return False
+        context = {
+            "decision": decision,
+            "lead": lead,
+            "meeting": decision.meeting,
+            "link": site_url(
+                reverse("board:meeting", kwargs={"pk": decision.meeting_id})
+                + f"#decision-{decision.pk}"
+            ),
+        }
+        send_mail(
+            subject=render_to_string("board/email/decision_subject.txt", context).strip(),
+            message=render_to_string("board/email/decision.txt", context),
+            from_email=None,
+            recipient_list=[lead.email],
+        )
+        decision.lead_told_at = timezone.now()
+        decision.save(update_fields=["lead_told_at"])
+    return True
 
 
 @actions.action("can_manage_board")
@@ -497,7 +577,62 @@ def pack_publish(*, pack: MeetingPack, actor) -> MeetingPack:
     pack.status = MeetingPack.Status.PUBLISHED
     pack.published_at, pack.published_by = timezone.now(), actor
     pack.save(update_fields=["status", "published_at", "published_by"])
+    outbox.enqueue("board.tasks.pack_tell_board_task", pack.pk)
     return pack
+
+
+@actions.action("system", atomic=False)
+def pack_tell_board(*, pack_id: int, actor=None) -> int:
+    """E-mail each board member (and the lead of each theme in focus, who presents it) that the
+    pack is published, with a link to it. Once: the pack keeps when they were told."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.db.models import Q
+    from django.template.loader import render_to_string
+
+    from havering_improve import roles
+
+    with transaction.atomic():
+        pack = (
+            MeetingPack.objects.select_for_update(of=("self",))
+            .select_related("meeting__board")
+            .get(pk=pack_id)
+        )
+        if pack.board_told_at is not None or not pack.is_published:
+            return 0
+        meeting = pack.meeting
+        people = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(
+                Q(groups__name=roles.BOARD_MEMBER)
+                | Q(groups__name=roles.PROJECT_LEAD, led_themes__rota_slots__meeting=meeting)
+            )
+            .exclude(email="")
+            .distinct()
+            .order_by("pk")
+        )
+        context = {
+            "pack": pack,
+            "meeting": meeting,
+            "focus": [s.theme.title for s in meeting.slots.select_related("theme")],
+            "link": site_url(pack.get_absolute_url()),
+        }
+        subject = render_to_string("board/email/pack_published_subject.txt", context).strip()
+        body = render_to_string("board/email/pack_published.txt", context)
+        sent = 0
+        for person in people:
+            try:
+                send_mail(
+                    subject=subject, message=body, from_email=None, recipient_list=[person.email]
+                )
+            except Exception:  # the pack stands; the log says who was not told
+                logger.exception("Pack publication not e-mailed to %s", person.email)
+                continue
+            sent += 1
+        pack.board_told_at = timezone.now()
+        pack.save(update_fields=["board_told_at"])
+    return sent
 
 
 @actions.action("can_manage_board")

@@ -53,3 +53,15 @@ def reports_due_task() -> list[int]:
 @shared_task(**TASK_OPTIONS)
 def report_generate_task(report_id: int) -> str:
     return services.report_generate(report_id=report_id).status
+
+
+@shared_task(**TASK_OPTIONS)
+def decision_tell_lead_task(decision_id: int) -> bool:
+    """E-mail a lead the Board's answer to the decision they asked for (once)."""
+    return services.decision_tell_lead(decision_id=decision_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def pack_tell_board_task(pack_id: int) -> int:
+    """E-mail board members, and the leads who present, that a pack is published (once)."""
+    return services.pack_tell_board(pack_id=pack_id)

@@ -196,24 +196,39 @@ def meeting_detail(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk)
     is_manager = roles.can_manage_board(request.user)
     can_read_packs = roles.can_read_packs(request.user)
+    slots = list(meeting.slots.select_related("theme__lead"))
+    # The lead of a theme in focus presents it: they read the published pack and the
+    # decisions about their theme.
+    presenting = [s.theme for s in slots if roles.is_theme_lead(request.user, s.theme)]
     deadline = selectors.pack_deadline(meeting, selectors.board_settings(meeting.board))
-    packs = list(meeting.packs.order_by("-version")) if can_read_packs else []
+    packs = list(meeting.packs.order_by("-version")) if can_read_packs or presenting else []
     if not is_manager:
         packs = [p for p in packs if p.is_published]
+    current = packs[0] if packs else None
+    decisions = list(meeting.decisions.select_related("theme", "report"))
+    if not can_read_packs:
+        decisions = [d for d in decisions if d.theme in presenting]
+    asks = []
+    if current is not None and current.snapshot and (is_manager or can_read_packs):
+        for ask in current.snapshot.get("decisions_asked", []):
+            answers = [d for d in decisions if d.report_id == ask["report_id"]]
+            asks.append({**ask, "answers": answers})
     return render(
         request,
         "board/meeting_detail.html",
         {
             "meeting": meeting,
-            "slots": meeting.slots.select_related("theme__lead"),
+            "slots": slots,
             "pins": meeting.pins.select_related("theme"),
             "packs": packs,
-            "current_pack": packs[0] if packs else None,
+            "current_pack": current,
             # The manager sees what a draft pack no longer shows, and can rebuild it.
-            "pack_changes": selectors.pack_changes(packs[0]) if packs and is_manager else [],
+            "pack_changes": selectors.pack_changes(current) if current and is_manager else [],
             "is_manager": is_manager,
             "can_read_packs": can_read_packs,
-            "decisions": meeting.decisions.select_related("theme") if can_read_packs else [],
+            "presenting": presenting,
+            "asks": asks,
+            "decisions": decisions,
             "actions": meeting.actions.select_related("owner", "theme") if can_read_packs else [],
             "deadline": deadline,
             "expected_period": expected_report_period(deadline),
@@ -328,9 +343,31 @@ minutes_edit = _meeting_edit_view(
 )
 
 
-decision_add = _meeting_record_view(
-    forms.DecisionForm, services.decision_add, "Record a decision", "Decision recorded."
-)
+@roles.programme_reader_required
+def decision_add(request, pk):
+    """Record a decision; with ?report=<id>, the Board's answer to what that highlight report
+    asked it (its lead is told)."""
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    asked = selectors.asked_report(meeting, request.POST.get("report") or request.GET.get("report"))
+    form = forms.DecisionForm(
+        editing.posted(request), programme=meeting.board.programme_id, asked=asked
+    )
+    return _form_page(
+        request,
+        form,
+        lambda form: services.decision_add(
+            meeting=meeting, actor=request.user, **form.cleaned_data
+        ),
+        title=f"The Board's answer: {asked.theme.title}" if asked else "Record a decision",
+        success=lambda d: (
+            f"Decision recorded: {d.get_outcome_display().lower()}. "
+            f"{d.theme.lead.get_full_name() or d.theme.lead.username} is told."
+            if d.outcome and d.theme and d.theme.lead
+            else "Decision recorded."
+        ),
+        back=meeting,
+        asked=asked,
+    )
 
 
 action_add = _meeting_record_view(

@@ -145,6 +145,18 @@ def can_read_packs(user) -> bool:
     return has_role(user, PROGRAMME_MANAGER, BOARD_MEMBER, AUDITOR)
 
 
+def can_read_pack(user, pack) -> bool:
+    """A pack: those who read packs (drafts are the programme manager's, by the access rule),
+    and the lead of a theme in focus at its meeting, who presents it, once it is published."""
+    if can_read_packs(user):
+        return True
+    return (
+        pack.is_published
+        and has_role(user, PROJECT_LEAD)
+        and pack.meeting.slots.filter(theme__lead_id=user.pk).exists()
+    )
+
+
 def can_read_reports(user) -> bool:
     """Progress reports sent to the reporting bodies, and the rota's history."""
     return has_role(user, PROGRAMME_MANAGER, AUDITOR)
@@ -179,6 +191,10 @@ REFUSALS = {
     ),
     "can_manage_board": "Only the programme manager can do that.",
     "can_read_packs": "Meeting packs are for board members and the programme manager.",
+    "can_read_pack": (
+        "Meeting packs are for board members, the programme manager and, once published, "
+        "the leads of the themes in focus."
+    ),
     "can_read_reports": (
         "Progress reports and the rota's history are for the programme manager and the auditor."
     ),

@@ -11,11 +11,19 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from board import selectors as board_selectors
-from board.models import Action, BoardSettings, Meeting, MeetingPack, RotaRun, RotaSlot
+from board.models import (
+    Action,
+    BoardSettings,
+    Decision,
+    Meeting,
+    MeetingPack,
+    RotaRun,
+    RotaSlot,
+)
 from budget import periods as budget_periods
 from budget.models import BudgetAllocation, LedgerImport, LedgerRow
 from budget.selectors import BUDGET_AREAS, cached_budget_report
@@ -78,6 +86,12 @@ def _next_focus(theme_ids: list[int], on: dt.date) -> dict[int, tuple[Meeting, d
     slots = (
         RotaSlot.objects.filter(theme_id__in=theme_ids, meeting__date__gte=on)
         .select_related("meeting__board")
+        .prefetch_related(
+            Prefetch(
+                "meeting__packs",
+                queryset=MeetingPack.objects.filter(status=MeetingPack.Status.PUBLISHED),
+            )
+        )
         .order_by("meeting__date", "pk")
     )
     settings = {s.board_id: s.pack_days_before for s in BoardSettings.objects.all()}
@@ -126,6 +140,19 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
     ).order_by("review_date", "pk"):
         risks.setdefault(risk.theme_id, []).append(risk)
     focus = _next_focus(ids, on)
+    # The Board's answers to what the lead asked, from its meetings of the last few weeks.
+    answers: dict[int, list[Decision]] = {}
+    for decision in (
+        Decision.objects.filter(
+            theme_id__in=ids,
+            meeting__date__lte=on,
+            meeting__date__gte=on - dt.timedelta(days=ANSWERS_SHOWN_DAYS),
+        )
+        .exclude(outcome="")
+        .select_related("meeting__board")
+        .order_by("-meeting__date", "pk")
+    ):
+        answers.setdefault(decision.theme_id, []).append(decision)
 
     lists = []
     for theme in themes:
@@ -208,18 +235,22 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
             hint=lambda r: f"Review was due {_day(r.review_date)}",
             status="Review overdue",
         )
-        meeting, deadline = focus.get(theme.pk, (None, None))
-        if meeting is not None:
+        for decision in answers.get(theme.pk, []):
             tasks.append(
                 Task(
-                    f"In focus at the {meeting.board.short_name or meeting.board.name} "
-                    f"on {_day(meeting.date)}",
-                    reverse("board:meeting", kwargs={"pk": meeting.pk}),
-                    f"Your highlight report is due for its pack by {_day(deadline)}",
-                    "Report due" if deadline >= on else "Pack being built",
-                    BLUE if deadline >= on else GREY,
+                    f"The Board's answer to your request: {decision.text[:100]}",
+                    reverse("board:meeting", kwargs={"pk": decision.meeting_id})
+                    + f"#decision-{decision.pk}",
+                    f"{decision.meeting.board.short_name or decision.meeting.board.name} on "
+                    f"{_day(decision.meeting.date)}"
+                    + (f"; conditions: {decision.conditions[:100]}" if decision.conditions else ""),
+                    decision.get_outcome_display(),
+                    _OUTCOME_COLOURS.get(decision.outcome, GREY),
                 )
             )
+        meeting, deadline = focus.get(theme.pk, (None, None))
+        if meeting is not None:
+            tasks.append(_focus_task(meeting, deadline, on))
         lists.append(
             WorkList(
                 f"lead-{theme.slug}",
@@ -233,6 +264,48 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
     if actions:
         lists.append(_actions_list(actions, on))
     return lists
+
+
+# A Board's answer to a lead's request stays on their home this long after the meeting.
+ANSWERS_SHOWN_DAYS = 45
+_OUTCOME_COLOURS = {
+    Decision.Outcome.AGREED: GREEN,
+    Decision.Outcome.DECLINED: RED,
+    Decision.Outcome.DEFERRED: ORANGE,
+}
+
+
+def _focus_task(meeting: Meeting, deadline: dt.date, on: dt.date) -> Task:
+    """The theme's next meeting in focus: its report is due for the pack; then the pack is being
+    built; once published, the lead (who presents it) reads it."""
+    name = meeting.board.short_name or meeting.board.name
+    title = f"In focus at the {name} on {_day(meeting.date)}"
+    published = max(meeting.packs.all(), key=lambda p: p.version, default=None)
+    if published is not None:
+        return Task(
+            title,
+            reverse("board:pack", kwargs={"pk": published.pk}),
+            "Read the pack you present"
+            + (
+                f": published {_day(published.published_at.date())}"
+                if published.published_at
+                else ""
+            ),
+            "Pack published",
+            GREEN,
+        )
+    href = reverse("board:meeting", kwargs={"pk": meeting.pk})
+    if deadline >= on:
+        return Task(
+            title,
+            href,
+            f"Your highlight report is due for its pack by {_day(deadline)}",
+            "Report due",
+            BLUE,
+        )
+    return Task(
+        title, href, f"The pack was due to be built on {_day(deadline)}", "Pack being built", GREY
+    )
 
 
 def _past_date_tasks(theme: Theme, records, url_name: str, *, title, hint, status) -> list[Task]:
