@@ -140,12 +140,11 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
     ).order_by("review_date", "pk"):
         risks.setdefault(risk.theme_id, []).append(risk)
     focus = _next_focus(ids, on)
-    # The Board's answers to what the lead asked, from its meetings of the last few weeks.
+    # The Board's answers to what the lead asked, recorded in the last few weeks.
     answers: dict[int, list[Decision]] = {}
     for decision in (
         Decision.objects.filter(
             theme_id__in=ids,
-            meeting__date__lte=on,
             meeting__date__gte=on - dt.timedelta(days=ANSWERS_SHOWN_DAYS),
         )
         .exclude(outcome="")
@@ -266,7 +265,7 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
     return lists
 
 
-# A Board's answer to a lead's request stays on their home this long after the meeting.
+# A Board's answer to a lead's request stays on their home until this long after its meeting.
 ANSWERS_SHOWN_DAYS = 45
 _OUTCOME_COLOURS = {
     Decision.Outcome.AGREED: GREEN,

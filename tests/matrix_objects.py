@@ -11,6 +11,27 @@ def _first(model, **filters):
     return obj
 
 
+OTHER_THEME = "quality-assurance"  # led by "the lead of another theme"
+
+
+def presented_pack():
+    """A published pack whose meeting has Supervision in focus and the other lead's theme not."""
+    from board.models import MeetingPack
+
+    return _first_in(
+        MeetingPack.objects.exclude(meeting__slots__theme__slug=OTHER_THEME),
+        status="published",
+        meeting__slots__theme__slug=THEME,
+    )
+
+
+def _first_in(queryset, **filters):
+    obj = queryset.filter(**filters).order_by("pk").first()
+    if obj is None:
+        raise LookupError(f"The demo data has no {queryset.model.__name__} matching {filters}")
+    return obj
+
+
 def kwargs_for(name: str) -> dict:
     from board import models as board
     from budget import models as budget
@@ -154,8 +175,10 @@ def kwargs_for(name: str) -> dict:
         "board:action_add": lambda: {"pk": _first(board.Meeting).pk},
         "board:pack_build": lambda: {"pk": _first(board.Meeting).pk},
         "board:action_update": lambda: {"pk": _first(board.Action).pk},
-        "board:pack": lambda: {"pk": _first(board.MeetingPack).pk},
-        "board:pack_pdf": lambda: {"pk": _first(board.MeetingPack).pk},
+        # A published pack whose meeting has Supervision in focus (and not the other lead's
+        # theme): its lead presents it, so reads it.
+        "board:pack": lambda: {"pk": presented_pack().pk},
+        "board:pack_pdf": lambda: {"pk": presented_pack().pk},
         "board:pack_publish": lambda: {"pk": _first(board.MeetingPack).pk},
         "board:pack_reissue": lambda: {"pk": _first(board.MeetingPack).pk},
         # Schedules are addressed by their reporting body.

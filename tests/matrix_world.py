@@ -46,6 +46,7 @@ def _fill_gaps(programme):
             uploaded_by=lead,
         )
     _board_report()
+    _presented_pack(theme, lead)
     finding = Finding.objects.filter(themes=theme).order_by("pk").first()
     if finding and not FindingEvidence.objects.filter(finding=finding).exists():
         FindingEvidence.objects.create(
@@ -74,3 +75,24 @@ def _board_report():
     )
     report.html.save("report.html", ContentFile(b"<p>Report</p>"), save=False)
     report.pdf.save("report.pdf", ContentFile(b"%PDF-1.7 report"))
+
+
+def _presented_pack(theme, lead):
+    """A published pack for a meeting with Supervision in focus (the demo publishes only the
+    last past meeting's, whose focus themes depend on the day it is loaded)."""
+    from board.models import Meeting, MeetingPack
+    from tests.matrix_objects import OTHER_THEME
+
+    published = MeetingPack.objects.filter(status="published", meeting__slots__theme=theme)
+    if published.exclude(meeting__slots__theme__slug=OTHER_THEME).exists():
+        return
+    meeting = (
+        Meeting.objects.filter(slots__theme=theme, packs__isnull=True)
+        .exclude(slots__theme__slug=OTHER_THEME)
+        .order_by("date")
+        .first()
+    )
+    pack = MeetingPack(meeting=meeting, version=1, status="published", snapshot={"focus": []})
+    pack.html.save("pack.html", ContentFile(b"<p>Pack</p>"), save=False)
+    pack.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7 pack"), save=False)
+    pack.save()

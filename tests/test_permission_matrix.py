@@ -162,8 +162,10 @@ MATRIX: dict[str, tuple[str, str]] = {
     "board:settings": (PM_ONLY, PM_ONLY),
     "board:actions": READ_ONLY,
     "board:action_update": (PM_ONLY, PM_ONLY),
-    "board:pack": ("LX.X..XXX", "MMMMMMMMM"),  # the published pack
-    "board:pack_pdf": ("LX.X..XXX", "MMMMMMMMM"),
+    # A published pack: the board, the auditor and the lead of a theme in focus, who presents
+    # it; the lead of a theme not in focus does not (a draft is the manager's: see below).
+    "board:pack": ("LX.X...XX", "MMMMMMMMM"),
+    "board:pack_pdf": ("LX.X...XX", "MMMMMMMMM"),
     "board:pack_publish": (PM_ONLY, PM_ONLY),
     "board:pack_reissue": (PM_ONLY, PM_ONLY),
     "board:reports": ("LX.XX.XXX", "MMMMMMMMM"),
@@ -243,3 +245,21 @@ def test_each_person_gets_the_expected_outcome(client, db, demo_world, name):
         f"MATRIX {name} {url} got GET {got[0]} POST {got[1]}"
     )
     assert not kept_by_browser, f"{url} may be cached for: {kept_by_browser}"
+
+
+@pytest.mark.parametrize("name", ["board:pack", "board:pack_pdf"])
+def test_a_pack_not_yet_published_is_the_programme_manager_s_alone(client, db, demo_world, name):
+    """Even the lead of a theme in focus at its meeting reads a pack only once it is published."""
+    from board.models import MeetingPack
+
+    draft = MeetingPack.objects.exclude(status="published").filter(meeting__slots__isnull=False)
+    draft = draft.order_by("pk").first()
+    assert draft is not None, "the demo has the next meeting's pack ready, unpublished"
+    url = reverse(name, kwargs={"pk": draft.pk})
+    presenters = [s.theme.lead for s in draft.meeting.slots.select_related("theme__lead")]
+    got = {}
+    for user in [demo_world["programme.manager"], demo_world["board.member"], *presenters]:
+        client.force_login(user)
+        got[user.username] = _outcome(client.get(url))
+    assert got.pop("programme.manager") == "."
+    assert set(got.values()) == {"X"}, got
