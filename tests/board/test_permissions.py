@@ -110,8 +110,9 @@ CASES = {
         ACTION_UPDATERS,
         {"status": "in_progress", "progress_note": "Started"},
     ),
-    "published_pack": ("/board/packs/{published}/", PACK_READERS, set(), {}),
-    "published_pdf": ("/board/packs/{published}/pdf/", PACK_READERS, set(), {}),
+    # The lead leads Supervision, in focus at the meeting: they present the published pack.
+    "published_pack": ("/board/packs/{published}/", PACK_READERS | {"lead"}, set(), {}),
+    "published_pdf": ("/board/packs/{published}/pdf/", PACK_READERS | {"lead"}, set(), {}),
     "draft_pack": ("/board/packs/{draft}/", MANAGER, set(), {}),
     "draft_pdf": ("/board/packs/{draft}/pdf/", MANAGER, set(), {}),
     "pack_publish": ("/board/packs/{draft}/publish/", MANAGER, MANAGER, {}),
