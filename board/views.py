@@ -473,8 +473,8 @@ def pack_publish(request, pk):
             editing.button_action(
                 request,
                 lambda: services.pack_publish(pack=pack, actor=request.user),
-                success="Pack published. Board members and the focus themes' leads can now open it: "
-                "each is e-mailed a link.",
+                success="Pack published. Board members and the focus themes' leads can now "
+                "open it: each is e-mailed a link.",
             )
             return redirect(pack.meeting)
     return render(

@@ -62,7 +62,7 @@ def test_the_board_s_answer_reaches_the_lead_who_asked(
     assert_accessible(page)
     page.get_by_label("Decision", exact=True).fill("Agency cover extended until March.")
     page.get_by_label("Deferred").check()
-    page.get_by_label(re.compile("^Conditions")).fill("Bring the costs to the January meeting.")
+    page.get_by_label(re.compile("Conditions")).fill("Bring the costs to the January meeting.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Decision recorded: deferred.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
