@@ -197,7 +197,7 @@ def _other_changes(meeting: Meeting, since) -> list[str]:
     evaluation activities and findings, and the budget's imports, lines, posts, commitments
     and virements. One query per kind of record, counted by theme."""
     from budget.models import BudgetLine, Commitment, LedgerImport, LineMonth, Post, Virement
-    from evaluation.models import EvaluationActivity, Finding
+    from evaluation.models import AuditResult, EvaluationActivity, FeedbackResult, Finding
     from themes.models import Measure, Milestone, Risk
 
     programme = meeting.board.programme_id
@@ -232,6 +232,16 @@ def _other_changes(meeting: Meeting, since) -> list[str]:
             "activity",
         ),
         (Finding.history.filter(activity__programme=programme), "Evaluation", "finding"),
+        (
+            AuditResult.history.filter(activity__programme=programme),
+            "Evaluation",
+            "audit result",
+        ),
+        (
+            FeedbackResult.history.filter(activity__programme=programme),
+            "Evaluation",
+            "feedback result",
+        ),
         (
             LedgerImport.objects.filter(
                 allocation__programme=programme, confirmed_at__isnull=False

@@ -25,6 +25,9 @@ def theme_rota_context(request, theme) -> dict:
         deadline = next_meeting.date - dt.timedelta(days=days)
     expected = expected_report_period(deadline) if deadline else None
     return {
+        # Once the pack is built, what it shows is its own snapshot (the meeting page says the
+        # same); before, what the reporting convention expects.
+        "board_in_pack": _shown_in_pack(next_meeting, theme) if next_meeting else None,
         "board_next_meeting": next_meeting,
         "board_report_deadline": deadline,
         "board_report_period": expected,
@@ -32,3 +35,22 @@ def theme_rota_context(request, theme) -> dict:
         "board_upcoming": upcoming,
         "board_past": [m for m in meetings if m.date < today][-3:],
     }
+
+
+def _shown_in_pack(meeting, theme) -> dict | None:
+    """The highlight report the meeting's newest built pack shows for the theme: its period and
+    the day it was due (None until a pack is built, or when it shows no report)."""
+    from .models import MeetingPack
+
+    snapshot = (
+        MeetingPack.objects.filter(meeting=meeting, built_at__isnull=False)
+        .order_by("-version")
+        .values_list("snapshot", flat=True)
+        .first()
+    )
+    for focus in (snapshot or {}).get("focus", []):
+        if focus.get("title") == theme.title and focus.get("report"):
+            report = focus["report"]
+            due = report.get("due") or focus.get("report_check", {}).get("shown_due", "")
+            return {"period": report["period"], "due": due}
+    return None

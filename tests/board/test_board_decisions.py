@@ -112,6 +112,8 @@ def test_the_pack_says_which_month_s_report_it_shows_and_when_that_one_was_due(
     client.force_login(manager)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert f"Supervision: the {month} report (due {due})" in page
+    tab = client.get(f"/themes/{asking.theme.slug}/board/").content.decode()
+    assert f"shows the theme's <strong>{month}</strong> highlight report, due on {due}." in tab
 
 
 def _answer(client, meeting, report, **fields):
