@@ -278,7 +278,7 @@ def _budget_movement(budget: dict | None, before: dict | None) -> list[str]:
     if not before:
         return [
             f"Spent to date {budget['actual_to_date']}; forecast outturn "
-            f"{budget['forecast_outturn']} (the last pack showed no budget)."
+            f"{budget['forecast_outturn']} (no earlier pack to compare with)."
         ]
     lines = []
     if before.get("as_at") != budget.get("as_at") and budget.get("as_at"):
@@ -836,14 +836,7 @@ def report_snapshot(
                 theme__in=themes, escalated=True, status=Risk.Status.OPEN
             ).select_related("theme")
         ],
-        "decisions": [
-            {
-                "date": _day(d.meeting.date),
-                "text": d.text,
-                "theme": d.theme.title if d.theme else "",
-            }
-            for d in decisions
-        ],
+        "decisions": [decision_row(d) for d in decisions],
         "actions": [action_row(a, on=period_end) for a in actions],
     }
 

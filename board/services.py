@@ -409,7 +409,7 @@ def decision_add(
         conditions=conditions.strip(),
     )
     decision.save()
-    if decision.outcome and theme is not None and theme.lead_id:
+    if decision.outcome and report is not None and theme.lead_id:
         outbox.enqueue("board.tasks.decision_tell_lead_task", decision.pk)
     return decision
 

@@ -362,7 +362,7 @@ def decision_add(request, pk):
         success=lambda d: (
             f"Decision recorded: {d.get_outcome_display().lower()}. "
             f"{d.theme.lead.get_full_name() or d.theme.lead.username} is told."
-            if d.outcome and d.theme and d.theme.lead
+            if d.outcome and d.report_id and d.theme.lead
             else "Decision recorded."
         ),
         back=meeting,

@@ -145,6 +145,7 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
     for decision in (
         Decision.objects.filter(
             theme_id__in=ids,
+            report__isnull=False,
             meeting__date__gte=on - dt.timedelta(days=ANSWERS_SHOWN_DAYS),
         )
         .exclude(outcome="")

@@ -299,3 +299,16 @@ def test_the_lead_of_a_focus_theme_reads_the_published_pack_and_is_not_told_it_i
     client.force_login(stranger)  # leads a theme not in focus
     assert client.get(pack.get_absolute_url()).status_code == 403
     assert client.get(f"/board/packs/{pack.pk}/pdf/").status_code == 403
+
+
+def test_a_decision_that_answers_no_request_tells_no_lead(
+    meeting, manager, lead, theme, django_capture_on_commit_callbacks
+):
+    lead.email = "lead@havering.example"
+    lead.save(update_fields=["email"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_add(
+            meeting=meeting, actor=manager, text="Adopt the new terms of reference.", theme=theme
+        )
+    assert mail.outbox == []
