@@ -146,8 +146,8 @@ def test_demo_option_creates_a_user_for_every_role_and_a_lead_for_every_theme():
     assert "(0 new)" in out.getvalue()
 
 
-@override_settings(DEBUG=False)
-def test_demo_users_are_refused_when_debug_is_off():
-    with pytest.raises(CommandError, match="DEBUG is off"):
+@override_settings(DEBUG=True, DEMO=False)
+def test_demo_users_are_refused_when_the_demo_setting_is_off_even_with_debug_on():
+    with pytest.raises(CommandError, match="the DEMO setting is off"):
         call_command("load_programme", "--demo", stdout=StringIO())
     assert not get_user_model().objects.exists()

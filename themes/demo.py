@@ -1,8 +1,8 @@
 """Demo data for the themes app: every theme gets an approved PID, a team with partner
 representatives, milestones (some overdue), measures with a year of monthly readings, a risk log
 and highlight reports for recent months, from its story in data/demo/themes.yaml. Idempotent: a
-theme that already has an approved PID is left alone. Only when DEBUG is on (the loader checks
-too)."""
+theme that already has an approved PID is left alone. Only when the DEMO setting is on (the
+loader checks too)."""
 
 import datetime as dt
 import random
@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from havering_improve import roles
+from havering_improve import demo, roles
 from havering_improve.actions import backdate
 from havering_improve.fy import FinancialYear
 
@@ -39,7 +39,7 @@ def _user(username, first, last, role, password):
     if user is None:
         user = User(username=username, first_name=first, last_name=last)
         user.email = f"{username}@havering.example"
-        user.set_password(password)
+        user.password = demo.password_hash(password)
         user.save()
     user.groups.add(Group.objects.get(name=role))
     return user
@@ -303,8 +303,7 @@ def _load_theme(theme, spec, index, pm, password, today):
 
 
 def demo_data_load(*, programme, stdout=None) -> None:
-    if not settings.DEBUG:
-        raise RuntimeError("Demo data is only loaded when DEBUG is on.")
+    demo.require_demo()
     roles.sync_role_groups()
     pm = get_user_model().objects.filter(username="programme.manager").first()
     today = selectors.today()
