@@ -29,8 +29,7 @@ run: export DJANGO_SETTINGS_MODULE := havering_improve.settings.demo
 run: export CELERY_BROKER_URL ?= filesystem://
 run: export PYTHONUNBUFFERED := 1
 run: install ## Set up and run the app, a worker and the schedule at http://127.0.0.1:8000 with the demo programme
-	@echo "Migrating the database (the first time takes a while: each step is listed) ..."
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_database
 	$(BIN)/python manage.py load_programme --demo
 	@echo "Starting the worker (scheduled jobs; e-mail the demo sends is in var/mail/) and the web app ..."
 	@echo "Sign in at http://127.0.0.1:$(RUN_PORT)/accounts/login/ (password: improve-demo-2026, or DEMO_PASSWORD)."

@@ -126,7 +126,22 @@ def test_the_command_reports_a_bad_file_without_loading_it(tmp_path):
 
 @override_settings(DEBUG=True, DEMO_PASSWORD="demo-pass-1234")
 def test_demo_option_creates_a_user_for_every_role_and_a_lead_for_every_theme():
-    call_command("load_programme", "--demo", stdout=StringIO())
+    progress = StringIO()
+    call_command("load_programme", "--demo", stdout=progress)
+    # It says what it is doing as it goes, part by part, each part's time when done.
+    steps = [
+        "Loading the plan from",
+        "Building the demo: its users",
+        "Building the demo: the themes'",
+        "Building the demo: this year's budget",
+        "Building the demo: the evaluation",
+        "Building the demo: the Improvement Board's",
+        "Demo ready in",
+    ]
+    said = progress.getvalue()
+    assert [said.find(step) for step in steps] == sorted(said.find(step) for step in steps)
+    assert -1 not in [said.find(step) for step in steps]
+    assert said.count("  Done in ") == 4
     User = get_user_model()
     expected = {"programme.manager", "finance.officer", "board.member", "auditor"} | {
         f"lead.{slug}" for slug in Theme.objects.values_list("slug", flat=True)

@@ -55,3 +55,9 @@ for _folder in (_VAR, Path(EMAIL_FILE_PATH)):
     _private(_folder, 0o700)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _private(Path(DATABASES["default"]["NAME"]), 0o600)
+    # Write-ahead logging: the web app and the worker read while the other writes, and a commit
+    # does not wait for the disk (a power cut may lose the last moments of the demo, never the
+    # file). Its -wal and -shm files are as private as the database (umask above).
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
+    )
