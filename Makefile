@@ -36,7 +36,7 @@ run: install ## Set up and run the app, a worker and the schedule at http://127.
 	$(BIN)/celery -A havering_improve worker --beat --schedule var/celerybeat-schedule \
 		--concurrency 1 --loglevel INFO & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(RUN_PORT)
+	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(RUN_PORT)
 
 # `make test` runs on PostgreSQL when DATABASE_URL is unset and PostgreSQL answers on
 # 127.0.0.1:5432 (tests/database_url.py), uses Redis and Chromium when they answer, and ends by
