@@ -21,17 +21,22 @@ install: $(BIN)/.installed ## Create .venv and install the pinned requirements
 
 # `make run` runs a real Celery worker and beat beside the web app, on kombu's filesystem
 # transport (messages are files under var/broker/), so the scheduled jobs happen with nothing
-# else installed. Set CELERY_BROKER_URL to use another broker.
+# else installed. Set CELERY_BROKER_URL to use another broker. It runs with the demo's settings
+# (havering_improve/settings/demo.py): DEBUG off, so nobody sees a technical error page, and
+# DEMO on for the demo's users, mail in var/mail/ and static files; its files are private.
+RUN_PORT ?= 8000
+run: export DJANGO_SETTINGS_MODULE := havering_improve.settings.demo
 run: export CELERY_BROKER_URL ?= filesystem://
+run: export PYTHONUNBUFFERED := 1
 run: install ## Set up and run the app, a worker and the schedule at http://127.0.0.1:8000 with the demo programme
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_database
 	$(BIN)/python manage.py load_programme --demo
-	@mkdir -p var
-	@echo "Scheduled jobs run in the worker below; e-mail the demo sends is in var/mail/."
+	@echo "Starting the worker (scheduled jobs; e-mail the demo sends is in var/mail/) and the web app ..."
+	@echo "Sign in at http://127.0.0.1:$(RUN_PORT)/accounts/login/ (password: improve-demo-2026, or DEMO_PASSWORD)."
 	$(BIN)/celery -A havering_improve worker --beat --schedule var/celerybeat-schedule \
 		--concurrency 1 --loglevel INFO & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(RUN_PORT)
 
 # `make test` runs on PostgreSQL when DATABASE_URL is unset and PostgreSQL answers on
 # 127.0.0.1:5432 (tests/database_url.py), uses Redis and Chromium when they answer, and ends by

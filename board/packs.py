@@ -173,11 +173,23 @@ def budget_section(*, programme, focus_ids: set[int]) -> dict | None:
 
 
 def evaluation_section(*, programme, since: dt.date, until: dt.date) -> dict:
-    """Evaluation done since the last meeting, its findings, and what is coming up."""
+    """Evaluation done since the last meeting, its findings, what is overdue (flagged on its
+    own, never as coming up) and what is coming up."""
     from evaluation import selectors as evaluation
 
     def themes_of(obj) -> str:
         return ", ".join(t.title for t in obj.themes.all())
+
+    def due(activities) -> list[dict]:
+        return [
+            {
+                "title": a.title,
+                "strand": a.strand.title,
+                "due": _day(a.end_date or a.start_date),
+                "themes": themes_of(a),
+            }
+            for a in activities
+        ]
 
     return {
         "since": _day(since),
@@ -199,15 +211,8 @@ def evaluation_section(*, programme, since: dt.date, until: dt.date) -> dict:
             }
             for f in evaluation.findings_since(programme, since).filter(recorded_on__lte=until)
         ],
-        "upcoming": [
-            {
-                "title": a.title,
-                "strand": a.strand.title,
-                "due": _day(a.end_date or a.start_date),
-                "themes": themes_of(a),
-            }
-            for a in evaluation.activity_upcoming(programme, today=until, days=60)
-        ],
+        "overdue": due(evaluation.activity_overdue(programme, today=until)),
+        "upcoming": due(evaluation.activity_upcoming(programme, today=until, days=60)),
     }
 
 

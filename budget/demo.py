@@ -1,6 +1,9 @@
 """Demo budget data: the sample ledger extract imported with matching rules, posts with their
 recruitment status, and a couple of commitments — so the monitoring report shows real actuals,
 an allocation queue (the training rows no rule places) and a forecast with recruitment slippage.
+Month-end has happened as the finance officer would do it: each month before last is closed
+(its training rows placed on their lines first), so the report shows the previous forecast
+beside the latest; last month waits for its close, with its training rows in the queue.
 
 Idempotent: each piece is created only if it is not there yet, and the extract's rows are
 skipped by transaction reference on a second run.
@@ -18,10 +21,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from havering_improve.actions import backdate
 from havering_improve.fy import FinancialYear
 
-from . import imports, selectors, services
-from .models import BudgetAllocation, Commitment, LedgerImport, MatchingRule, Post
+from . import imports, periods, selectors, services
+from .models import BudgetAllocation, Commitment, LedgerImport, LedgerRow, MatchingRule, Post
 
 DEMO_EXTRACT = Path(settings.BASE_DIR) / "data" / "demo" / "ledger-extract-2019-20.csv"
 SAMPLE_YEAR = 2019  # the extract's financial year; the demo moves it to the current one
@@ -113,6 +117,24 @@ CODING_RULES = [
     ("4550", "", "resources"),
 ]
 
+# Training invoices in the months after the sample's: (period, description, amount, the line the
+# finance officer places it on at month-end). No rule places them: the same subjective pays for
+# the systemic practice cohorts, the Academy's courses and the QA team's.
+TRAINING_INVOICES = [
+    (7, "Practice educator training - ASYE assessors", "2400.00", "hsca-coordinator"),
+    (8, "Systemic supervision course - practice supervisors", "3150.00", "family-therapists"),
+    (9, "Audit and moderation skills - QA audit pool", "1850.00", "qa-support-officer"),
+    (10, "Court skills training - child protection teams", "2275.00", "hsca-coordinator"),
+    (11, "Reflective supervision refresher - team managers", "2700.00", "family-therapists"),
+    (12, "Contextual safeguarding conference places", "950.00", "hsca-coordinator"),
+]
+# Where the sample's own training rows go at month-end (by transaction reference).
+SAMPLE_TRAINING_LINES = {
+    "AP700207": "family-therapists",  # systemic practice training cohort 1
+    "JNL700209": "family-therapists",  # its accrual reversal
+    "AP700211": "family-therapists",  # cohort 2
+}
+
 COMMITMENTS = [
     (
         "resources",
@@ -170,10 +192,20 @@ def demo_data_load(*, programme, stdout=None) -> None:
             profile={p: Decimal("15000.00") if p == 2 else Decimal("0.00") for p in range(1, 13)},
             forecast=dict.fromkeys(range(1, 13), Decimal("0.00")),
         )
-    if LedgerImport.objects.filter(
+    if not LedgerImport.objects.filter(
         allocation=allocation, status=LedgerImport.Status.IMPORTED
     ).exists():
-        return
+        _import_extract(allocation=allocation, user=user, year=year, today=today, stdout=stdout)
+    closed = _month_ends(allocation=allocation, user=user, today=today, lines=lines)
+    if stdout is not None and closed:
+        open_period = closed[-1] + 1
+        stdout.write(
+            f"Budget demo: periods 1 to {closed[-1]} closed; period {open_period} "
+            f"({year.period_start(open_period):%B %Y}) waits for its month-end close."
+        )
+
+
+def _import_extract(*, allocation, user, year, today, stdout) -> None:
     content = demo_extract(year=year, today=today)
     if content is None:
         return  # the year's first month is not over: no extract yet
@@ -190,6 +222,43 @@ def demo_data_load(*, programme, stdout=None) -> None:
             f"Budget demo: imported {batch.rows_imported} ledger rows "
             f"(£{batch.total_imported:,.2f}); {waiting} wait for allocation."
         )
+
+
+def _month_ends(*, allocation, user, today, lines) -> list[int]:
+    """Close each period before last month's, in order, as the finance officer did in the first
+    days of the month after it: its training rows placed on their lines first, so nothing is
+    frozen in the queue. Last month's period stays open, waiting for its close. Returns the
+    periods closed (now or before)."""
+    year = allocation.financial_year
+    if today < year.period_end(1):
+        return []
+    last_month = year.period_for(today.replace(day=1) - dt.timedelta(days=1))
+    states = periods.period_states(allocation)
+    places = SAMPLE_TRAINING_LINES | {
+        f"AP8{period:02d}901": code for period, _d, _a, code in TRAINING_INVOICES
+    }
+    closed = []
+    for period in range(1, last_month):
+        if period in states and states[period].closed:
+            closed.append(period)
+            continue
+        waiting = LedgerRow.objects.filter(
+            allocation=allocation, period=period, active=True, line__isnull=True
+        ).exclude(allocations__isnull=False)
+        for row in waiting:
+            code = places.get(row.reference)
+            if code is not None:
+                services.row_allocate(row=row, splits=[(lines[code], row.amount)], actor=user)
+        state = periods.period_close(allocation=allocation, period=period, actor=user)
+        # Closed on the fourth day after the month ended, in the afternoon.
+        closed_on = year.period_end(period) + dt.timedelta(days=4)
+        backdate(state, changed_at=_afternoon(min(closed_on, today)))
+        closed.append(period)
+    return closed
+
+
+def _afternoon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(16)))
 
 
 def demo_allocation(*, programme, user, year: FinancialYear) -> BudgetAllocation:
@@ -226,11 +295,20 @@ def demo_extract(*, year: FinancialYear, today: dt.date) -> bytes | None:
         out.append([f"{posted:%d/%m/%Y}", *row[1:]])
     last_period = max(int(row[1]) for row in rows)
     payroll = [row for row in rows if int(row[1]) == last_period and row[6].startswith("PAY")]
+    invoices = {period: (text, amount) for period, text, amount, _code in TRAINING_INVOICES}
     for period in range(last_period + 1, 13):
         posted = year.period_start(period).replace(day=28)
         for n, row in enumerate(payroll, start=1):
             out.append(
                 [f"{posted:%d/%m/%Y}", str(period), *row[2:6], f"PAY8{period:02d}{n:03d}", *row[7:]]
+            )
+        if period in invoices:
+            text, amount = invoices[period]
+            invoiced = year.period_start(period).replace(day=14)
+            cost_centre = payroll[0][2:4]
+            out.append(
+                [f"{invoiced:%d/%m/%Y}", str(period), *cost_centre, "4800", "Training"]
+                + [f"AP8{period:02d}901", "", text, amount]
             )
     out = [row for row in out if dt.datetime.strptime(row[0], "%d/%m/%Y").date() < month_start]
     if not out:

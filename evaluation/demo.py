@@ -34,11 +34,32 @@ AREA_THEMES = {
     "children-in-care": ["pathway-planning", "smart-planning", "case-recording"],
 }
 
-# Percentage measures that audits feed: (theme slug, name, baseline, target).
+# Percentage measures that audits feed: (theme slug, name, what is counted, baseline, target).
 AUDIT_MEASURES = [
-    ("supervision", "Supervision audits graded good or better", "45", "80"),
-    ("case-recording", "Case records audited graded good or better", "38", "75"),
-    ("smart-planning", "Plans audited graded good or better", "42", "75"),
+    (
+        "supervision",
+        "Supervision audits graded good or better",
+        "Supervision records audited in QA audits and practice weeks that are graded good or "
+        "outstanding, as a percentage of the supervision records audited.",
+        "45",
+        "80",
+    ),
+    (
+        "case-recording",
+        "Case records audited graded good or better",
+        "Children's case records graded good or outstanding for the quality of their recording, "
+        "as a percentage of the records audited that quarter.",
+        "38",
+        "75",
+    ),
+    (
+        "smart-planning",
+        "Plans audited graded good or better",
+        "Child in need and child protection plans audited as good or outstanding against the "
+        "SMART planning standard, as a percentage of the plans audited.",
+        "42",
+        "75",
+    ),
 ]
 
 
@@ -54,7 +75,7 @@ def _user(username):
 
 def _measures(themes, today, pm):
     found = {}
-    for slug, name, baseline, target in AUDIT_MEASURES:
+    for slug, name, definition, baseline, target in AUDIT_MEASURES:
         if slug not in themes:
             continue
         measure = Measure.objects.filter(theme=themes[slug], name=name).first()
@@ -62,8 +83,7 @@ def _measures(themes, today, pm):
             theme=themes[slug],
             actor=pm,
             name=name,
-            definition="Cases audited in QA audits and practice weeks graded good or "
-            "outstanding, as a percentage of cases audited.",
+            definition=definition,
             unit=Measure.Unit.PERCENT,
             direction=Measure.Direction.HIGHER,
             baseline_value=Decimal(baseline),

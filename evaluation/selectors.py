@@ -9,7 +9,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 
 from havering_improve.fy import FinancialYear, quarter_for_date
 from themes import selectors as theme_selectors
@@ -385,15 +386,24 @@ def activity_since(programme, date: dt.date):
     return activities(programme).filter(completed_on__gte=date).order_by("completed_on", "pk")
 
 
-def activity_upcoming(programme, *, today: dt.date, days: int = 90):
-    """Activities not yet done that are due (or overdue) up to `days` from `today`."""
-    return activities(programme).filter(
-        Q(completed_on__isnull=True)
-        & (
-            Q(end_date__lte=today + dt.timedelta(days=days))
-            | Q(end_date__isnull=True, start_date__lte=today + dt.timedelta(days=days))
-        )
+def _not_done(programme):
+    """Activities not yet done, each with the day it is due (its last day, or its only one)."""
+    return (
+        activities(programme)
+        .filter(completed_on__isnull=True)
+        .alias(due=Coalesce("end_date", "start_date"))
     )
+
+
+def activity_upcoming(programme, *, today: dt.date, days: int = 90):
+    """Activities not yet done that fall due from `today` up to `days` after it. Those already
+    past their day are overdue (`activity_overdue`), never "coming up"."""
+    return _not_done(programme).filter(due__gte=today, due__lte=today + dt.timedelta(days=days))
+
+
+def activity_overdue(programme, *, today: dt.date):
+    """Activities not yet done whose day has passed."""
+    return _not_done(programme).filter(due__lt=today)
 
 
 def findings_since(programme, date: dt.date):

@@ -24,6 +24,7 @@ The cache is the `summaries` alias in CACHES: memory in each process by default,
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import date
 from typing import TypeVar
 
@@ -115,10 +116,30 @@ def _increase(areas: tuple[str, ...], using: str) -> None:
         )
 
 
+_held = Local()
+
+
+@contextmanager
+def held():
+    """A bulk job (loading the demo) that changes everything: within the block no change is
+    recorded one by one (each would be a statement of its own after each commit), and the block
+    ends by recording one change of all the data, whether it finished or failed part-way."""
+    depth = getattr(_held, "depth", 0)
+    _held.depth = depth + 1
+    try:
+        yield
+    finally:
+        _held.depth = depth
+        if depth == 0:
+            data_changed()
+
+
 def data_changed(*areas: str, using: str = "default") -> None:
     """Record that programme data in `areas` changed (no area: all of it): once the transaction
     commits (at once outside one), every cached summary that shows those areas is out of date.
     A transaction rolled back changes nothing."""
+    if getattr(_held, "depth", 0):
+        return  # recorded as a change of everything when the bulk job ends
     chosen = tuple(dict.fromkeys(areas)) or (ALL,)
     transaction.on_commit(lambda: _increase(chosen, using), using=using)
 
@@ -179,8 +200,8 @@ def areas_for(instance, using: str = "default") -> tuple[str, ...]:
 
 
 def _on_change(sender, using="default", **kwargs):
-    if kwargs.get("raw"):
-        return  # loaddata
+    if kwargs.get("raw") or getattr(_held, "depth", 0):
+        return  # loaddata; a bulk job records its changes when it ends
     if set(kwargs.get("update_fields") or ()) == {"last_login"}:
         return  # a sign-in changes nothing anyone reads here
     data_changed(*areas_for(kwargs["instance"], using), using=using)

@@ -19,7 +19,7 @@ from django.db import transaction
 from board.models import Board
 from budget.models import BudgetAllocation, BudgetLine
 from evaluation.models import EvaluationStrand, Inspection, Judgement, JudgementArea
-from havering_improve import roles
+from havering_improve import demo, roles
 from themes.models import PID, Programme, Theme
 
 DEFAULT_DATA_FILE = Path(settings.BASE_DIR) / "data" / "programmes" / "havering.yaml"
@@ -348,17 +348,14 @@ DEMO_LEAD_NAMES = [
 ]
 
 
-class DemoUsersRefused(RuntimeError):
-    pass
+DemoUsersRefused = demo.DemoRefused
 
 
 @transaction.atomic
 def demo_users_create(*, programme: Programme, password: str) -> list[str]:
-    """Create the demo users (one per role, one lead per theme). Refused when DEBUG is off."""
-    if not settings.DEBUG:
-        raise DemoUsersRefused(
-            "Demo users are only created when DEBUG is on; they must never exist in production."
-        )
+    """Create the demo users (one per role, one lead per theme). Refused when the DEMO setting
+    is off (production)."""
+    demo.require_demo()
     groups = roles.sync_role_groups()
     User = get_user_model()
     people = dict(DEMO_PEOPLE)
@@ -369,8 +366,7 @@ def demo_users_create(*, programme: Programme, password: str) -> list[str]:
     for username, (first, last, role_list) in people.items():
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username)
-            user.set_password(password)
+            user = User(username=username, password=demo.password_hash(password))
             created.append(username)
         user.first_name, user.last_name = first, last
         user.email = f"{username}@havering.example"

@@ -3,12 +3,14 @@ every app."""
 
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from board.selectors import boards
 from budget.selectors import BUDGET_AREAS, allocations_with_lines
 from evaluation.selectors import baseline_inspection, strands
 from havering_improve import roles, summaries
+from havering_improve.fy import FinancialYear
 from themes.selectors import kept_programme, themes_with_leads
 
 from . import worklists
@@ -43,14 +45,16 @@ def about(request):
 def _about_summary() -> dict:
     """Each app's share is kept on its own, so a change in one recomputes only its share."""
     programme = _programme()
+    allocations = summaries.cached(
+        ("about-budget",), lambda: list(allocations_with_lines(programme)), areas=BUDGET_AREAS
+    )
     return {
         "programme": programme,
         "themes": summaries.cached(
             ("about-themes",), lambda: list(themes_with_leads(programme)), areas=[summaries.THEMES]
         ),
-        "allocations": summaries.cached(
-            ("about-budget",), lambda: list(allocations_with_lines(programme)), areas=BUDGET_AREAS
-        ),
+        "allocations": allocations,
+        "plan_year": _plan_year(allocations),
         **summaries.cached(
             ("about-evaluation",),
             lambda: {
@@ -63,3 +67,12 @@ def _about_summary() -> dict:
             ("about-boards",), lambda: list(boards(programme)), areas=[summaries.BOARD]
         ),
     }
+
+
+def _plan_year(allocations) -> FinancialYear | None:
+    """The plan's own year (its first allocation's), when the programme has moved on from it:
+    the plan's dates and figures then say they are the plan's, never mixed with this year's."""
+    if not allocations:
+        return None
+    first = allocations[0].financial_year
+    return first if first != FinancialYear.for_date(timezone.localdate()) else None

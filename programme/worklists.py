@@ -184,13 +184,14 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
                 )
             )
         elif report.status == HighlightReport.Status.DRAFT:
+            late = due < on  # flagged as late, never shown as a report still to come
             tasks.append(
                 Task(
                     f"Finish and submit the {month} highlight report",
                     reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
-                    f"Due {_day(due)}",
-                    "In progress",
-                    ORANGE,
+                    f"Was due {_day(due)}; a draft is started" if late else f"Due {_day(due)}",
+                    "Late" if late else "In progress",
+                    RED if late else ORANGE,
                 )
             )
         else:

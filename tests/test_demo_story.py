@@ -17,12 +17,15 @@ from budget.models import BudgetAllocation, Commitment, LedgerRow
 from evaluation.models import AuditResult, EvaluationActivity, Finding
 from havering_improve.fy import FinancialYear
 from themes.models import (
+    PID,
+    Comment,
     HighlightReport,
     Measure,
     MeasureReading,
     Milestone,
     PIDVersion,
     Risk,
+    TeamMembership,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +40,51 @@ QUOTED_DATE = re.compile(
 
 def _quoted_dates(text):
     return [dt.datetime.strptime(d, "%d %B %Y").date() for d in QUOTED_DATE.findall(text)]
+
+
+# What people write about a theme, by model: each theme's own words. (A report's time and risk
+# reasons, status summary, achievements, plans and risks start as text the service writes from
+# the theme's data, the same words for every theme by design.)
+WRITTEN_TEXT = {
+    PID: ("outcomes", "governance", "dependencies", "partners"),
+    Risk: ("description", "mitigation"),
+    HighlightReport: (
+        *("overall_reason", "cost_reason", "scope_reason", "quality_reason", "benefits_reason"),
+        *("path_to_green", "decisions_needed", "lessons"),
+    ),
+    Comment: ("body",),
+    Measure: ("definition",),
+}
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _sentences(text):
+    for sentence in SENTENCE_END.split(text or ""):
+        sentence = sentence.strip().lstrip("-").strip()
+        if sentence:
+            yield sentence
+
+
+def _filler(problems):
+    """A sentence written for one theme and found in another's text is filler."""
+    themes_of = {}
+    for model, fields in WRITTEN_TEXT.items():
+        for theme, *texts in model.objects.values_list("theme__slug", *fields):
+            for text in texts:
+                for sentence in _sentences(text):
+                    themes_of.setdefault(sentence, set()).add(theme)
+    for sentence, themes in sorted(themes_of.items()):
+        if len(themes) > 1:
+            problems.append(f"{sentence!r} is written for {len(themes)} themes")
+
+
+def _partners_named(problems):
+    """A theme with partner representatives on its team names them in its PID."""
+    for membership in TeamMembership.objects.filter(kind="partner").select_related("theme"):
+        pid = PID.objects.get(theme=membership.theme)
+        organisation = membership.organisation.split(":")[0]
+        if organisation not in pid.partners:
+            problems.append(f"{membership.theme.slug}'s PID does not name {organisation}")
 
 
 def _story_problems(today, now):
@@ -131,6 +179,10 @@ def _story_problems(today, now):
     for action in Action.objects.select_related("meeting"):
         if action.due_date <= action.meeting.date:
             problems.append(f"action {action.description!r} is due before it was agreed")
+
+    # Each theme's own words, and its partners named.
+    _filler(problems)
+    _partners_named(problems)
     return problems
 
 
@@ -155,3 +207,16 @@ def test_the_demo_tells_one_story_relative_to_today(settings):
 def test_the_demo_still_tells_one_story_in_the_first_days_of_a_financial_year(settings):
     _load_demo(settings)
     assert _story_problems(timezone.localdate(), timezone.now()) == []
+
+
+def test_a_sentence_written_for_two_themes_is_reported_as_filler(programme):
+    from tests.themes.factories import RiskFactory
+
+    supervision = programme.themes.get(slug="supervision")
+    planning = programme.themes.get(slug="smart-planning")
+    shared = "Reviewed monthly at the theme meeting."
+    RiskFactory(theme=supervision, mitigation=f"{shared} Agency cover is booked.")
+    RiskFactory(theme=planning, mitigation=f"- {shared}\n- Chairs check every plan.")
+    problems = []
+    _filler(problems)
+    assert problems == [f"{shared!r} is written for 2 themes"]

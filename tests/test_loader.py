@@ -126,7 +126,22 @@ def test_the_command_reports_a_bad_file_without_loading_it(tmp_path):
 
 @override_settings(DEBUG=True, DEMO_PASSWORD="demo-pass-1234")
 def test_demo_option_creates_a_user_for_every_role_and_a_lead_for_every_theme():
-    call_command("load_programme", "--demo", stdout=StringIO())
+    progress = StringIO()
+    call_command("load_programme", "--demo", stdout=progress)
+    # It says what it is doing as it goes, part by part, each part's time when done.
+    steps = [
+        "Loading the plan from",
+        "Building the demo: its users",
+        "Building the demo: the themes'",
+        "Building the demo: this year's budget",
+        "Building the demo: the evaluation",
+        "Building the demo: the Improvement Board's",
+        "Demo ready in",
+    ]
+    said = progress.getvalue()
+    assert [said.find(step) for step in steps] == sorted(said.find(step) for step in steps)
+    assert -1 not in [said.find(step) for step in steps]
+    assert said.count("  Done in ") == 4
     User = get_user_model()
     expected = {"programme.manager", "finance.officer", "board.member", "auditor"} | {
         f"lead.{slug}" for slug in Theme.objects.values_list("slug", flat=True)
@@ -146,8 +161,8 @@ def test_demo_option_creates_a_user_for_every_role_and_a_lead_for_every_theme():
     assert "(0 new)" in out.getvalue()
 
 
-@override_settings(DEBUG=False)
-def test_demo_users_are_refused_when_debug_is_off():
-    with pytest.raises(CommandError, match="DEBUG is off"):
+@override_settings(DEBUG=True, DEMO=False)
+def test_demo_users_are_refused_when_the_demo_setting_is_off_even_with_debug_on():
+    with pytest.raises(CommandError, match="the DEMO setting is off"):
         call_command("load_programme", "--demo", stdout=StringIO())
     assert not get_user_model().objects.exists()

@@ -1,8 +1,8 @@
 """Demo data for the themes app: every theme gets an approved PID, a team with partner
 representatives, milestones (some overdue), measures with a year of monthly readings, a risk log
 and highlight reports for recent months, from its story in data/demo/themes.yaml. Idempotent: a
-theme that already has an approved PID is left alone. Only when DEBUG is on (the loader checks
-too)."""
+theme that already has an approved PID is left alone. Only when the DEMO setting is on (the
+loader checks too)."""
 
 import datetime as dt
 import random
@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from havering_improve import roles
+from havering_improve import demo, roles
 from havering_improve.actions import backdate
 from havering_improve.fy import FinancialYear
 
@@ -39,7 +39,7 @@ def _user(username, first, last, role, password):
     if user is None:
         user = User(username=username, first_name=first, last_name=last)
         user.email = f"{username}@havering.example"
-        user.set_password(password)
+        user.password = demo.password_hash(password)
         user.save()
     user.groups.add(Group.objects.get(name=role))
     return user
@@ -115,11 +115,13 @@ def _load_theme(theme, spec, index, pm, password, today):
     services.team_member_add(
         theme=theme, actor=lead, member=member, kind=TeamMembership.Kind.PRACTITIONER
     )
+    partners = []  # as the PID names them
     for partner in spec["partners"]:
         org, role_text = partner["organisation"], partner["role"]
         first, last = next(names)
         username = f"{org.lower()}.{theme.slug}"
         user = _user(username, first, last, roles.TEAM_MEMBER, password)
+        partners.append(f"{org}: {role_text} ({first} {last})")
         services.team_member_add(
             theme=theme,
             actor=lead,
@@ -205,8 +207,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             likelihood=max(1, min(5, risk["likelihood"] + rng.randint(-1, 1))),
             impact=risk["impact"],
             owner=lead.get_full_name(),
-            mitigation="Reviewed monthly at the theme meeting; "
-            "escalated to the Improvement Board if the score rises.",
+            mitigation=risk["mitigation"],
             status=Risk.Status.OPEN if n < 3 else Risk.Status.CLOSED,
             review_date=today + dt.timedelta(days=30),
             escalated=risk["escalated"],
@@ -220,15 +221,12 @@ def _load_theme(theme, spec, index, pm, password, today):
         pid=pid,
         actor=lead,
         version=pid.version,
-        # The aims, scope, deliverables and partners are the plan's (the programme's data
-        # file); the demo adds the theme's working detail on top.
-        outcomes="Children and young people experience better planned, better recorded "
-        "and better supervised help, and say so in their feedback.",
-        governance=f"Led by {lead.get_full_name()}. The theme group meets monthly; the "
-        "project lead reports to the Improvement Board through the monthly highlight report "
-        "and when the theme is on the Board's rota.",
-        dependencies="The case recording system changes (theme 4); the Havering Social "
-        "Care Academy's training calendar (theme 7); the budget lines that fund new posts.",
+        # The aims, scope and deliverables are the plan's (the programme's data file); the
+        # demo adds the theme's working detail on top, and names the partners on its team.
+        outcomes=spec["outcomes"],
+        governance=spec["governance"].format(lead=lead.get_full_name()),
+        dependencies=spec["dependencies"],
+        partners="\n".join(partners) or pid.partners,
     )
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     version = services.pid_approve(
@@ -239,6 +237,7 @@ def _load_theme(theme, spec, index, pm, password, today):
 
     # Highlight reports: five months submitted, this month submitted, in draft or missing.
     ratings = [RAG.GREEN, RAG.AMBER, RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN]
+    says = spec["report"]
     for n in range(5, -1, -1):
         period = _months_back(today, n)
         if n == 0 and index % 3 == 2:
@@ -250,22 +249,16 @@ def _load_theme(theme, spec, index, pm, password, today):
         report = services.highlight_report_start(theme=theme, period=period, actor=lead)
         areas = ("cost", "scope", "quality", "benefits")
         data = {f"{area}_rag": RAG.GREEN for area in areas} | {f"{a}_reason": "" for a in areas}
-        data["cost_reason"] = "Spend is in line with the profile."
+        data["cost_reason"] = says["cost"]
         if overall != RAG.GREEN:
             data["benefits_rag"] = overall
-            data["benefits_reason"] = "Measures are moving, but more slowly than planned."
-            data["path_to_green"] = (
-                "Targeted support to teams furthest from the standard, and a re-audit next month."
-            )
+            data["benefits_reason"] = says["benefits"]
+            data["path_to_green"] = says["path_to_green"]
         data |= {
             "overall_rag": overall,
-            "overall_reason": ""
-            if overall == RAG.GREEN
-            else "Delivery is behind plan on some milestones; the measures are improving.",
-            "decisions_needed": "None this month."
-            if overall != RAG.RED
-            else "Agree to extend the agency cover until the new posts are filled.",
-            "lessons": "Involving young people early in design saves rework later.",
+            "overall_reason": "" if overall == RAG.GREEN else says["behind"],
+            "decisions_needed": says["decision"] if overall == RAG.RED else "",
+            "lessons": says["lessons"][-1 - n],
         }
         report = services.highlight_report_update(
             report=report, actor=lead, version=report.version, **data
@@ -279,32 +272,28 @@ def _load_theme(theme, spec, index, pm, password, today):
                     report=report,
                     actor=lead,
                     version=report.version,
-                    path_to_green="Recover the overdue milestones by next month.",
+                    path_to_green=says["recovery"],
                 )
                 break
         report = services.highlight_report_submit(report=report, actor=lead, version=report.version)
         backdate(report, submitted_at=submitted_at)
     record_readings(today)
 
-    services.comment_add(
-        theme=theme,
-        actor=member,
-        body="The team meeting agreed to trial the new template in two teams first.",
-    )
+    on_theme, on_measure = spec["comments"]
+    services.comment_add(theme=theme, actor=member, body=on_theme)
     first_measure = Measure.objects.filter(theme=theme).order_by("order").first()
     last_month = _months_back(today, 1)
     services.comment_add(
         theme=theme,
         actor=member,
         measure=first_measure,
-        body=f"{last_month:%B}'s figure includes the late returns from the east locality.",
+        body=on_measure.format(month=f"{last_month:%B}"),
     )
     return True
 
 
 def demo_data_load(*, programme, stdout=None) -> None:
-    if not settings.DEBUG:
-        raise RuntimeError("Demo data is only loaded when DEBUG is on.")
+    demo.require_demo()
     roles.sync_role_groups()
     pm = get_user_model().objects.filter(username="programme.manager").first()
     today = selectors.today()

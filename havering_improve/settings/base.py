@@ -3,7 +3,10 @@
 DATABASE_URL       default sqlite:///db.sqlite3 (zero-setup demo); PostgreSQL in production
 CELERY_BROKER_URL  unset: tasks run in-process; filesystem:// (make run); redis://… (production)
 SECRET_KEY         required when DEBUG is off
-DEBUG              default true for the local demo
+DEBUG              default true (a developer's machine); `make run` runs with it off
+DEMO               default DEBUG's value: the local demo's conveniences (demo users and their
+                   shared password, mail to files, plain HTTP on this machine); settings/demo.py
+                   turns it on with DEBUG off for `make run`; never on in production
 ALLOWED_HOSTS      comma-separated
 MEDIA_S3_BUCKET    unset: uploads in MEDIA_ROOT; set: uploads in that S3-compatible bucket
 """
@@ -20,6 +23,10 @@ from .env import env_bool, env_choice, env_int, env_json, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = env_bool("DEBUG", True)
+# What the local demo needs, apart from DEBUG's technical pages: `load_programme --demo` (demo
+# users with a password everyone knows), e-mail written to files, static files served by the app
+# and plain HTTP. On with DEBUG by default; `make run` has it on and DEBUG off (settings/demo.py).
+DEMO = env_bool("DEMO", DEBUG)
 
 _DEV_SECRET = "django-insecure-local-demo-only-not-for-production"
 SECRET_KEY = env_str("SECRET_KEY") or ""
@@ -28,7 +35,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = _DEV_SECRET
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOCAL_HOSTS if DEBUG or DEMO else [])
+if DEMO and not DEBUG and not set(ALLOWED_HOSTS) <= {*LOCAL_HOSTS, "[::1]"}:
+    raise ImproperlyConfigured(
+        "DEMO is on: the demo's users share a published password, so it serves only this "
+        f"machine (ALLOWED_HOSTS {', '.join(LOCAL_HOSTS)}), not {', '.join(ALLOWED_HOSTS)}. "
+        "A deployment runs with DEMO off."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -202,7 +216,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or DEMO
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -305,7 +319,7 @@ if OIDC_ENABLED:
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
-if not DEBUG:
+if not (DEBUG or DEMO):  # the demo is plain HTTP on this machine
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -352,11 +366,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "havering-improve"
 
-# With DEBUG on (the demo) every e-mail is written to EMAIL_FILE_PATH, one .eml file a message,
-# which any mail program opens and a text editor reads.
+# With DEBUG or DEMO on (the demo) every e-mail is written to EMAIL_FILE_PATH, one .eml file a
+# message, which any mail program opens and a text editor reads.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "havering_improve.mail.EmlFileBackend"
-    if DEBUG
+    if DEBUG or DEMO
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH") or BASE_DIR / "var" / "mail")

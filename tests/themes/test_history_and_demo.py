@@ -67,11 +67,11 @@ def test_the_demo_gives_every_theme_a_living_year(settings):
     assert (HighlightReport.objects.count(), Measure.objects.count()) == counts
 
 
-def test_the_demo_refuses_to_run_without_debug(settings, programme):
+def test_the_demo_refuses_to_run_without_the_demo_setting(settings, programme):
     from themes import demo
 
-    settings.DEBUG = False
-    with pytest.raises(RuntimeError, match="DEBUG"):
+    settings.DEMO = False
+    with pytest.raises(RuntimeError, match="DEMO setting is off"):
         demo.demo_data_load(programme=programme)
 
 
