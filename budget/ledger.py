@@ -6,10 +6,7 @@ finds, by row and column, in the reader's `problems`. Nothing here touches the d
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import math
 import re
 import zipfile
@@ -20,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import ParseError
 
 from havering_improve.fy import FinancialYear, period_for_date
-from havering_improve.uploads import Problem
+from havering_improve.uploads import Problem, UnreadableFile, csv_rows, shown
 
 # Header (as normalised) → field. Extra columns are ignored; order does not matter.
 COLUMNS = {
@@ -78,12 +75,6 @@ MAX_XLSX_UNPACKED = 512 * 1024 * 1024
 MAX_XLSX_SHARED_STRINGS = 64 * 1024 * 1024
 # Columns read from a workbook: a ledger extract has a dozen or two.
 MAX_COLUMNS = 200
-# How much of a cell's text a problem message repeats.
-SHOWN = 40
-
-
-class UnreadableFile(Exception):
-    pass
 
 
 class AmountTooLarge(ValueError):
@@ -197,61 +188,13 @@ def _subjective(value) -> str:
 
 def _shown(value) -> str:
     """A cell's text as a problem message repeats it: the first few dozen characters."""
-    text = _text(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
-    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
-
-
-def _csv_encoding(fileobj) -> str:
-    """The encoding of the whole file, decided before any row is read: UTF-8 (with or without a
-    byte order mark) when every byte of it is UTF-8, else Windows-1252 (older exports from Excel
-    on Windows). A file that is neither, or has a NUL byte anywhere, is refused whole."""
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok = True
-    line = 1
-    while chunk := fileobj.read(1024 * 1024):
-        nul = chunk.find(b"\x00")
-        if nul >= 0:
-            line += chunk.count(b"\n", 0, nul)
-            raise UnreadableFile(
-                f"Line {line} of the file has a NUL character (byte 0), so it is not a CSV text "
-                "file. Save the extract again from Excel as “CSV UTF-8”."
-            )
-        if utf8_ok:
-            try:
-                utf8.decode(chunk)
-            except UnicodeDecodeError:
-                utf8_ok = False
-        if not utf8_ok:
-            try:
-                chunk.decode("cp1252")
-            except UnicodeDecodeError as exc:
-                line += chunk.count(b"\n", 0, exc.start)
-                raise UnreadableFile(
-                    f"Line {line} of the file has a character that is neither UTF-8 nor "
-                    "Windows-1252 text. Save the extract again from Excel as “CSV UTF-8”."
-                ) from None
-        line += chunk.count(b"\n")
-    if utf8_ok:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8_ok = False
-    fileobj.seek(0)
-    return "utf-8-sig" if utf8_ok else "cp1252"
+    return shown(
+        _text(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    )
 
 
 def _csv_rows(fileobj) -> Iterator[list]:
-    encoding = _csv_encoding(fileobj)
-    text = io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline="")
-    reader = csv.reader(text)
-    try:
-        yield from reader
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UnreadableFile(
-            f"The CSV file could not be read after line {reader.line_num}: {exc}"
-        ) from None
-    finally:
-        text.detach()
+    return csv_rows(fileobj, noun="extract")
 
 
 # What a damaged or hostile workbook can raise while it is opened or read.
