@@ -269,6 +269,37 @@ def _read_numbers_leniently() -> None:
     _reader._cast_number = cast
 
 
+def _sheet_rows(sheet) -> Iterator[tuple]:
+    """A read-only sheet's rows as its XML streams, each up to the column limit. The file
+    numbers its rows and leaves blank ones out: those between are given as blank rows (`()`),
+    but a row numbered past the row limit ends the reading as soon as it is met, rather than
+    after a million made-up blank rows (a 1.5 KB file whose one row is numbered 30,000,000)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    expected = 1
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number > MAX_ROWS + 1:  # a header row and MAX_ROWS rows under it
+                raise UnreadableFile(
+                    f"The first sheet has a row numbered {number:,}: the file has more than "
+                    f"{MAX_ROWS:,} rows, more than a ledger extract has. Split it into smaller "
+                    "extracts."
+                )
+            for _ in range(expected, number):
+                yield ()
+            expected = max(expected, number + 1)
+            yield sheet._get_row(cells, 1, MAX_COLUMNS, values_only=True)
+
+
 def _xlsx_rows(fileobj) -> Iterator[tuple]:
     from openpyxl import load_workbook
 
@@ -287,9 +318,8 @@ def _xlsx_rows(fileobj) -> Iterator[tuple]:
                 f"extract has at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns."
             )
         # The declared size can be wrong either way: read every row there is, in streaming
-        # mode, up to the row limit (the reader stops there) and the column limit.
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        # mode, up to the row limit and the column limit.
+        yield from _sheet_rows(sheet)
     except _XLSX_ERRORS:
         raise UnreadableFile(_DAMAGED.format(doing="read")) from None
     finally:
