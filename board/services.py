@@ -572,6 +572,8 @@ def pack_build(*, pack_id: int, attempt: int, actor=None) -> MeetingPack:
 @actions.action("can_manage_board")
 def pack_publish(*, pack: MeetingPack, actor) -> MeetingPack:
     pack = MeetingPack.objects.select_for_update().get(pk=pack.pk)
+    if pack.is_published:  # a double click, or someone else published it a moment ago
+        raise AlreadyDone("This pack is already published: board members can open it.", pack)
     if pack.status != MeetingPack.Status.READY:
         raise ValidationError("Only a pack that has finished building can be published.")
     pack.status = MeetingPack.Status.PUBLISHED

@@ -412,7 +412,11 @@ def action_update(request, pk):
 @roles.programme_reader_required
 def pack_build(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
-    pack = services.pack_request(meeting=meeting, actor=request.user)
+    try:
+        pack = services.pack_request(meeting=meeting, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(meeting)
     pack.refresh_from_db()
     if pack.status == MeetingPack.Status.READY:
         messages.success(request, "The pack is ready. Check it, then publish it to the board.")

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from havering_improve import summaries
 from havering_improve.actions import action
+from havering_improve.errors import AlreadyDone
 
 from .ledger import MAX_AMOUNT, LedgerReader, ParsedRow, Problem, open_stored
 from .models import LEDGER_ROW_COLUMNS, LedgerImport, LedgerRow, MatchingRule, with_reason
@@ -541,6 +542,11 @@ def ledger_import_confirm(*, batch: LedgerImport, actor) -> LedgerImport:
         batch = (
             LedgerImport.objects.select_for_update().select_related("allocation").get(pk=batch.pk)
         )
+        if batch.status == LedgerImport.Status.IMPORTED:  # a double click, or a second person
+            raise AlreadyDone(
+                f"{batch.original_name} has been imported already: nothing was imported twice.",
+                batch,
+            )
         if batch.status != LedgerImport.Status.PREVIEWED:
             raise ValidationError("This import is not waiting for confirmation.")
         allocation = batch.allocation

@@ -6,10 +6,7 @@ finds, by row and column, in the reader's `problems`. Nothing here touches the d
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import math
 import re
 import zipfile
@@ -20,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import ParseError
 
 from havering_improve.fy import FinancialYear, period_for_date
-from havering_improve.uploads import Problem
+from havering_improve.uploads import Problem, UnreadableFile, csv_rows, shown
 
 # Header (as normalised) → field. Extra columns are ignored; order does not matter.
 COLUMNS = {
@@ -78,12 +75,6 @@ MAX_XLSX_UNPACKED = 512 * 1024 * 1024
 MAX_XLSX_SHARED_STRINGS = 64 * 1024 * 1024
 # Columns read from a workbook: a ledger extract has a dozen or two.
 MAX_COLUMNS = 200
-# How much of a cell's text a problem message repeats.
-SHOWN = 40
-
-
-class UnreadableFile(Exception):
-    pass
 
 
 class AmountTooLarge(ValueError):
@@ -197,61 +188,13 @@ def _subjective(value) -> str:
 
 def _shown(value) -> str:
     """A cell's text as a problem message repeats it: the first few dozen characters."""
-    text = _text(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
-    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
-
-
-def _csv_encoding(fileobj) -> str:
-    """The encoding of the whole file, decided before any row is read: UTF-8 (with or without a
-    byte order mark) when every byte of it is UTF-8, else Windows-1252 (older exports from Excel
-    on Windows). A file that is neither, or has a NUL byte anywhere, is refused whole."""
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok = True
-    line = 1
-    while chunk := fileobj.read(1024 * 1024):
-        nul = chunk.find(b"\x00")
-        if nul >= 0:
-            line += chunk.count(b"\n", 0, nul)
-            raise UnreadableFile(
-                f"Line {line} of the file has a NUL character (byte 0), so it is not a CSV text "
-                "file. Save the extract again from Excel as “CSV UTF-8”."
-            )
-        if utf8_ok:
-            try:
-                utf8.decode(chunk)
-            except UnicodeDecodeError:
-                utf8_ok = False
-        if not utf8_ok:
-            try:
-                chunk.decode("cp1252")
-            except UnicodeDecodeError as exc:
-                line += chunk.count(b"\n", 0, exc.start)
-                raise UnreadableFile(
-                    f"Line {line} of the file has a character that is neither UTF-8 nor "
-                    "Windows-1252 text. Save the extract again from Excel as “CSV UTF-8”."
-                ) from None
-        line += chunk.count(b"\n")
-    if utf8_ok:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8_ok = False
-    fileobj.seek(0)
-    return "utf-8-sig" if utf8_ok else "cp1252"
+    return shown(
+        _text(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    )
 
 
 def _csv_rows(fileobj) -> Iterator[list]:
-    encoding = _csv_encoding(fileobj)
-    text = io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline="")
-    reader = csv.reader(text)
-    try:
-        yield from reader
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UnreadableFile(
-            f"The CSV file could not be read after line {reader.line_num}: {exc}"
-        ) from None
-    finally:
-        text.detach()
+    return csv_rows(fileobj, noun="extract")
 
 
 # What a damaged or hostile workbook can raise while it is opened or read.
@@ -326,6 +269,37 @@ def _read_numbers_leniently() -> None:
     _reader._cast_number = cast
 
 
+def _sheet_rows(sheet) -> Iterator[tuple]:
+    """A read-only sheet's rows as its XML streams, each up to the column limit. The file
+    numbers its rows and leaves blank ones out: those between are given as blank rows (`()`),
+    but a row numbered past the row limit ends the reading as soon as it is met, rather than
+    after a million made-up blank rows (a 1.5 KB file whose one row is numbered 30,000,000)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = sheet.parent
+    expected = 1
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number > MAX_ROWS + 1:  # a header row and MAX_ROWS rows under it
+                raise UnreadableFile(
+                    f"The first sheet has a row numbered {number:,}: the file has more than "
+                    f"{MAX_ROWS:,} rows, more than a ledger extract has. Split it into smaller "
+                    "extracts."
+                )
+            for _ in range(expected, number):
+                yield ()
+            expected = max(expected, number + 1)
+            yield sheet._get_row(cells, 1, MAX_COLUMNS, values_only=True)
+
+
 def _xlsx_rows(fileobj) -> Iterator[tuple]:
     from openpyxl import load_workbook
 
@@ -344,9 +318,8 @@ def _xlsx_rows(fileobj) -> Iterator[tuple]:
                 f"extract has at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns."
             )
         # The declared size can be wrong either way: read every row there is, in streaming
-        # mode, up to the row limit (the reader stops there) and the column limit.
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        # mode, up to the row limit and the column limit.
+        yield from _sheet_rows(sheet)
     except _XLSX_ERRORS:
         raise UnreadableFile(_DAMAGED.format(doing="read")) from None
     finally:

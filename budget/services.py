@@ -313,6 +313,10 @@ def allocation_carry_forward(
     """Start the next financial year (or a later one) with the same lines (and their themes,
     posts and rules), for when the service funds them again."""
     next_year = start_year or allocation.start_year + 1
+    # One carry forward at a time in a programme: a second, pressed at the same moment, waits
+    # for the first and then finds next year's budget started.
+    programme_allocations = BudgetAllocation.objects.filter(programme_id=allocation.programme_id)
+    list(programme_allocations.select_for_update().values_list("pk"))
     if BudgetAllocation.objects.filter(
         programme=allocation.programme, start_year=next_year
     ).exists():

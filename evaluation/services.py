@@ -3,14 +3,20 @@ permission-checked, keyword-only and in the history with the person who did it."
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from havering_improve.actions import action, lock_current
-from havering_improve.uploads import Problem, stored_name, validate_upload
+from havering_improve.uploads import (
+    Problem,
+    UnreadableFile,
+    csv_rows,
+    shown,
+    stored_name,
+    validate_upload,
+)
 from themes.models import Measure, MeasureReading, Milestone, Risk
 
 from .models import (
@@ -162,6 +168,27 @@ def _file_problem(message: str) -> SurveyImportError:
     return SurveyImportError([Problem(None, "", message)])
 
 
+# What a SurveyScore holds: a score of up to 9,999.99 and a count of responses no survey nears.
+MAX_SCORE = Decimal("9999.99")
+MAX_RESPONSES = 1_000_000
+# A survey has a few dozen questions; a file of more is not a survey's scores.
+MAX_SURVEY_ROWS = 1_000
+# Problems listed for one file; the rest are counted.
+MAX_SURVEY_PROBLEMS = 100
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+def _score(text_value: str) -> Decimal | None:
+    """A score or maximum as a number from 0 to MAX_SCORE, or None when it is not one."""
+    try:
+        value = Decimal(text_value)
+    except (InvalidOperation, TypeError):
+        return None
+    if not value.is_finite() or not 0 <= value <= MAX_SCORE:
+        return None
+    return value
+
+
 def _survey_row(number: int, row: dict) -> tuple[dict | None, list[Problem]]:
     """One row of scores, or what is wrong with it."""
     problems = []
@@ -176,17 +203,25 @@ def _survey_row(number: int, row: dict) -> tuple[dict | None, list[Problem]]:
     values = {}
     for column, default in (("score", None), ("out_of", "5")):
         text_value = row.get(column) or default
-        try:
-            values[column] = Decimal(text_value)
-            if not values[column].is_finite() or values[column] < 0:
-                raise InvalidOperation
-        except (InvalidOperation, TypeError):
-            wrong(column, f"“{row.get(column, '')}” is not a number")
+        values[column] = _score(text_value)
+        if values[column] is None:
+            given = shown(row.get(column, ""))
+            try:
+                Decimal(text_value)
+            except (InvalidOperation, TypeError):
+                wrong(column, f"“{given}” is not a number")
+            else:
+                wrong(column, f"“{given}” is not a number from 0 to {MAX_SCORE:,}")
     if not problems and values["score"] > values["out_of"]:
         wrong("score", f"{values['score']} is more than the maximum of {values['out_of']}")
     responses = row.get("responses") or ""
-    if responses and not responses.isdigit():
-        wrong("responses", f"“{responses}” is not a whole number")
+    if responses and not _WHOLE_NUMBER.fullmatch(responses):
+        wrong("responses", f"“{shown(responses)}” is not a whole number")
+    elif responses and (len(responses) > 9 or int(responses) > MAX_RESPONSES):
+        wrong(
+            "responses",
+            f"“{shown(responses)}” is more responses than a survey has (at most {MAX_RESPONSES:,})",
+        )
     if problems:
         return None, problems
     return {
@@ -197,30 +232,46 @@ def _survey_row(number: int, row: dict) -> tuple[dict | None, list[Problem]]:
     }, []
 
 
-def _parse_survey_csv(text: str) -> list[dict]:
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("question", "score") if c not in headers]
-    if missing:
-        raise _file_problem(
-            "The first row must name the columns: question, score, and optionally out_of "
-            f"and responses. Missing: {', '.join(missing)}."
-        )
-    unknown = [h for h in headers if h and h not in SURVEY_COLUMNS]
-    if unknown:
-        raise _file_problem(f"Unknown column: {', '.join(unknown)}.")
-    reader.fieldnames = headers
+def _parse_survey_csv(upload) -> list[tuple[int, dict]]:
+    """The rows of scores in the file, each with its row number; SurveyImportError listing
+    every problem, by row and column, if there is any."""
     rows, problems = [], []
-    for number, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
-        if not any(row.values()):
-            continue
-        scores, wrong = _survey_row(number, row)
-        problems += wrong
-        if scores is not None:
-            rows.append(scores)
+    try:
+        lines = csv_rows(upload)
+        headers = []
+        for raw_header in lines:
+            headers = [h.replace("\ufeff", "").strip().lower() for h in raw_header]
+            break
+        missing = [c for c in ("question", "score") if c not in headers]
+        if missing:
+            raise _file_problem(
+                "The first row must name the columns: question, score, and optionally out_of "
+                f"and responses. Missing: {', '.join(missing)}."
+            )
+        unknown = [h for h in headers if h and h not in SURVEY_COLUMNS]
+        if unknown:
+            raise _file_problem(f"Unknown column: {shown(', '.join(unknown))}.")
+        for number, cells in enumerate(lines, start=2):
+            row = {h: cell.strip() for h, cell in zip(headers, cells, strict=False) if h}
+            if not any(row.values()):
+                continue
+            if len(rows) + len(problems) >= MAX_SURVEY_ROWS:
+                raise _file_problem(
+                    f"The file has more than {MAX_SURVEY_ROWS:,} rows of scores, more than a "
+                    "survey has. Check it is the survey's scores, one row a question."
+                )
+            scores, wrong = _survey_row(number, row)
+            problems += wrong
+            if scores is not None:
+                rows.append((number, scores))
+    except UnreadableFile as exc:
+        raise SurveyImportError([*problems[:MAX_SURVEY_PROBLEMS], exc.as_problem()]) from None
     if problems:
-        raise SurveyImportError(problems)
+        listed = problems[:MAX_SURVEY_PROBLEMS]
+        if len(problems) > len(listed):
+            more = len(problems) - len(listed)
+            listed.append(Problem(None, "", f"And {more:,} more problems like these"))
+        raise SurveyImportError(listed)
     if not rows:
         raise _file_problem("The file has no rows of scores under its header row.")
     return rows
@@ -234,17 +285,22 @@ def survey_scores_import(*, feedback: FeedbackResult, upload, actor) -> int:
         validate_upload(upload, kinds=("csv",))
     except ValidationError as exc:
         raise SurveyImportError([Problem(None, "", m) for m in exc.messages]) from exc
-    data = upload.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
-    rows = _parse_survey_csv(text)
+    upload.seek(0)
+    rows = _parse_survey_csv(upload)
     # One row at a time (not bulk), so each removal and addition is in the history.
     for old in feedback.scores.all():
         old.delete()
-    for order, row in enumerate(rows, start=1):
-        _save(SurveyScore(feedback=feedback, order=order, **row))
+    for order, (number, row) in enumerate(rows, start=1):
+        try:
+            _save(SurveyScore(feedback=feedback, order=order, **row))
+        except ValidationError as exc:  # what the checks above let through: still by row
+            raise SurveyImportError(
+                [
+                    Problem(number, column if column != NON_FIELD_ERRORS else "", message)
+                    for column, messages in exc.message_dict.items()
+                    for message in messages
+                ]
+            ) from None
     return len(rows)
 
 

@@ -12,7 +12,13 @@ them the same five things, in one place:
 4. the security log event, written when the transaction commits, for actions the log records
    (imports, for example);
 5. tasks, which actions queue by name with `havering_improve.outbox.enqueue`, go to the broker
-   only once the transaction has committed.
+   only once the transaction has committed;
+6. a lock conflict — two requests at the same moment that the database could not take in turn
+   ("database is locked" on SQLite; a deadlock, lock timeout or serialization failure on
+   PostgreSQL) — becomes `errors.TryAgain`, a ValidationError, so the person is told to try
+   again (nothing was saved) and never sees a 500. Usually the second request simply waits its
+   turn (SQLite's transactions take the write lock as they begin, and wait for it) and then
+   finds the work done ("already done").
 
 Records two people may edit at once carry a `version`. An edit names the version its form was
 opened at (`lock_current(obj, version)`); if the record has moved on, the edit is refused with
@@ -29,10 +35,11 @@ from contextlib import contextmanager, nullcontext
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from simple_history.models import HistoricalRecords
 
 from havering_improve import roles, security
+from havering_improve.errors import TryAgain
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +59,36 @@ def _find(path: str | Callable | None, kwargs: dict):
     for name in rest:
         value = getattr(value, name)
     return (value,)
+
+
+# PostgreSQL's SQLSTATEs for a conflict that the same request would not meet a moment later:
+# serialization_failure, deadlock_detected, lock_not_available (NOWAIT, lock_timeout).
+_PG_LOCK_CONFLICTS = {"40001", "40P01", "55P03"}
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """Whether a database error is two requests meeting (worth trying again), not a fault."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) in _PG_LOCK_CONFLICTS:
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+@contextmanager
+def lock_conflicts_refused():
+    """Turn a lock conflict that leaves the outermost transaction into TryAgain. Inside an
+    enclosing transaction it goes on up as it is: that transaction is spoiled, and the action
+    that began it says so."""
+    try:
+        yield
+    except OperationalError as exc:
+        if not is_lock_conflict(exc) or transaction.get_connection().in_atomic_block:
+            raise
+        logger.warning("Lock conflict, the person was asked to try again: %s", exc)
+        raise TryAgain() from exc
 
 
 class _ActorRequest(SimpleNamespace):
@@ -104,7 +141,7 @@ def action(
         def wrapper(*args, actor=None, **kwargs):
             if args:
                 raise TypeError(f"{fn.__name__}() takes keyword arguments only")
-            with transaction.atomic() if atomic else nullcontext():
+            with lock_conflicts_refused(), transaction.atomic() if atomic else nullcontext():
                 roles.require(rule, actor, *_find(on, kwargs))
                 with history_user(actor):
                     result = fn(actor=actor, **kwargs)

@@ -1,4 +1,5 @@
-"""What a service raises when the action asked for has already happened."""
+"""What a service raises when the action asked for has already happened, or could not be done
+this moment because someone else was changing the same records."""
 
 from django.core.exceptions import ValidationError
 
@@ -11,3 +12,18 @@ class AlreadyDone(ValidationError):
     def __init__(self, message, obj=None):
         super().__init__(message)
         self.obj = obj
+
+
+class TryAgain(ValidationError):
+    """The database could not do the action this moment: another request held the records it
+    needed (on SQLite, the database's one write lock; on PostgreSQL, a lock it waited on too long,
+    a deadlock or a serialization failure). Nothing was saved. Raised for any action by
+    `havering_improve.actions`, so every view that shows an action's refusal shows this too."""
+
+    MESSAGE = (
+        "Someone else was saving a change here at the same moment, so nothing was saved. "
+        "Check the page, then try again if it still needs doing."
+    )
+
+    def __init__(self, message=MESSAGE):
+        super().__init__(message, code="try_again")

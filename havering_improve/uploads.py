@@ -2,8 +2,11 @@
 and that its name carries no obvious case identifier (this service holds no case records)."""
 
 import codecs
+import csv
+import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -157,3 +160,100 @@ class Problem:
         )
         text = self.message if self.message.endswith(".") else self.message + "."
         return f"{where}: {text}" if where else text
+
+
+# How much of a cell's text a problem message repeats.
+SHOWN = 40
+
+
+def shown(text: str) -> str:
+    """A cell's text as a problem message repeats it: the first few dozen characters."""
+    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
+
+
+class UnreadableFile(Exception):
+    """A file of rows that cannot be read on: `row` is the line where reading stopped (None: the
+    file as a whole)."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
+
+    def as_problem(self) -> Problem:
+        return Problem(self.row, "", str(self))
+
+
+_SAVE_AS_UTF8 = "Save the {noun} again from Excel as “CSV UTF-8”."
+
+
+def csv_encoding(fileobj, *, noun: str = "file") -> str:
+    """The encoding of the whole file, decided before any row is read: UTF-8 (with or without a
+    byte order mark) when every byte of it is UTF-8, else Windows-1252 (older exports from Excel
+    on Windows). A file that is neither, or has a NUL byte anywhere, is refused whole, saying on
+    which line. (`noun`: what the person saves again, "extract" or "file".)"""
+    save_as = _SAVE_AS_UTF8.format(noun=noun)
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok = True
+    line = 1
+    while chunk := fileobj.read(1024 * 1024):
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            line += chunk.count(b"\n", 0, nul)
+            raise UnreadableFile(
+                f"Line {line} of the file has a NUL character (byte 0), so it is not a CSV text "
+                f"file. {save_as}",
+                row=line,
+            )
+        if utf8_ok:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                utf8_ok = False
+        if not utf8_ok:
+            try:
+                chunk.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                line += chunk.count(b"\n", 0, exc.start)
+                raise UnreadableFile(
+                    f"Line {line} of the file has a character that is neither UTF-8 nor "
+                    f"Windows-1252 text. {save_as}",
+                    row=line,
+                ) from None
+        line += chunk.count(b"\n")
+    if utf8_ok:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False
+    fileobj.seek(0)
+    return "utf-8-sig" if utf8_ok else "cp1252"
+
+
+def csv_rows(fileobj, *, noun: str = "file") -> Iterator[list[str]]:
+    """The rows of a CSV file (binary, at its start), each a list of its cells' text, read a row
+    at a time. UnreadableFile, naming the line, for text that is not UTF-8 or Windows-1252 or
+    has a NUL byte (before any row is yielded), and for a cell longer than the csv module's
+    field limit (131,072 characters) or CSV that cannot be parsed (where it is met)."""
+    encoding = csv_encoding(fileobj, noun=noun)
+    text = io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline="")
+    reader = csv.reader(text)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = reader.line_num + 1
+        if "field larger than field limit" in str(exc):
+            message = (
+                f"Line {line} of the file has a value longer than "
+                f"{csv.field_size_limit():,} characters, more than any cell of a {noun} holds. "
+                "Check the file was saved as CSV, with its quotation marks in pairs."
+            )
+        else:
+            message = f"The CSV file could not be read after line {reader.line_num}: {exc}"
+        raise UnreadableFile(message, row=line) from None
+    except UnicodeDecodeError as exc:  # pragma: no cover - csv_encoding has read it all
+        raise UnreadableFile(
+            f"The CSV file could not be read after line {reader.line_num}: {exc}",
+            row=reader.line_num + 1,
+        ) from None
+    finally:
+        text.detach()

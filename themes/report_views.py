@@ -106,6 +106,9 @@ def report_submit(request, slug, pk):
             services.highlight_report_submit(
                 report=report, actor=request.user, version=form.cleaned_data["version"]
             )
+        except AlreadyDone as exc:
+            messages.info(request, " ".join(exc.messages))
+            return redirect("themes:report", slug=theme.slug, pk=report.pk)
         except services.StaleEdit as exc:
             stale, report = exc, exc.obj
             form = StateChangeForm(record=report)

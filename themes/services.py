@@ -390,9 +390,14 @@ def highlight_report_problems(report: HighlightReport) -> dict[str, str]:
 @action("can_edit_theme", on="report.theme")
 def highlight_report_submit(*, report: HighlightReport, actor, version: int) -> HighlightReport:
     """Lock the report as what the Board sees for its period."""
-    current = lock_current(report, version)
+    try:
+        current = lock_current(report, version)
+    except StaleEdit as exc:
+        if not exc.obj.is_locked:
+            raise
+        current = exc.obj  # submitted a moment ago (a double click, or a second person)
     if current.is_locked:
-        raise ValidationError("This report has been submitted already.")
+        raise AlreadyDone("This report has been submitted already.", current)
     problems = highlight_report_problems(current)
     if problems:
         raise ValidationError(problems)

@@ -1,6 +1,7 @@
 """Settings for Havering Improve. Every deployment-specific value comes from the environment.
 
 DATABASE_URL       default sqlite:///db.sqlite3 (zero-setup demo); PostgreSQL in production
+SQLITE_TIMEOUT     seconds a request waits for SQLite's write lock (default 20)
 CELERY_BROKER_URL  unset: tasks run in-process; filesystem:// (make run); redis://… (production)
 SECRET_KEY         required when DEBUG is off
 DEBUG              default true (a developer's machine); `make run` runs with it off
@@ -120,6 +121,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite has one write lock for the whole database. Each transaction takes it as it begins
+    # (IMMEDIATE), waiting up to SQLITE_TIMEOUT seconds for another to finish, so two requests
+    # at the same moment take turns: the second then finds the work done, instead of both
+    # reading, both trying to write and one failing with "database is locked". WAL lets pages
+    # be read while a write goes on; synchronous=NORMAL is the safe setting with WAL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
