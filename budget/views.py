@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import editing, roles, security, summaries
+from havering_improve import editing, roles, security, summaries, uploads
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import GovukForm, add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
@@ -343,9 +343,7 @@ def import_file(request, year, pk):
     _, batch = _batch(request, year, pk, RECORDS)
     if not batch.original_file:
         raise Http404("No file")
-    return FileResponse(
-        batch.original_file.open("rb"), as_attachment=True, filename=batch.original_name
-    )
+    return uploads.file_download(batch.original_file, name=batch.original_name)
 
 
 # --- allocation queue and rules ----------------------------------------------------------
