@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from havering_improve import summaries
+from havering_improve import summaries, uploads
 from havering_improve.actions import action
 from havering_improve.errors import AlreadyDone
 
@@ -500,9 +500,13 @@ def ledger_import_upload(*, allocation, uploaded_file, actor, cost_centres: str 
                 allocation=allocation, actor=actor, cost_centres=cost_centres
             )
     batch = LedgerImport(
-        allocation=allocation, uploaded_by=actor, original_name=uploaded_file.name[:255]
+        allocation=allocation,
+        uploaded_by=actor,
+        original_name=uploads.display_name(uploaded_file.name, 255),
     )
-    batch.original_file.save(uploaded_file.name, uploaded_file, save=False)
+    # Stored under a bounded name with the extension of what it is (CSV or XLSX).
+    kind = uploads.sniff_kind(uploaded_file)
+    batch.original_file.save(uploads.stored_name(uploaded_file.name, kind), uploaded_file, False)
     try:
         analysis = _walk(batch)
     except BaseException:

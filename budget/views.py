@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from havering_improve import editing, roles, security, summaries
+from havering_improve import editing, roles, security, summaries, uploads
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import GovukForm, add_service_errors
 from havering_improve.fy import FinancialYear, period_month_name
@@ -198,8 +198,9 @@ LARGE_DOWNLOAD_ROWS = 50_000
 @require_safe
 @roles.programme_reader_required
 def ledger(request, year):
-    """The ledger rows behind any figure of the report (drill-down)."""
-    allocation = get_allocation_for_user(request.user, year, READ)
+    """The ledger rows behind any figure of the report (drill-down): transaction-level, so for
+    those who keep the budget (each payroll row is one person's pay)."""
+    allocation = get_allocation_for_user(request.user, year, RECORDS)
     filters = _ledger_filters(request, allocation)
     rows = ledger_rows(allocation, **filters).prefetch_related("allocations__line")
     page = page_or_404(rows, PAGE_SIZE, request)
@@ -223,8 +224,8 @@ def ledger(request, year):
 @roles.programme_reader_required
 def ledger_download(request, year, fmt):
     """Every ledger row the filters select, as XLSX or CSV (`fmt`, from the address), streamed
-    (see budget.exports)."""
-    allocation = get_allocation_for_user(request.user, year, READ)
+    (see budget.exports); for those who keep the budget, as the ledger page is."""
+    allocation = get_allocation_for_user(request.user, year, RECORDS)
     filters = _ledger_filters(request, allocation)
     values = exports.ledger_values(ledger_rows(allocation, **filters), allocation)
     if fmt == "xlsx":
@@ -342,9 +343,7 @@ def import_file(request, year, pk):
     _, batch = _batch(request, year, pk, RECORDS)
     if not batch.original_file:
         raise Http404("No file")
-    return FileResponse(
-        batch.original_file.open("rb"), as_attachment=True, filename=batch.original_name
-    )
+    return uploads.file_download(batch.original_file, name=batch.original_name)
 
 
 # --- allocation queue and rules ----------------------------------------------------------

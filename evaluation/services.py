@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from havering_improve import uploads
 from havering_improve.actions import action, lock_current
 from havering_improve.uploads import (
     Problem,
@@ -327,9 +328,15 @@ def finding_update(*, finding: Finding, actor, version: int, themes=None, **fiel
 @action("can_edit_finding_record", on="finding")
 def finding_evidence_add(*, finding: Finding, upload, name: str, actor) -> FindingEvidence:
     kind = validate_upload(upload)
-    evidence = FindingEvidence(finding=finding, name=name or upload.name, uploaded_by=actor)
-    evidence.file.save(stored_name(upload.name, kind), upload, save=False)
-    return _save(evidence)
+    # The name shown: the one given, else the file's; without control or bidirectional
+    # characters, and fitting its field.
+    limit = FindingEvidence._meta.get_field("name").max_length
+    shown = uploads.clean_name(name)[:limit].strip() or uploads.display_name(upload.name, limit)
+    evidence = FindingEvidence(finding=finding, name=shown, uploaded_by=actor)
+    evidence.full_clean(exclude=["file"])  # a refusal writes no file
+    return uploads.save_with_file(
+        evidence.file, stored_name(upload.name, kind), upload, lambda: _save(evidence)
+    )
 
 
 def _check_action_theme(finding: Finding, theme) -> None:

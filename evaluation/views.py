@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from havering_improve import editing, roles
+from havering_improve.uploads import file_download
 from themes.access import get_theme_for_user
 from themes.selectors import current_programme
 
@@ -331,11 +332,8 @@ def finding_evidence_add(request, pk):
 def evidence_download(request, pk):
     evidence = get_object_or_404(FindingEvidence, pk=pk)
     get_finding_for_user(request.user, evidence.finding_id)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing from storage.") from exc
-    return FileResponse(handle, as_attachment=True, filename=evidence.file.name.rsplit("/")[-1])
+    # Under the name shown for it, with the extension and type of what its content is.
+    return file_download(evidence.file, name=evidence.name)
 
 
 def _finding_action(request, pk, *, with_risk: bool):

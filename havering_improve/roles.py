@@ -87,7 +87,12 @@ def can_edit_budget(user) -> bool:
 
 
 def can_read_budget_records(user) -> bool:
-    """Ledger imports, the allocation queue and the rules: those who keep the budget, and audit."""
+    """What lies behind the budget's figures: ledger rows (the page, its filters and its CSV and
+    XLSX downloads), imports, the allocation queue, the matching rules and each post's cost. A
+    payroll row, or a post with one holder, is a person's pay, so these are for those who keep
+    the budget (the programme manager and finance officers) and the auditor. Everyone else with
+    a role reads line totals: the monitoring report, spend by theme, a line's page without its
+    posts' costs, a theme's Cost part and the board pack's budget summary."""
     return has_role(user, PROGRAMME_MANAGER, FINANCE_OFFICER, AUDITOR)
 
 

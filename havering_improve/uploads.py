@@ -1,13 +1,23 @@
 """Checks for every file a person uploads: its real type (by content, not by its name), its size,
-and that its name carries no obvious case identifier (this service holds no case records)."""
+and that its name carries no obvious case identifier (this service holds no case records); the
+names a file is shown, stored and downloaded under; keeping a file only with the record it
+belongs to; and serving it back as what it is.
+
+A file is what its content is, whatever its name says: `Board minutes.bat` holding a PDF is
+stored as a PDF and downloads as `Board minutes.pdf`, `application/pdf` (`file_download`). Names
+lose control and format characters (a right-to-left override can make `minutes‮fdp.exe` read
+as `minutesexe.pdf`) and are bounded: a stored name in characters and in bytes (a file system
+takes 255 bytes a name, and an accented letter is two), a shown name in characters."""
 
 import codecs
 import csv
 import io
 import re
+import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,11 +52,127 @@ KIND_EXTENSIONS = {
 }
 
 
-def stored_name(name: str, kind: str) -> str:
-    """The name a checked upload is stored under: its own stem with the extension of the kind
-    its content was found to be (a PNG called photo.pdf is stored as photo.png)."""
-    stem = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].strip() or "file"
-    return f"{stem}.{KIND_EXTENSIONS[kind]}"
+# The type each kind of file is served as.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "csv": "text/csv",
+}
+UNKNOWN_CONTENT_TYPE = "application/octet-stream"
+
+# Bounds on names. A stored name's stem: a file system takes 255 bytes a name, and storage adds
+# a suffix of its own to a name already taken. A download's stem: what a browser offers to save.
+STORED_STEM_CHARS, STORED_STEM_BYTES = 100, 150
+DOWNLOAD_STEM_CHARS = 200
+# An extension, when a name ends with one: up to five letters or digits, one a letter at least
+# ("Report 1.2" ends in a version number, not an extension).
+_EXTENSION = re.compile(r"(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,5}")
+
+
+def clean_name(name: str) -> str:
+    """A file name as people see it: its last path part, without control or format characters
+    (bidirectional overrides and isolates, zero-width characters, NUL), each run of white space
+    one space, and no leading or trailing space."""
+    name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
+    kept = (
+        " " if ch.isspace() else ch
+        for ch in name
+        if ch.isspace() or not unicodedata.category(ch).startswith("C")
+    )
+    return " ".join("".join(kept).split())
+
+
+def _split(name: str) -> tuple[str, str]:
+    """A cleaned name's stem and extension ("" when it has none)."""
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem.strip(" .") and _EXTENSION.fullmatch(extension):
+        return stem.strip(" ."), extension
+    return name, ""
+
+
+def _bounded(text: str, chars: int, max_bytes: int | None = None) -> str:
+    """`text` cut to `chars` characters and `max_bytes` bytes of UTF-8, never inside a
+    character, without trailing spaces or dots."""
+    text = text[:chars]
+    if max_bytes is not None:
+        text = text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
+    return text.rstrip(" .")
+
+
+def display_name(name: str, max_chars: int = 200) -> str:
+    """A name to show for a file (its cleaned name), at most `max_chars` characters: a longer
+    one is cut in its stem, keeping its extension."""
+    name = clean_name(name) or "file"
+    if len(name) <= max_chars:
+        return name
+    stem, extension = _split(name)
+    if not extension:
+        return _bounded(name, max_chars) or "file"
+    return f"{_bounded(stem, max_chars - len(extension) - 1) or 'file'}.{extension}"
+
+
+def _stem(name: str) -> str:
+    """A file name's cleaned stem, with no leading or trailing dots (nor a hidden file's)."""
+    return _split(clean_name(name))[0].strip(" .")
+
+
+def stored_name(name: str, kind: str | None) -> str:
+    """The name a checked upload is stored under: its own stem, bounded in characters and bytes,
+    with the extension of the kind its content was found to be (a PNG called photo.pdf is
+    stored as photo.png; content of no known kind as .bin)."""
+    stem = _bounded(_stem(name), STORED_STEM_CHARS, STORED_STEM_BYTES) or "file"
+    return f"{stem}.{KIND_EXTENSIONS.get(kind, 'bin')}"
+
+
+def download_name(name: str, kind: str | None) -> str:
+    """The name a file downloads under: `name` (its stem, when it ends in an extension) with the
+    extension of what the file's content is. "Board minutes.bat" holding a PDF is
+    "Board minutes.pdf"."""
+    stem = _bounded(_stem(name), DOWNLOAD_STEM_CHARS) or "file"
+    return f"{stem}.{KIND_EXTENSIONS.get(kind, 'bin')}"
+
+
+def file_download(field_file, *, name: str, kind: str | None = None):
+    """A stored upload as a download (never shown in the browser), named `name` with the
+    extension of what its content is and served as that type. `kind`: what the content was
+    checked to be at upload; None reads it from the content. 404 when the file is missing."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    if kind is None:
+        kind = sniff_kind(handle)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(name, kind),
+        content_type=CONTENT_TYPES.get(kind, UNKNOWN_CONTENT_TYPE),
+    )
+
+
+Saved = TypeVar("Saved")
+
+
+def save_with_file(field_file, name: str, content, save: Callable[[], Saved]) -> Saved:
+    """Write an upload to storage as `name` (the field's `upload_to` places it), then `save()`
+    the record it belongs to; if that fails, the file is deleted, so a refused upload leaves
+    nothing in storage. Check the record first (`full_clean(exclude=[the file field])`), so a
+    refusal writes no file at all, and call this last in the action, so nothing after it can
+    roll the record back and leave the file."""
+    field_file.save(name, content, save=False)
+    stored, storage = field_file.name, field_file.storage
+    try:
+        return save()
+    except BaseException:
+        storage.delete(stored)
+        field_file.name = None
+        raise
 
 
 # An NHS number: ten digits, often written 3-3-4, whose last digit is a modulus 11 check digit.
@@ -110,8 +236,9 @@ def _looks_like_text(upload) -> bool:
 def validate_upload(upload, *, kinds=EVIDENCE_KINDS, max_bytes: int | None = None) -> str:
     """Raise ValidationError with a message for the person uploading; return the file's kind."""
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
-    name = getattr(upload, "name", "") or ""
-    if name_has_case_identifier(name):
+    raw = getattr(upload, "name", "") or ""
+    name = display_name(raw, 100)  # as the messages show it
+    if name_has_case_identifier(raw) or name_has_case_identifier(clean_name(raw)):
         raise ValidationError(
             f"The file name “{name}” looks like it contains an NHS number. This service must not "
             "hold children's case records: rename the file without case identifiers.",

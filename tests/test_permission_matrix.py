@@ -14,6 +14,8 @@ and what each gets:
 The objects (a milestone, a report, an import…) come from the demo programme, always in the
 Supervision theme; see tests/matrix_objects.py. POSTs are empty forms; each request runs in a
 transaction that is rolled back, so what one person does never changes what the next one sees.
+FILTERED holds addresses with a query (the ledger's filters and its downloads, a report as at a
+period), GET only, in the same columns.
 """
 
 import pytest
@@ -91,9 +93,11 @@ MATRIX: dict[str, tuple[str, str]] = {
     "budget:year": READ_ONLY,
     "budget:report_xlsx": READ_ONLY,
     "budget:report_csv": READ_ONLY,
-    "budget:ledger": READ_ONLY,
-    "budget:ledger_xlsx": READ_ONLY,
-    "budget:ledger_csv": READ_ONLY,
+    # Ledger rows are transaction-level (a payroll row is one person's pay): the budget's keepers
+    # and the auditor only, filtered or not (see FILTERED below).
+    "budget:ledger": (BUDGET_RECORDS, POST_ONLY),
+    "budget:ledger_xlsx": (BUDGET_RECORDS, POST_ONLY),
+    "budget:ledger_csv": (BUDGET_RECORDS, POST_ONLY),
     "budget:themes": READ_ONLY,
     "budget:line": READ_ONLY,
     "budget:imports": (BUDGET_RECORDS, BUDGET_EDIT),
@@ -177,6 +181,22 @@ MATRIX: dict[str, tuple[str, str]] = {
     "board:report_retry": (POST_ONLY, "LX.XXXXXX"),
 }
 
+# The same addresses with a query: a filter or an export never shows anyone more than the page.
+# GET only (POST is refused as above). The allocation queue is the ledger filtered to `queue=1`.
+LEDGER_FILTERS = ["queue=1", "line=project-manager", "period=1", "to=6", "line=resources&to=3"]
+FILTERED: dict[tuple[str, str], str] = {
+    **{
+        (name, query): BUDGET_RECORDS
+        for name in ("budget:ledger", "budget:ledger_csv", "budget:ledger_xlsx")
+        for query in LEDGER_FILTERS
+    },
+    ("budget:queue", "page=1"): BUDGET_RECORDS,
+    ("budget:year", "period=6"): READ,
+    ("budget:report_csv", "period=6"): READ,
+    ("budget:report_xlsx", "period=6"): READ,
+    ("budget:line", "period=6"): READ,
+}
+
 # The admin checks model permissions on the role groups itself (tests/test_auth.py).
 EXCLUDED_NAMESPACES = {"admin"}
 ALLOWED = {200, 201, 204, 400, 401, 409}
@@ -221,14 +241,13 @@ def _outcome(response) -> str:
     return {403: "X", 404: "N", 405: "M"}.get(code, str(code))
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_person_gets_the_expected_outcome(client, db, demo_world, name):
-    url = reverse(name, kwargs=kwargs_for(name))
-    expected_get, expected_post = MATRIX[name]
-    actual = {"get": "", "post": ""}
-    kept_by_browser = []  # a signed-in person's answer must never be cached (shared PCs)
+def _outcomes(client, demo_world, url, methods=("get", "post")) -> dict[str, str]:
+    """Each method's outcomes for `url`, a letter per person in PEOPLE; fails if a signed-in
+    person's answer may be cached (shared PCs)."""
+    actual = dict.fromkeys(methods, "")
+    kept_by_browser = []
     for username in PEOPLE:
-        for method in ("get", "post"):
+        for method in methods:
             client.logout()
             if demo_world[username] is not None:
                 client.force_login(demo_world[username])
@@ -240,11 +259,26 @@ def test_each_person_gets_the_expected_outcome(client, db, demo_world, name):
                 "Cache-Control", ""
             ):
                 kept_by_browser.append(f"{method.upper()} as {username}")
+    assert not kept_by_browser, f"{url} may be cached for: {kept_by_browser}"
+    return actual
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_person_gets_the_expected_outcome(client, db, demo_world, name):
+    url = reverse(name, kwargs=kwargs_for(name))
+    expected_get, expected_post = MATRIX[name]
+    actual = _outcomes(client, demo_world, url)
     got = (actual["get"], actual["post"])
     assert got == (expected_get, expected_post), (
         f"MATRIX {name} {url} got GET {got[0]} POST {got[1]}"
     )
-    assert not kept_by_browser, f"{url} may be cached for: {kept_by_browser}"
+
+
+@pytest.mark.parametrize(("name", "query"), sorted(FILTERED))
+def test_a_filter_or_an_export_shows_no_one_more_than_its_page(client, db, demo_world, name, query):
+    url = f"{reverse(name, kwargs=kwargs_for(name))}?{query}"
+    got = _outcomes(client, demo_world, url, methods=("get",))["get"]
+    assert got == FILTERED[(name, query)], f"FILTERED {url} got GET {got}"
 
 
 @pytest.mark.parametrize("name", ["board:pack", "board:pack_pdf"])

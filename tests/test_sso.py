@@ -457,7 +457,7 @@ def test_signed_in_pages_are_never_stored_by_the_browser(client, provider):
     from budget.models import BudgetAllocation
 
     year = BudgetAllocation.objects.first().financial_year.slug
-    for path in ("/", "/themes/", reverse("budget:ledger_csv", kwargs={"year": year}), "/nowhere"):
+    for path in ("/", "/themes/", reverse("budget:report_csv", kwargs={"year": year}), "/nowhere"):
         response = client.get(path)
         assert response.status_code in (200, 404), path
         cache_control = response["Cache-Control"]

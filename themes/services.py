@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from havering_improve.actions import StaleEdit, action, lock_current
 from havering_improve.errors import AlreadyDone
-from havering_improve.uploads import validate_upload
+from havering_improve.uploads import clean_name, display_name, save_with_file, validate_upload
 
 from . import selectors
 from .charts import format_value
@@ -456,22 +456,21 @@ def evidence_add(
         kind = validate_upload(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
+    # Names as people see them: no control or bidirectional characters, bounded to the fields.
+    name = display_name(upload.name, Evidence._meta.get_field("original_name").max_length)
     evidence = Evidence(
         theme=theme,
         milestone=milestone,
         measure=measure,
-        title=title.strip() or upload.name,
-        original_name=upload.name[:255],
+        title=clean_name(title)[:200].strip() or display_name(name, 200),
+        original_name=name,
         kind=kind,
         size=upload.size,
         uploaded_by=actor,
     )
-    evidence.file.save(upload.name, upload, save=False)
-    try:
-        evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)
-        raise
+    evidence.full_clean(exclude=["file"])  # a refusal writes no file
+    # Stored under a name of its own with the extension of what it is (evidence_upload_to).
+    save_with_file(evidence.file, upload.name, upload, evidence.save)
     return evidence
 
 

@@ -5,13 +5,14 @@ reports in `report_views`."""
 
 from django.contrib import messages
 from django.core.cache import caches
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
 from havering_improve import editing, roles, summaries
 from havering_improve.pagination import page_number
+from havering_improve.uploads import file_download
 
 from . import selectors, services
 from .access import (
@@ -321,12 +322,8 @@ def evidence_add(request, slug):
 @roles.programme_reader_required
 def evidence_download(request, slug, pk):
     theme, evidence = get_in_theme_for_user(request.user, slug, Evidence, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage") from None
-    # Always a download, never rendered inline, whatever the file claims to be.
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    # Always a download, under its name with the extension and type of what it is.
+    return file_download(evidence.file, name=evidence.original_name, kind=evidence.kind)
 
 
 # Team ------------------------------------------------------------------------------------------

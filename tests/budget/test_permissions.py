@@ -1,5 +1,6 @@
 """Every budget address against every role: finance officers and the programme manager change
-budget data; leads and board members read the report; auditors read everything."""
+budget data; leads, team members and board members read the report (line totals); auditors read
+everything, the ledger rows behind the figures included."""
 
 import pytest
 
@@ -34,16 +35,20 @@ def urls(imported_sample, finance_officer, lines):
             f"{y}/",
             f"{y}/report.xlsx",
             f"{y}/report.csv",
-            f"{y}/ledger/",
-            f"{y}/ledger/?line=project-manager&to=6",
-            f"{y}/ledger.xlsx",
-            f"{y}/ledger.csv",
             f"{y}/periods/",
             f"{y}/virements/",
             f"{y}/themes/",
             f"{y}/lines/project-manager/",
         ],
         "records": [
+            f"{y}/ledger/",
+            f"{y}/ledger/?line=project-manager&to=6",
+            f"{y}/ledger/?queue=1",
+            f"{y}/ledger.xlsx",
+            f"{y}/ledger.xlsx?queue=1",
+            f"{y}/ledger.csv",
+            f"{y}/ledger.csv?queue=1",
+            f"{y}/ledger.csv?line=project-manager&period=2",
             f"{y}/imports/",
             f"{y}/imports/{b}/",
             f"{y}/imports/{b}/file/",
@@ -139,5 +144,5 @@ def test_read_only_pages_refuse_a_post_whoever_asks(urls, client, programme_mana
     client.force_login(programme_manager)
     forms = ("/virements/", "/imports/", "/rules/")
     read_only = [u for u in urls["read"] + urls["records"] if not u.endswith(forms)]
-    assert len(read_only) == 14
+    assert len(read_only) == 18
     assert {u: client.post(u).status_code for u in read_only} == dict.fromkeys(read_only, 405)
