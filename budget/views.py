@@ -621,7 +621,7 @@ def line_detail(request, year, code):
             report=report,
             months=months,
             posts=line.posts.all(),
-            commitments=line.commitments.all(),
+            commitments=selectors.commitments_with_payment(line.commitments.all()),
             themes=[(t, weights.get(t.pk)) for t in themes],
             stale_weights=stale,
         ),
