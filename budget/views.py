@@ -276,10 +276,20 @@ def _batch(request, year, pk, level):
 @roles.programme_reader_required
 def import_detail(request, year, pk):
     allocation, batch = _batch(request, year, pk, RECORDS)
+    summary = ledger_imports.ImportSummary.of(batch)
+    # The whole file is another year's, and the programme has a budget for it: offer it there.
+    other_year = None
+    if (
+        summary.other_year
+        and allocation.programme.allocations.filter(
+            start_year=FinancialYear.from_slug(summary.other_year).start_year
+        ).exists()
+    ):
+        other_year = FinancialYear.from_slug(summary.other_year)
     return render(
         request,
         "budget/import_detail.html",
-        _base(request, allocation, batch=batch, summary=ledger_imports.ImportSummary.of(batch)),
+        _base(request, allocation, batch=batch, summary=summary, other_year=other_year),
     )
 
 
