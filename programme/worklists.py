@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from board import selectors as board_selectors
 from board.models import Action, BoardSettings, Meeting, MeetingPack, RotaRun, RotaSlot
@@ -435,26 +436,26 @@ def finance_lists(programme, *, on: dt.date) -> list[WorkList]:
                 colour,
             )
         )
+    # The last import that happened: the last file confirmed into the ledger (reversed since,
+    # or not), never a preview that was cancelled or refused.
     last = (
-        LedgerImport.objects.filter(allocation=allocation)
-        .select_related("uploaded_by")
-        .order_by("-uploaded_at", "-pk")
+        LedgerImport.objects.filter(allocation=allocation, confirmed_at__isnull=False)
+        .select_related("confirmed_by")
+        .order_by("-confirmed_at", "-pk")
         .first()
     )
     if last is not None:
-        colour = {
-            LedgerImport.Status.IMPORTED: GREEN,
-            LedgerImport.Status.REJECTED: RED,
-            LedgerImport.Status.PREVIEWED: BLUE,
-        }.get(last.status, GREY)
-        who = last.uploaded_by.get_full_name() or last.uploaded_by.get_username()
+        person = last.confirmed_by
+        who = (person.get_full_name() or person.get_username()) if person else "the system"
+        when = timezone.localtime(last.confirmed_at).date()
         work.tasks.append(
             Task(
                 f"Last import: {last.original_name}",
                 reverse("budget:import", kwargs={"year": year, "pk": last.pk}),
-                f"Uploaded {_day(last.uploaded_at.date())} by {who}",
+                f"Imported {_day(when)} by {who}: "
+                f"{_plural(last.rows_imported, 'row')}, £{last.total_imported:,.2f}",
                 last.get_status_display(),
-                colour,
+                GREEN if last.status == LedgerImport.Status.IMPORTED else GREY,
             )
         )
     report = cached_budget_report(allocation)
