@@ -56,7 +56,8 @@ def test_budget_and_board_events_are_among_the_changes_without_the_admin(
 ):
     allocation = programme.allocations.get(start_year=2019)
     demo_setup(allocation=allocation, user=finance_officer)
-    batch = upload(allocation, finance_officer, csv_of(row(ref="TR1", subjective="4800", period="1", date="15/04/2019", amount="250.00")))  # fmt: skip
+    training = row(ref="TR1", subjective="4800", period="1", date="15/04/2019", amount="250.00")
+    batch = upload(allocation, finance_officer, csv_of(training))
     imports.ledger_import_confirm(batch=batch, actor=finance_officer)
     line = allocation.lines.get(code="family-therapists")
     budget_services.row_allocate(
