@@ -527,7 +527,7 @@ class _Change:
     sentence: str
     status: str
     href: str
-    details: list[str] = field(default_factory=list)
+    details: list[str] | None = field(default_factory=list)  # None: nothing visible changed
 
 
 def _fields_changed(record, previous) -> list[str]:
@@ -538,7 +538,7 @@ def _fields_changed(record, previous) -> list[str]:
 
     from themes.history import _field_label, _value
 
-    if previous is None:
+    if previous is None or record.history_type != "~":
         return []
     model = type(record.instance)
     out = []
@@ -553,7 +553,7 @@ def _fields_changed(record, previous) -> list[str]:
             out.append(f"{label} changed")
         else:
             out.append(f"{label}: {before} → {after}")
-    return out
+    return out or None  # None: a save that changed nothing people can see
 
 
 def _history(model, limit: int, *related: str) -> list:
@@ -630,7 +630,7 @@ def _budget_changes(limit: int) -> list[_Change]:
                 sentence,
                 _ACTIONS.get(record.history_type, "Changed"),
                 href,
-                list(details),
+                None if details is None else list(details),
             )
         )
 
@@ -746,6 +746,7 @@ def auditor_lists(*, limit: int = 15) -> list[WorkList]:
     belongs to in a sentence, with what it changed, linked to where it is read in the service
     (never the admin). A fixed number of queries: one per kind of record."""
     changes = _theme_changes(limit) + _budget_changes(limit) + _board_changes(limit)
+    changes = [c for c in changes if c.details is not None]
     changes.sort(key=lambda c: c.when, reverse=True)
     tasks = []
     for change in changes[:limit]:
