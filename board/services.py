@@ -206,6 +206,7 @@ def rota_propose(*, board: Board, today: dt.date | None = None) -> RotaProposal:
             kept_off=kept_off,
             previous=[s.theme_id for s in earlier[-1].slots.all()] if earlier else (),
             earlier_groups=[[s.theme_id for s in m.slots.all()] for m in earlier],
+            current={i: [s.theme_id for s in m.slots.all()] for i, m in enumerate(meetings)},
         )
     except RotaImpossible as exc:
         proposal.error = str(exc)

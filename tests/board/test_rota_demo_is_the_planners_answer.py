@@ -44,6 +44,18 @@ def test_generating_the_rota_on_the_untouched_demo_proposes_no_change(demo):
     ] == []
 
 
+@pytest.mark.parametrize("days_later", [35, 63, 120])
+def test_with_nothing_changed_the_rota_stays_the_planners_answer_as_meetings_are_held(
+    demo, days_later
+):
+    """A meeting held leaves the plan; the meetings after it keep their focus."""
+    later = timezone.localdate() + dt.timedelta(days=days_later)
+    proposal = services.rota_propose(board=demo, today=later)
+    assert proposal.error == ""
+    assert proposal.changes
+    assert [c.meeting.date for c in proposal.changed] == []
+
+
 def test_the_demos_rota_e_mails_name_only_meetings_to_come_and_each_lead_is_told_once(demo):
     today = timezone.localdate()
     rota_mails = [m for m in mail.outbox if "in focus" in m.subject]
