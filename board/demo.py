@@ -59,9 +59,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         chair=CHAIR,
     )
 
-    run = RotaRun.objects.create(board=board, requested_by=manager)
-    # Planned a month before the first meeting, while every meeting was open to change.
-    services.rota_plan(run_id=run.pk, today=dates[0] - dt.timedelta(days=30))
+    _rota_seed(board, manager, today=today, planned_on=dates[0] - dt.timedelta(days=30))
 
     past = [m for m in meetings if m.date < today]
     upcoming = [m for m in meetings if m.date >= today]
@@ -145,6 +143,25 @@ def demo_data_load(*, programme, stdout=None) -> None:
         f"{'a published pack for ' + str(past[-1]) if past else 'no past meeting'}, "
         "the next meeting's pack ready, report schedules for the other bodies.",
     )
+
+
+def _rota_seed(board, manager, *, today, planned_on) -> None:
+    """The rota as the planner gives it today. The meetings already held, or whose pack deadline
+    has passed, keep the focus planned a month before the first meeting (a run dated then); the
+    rest are planned today around them, exactly as "Generate the rota" would plan them now, so
+    its preview on the untouched demo proposes no change. Each lead is told once when their
+    theme is next in focus."""
+    first = services.rota_propose(board=board, today=planned_on)
+    kept = {m.pk for m in services.rota_propose(board=board, today=today).locked}
+    kept |= {c.meeting.pk for c in first.changes if c.meeting.date < today}
+    plan = {key: entry for key, entry in first.plan().items() if int(key) in kept}
+    if plan:
+        run = RotaRun.objects.create(board=board, requested_by=manager, plan=plan)
+        services.rota_plan(run_id=run.pk, today=planned_on)
+        when = timezone.make_aware(dt.datetime.combine(planned_on, dt.time(9)))
+        backdate(run, requested_at=when, finished_at=when)
+    run = RotaRun.objects.create(board=board, requested_by=manager)
+    services.rota_plan(run_id=run.pk, today=today)
 
 
 def _build(meeting, *, publish_by):

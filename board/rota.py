@@ -6,8 +6,10 @@ Hard rules (a rota that breaks one is never returned; `RotaImpossible` says why 
 - no theme is in focus at two meetings in a row (including the meeting held just before);
 - a theme pinned to a meeting is in focus there; a theme kept off a meeting is not.
 
-Soft rule (followed wherever the hard rules leave room): the same group of themes does not meet
-again before every other group has had its turn. Candidates are tried least-used group first.
+Soft rules (followed wherever the hard rules leave room): a meeting keeps the focus it has now
+(`current`), so planning again with nothing changed changes nothing, even once a meeting has been
+held and left the plan; and the same group of themes does not meet again before every other
+group has had its turn. Candidates are tried the current group first, then least-used first.
 
 The search is a depth-first search, meeting by meeting, with bounds that cut off any branch that
 can no longer reach a balanced rota, so in practice it rarely backtracks.
@@ -45,13 +47,15 @@ def rota_build(
     kept_off: Mapping[int, Collection[Hashable]] | None = None,
     previous: Collection[Hashable] = (),
     earlier_groups: Iterable[Collection[Hashable]] = (),
+    current: Mapping[int, Collection[Hashable]] | None = None,
     max_steps: int = 200_000,
 ) -> list[tuple[Hashable, ...]]:
     """Focus themes for `meetings` meetings in date order, each a tuple in `themes` order.
 
     `pinned`/`kept_off` map a meeting's index to themes; `previous` is the focus of the meeting
     held just before the first one planned; `earlier_groups` are groups already used at past
-    meetings, so the soft rule carries on across re-plans.
+    meetings, so the soft rule carries on across re-plans; `current` maps a meeting's index to
+    the focus it has now, kept wherever the hard rules allow.
     """
     pinned = {i: set(v) for i, v in (pinned or {}).items() if v}
     kept_off = {i: set(v) for i, v in (kept_off or {}).items() if v}
@@ -110,6 +114,10 @@ def rota_build(
         if len(key) == k:
             group_uses[key] = group_uses.get(key, 0) + 1
 
+    now = {
+        i: frozenset(index[t] for t in chosen if t in index)
+        for i, chosen in (current or {}).items()
+    }
     all_groups = [frozenset(c) for c in combinations(range(n), k)]
     counts = [0] * n
     plan: list[frozenset] = []
@@ -140,8 +148,12 @@ def rota_build(
         banned = (plan[-1] if plan else prev) | offs[i]
         options = [g for g in all_groups if pins[i] <= g and not g & banned]
         options = [g for g in options if feasible(i, g)]
-        # Least-used group first; then themes furthest behind; then theme order (stable).
-        options.sort(key=lambda g: (group_uses.get(g, 0), sum(counts[t] for t in g), sorted(g)))
+        # The meeting's current group first; then least-used group; then themes furthest
+        # behind; then theme order (stable).
+        keep = now.get(i)
+        options.sort(
+            key=lambda g: (g != keep, group_uses.get(g, 0), sum(counts[t] for t in g), sorted(g))
+        )
         return options
 
     def search(i: int) -> bool:

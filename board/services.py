@@ -206,6 +206,7 @@ def rota_propose(*, board: Board, today: dt.date | None = None) -> RotaProposal:
             kept_off=kept_off,
             previous=[s.theme_id for s in earlier[-1].slots.all()] if earlier else (),
             earlier_groups=[[s.theme_id for s in m.slots.all()] for m in earlier],
+            current={i: [s.theme_id for s in m.slots.all()] for i, m in enumerate(meetings)},
         )
     except RotaImpossible as exc:
         proposal.error = str(exc)
@@ -325,7 +326,10 @@ def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaR
                 RotaRun.Status.FAILED,
                 "The rota changed after it was previewed; nothing was applied. Preview it again.",
             )
-    focus_before = _next_focus(board, today)
+    # What the leads are told is about meetings still to come, even when the run is planned as
+    # of an earlier day (the demo's first rota): a meeting already held is never "next".
+    told_from = max(today, theme_selectors.today())
+    focus_before = _next_focus(board, told_from)
     by_id = {t.pk: t for t in Theme.objects.filter(programme=board.programme_id)}
     changed = 0
     with history_user(user):  # the plan is the change of the person who asked for it
@@ -339,7 +343,7 @@ def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaR
             for theme_id in sorted(wanted - set(entry["before"])):
                 RotaSlot(meeting=meeting, theme=by_id[theme_id]).save()
                 changed += 1
-    _tell_leads(board, focus_before, _next_focus(board, today))
+    _tell_leads(board, focus_before, _next_focus(board, told_from))
     return finish(
         RotaRun.Status.DONE,
         f"Planned {len(plan)} meetings; {changed} focus changes."

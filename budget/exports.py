@@ -109,23 +109,31 @@ def ledger_values(rows, allocation) -> Iterator[list]:
         rule.pk: rule.describe() for rule in MatchingRule.objects.filter(allocation=allocation)
     }
     matches = dict(LedgerRow.Match.choices)
-    splits: dict[int, list[str]] = {}
+    splits: dict[int, list[tuple[str, Decimal]]] = {}
     for row_id, line_id, amount in (
         RowAllocation.objects.filter(row__in=rows.order_by().values("pk"))
         .order_by("row", "pk")
         .values_list("row_id", "line_id", "amount")
     ):
-        splits.setdefault(row_id, []).append(f"{lines.get(line_id, '')} {amount}")
+        splits.setdefault(row_id, []).append((lines.get(line_id, ""), amount))
     waiting = "Waiting for allocation"
     stream = rows.values_list(*_LEDGER_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
     for pk, date, period, cc, subj, ref, post, text, amount, line_id, rule_id, match in stream:
+        matched_by = rules.get(rule_id) if rule_id is not None else None
         if line_id is not None:
             line = lines.get(line_id, "")
         elif pk in splits:
-            line = "; ".join(splits[pk])
+            # The column holds line names alone; how the row was shared is said beside it.
+            shares = splits[pk]
+            line = "; ".join(name for name, _ in shares)
+            matched_by = (
+                "Allocated by hand"
+                if len(shares) == 1
+                else "Split by hand: "
+                + "; ".join(f"£{amount:,.2f} to {name}" for name, amount in shares)
+            )
         else:
             line = waiting
-        matched_by = rules.get(rule_id) if rule_id is not None else None
         yield [
             date,
             period,

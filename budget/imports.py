@@ -130,6 +130,8 @@ class ImportSummary:
     blank_rows: int = 0
     by_rule: list[RuleCount] = field(default_factory=list)
     problem_count: int = 0
+    # Every row is dated in this other financial year (its slug): the file is for that year.
+    other_year: str = ""
 
     def kind(self, name: str) -> RowsOfKind:
         return getattr(self, name)
@@ -164,6 +166,7 @@ class ImportSummary:
             },
             "by_rule": {count.rule: count.rows for count in self.by_rule},
             "problem_count": self.problem_count,
+            "other_year": self.other_year,
         }
 
     @classmethod
@@ -185,6 +188,7 @@ class ImportSummary:
             blank_rows=counts.get("blank", 0),
             by_rule=[RuleCount(rule, n) for rule, n in sorted((data.get("by_rule") or {}).items())],
             problem_count=data.get("problem_count", problem_count),
+            other_year=data.get("other_year", ""),
         )
 
     @classmethod
@@ -482,8 +486,22 @@ def _walk(batch: LedgerImport, *, on_row=None, file_checked: bool = False) -> An
     summary = tally.summary
     summary.by_rule = tally.rule_counts()
     summary.blank_rows = reader.blank_rows
-    summary.problem_count = reader.problem_count + len(problems)
-    return Analysis(summary=summary, problems=reader.problems + problems)
+    read_problems, read_count = reader.problems, reader.problem_count
+    other_year = reader.other_year() if not summary.recognised.count else None
+    if other_year is not None and read_count > 1:  # one problem for the file, not one a row
+        summary.other_year = other_year.slug
+        read_problems, read_count = [_other_year_problem(allocation, other_year, read_count)], 1
+    summary.problem_count = read_count + len(problems)
+    return Analysis(summary=summary, problems=read_problems + problems)
+
+
+def _other_year_problem(allocation, year, rows: int) -> Problem:
+    dated = f"All {rows} rows are dated {year.label}"
+    if allocation.programme.allocations.filter(start_year=year.start_year).exists():
+        message = f"{dated}: import into {year.label}?"
+    else:
+        message = f"{dated}, and the programme has no budget for {year.label}."
+    return Problem(None, "Posting Date", message)
 
 
 # --- the actions -------------------------------------------------------------------------

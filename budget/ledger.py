@@ -11,6 +11,7 @@ import math
 import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -336,11 +337,22 @@ class LedgerReader:
         self.problems: list[Problem] = []
         self.problem_count = 0
         self.blank_rows = 0
+        # Rows dated outside the year, by the start year of the financial year they are in.
+        self.outside_years: Counter[int] = Counter()
 
     def _problem(self, row, column, message):
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(row, column, message))
+
+    def other_year(self) -> FinancialYear | None:
+        """The one other financial year that every refused row is dated in, when that is the
+        only problem the file has (so a whole extract uploaded to the wrong year is one
+        problem, not one a row). Whether any row was read at all is for the caller to say."""
+        if len(self.outside_years) != 1:
+            return None
+        (start_year, rows), *_ = self.outside_years.items()
+        return FinancialYear(start_year) if rows == self.problem_count else None
 
     def _raw_rows(self):
         lower = self.name.lower()
@@ -551,6 +563,7 @@ class LedgerReader:
         if posting_date is not None:
             if not start <= posting_date <= end:
                 ok = False
+                self.outside_years[FinancialYear.for_date(posting_date).start_year] += 1
                 self._problem(
                     number,
                     "Posting Date",

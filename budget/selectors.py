@@ -12,7 +12,7 @@ import calendar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 
 from havering_improve import summaries
 from havering_improve.fy import FinancialYear
@@ -227,6 +227,35 @@ def kept_ledger_totals(allocation) -> tuple[dict, dict]:
     )
 
 
+def commitments_with_payment(queryset=None):
+    """Commitments, each annotated `in_actuals`: THE rule for when a commitment is paid. A
+    commitment is in the actuals once an active ledger row placed on its line (by a rule or by
+    hand) quotes its reference, as the row's transaction reference or in its description; until
+    then it is still to be paid, and counts in the forecast outturn. A commitment with no
+    reference is never matched: lower its amount (still to be paid) as it is paid."""
+    queryset = Commitment.objects.all() if queryset is None else queryset
+    quoted = Q(reference__iexact=OuterRef("reference")) | Q(
+        description__icontains=OuterRef("reference")
+    )
+    on_line = Q(line=OuterRef("line")) | Q(allocations__line=OuterRef("line"))
+    paying = LedgerRow.objects.filter(
+        quoted, on_line, active=True, allocation=OuterRef("line__allocation")
+    )
+    return queryset.annotate(in_actuals=~Q(reference="") & Exists(paying))
+
+
+def outstanding_commitments(allocation) -> dict[int, Decimal]:
+    """Per line, the commitments still to be paid (not yet in the actuals): one query."""
+    return dict(
+        commitments_with_payment(Commitment.objects.filter(line__allocation=allocation))
+        .filter(in_actuals=False)
+        .values("line_id")
+        .annotate(total=Sum("amount"))
+        .values_list("line_id", "total")
+        .order_by()
+    )
+
+
 def budget_report(
     allocation: BudgetAllocation, *, as_at: int | None = None, kept: bool = False
 ) -> BudgetReport:
@@ -245,13 +274,7 @@ def budget_report(
         virements[v["from_line_id"]] = virements.get(v["from_line_id"], ZERO) - v["amount"]
         virements[v["to_line_id"]] = virements.get(v["to_line_id"], ZERO) + v["amount"]
     actuals, queue = kept_ledger_totals(allocation) if kept else _ledger_totals(allocation)
-    commitments = dict(
-        Commitment.objects.filter(line__allocation=allocation)
-        .values("line_id")
-        .annotate(total=Sum("amount"))
-        .values_list("line_id", "total")
-        .order_by()
-    )
+    commitments = outstanding_commitments(allocation)
     months: dict[int, dict[int, LineMonth]] = {}
     for month in LineMonth.objects.filter(line__allocation=allocation):
         months.setdefault(month.line_id, {})[month.period] = month
@@ -292,6 +315,11 @@ def budget_report(
                 forecast[p] = sum((post_cost_in_period(post, year, p) for post in line_posts), ZERO)
             else:
                 forecast[p] = profile[p]
+        # Commitments still to be paid are spend to come: counted in the first month without
+        # actuals (the year's last if all have them), so the outturn is the forecast's sum.
+        outstanding = pence(commitments.get(line.pk))
+        if outstanding:
+            forecast[min(as_at + 1, PERIODS[-1])] += outstanding
         item = LineFigures(
             line=line,
             title=line.title,
@@ -299,7 +327,7 @@ def budget_report(
             latest=latest,
             budget_to_date=sum((profile[p] for p in PERIODS if p <= as_at), ZERO),
             actual_to_date=sum((actual[p] for p in PERIODS if p <= as_at), ZERO),
-            commitments=pence(commitments.get(line.pk)),
+            commitments=outstanding,
             previous_outturn=previous.get(line.pk),
             latest_outturn=sum(forecast.values(), ZERO),
             profile=profile,

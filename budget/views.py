@@ -38,6 +38,7 @@ from .forms import (
 from .models import PeriodState
 from .selectors import (
     BUDGET_AREAS,
+    Matcher,
     budget_report,
     cached_budget_report,
     cached_theme_spend,
@@ -276,10 +277,20 @@ def _batch(request, year, pk, level):
 @roles.programme_reader_required
 def import_detail(request, year, pk):
     allocation, batch = _batch(request, year, pk, RECORDS)
+    summary = ledger_imports.ImportSummary.of(batch)
+    # The whole file is another year's, and the programme has a budget for it: offer it there.
+    other_year = None
+    if (
+        summary.other_year
+        and allocation.programme.allocations.filter(
+            start_year=FinancialYear.from_slug(summary.other_year).start_year
+        ).exists()
+    ):
+        other_year = FinancialYear.from_slug(summary.other_year)
     return render(
         request,
         "budget/import_detail.html",
-        _base(request, allocation, batch=batch, summary=ledger_imports.ImportSummary.of(batch)),
+        _base(request, allocation, batch=batch, summary=summary, other_year=other_year),
     )
 
 
@@ -358,7 +369,13 @@ def queue(request, year):
     return render(
         request,
         "budget/queue.html",
-        _base(request, allocation, page=page, closed=selectors.closed_periods(allocation)),
+        _base(
+            request,
+            allocation,
+            page=page,
+            closed=selectors.closed_periods(allocation),
+            offer=_rule_offer(allocation, request.GET.get("rule", "")),
+        ),
     )
 
 
@@ -369,12 +386,16 @@ def allocate(request, year, row_id):
     lines = list(allocation.lines.order_by("order"))
 
     def allocate_row(form):
-        return services.row_allocate(
-            row=row,
-            splits=form.cleaned_data["splits"],
-            actor=request.user,
-            save_rule=form.cleaned_data.get("save_rule", ""),
+        save_rule = form.cleaned_data.get("save_rule", "")
+        services.row_allocate(
+            row=row, splits=form.cleaned_data["splits"], actor=request.user, save_rule=save_rule
         )
+        # The rule just saved is the one that now places this row.
+        return Matcher.for_allocation(allocation).match(row) if save_rule else None
+
+    def done(rule):
+        url = _year_url(allocation, "budget:queue")
+        return f"{url}?rule={rule.pk}" if rule is not None else url
 
     return editing.edit_page(
         request,
@@ -382,9 +403,23 @@ def allocate(request, year, row_id):
         allocate_row,
         template="budget/allocate.html",
         context=_base(request, allocation, row=row),
-        done=_year_url(allocation, "budget:queue"),
+        done=done,
         success=f"{row.reference} allocated.",
     )
+
+
+def _rule_offer(allocation, rule_id: str) -> dict | None:
+    """After a rule is saved while allocating: the other rows waiting that it would place,
+    their count and total, offered with a link to apply it to them."""
+    rule = allocation.rules.filter(pk=rule_id).first() if rule_id.isdigit() else None
+    rows = rule_queue_matches(rule) if rule is not None else []
+    if not rows:
+        return None
+    return {
+        "rule": rule,
+        "count": len(rows),
+        "total": sum((r.amount for r in rows), Decimal("0.00")),
+    }
 
 
 @roles.programme_reader_required
@@ -620,7 +655,7 @@ def line_detail(request, year, code):
             report=report,
             months=months,
             posts=line.posts.all(),
-            commitments=line.commitments.all(),
+            commitments=selectors.commitments_with_payment(line.commitments.all()),
             themes=[(t, weights.get(t.pk)) for t in themes],
             stale_weights=stale,
         ),

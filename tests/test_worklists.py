@@ -230,7 +230,7 @@ def test_the_auditor_sees_recent_changes_with_links_to_their_history(client, aud
     milestone.save()
     html = _home(client, auditor)
     assert "Recent changes" in html
-    assert "Milestone: Supervision policy refreshed and signed off" in html
+    assert "Supervision: Milestone “Supervision policy refreshed and signed off” changed" in html
     assert 'href="/themes/supervision/history/"' in html
 
 
