@@ -6,6 +6,7 @@ from havering_improve.forms import (
     DateField,
     GovukForm,
     GovukModelForm,
+    StateChangeForm,
     VersionedForm,
     short_text_areas,
 )
@@ -54,8 +55,9 @@ class RecurrenceForm(GovukForm):
         return data
 
 
-class PinsForm(GovukForm):
-    """One choice per theme: in focus, kept off, or left to the rota."""
+class PinsForm(StateChangeForm):
+    """One choice per theme: in focus, kept off, or left to the rota. It carries the meeting's
+    version: the pins are the meeting's."""
 
     CHOICES = [("auto", "Rota decides"), ("in", "Pinned to this meeting"), ("off", "Kept off")]
 
@@ -70,6 +72,7 @@ class PinsForm(GovukForm):
                 widget=forms.RadioSelect,
                 initial="auto" if pin is None else ("in" if pin.in_focus else "off"),
             )
+        self.fields_added()
 
 
 class MinutesForm(VersionedForm):
@@ -129,7 +132,9 @@ class ReissueForm(GovukForm):
     )
 
 
-class BoardSettingsForm(GovukModelForm):
+class BoardSettingsForm(VersionedForm):
+    made_on_first_save = True
+
     class Meta:
         model = BoardSettings
         fields = ["pack_days_before", "reminder_working_days"]
@@ -139,12 +144,14 @@ class BoardSettingsForm(GovukModelForm):
         }
 
 
-class ReportScheduleForm(GovukModelForm):
+class ReportScheduleForm(VersionedForm):
     sections = forms.MultipleChoiceField(
         label="Sections",
         choices=ReportSchedule.Section.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    made_on_first_save = True
 
     class Meta:
         model = ReportSchedule

@@ -59,6 +59,7 @@ class BoardSettings(models.Model):
         default=3,
         help_text="Leads are reminded this many working days before the pack deadline.",
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:
@@ -319,6 +320,7 @@ class ReportSchedule(models.Model):
         "date that has not been made yet. Leave blank to start with the next report due.",
     )
     active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:

@@ -102,6 +102,7 @@ class AllocationSettings(models.Model):
         help_text="Forecast variance over this is red.",
         validators=PERCENT_VALIDATORS,
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:
