@@ -3,7 +3,7 @@ import datetime as dt
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -100,6 +100,10 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
     }
+
+
+class SetOwnPasswordForm(GovukFormMixin, SetPasswordForm):
+    """A new password, from the link of a password reset e-mail."""
 
 
 def add_service_errors(form, exc) -> None:
