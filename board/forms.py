@@ -10,6 +10,7 @@ from havering_improve.forms import (
     VersionedForm,
     short_text_areas,
 )
+from havering_improve.validators import single_line
 from themes.models import Theme
 
 from .models import Action, BoardSettings, Meeting, ReportSchedule
@@ -44,9 +45,13 @@ class RecurrenceForm(GovukForm):
         help_text="Only for every N weeks, for example 4",
     )
     start_time = forms.TimeField(label="Start time", required=False, help_text="For example, 10:00")
-    venue = forms.CharField(label="Venue", required=False, max_length=300)
+    venue = forms.CharField(
+        label="Venue", required=False, max_length=300, validators=single_line("Venue")
+    )
     online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
-    chair = forms.CharField(label="Chair", required=False, max_length=200)
+    chair = forms.CharField(
+        label="Chair", required=False, max_length=200, validators=single_line("Chair")
+    )
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from havering_improve.validators import validate_plausible_date
+from havering_improve.validators import single_line, validate_plausible_date
 from themes.models import Programme, Theme
 from themes.selectors import today
 
@@ -17,8 +17,8 @@ class Board(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="boards")
     slug = models.SlugField()
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=200, validators=single_line("Name"))
+    short_name = models.CharField(max_length=40, blank=True, validators=single_line("Short name"))
     kind = models.CharField(max_length=30, choices=Kind.choices)
     description = models.TextField(blank=True)
     themes_per_meeting = models.PositiveSmallIntegerField(
@@ -76,9 +76,9 @@ class Meeting(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField(validators=[validate_plausible_date])
     start_time = models.TimeField(null=True, blank=True)
-    venue = models.CharField(max_length=300, blank=True)
+    venue = models.CharField(max_length=300, blank=True, validators=single_line("Venue"))
     online_link = models.URLField(blank=True, help_text="Teams or other online meeting link.")
-    chair = models.CharField(max_length=200, blank=True)
+    chair = models.CharField(max_length=200, blank=True, validators=single_line("Chair"))
     minutes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()

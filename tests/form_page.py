@@ -63,14 +63,15 @@ class _Forms(HTMLParser):
             self._textarea = None
 
 
-def opened(client: Client, url: str) -> dict[str, list[str]]:
-    """The edit form on `url` (the one carrying a version), as the page gives it."""
+def opened(client: Client, url: str, carrying: str = "version") -> dict[str, list[str]]:
+    """The form on `url` with a field called `carrying` (by default the edit form, which
+    carries the version of what it edits), as the page gives it."""
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     parser = _Forms()
     parser.feed(response.content.decode())
-    forms = [form for form in parser.forms if "version" in form]
-    assert forms, f"{url} has no form carrying the version of what it edits"
+    forms = [form for form in parser.forms if carrying in form]
+    assert forms, f"{url} has no form with a {carrying} field"
     return forms[0]
 
 
