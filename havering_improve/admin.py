@@ -10,15 +10,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.html import format_html
 from django.utils.http import urlsafe_base64_encode
+from simple_history.admin import SimpleHistoryAdmin
 
 from havering_improve import security
+from havering_improve.actions import StaleEdit, lock_current
+from havering_improve.forms import version_field
 from havering_improve.models import CouncilIdentity
 
 User = get_user_model()
@@ -29,6 +32,43 @@ def tabular_inline(model, **options) -> type[admin.TabularInline]:
     (`options` are further TabularInline attributes, such as `fields` or `readonly_fields`)."""
     attrs = {"model": model, "extra": 0, "__module__": model.__module__, **options}
     return type(f"{model.__name__}Inline", (admin.TabularInline,), attrs)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin of programme data: its history, and for a record two people may edit at once
+    (a model with a `version`) the change form carries the version it was opened at, as the
+    service's forms do, so a save on top of someone else's is refused with what they changed."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or "version" not in {f.name for f in self.model._meta.concrete_fields}:
+            return form
+        return type(form.__name__, (_OpenedAtVersion, form), {})
+
+
+class _OpenedAtVersion:
+    """An admin change form that saves only on top of the version it was opened at."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = version_field()
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        try:
+            current = lock_current(self.instance, data.get("version"))
+        except StaleEdit as exc:
+            # Sent back with the latest version, so saving again is a deliberate choice.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = exc.obj.version
+            what = "; ".join(f"{c['field']}: {c['before']} → {c['after']}" for c in exc.changes)
+            raise ValidationError(
+                f"{exc} What they changed: {what}." if what else str(exc)
+            ) from None
+        data["version"] = current.version + 1
+        return data
 
 
 @admin.register(CouncilIdentity)
