@@ -6,9 +6,11 @@ from havering_improve.forms import (
     DateField,
     GovukForm,
     GovukModelForm,
+    StateChangeForm,
     VersionedForm,
     short_text_areas,
 )
+from havering_improve.validators import single_line
 from themes.models import HighlightReport, Theme
 
 from .models import Action, BoardSettings, Decision, Meeting, ReportSchedule
@@ -43,9 +45,13 @@ class RecurrenceForm(GovukForm):
         help_text="Only for every N weeks, for example 4",
     )
     start_time = forms.TimeField(label="Start time", required=False, help_text="For example, 10:00")
-    venue = forms.CharField(label="Venue", required=False, max_length=300)
+    venue = forms.CharField(
+        label="Venue", required=False, max_length=300, validators=single_line("Venue")
+    )
     online_link = forms.URLField(label="Online meeting link", required=False, assume_scheme="https")
-    chair = forms.CharField(label="Chair", required=False, max_length=200)
+    chair = forms.CharField(
+        label="Chair", required=False, max_length=200, validators=single_line("Chair")
+    )
 
     def clean(self):
         data = super().clean()
@@ -54,8 +60,9 @@ class RecurrenceForm(GovukForm):
         return data
 
 
-class PinsForm(GovukForm):
-    """One choice per theme: in focus, kept off, or left to the rota."""
+class PinsForm(StateChangeForm):
+    """One choice per theme: in focus, kept off, or left to the rota. It carries the meeting's
+    version: the pins are the meeting's."""
 
     CHOICES = [("auto", "Rota decides"), ("in", "Pinned to this meeting"), ("off", "Kept off")]
 
@@ -70,6 +77,7 @@ class PinsForm(GovukForm):
                 widget=forms.RadioSelect,
                 initial="auto" if pin is None else ("in" if pin.in_focus else "off"),
             )
+        self.fields_added()
 
 
 class MinutesForm(VersionedForm):
@@ -162,7 +170,9 @@ class ReissueForm(GovukForm):
     )
 
 
-class BoardSettingsForm(GovukModelForm):
+class BoardSettingsForm(VersionedForm):
+    made_on_first_save = True
+
     class Meta:
         model = BoardSettings
         fields = ["pack_days_before", "reminder_working_days"]
@@ -172,12 +182,14 @@ class BoardSettingsForm(GovukModelForm):
         }
 
 
-class ReportScheduleForm(GovukModelForm):
+class ReportScheduleForm(VersionedForm):
     sections = forms.MultipleChoiceField(
         label="Sections",
         choices=ReportSchedule.Section.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    made_on_first_save = True
 
     class Meta:
         model = ReportSchedule

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from havering_improve.validators import validate_plausible_date
+from havering_improve.validators import single_line, validate_plausible_date
 from themes.models import Programme, Theme
 from themes.selectors import today
 
@@ -18,8 +18,8 @@ class Board(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="boards")
     slug = models.SlugField()
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=200, validators=single_line("Name"))
+    short_name = models.CharField(max_length=40, blank=True, validators=single_line("Short name"))
     kind = models.CharField(max_length=30, choices=Kind.choices)
     description = models.TextField(blank=True)
     themes_per_meeting = models.PositiveSmallIntegerField(
@@ -60,6 +60,7 @@ class BoardSettings(models.Model):
         default=3,
         help_text="Leads are reminded this many working days before the pack deadline.",
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:
@@ -76,9 +77,9 @@ class Meeting(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField(validators=[validate_plausible_date])
     start_time = models.TimeField(null=True, blank=True)
-    venue = models.CharField(max_length=300, blank=True)
+    venue = models.CharField(max_length=300, blank=True, validators=single_line("Venue"))
     online_link = models.URLField(blank=True, help_text="Teams or other online meeting link.")
-    chair = models.CharField(max_length=200, blank=True)
+    chair = models.CharField(max_length=200, blank=True, validators=single_line("Chair"))
     minutes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
@@ -349,6 +350,7 @@ class ReportSchedule(models.Model):
         "date that has not been made yet. Leave blank to start with the next report due.",
     )
     active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:

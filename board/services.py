@@ -111,7 +111,46 @@ def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **fields) ->
 
 
 @actions.action("can_manage_board")
+def pins_save(*, meeting: Meeting, actor, version: int, states: dict) -> Meeting:
+    """The pins of a meeting, from its pins form: `states` maps each theme to "in", "off" or
+    "auto". Pins belong to the meeting, so they are saved from the version of the meeting the
+    form was opened at (StaleEdit, listing the pins changed since, if someone saved it since)."""
+    try:
+        current = lock_current(meeting, version)
+    except actions.StaleEdit as exc:
+        exc.changes = [*exc.changes, *_pins_changed(exc.obj, version)]
+        raise
+    for theme, state in states.items():
+        _pin_set(meeting=current, theme=theme, state=state)
+    current.version += 1
+    current.save(update_fields=["version"])
+    return current
+
+
+PIN_STATES = {"in": "Pinned to this meeting", "off": "Kept off", "auto": "Rota decides"}
+
+
+def _pins_changed(meeting: Meeting, version: int) -> list[dict]:
+    """The pins of `meeting` that differ now from when the meeting was at `version`."""
+    return actions.rows_changed(
+        meeting,
+        version,
+        RotaPin,
+        parent="meeting",
+        key="theme_id",
+        value=lambda pin: "in" if pin.in_focus else "off",
+        label=theme_selectors.theme_labels("Pin"),
+        show=lambda state: PIN_STATES[state or "auto"],
+    )
+
+
+@actions.action("can_manage_board")
 def pin_set(*, meeting: Meeting, theme: Theme, state: str, actor) -> None:
+    """One pin, for the application's own use (the pins form saves them all with `pins_save`)."""
+    _pin_set(meeting=meeting, theme=theme, state=state)
+
+
+def _pin_set(*, meeting: Meeting, theme: Theme, state: str) -> None:
     """state: "in" (pinned to the meeting), "off" (kept off it) or "auto" (the rota decides)."""
     if state not in {"in", "off", "auto"}:
         raise ValidationError("Choose pinned, kept off or let the rota decide.")
@@ -957,27 +996,25 @@ def report_retry(*, report, actor) -> None:
 
 
 @actions.action("can_manage_board")
-def schedule_save(*, board: Board, actor, **fields):
+def schedule_save(*, board: Board, actor, version: int | None = None, **fields):
     from .models import ReportSchedule
 
     if board.kind != Board.Kind.REPORTING_BODY:
         raise ValidationError(f"{board} is not a body that receives progress reports.")
-    return _board_row_save(ReportSchedule, board, fields)
+    return _board_row_save(ReportSchedule, board, version, fields)
 
 
 @actions.action("can_manage_board")
-def board_settings_save(*, board: Board, actor, **fields):
+def board_settings_save(*, board: Board, actor, version: int | None = None, **fields):
     """When packs are built and leads reminded, for the board."""
     from .models import BoardSettings
 
-    return _board_row_save(BoardSettings, board, fields)
+    return _board_row_save(BoardSettings, board, version, fields)
 
 
-def _board_row_save(model, board: Board, fields: dict):
-    """The board's one row of `model` (its report schedule, its settings), made or changed."""
-    row = model.objects.filter(board=board).first() or model(board=board)
-    for key, value in fields.items():
-        setattr(row, key, value)
-    row.full_clean()
-    row.save()
-    return row
+def _board_row_save(model, board: Board, version: int | None, fields: dict):
+    """The board's one row of `model` (its report schedule, its settings), made or changed from
+    the `version` its form was opened at (see `havering_improve.actions.save_current`)."""
+    return actions.save_current(
+        model.objects.filter(board=board).first() or model(board=board), version, fields
+    )

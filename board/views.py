@@ -250,13 +250,16 @@ def meeting_pins(request, pk):
     pins = {p.theme_id: p for p in meeting.pins.all()}
 
     def save(form):
-        for theme in form.themes:
-            state = form.cleaned_data[f"theme_{theme.pk}"]
-            services.pin_set(meeting=meeting, theme=theme, state=state, actor=request.user)
+        return services.pins_save(
+            meeting=meeting,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            states={theme: form.cleaned_data[f"theme_{theme.pk}"] for theme in form.themes},
+        )
 
     return _form_page(
         request,
-        forms.PinsForm(editing.posted(request), themes=themes, pins=pins),
+        forms.PinsForm(editing.posted(request), themes=themes, pins=pins, record=meeting),
         save,
         title=f"Pin themes to the meeting on {meeting.date:%-d %B %Y}",
         success="Pins saved. Generate the rota to re-balance the other meetings.",
@@ -326,8 +329,8 @@ def board_settings(request):
     return _form_page(
         request,
         forms.BoardSettingsForm(editing.posted(request), instance=selectors.board_settings(board)),
-        lambda form: services.board_settings_save(
-            board=board, actor=request.user, **form.cleaned_data
+        lambda form: editing.save_versioned(
+            form, services.board_settings_save, board=board, actor=request.user
         ),
         title="Pack and reminder timing",
         success="Settings saved.",
@@ -555,7 +558,9 @@ def schedule_edit(request, pk):
     return _form_page(
         request,
         forms.ReportScheduleForm(editing.posted(request), instance=instance),
-        lambda form: services.schedule_save(board=body, actor=request.user, **form.cleaned_data),
+        lambda form: editing.save_versioned(
+            form, services.schedule_save, board=body, actor=request.user
+        ),
         title=f"Progress reports to {body}",
         success=f"Report schedule for {body} saved.",
         done=reverse("board:reports"),

@@ -1,21 +1,20 @@
 from django.apps import apps
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges
 
-from havering_improve.admin import tabular_inline
+from havering_improve.admin import HistoryAdmin, tabular_inline
 
 from .models import BudgetAllocation, BudgetLine, LedgerImport, LedgerRow
 
 
 @admin.register(BudgetAllocation)
-class BudgetAllocationAdmin(SimpleHistoryAdmin):
+class BudgetAllocationAdmin(HistoryAdmin):
     list_display = ["__str__", "amount", "funding_source"]
     inlines = [tabular_inline(BudgetLine, fields=["order", "code", "title", "amount"])]
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(HistoryAdmin):
     list_display = ["title", "amount", "allocation"]
     list_select_related = ["allocation__programme"]
     filter_horizontal = ["themes"]
@@ -34,7 +33,7 @@ class ReadOnly:
         return False
 
 
-class ReadOnlyAdmin(ReadOnly, SimpleHistoryAdmin):
+class ReadOnlyAdmin(ReadOnly, HistoryAdmin):
     pass
 
 

@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.validators import FileExtensionValidator
 
@@ -14,19 +13,9 @@ from havering_improve.forms import (
 from havering_improve.uploads import validate_upload
 from havering_improve.validators import PERCENT_VALIDATORS
 
-from .models import Commitment, MatchingRule, Post
+from .models import AllocationSettings, Commitment, MatchingRule, Post
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-def _relayout(form):
-    """The GOV.UK helper lays out the fields present when it is made; forms that add fields
-    in __init__ need a fresh one, or those fields are never rendered."""
-    helper = FormHelper(form)
-    helper.form_tag = False
-    helper.show_non_field_errors = False
-    helper.disable_csrf = True
-    form.helper = helper
 
 
 def _money_field(label, *, required=True, help_text=""):
@@ -105,7 +94,7 @@ class AllocateForm(GovukForm):
             )
         self.fields["save_rule"].choices = rule_choices
         self.order_fields([*[f for i in range(1, 5) for f in (f"line_{i}", f"amount_{i}")]])
-        _relayout(self)
+        self.fields_added()
 
     def clean(self):
         data = super().clean()
@@ -187,10 +176,13 @@ class LineMonthsForm(StateChangeForm):
             profile, forecast = months.get(period, (Decimal("0.00"), None))
             self.initial.setdefault(f"profile_{period}", profile)
             self.initial.setdefault(f"forecast_{period}", forecast)
-        _relayout(self)
+        self.fields_added()
 
 
-class ThemeWeightsForm(GovukForm):
+class ThemeWeightsForm(StateChangeForm):
+    """One weight per theme of a line. It carries the line's version: the weights are the
+    line's."""
+
     def __init__(self, *args, themes, weights, **kwargs):
         super().__init__(*args, **kwargs)
         self.themes = list(themes)
@@ -203,10 +195,10 @@ class ThemeWeightsForm(GovukForm):
                 initial=weights.get(theme.pk, Decimal("1")),
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
             )
-        _relayout(self)
+        self.fields_added()
 
 
-class SettingsForm(GovukForm):
+class SettingsForm(VersionedForm):
     cost_centres = forms.CharField(label="Programme cost centres", max_length=200, required=False)
     amber_percent = forms.DecimalField(
         label="Amber when forecast variance is over (%)",
@@ -220,6 +212,12 @@ class SettingsForm(GovukForm):
         decimal_places=2,
         validators=PERCENT_VALIDATORS,
     )
+
+    made_on_first_save = True
+
+    class Meta:
+        model = AllocationSettings
+        fields = ["cost_centres", "amber_percent", "red_percent"]
 
 
 class CarryForwardForm(GovukForm):

@@ -84,11 +84,13 @@ class AllocationSettings(models.Model):
         BudgetAllocation, on_delete=models.CASCADE, related_name="settings"
     )
     cost_centres = models.CharField(
+        "programme cost centres",
         max_length=200,
         blank=True,
         help_text="The programme's cost centres, separated by commas, e.g. C21450.",
     )
     amber_percent = models.DecimalField(
+        "amber when forecast variance is over (%)",
         max_digits=5,
         decimal_places=2,
         default=2,
@@ -96,12 +98,14 @@ class AllocationSettings(models.Model):
         validators=PERCENT_VALIDATORS,
     )
     red_percent = models.DecimalField(
+        "red when forecast variance is over (%)",
         max_digits=5,
         decimal_places=2,
         default=5,
         help_text="Forecast variance over this is red.",
         validators=PERCENT_VALIDATORS,
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:

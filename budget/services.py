@@ -14,7 +14,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from havering_improve.actions import StaleEdit, action, lock_current
+from havering_improve.actions import (
+    StaleEdit,
+    action,
+    lock_current,
+    rows_changed,
+    save_current,
+)
+from themes.selectors import theme_labels
 
 from .models import (
     AllocationSettings,
@@ -39,14 +46,14 @@ from .selectors import (
 
 
 @action("can_edit_budget")
-def allocation_settings_update(*, allocation, actor, **fields) -> AllocationSettings:
-    obj = allocation_settings(allocation)
-    for key, value in fields.items():
-        setattr(obj, key, value)
-    obj.full_clean(exclude=["allocation"])
+def allocation_settings_update(
+    *, allocation, actor, version: int | None = None, **fields
+) -> AllocationSettings:
+    """Change the year's settings from the `version` its form was opened at (the action's
+    transaction undoes the save if the thresholds are the wrong way round)."""
+    obj = save_current(allocation_settings(allocation), version, fields, exclude=["allocation"])
     if obj.red_percent < obj.amber_percent:
         raise ValidationError({"red_percent": "Red must be at or above amber."})
-    obj.save()
     allocation.settings = obj
     return obj
 
@@ -284,12 +291,21 @@ def _save_versioned(obj, version: int | None):
 
 
 @action("is_programme_manager")
-def theme_weights_set(*, line, actor, weights: dict) -> None:
-    """Programme manager only: how much of the line each of its themes carries."""
+def theme_weights_set(*, line, actor, weights: dict, version: int | None = None) -> None:
+    """Programme manager only: how much of the line each of its themes carries, from the
+    version of the line its form was opened at (StaleEdit, listing the weights changed since,
+    if someone saved the line since; with no version, the application's own change)."""
     if any(w < 0 for w in weights.values()):
         raise ValidationError("Weights cannot be negative.")
     if weights and not any(weights.values()):
         raise ValidationError("At least one theme needs a weight above 0.")
+    try:
+        current = lock_current(line, version, required=False)
+    except StaleEdit as exc:
+        exc.changes = [*exc.changes, *_weights_changed(exc.obj, version)]
+        raise
+    current.version += 1
+    current.save(update_fields=["version"])
     with transaction.atomic():
         existing = {w.theme_id: w for w in ThemeWeight.objects.filter(line=line)}
         for theme, weight in weights.items():
@@ -300,6 +316,20 @@ def theme_weights_set(*, line, actor, weights: dict) -> None:
             obj.save()
         for obj in existing.values():
             obj.delete()
+
+
+def _weights_changed(line, version: int) -> list[dict]:
+    """The theme weights of `line` that differ now from when the line was at `version`."""
+    return rows_changed(
+        line,
+        version,
+        ThemeWeight,
+        parent="line",
+        key="theme_id",
+        value=lambda weight: weight.weight,
+        label=theme_labels("Weight"),
+        show=lambda weight: "(equal share)" if weight is None else f"{weight}",
+    )
 
 
 @action("can_edit_budget")

@@ -751,12 +751,14 @@ def line_themes(request, year, code):
 
     def save(form):
         chosen = {t: form.cleaned_data[f"theme_{t.pk}"] for t in themes}
-        return services.theme_weights_set(line=line, actor=request.user, weights=chosen)
+        return services.theme_weights_set(
+            line=line, actor=request.user, weights=chosen, version=form.cleaned_data["version"]
+        )
 
     return _form_page(
         request,
         allocation,
-        ThemeWeightsForm(editing.posted(request), themes=themes, weights=weights),
+        ThemeWeightsForm(editing.posted(request), themes=themes, weights=weights, record=line),
         save,
         success="Theme weights saved.",
         title=f"How themes share: {line.title}",
@@ -793,20 +795,12 @@ def virements(request, year):
 def budget_settings(request, year):
     allocation = get_allocation_for_user(request.user, year, EDIT)
     current = selectors.allocation_settings(allocation)
-    form = SettingsForm(
-        editing.posted(request),
-        initial={
-            "cost_centres": current.cost_centres,
-            "amber_percent": current.amber_percent,
-            "red_percent": current.red_percent,
-        },
-    )
     return _form_page(
         request,
         allocation,
-        form,
-        lambda form: services.allocation_settings_update(
-            allocation=allocation, actor=request.user, **form.cleaned_data
+        SettingsForm(editing.posted(request), instance=current),
+        lambda form: editing.save_versioned(
+            form, services.allocation_settings_update, allocation=allocation, actor=request.user
         ),
         done=_year_url(allocation),
         success="Settings saved.",

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from havering_improve.admin import tabular_inline
+from havering_improve.admin import HistoryAdmin, tabular_inline
 
 from .models import (
     AuditResult,
@@ -19,30 +18,30 @@ from .models import (
 
 
 @admin.register(EvaluationStrand)
-class EvaluationStrandAdmin(SimpleHistoryAdmin):
+class EvaluationStrandAdmin(HistoryAdmin):
     list_display = ["code", "title", "programme"]
 
 
 @admin.register(JudgementArea)
-class JudgementAreaAdmin(SimpleHistoryAdmin):
+class JudgementAreaAdmin(HistoryAdmin):
     list_display = ["title", "framework", "is_overall"]
     filter_horizontal = ["themes"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryAdmin):
     list_display = ["title", "kind", "start_date", "is_baseline"]
     inlines = [tabular_inline(Judgement)]
 
 
 @admin.register(Judgement)
-class JudgementAdmin(SimpleHistoryAdmin):
+class JudgementAdmin(HistoryAdmin):
     list_display = ["inspection", "area", "grade"]
     list_select_related = ["inspection", "area"]
 
 
 @admin.register(EvaluationActivity)
-class EvaluationActivityAdmin(SimpleHistoryAdmin):
+class EvaluationActivityAdmin(HistoryAdmin):
     list_display = ["title", "strand", "kind", "start_date", "completed_on"]
     list_filter = ["kind", "strand"]
     list_select_related = ["strand"]
@@ -51,21 +50,21 @@ class EvaluationActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuditResult)
-class AuditResultAdmin(SimpleHistoryAdmin):
+class AuditResultAdmin(HistoryAdmin):
     list_display = ["activity", "theme", "date", "cases_audited", "percent_good_or_better"]
     list_select_related = ["activity", "theme"]
     raw_id_fields = ["measure_reading"]
 
 
 @admin.register(FeedbackResult)
-class FeedbackResultAdmin(SimpleHistoryAdmin):
+class FeedbackResultAdmin(HistoryAdmin):
     list_display = ["activity", "responses"]
     list_select_related = ["activity"]
     inlines = [tabular_inline(SurveyScore)]
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(HistoryAdmin):
     list_display = ["title", "kind", "activity", "response", "recorded_on"]
     list_filter = ["kind", "response"]
     list_select_related = ["activity"]
@@ -74,11 +73,11 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(HistoryAdmin):
     list_display = ["__str__", "inspection", "status"]
     list_select_related = ["inspection"]
     filter_horizontal = ["themes"]
 
 
-admin.site.register(SurveyScore, SimpleHistoryAdmin)
-admin.site.register(FindingEvidence, SimpleHistoryAdmin)
+admin.site.register(SurveyScore, HistoryAdmin)
+admin.site.register(FindingEvidence, HistoryAdmin)

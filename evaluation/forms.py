@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from havering_improve.forms import (
     DateField,
     GovukForm,
-    GovukModelForm,
     VersionedForm,
     short_text_areas,
 )
@@ -33,7 +32,7 @@ def _theme_choices(programme):
     )
 
 
-class ActivityForm(GovukModelForm):
+class ActivityForm(VersionedForm):
     start_date = DateField(label="Start date")
     end_date = DateField(label="End date", required=False, help_text="Leave blank for one day.")
     completed_on = DateField(
@@ -77,7 +76,7 @@ class ActivityForm(GovukModelForm):
         self.fields["themes"] = _theme_choices(programme)
 
 
-class AuditResultForm(GovukModelForm):
+class AuditResultForm(VersionedForm):
     date = DateField(label="Date the grades were agreed")
     measure = forms.ModelChoiceField(
         queryset=Measure.objects.none(),
@@ -149,7 +148,9 @@ class AuditResultForm(GovukModelForm):
         return data
 
 
-class FeedbackForm(GovukModelForm):
+class FeedbackForm(VersionedForm):
+    made_on_first_save = True
+
     class Meta:
         model = FeedbackResult
         fields = ["responses", "key_messages", "themes"]
@@ -277,7 +278,7 @@ class FindingActionForm(GovukForm):
             )
 
 
-class InspectionForm(GovukModelForm):
+class InspectionForm(VersionedForm):
     start_date = DateField(label="Start date")
     end_date = DateField(label="End date", required=False)
 
@@ -312,7 +313,7 @@ class InspectionForm(GovukModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class RecommendationForm(GovukModelForm):
+class RecommendationForm(VersionedForm):
     met_on = DateField(label="Date met", required=False)
 
     class Meta:

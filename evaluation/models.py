@@ -89,6 +89,7 @@ class Inspection(models.Model):
         related_name="inspection",
         help_text="The evaluation activity under which this visit was planned, if any.",
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:
@@ -177,6 +178,7 @@ class EvaluationActivity(models.Model):
     partner_authorities = models.TextField(
         blank=True, help_text="For a peer review: the partner local authorities, one a line."
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords(m2m_fields=[themes])
 
     class Meta:
@@ -278,6 +280,7 @@ class AuditResult(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords()
 
     class Meta:
@@ -353,6 +356,7 @@ class FeedbackResult(models.Model):
     responses = models.PositiveIntegerField(help_text="How many people responded.")
     themes = models.ManyToManyField(Theme, blank=True, related_name="feedback_results")
     key_messages = models.TextField(help_text="The main things people said, one a line.")
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords(m2m_fields=[themes])
 
     def __str__(self):
@@ -500,6 +504,7 @@ class Recommendation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     met_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
     history = HistoricalRecords(m2m_fields=[themes])
 
     class Meta:

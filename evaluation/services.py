@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from havering_improve import uploads
-from havering_improve.actions import action, lock_current
+from havering_improve.actions import StaleEdit, action, lock_current, rows_changed, save_current
 from havering_improve.uploads import (
     Problem,
     UnreadableFile,
@@ -28,6 +28,8 @@ from .models import (
     FindingEvidence,
     Inspection,
     Judgement,
+    JudgementArea,
+    OfstedGrade,
     Recommendation,
     SurveyScore,
 )
@@ -58,10 +60,14 @@ def activity_create(*, programme, actor, themes=(), **fields) -> EvaluationActiv
 
 
 @action("can_edit_evaluation")
-def activity_update(*, activity: EvaluationActivity, actor, themes=None, **fields):
-    changed = _assign(activity, fields)
+def activity_update(
+    *, activity: EvaluationActivity, actor, themes=None, version: int | None = None, **fields
+):
+    """Change an activity from the `version` its form was opened at (StaleEdit if someone saved
+    it since; with no version, the application's own change)."""
+    current = save_current(activity, version, fields)
     m2m = {"themes": themes} if themes is not None else None
-    return _save(activity, update_fields=changed or None, m2m=m2m)
+    return _save(current, update_fields=[], m2m=m2m)
 
 
 # --- QA audit results ----------------------------------------------------------------------------
@@ -96,10 +102,12 @@ def audit_result_record(*, activity: EvaluationActivity, actor, measure=None, **
 
 
 @action("can_edit_evaluation")
-def audit_result_update(*, result: AuditResult, actor, **fields) -> AuditResult:
-    """Correct an audit's grades; a reading it fed follows, so the two never disagree."""
-    changed = _assign(result, fields)
-    _save(result, update_fields=changed or None)
+def audit_result_update(
+    *, result: AuditResult, actor, version: int | None = None, **fields
+) -> AuditResult:
+    """Correct an audit's grades, from the `version` its form was opened at; a reading it fed
+    follows, so the two never disagree."""
+    result = save_current(result, version, fields)
     reading = result.measure_reading
     if reading is not None:
         reading.value = result.percent_good_or_better
@@ -136,14 +144,17 @@ def audit_result_feed_measure(*, result: AuditResult, measure: Measure, actor) -
 
 
 @action("can_edit_evaluation")
-def feedback_save(*, activity: EvaluationActivity, actor, themes=(), **fields) -> FeedbackResult:
+def feedback_save(
+    *, activity: EvaluationActivity, actor, themes=(), version: int | None = None, **fields
+) -> FeedbackResult:
+    """Record an activity's feedback, or change it from the `version` its form was opened at."""
     if not activity.is_feedback:
         raise ValidationError("Feedback can only be recorded for a staff or service-user survey.")
     feedback = FeedbackResult.objects.filter(activity=activity).first()
     if feedback is None:
         feedback = FeedbackResult(activity=activity)
-    _assign(feedback, fields)
-    return _save(feedback, m2m={"themes": themes})
+    feedback = save_current(feedback, version, fields)
+    return _save(feedback, update_fields=[], m2m={"themes": themes})
 
 
 SURVEY_COLUMNS = ["question", "score", "out_of", "responses"]
@@ -408,11 +419,34 @@ def inspection_record(*, programme, actor, grades: dict, **fields) -> Inspection
 
 
 @action("can_edit_evaluation")
-def inspection_update(*, inspection: Inspection, actor, grades: dict, **fields) -> Inspection:
-    changed = _assign(inspection, fields)
-    _save(inspection, update_fields=changed or None)
+def inspection_update(
+    *, inspection: Inspection, actor, grades: dict, version: int | None = None, **fields
+) -> Inspection:
+    """Change an inspection and its judgements from the `version` its form was opened at
+    (StaleEdit, with the judgements changed since, if someone saved it since)."""
+    try:
+        inspection = save_current(inspection, version, fields)
+    except StaleEdit as exc:
+        exc.changes = [*exc.changes, *_judgements_changed(exc.obj, version)]
+        raise
     _judgements_set(inspection=inspection, grades=grades)
     return inspection
+
+
+def _judgements_changed(inspection: Inspection, version: int) -> list[dict]:
+    return rows_changed(
+        inspection,
+        version,
+        Judgement,
+        parent="inspection",
+        key="area_id",
+        value=lambda judgement: judgement.grade,
+        label=lambda ids: {
+            area.pk: f"Judgement: {area.title}"
+            for area in JudgementArea.objects.filter(pk__in=ids).order_by("order", "pk")
+        },
+        show=lambda grade: dict(OfstedGrade.choices).get(grade, "(none)"),
+    )
 
 
 def _judgements_set(*, inspection, grades):
@@ -432,8 +466,15 @@ def _judgements_set(*, inspection, grades):
 
 @action("can_edit_evaluation")
 def recommendation_save(
-    *, inspection: Inspection, actor, themes, recommendation: Recommendation | None = None, **fields
+    *,
+    inspection: Inspection,
+    actor,
+    themes,
+    recommendation: Recommendation | None = None,
+    version: int | None = None,
+    **fields,
 ) -> Recommendation:
+    """Add a recommendation, or change one from the `version` its form was opened at."""
     if not themes:
         raise ValidationError({"themes": "Select the themes that answer this recommendation."})
     if recommendation is None:
@@ -441,5 +482,5 @@ def recommendation_save(
         if not recommendation.order:
             recommendation.order = inspection.recommendations.count() + 1
         return _save(recommendation, m2m={"themes": themes})
-    changed = _assign(recommendation, fields)
-    return _save(recommendation, update_fields=changed or None, m2m={"themes": themes})
+    recommendation = save_current(recommendation, version, fields)
+    return _save(recommendation, update_fields=[], m2m={"themes": themes})

@@ -39,8 +39,11 @@ def _edit_page(request, form, call, **options):
 
 
 def _save_themed(form, action, **about):
-    """`action(**about, themes=…, **the form's other fields)`, for a form with themes."""
+    """`action(**about, themes=…, **the form's other fields)`, for a form with themes (and
+    `version=…` when it edits a record)."""
     data, themes = model_data(form)
+    if "version" in form.fields:
+        data["version"] = form.cleaned_data["version"]
     return action(**about, themes=themes, **data)
 
 
@@ -185,7 +188,10 @@ def audit_result_edit(request, pk):
             editing.posted(request), instance=result, activity=activity, with_measure=False
         ),
         lambda form: services.audit_result_update(
-            result=result, actor=request.user, **_audit_grades(form)
+            result=result,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            **_audit_grades(form),
         ),
         done=activity.get_absolute_url(),
         success=f"Audit grades for {result.theme} updated.",
@@ -446,6 +452,7 @@ def inspection_edit(request, pk):
             inspection=inspection,
             actor=request.user,
             grades=form.grades(),
+            version=form.cleaned_data["version"],
             **form.model_fields(),
         ),
         done=inspection.get_absolute_url(),

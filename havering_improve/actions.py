@@ -250,6 +250,55 @@ def lock_current(obj, expected_version: int | None, *, required: bool = True):
     return current
 
 
+def save_current(record, version: int | None, fields: dict, *, exclude=()):
+    """Save `fields` onto `record` as it stands now: re-read under a row lock (StaleEdit if it has
+    moved past the `version` its form was opened at), changed, checked, its version moved on.
+    A record not yet in the database is made. With no `version` (the application's own change of
+    a field or two, never a form: an edit form always carries one) the fields go onto the latest
+    record. Version 0 means the form was opened before there was a record (see
+    `VersionedForm.made_on_first_save`): if one has been made since, StaleEdit. Returns the
+    record saved."""
+    current = record
+    if record.pk:
+        try:
+            current = lock_current(record, version, required=False)
+        except StaleEdit as exc:
+            if version == 0:  # what they changed: what they set, against a new record
+                exc.changes = changes_between(type(record)(), exc.obj)
+            raise
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=list(exclude))
+    if current.pk:
+        current.version += 1
+    current.save()
+    return current
+
+
+def rows_changed(record, version: int, rows, *, parent: str, key: str, value, label, show):
+    """For StaleEdit: what changed since `record` was at `version` in the rows of model `rows`
+    that belong to it (its field `parent`), when they are part of its content (a meeting's
+    pins, a line's theme weights) and saved under its version. Each row is told apart by its
+    field `key` (a theme id) and read with `value(row)`; a missing row is None. `label(keys)`
+    names the keys ({key: label}, in the order to list them); `show(value)` shows a value."""
+    seen = record.history.filter(version=version).order_by("-history_date").first()
+    if seen is None:
+        return []
+    then = {}
+    earlier = rows.history.filter(
+        **{f"{parent}_id": record.pk, "history_date__lte": seen.history_date}
+    )
+    for old in earlier.order_by("history_date", "history_id"):
+        then[getattr(old, key)] = None if old.history_type == "-" else value(old)
+    now = {getattr(row, key): value(row) for row in rows.objects.filter(**{parent: record})}
+    names = label(set(then) | set(now))
+    return [
+        {"field": name, "before": show(then.get(k)), "after": show(now.get(k))}
+        for k, name in names.items()
+        if then.get(k) != now.get(k)
+    ]
+
+
 def backdate(record, **moments) -> None:
     """Demo data only: say that what an action did just now happened earlier (a PID approved six
     months ago, a pack published the week before its meeting). The action has already checked,

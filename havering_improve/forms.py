@@ -3,7 +3,7 @@ import datetime as dt
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -18,9 +18,15 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields_added()
+
+    def fields_added(self):
+        """Lay the form out (and name its fields in its messages) again: a form that adds fields
+        in its own __init__ calls this after, or those fields are never shown."""
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.show_non_field_errors = False
+        self.helper.disable_csrf = True  # the page's template writes the token
         model = getattr(getattr(self, "_meta", None), "model", None)
         for name, field in self.fields.items():
             # A model form also reports its model's validators under the field's messages.
@@ -94,6 +100,10 @@ class LoginForm(GovukFormMixin, AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
     }
+
+
+class SetOwnPasswordForm(GovukFormMixin, SetPasswordForm):
+    """A new password, from the link of a password reset e-mail."""
 
 
 def add_service_errors(form, exc) -> None:
@@ -195,13 +205,17 @@ class VersionedForm(_CarriesVersion, GovukModelForm):
     opened, and the action refuses the save if the record has moved on since."""
 
     version = version_field()
+    # True for a record that is one of a kind, made by its first save (a board's settings, a
+    # body's report schedule): two people may open it before it exists, so the form carries
+    # version 0 ("there was none"), and the second to save is refused like any stale edit.
+    made_on_first_save = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance.pk:  # adding a record: there is nothing to be stale against
-            del self.fields["version"]
+        if not self.instance.pk and not self.made_on_first_save:
+            del self.fields["version"]  # adding a record: there is nothing to be stale against
         elif not self.is_bound:
-            self.initial["version"] = self.instance.version
+            self.initial["version"] = self.instance.version if self.instance.pk else 0
 
     def content(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k in self._meta.fields}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -74,4 +75,26 @@ class HealthCheckMiddleware:
             from havering_improve.views import healthz
 
             return healthz(request)
+        return self.get_response(request)
+
+
+class HtmlMethodsMiddleware:
+    """Every page of the service is HTML read with GET (or HEAD) and changed with a form's POST:
+    any other method (PUT, DELETE, PATCH, …) is answered 405 Method Not Allowed here, for every
+    address, before a view could render its page or act on it. OPTIONS is answered with the
+    methods allowed and no body."""
+
+    ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=200)
+            response["Allow"] = ", ".join(self.ALLOWED)
+            response["Content-Length"] = "0"
+            return response
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
         return self.get_response(request)

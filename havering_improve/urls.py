@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from havering_improve import sso, views
-from havering_improve.forms import LoginForm
+from havering_improve.forms import LoginForm, SetOwnPasswordForm
 from programme import views as programme_views
 
 admin.site.site_header = "Havering Improve administration"
@@ -21,6 +21,17 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", sso.SignOutView.as_view(), name="logout"),
+    # A password reset e-mail (sent from the admin) links here; the person sets their own.
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetOwnPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("oidc/authenticate/", sso.sso_start, name="oidc_authentication_init"),
     path("oidc/callback/", sso.sso_callback, name="oidc_authentication_callback"),
     path("oidc/logout/", sso.sso_logout, name="oidc_logout"),

@@ -20,6 +20,7 @@ from board.models import Board
 from budget.models import BudgetAllocation, BudgetLine
 from evaluation.models import EvaluationStrand, Inspection, Judgement, JudgementArea
 from havering_improve import demo, roles
+from havering_improve.validators import is_single_line
 from themes.models import PID, Programme, Theme
 
 DEFAULT_DATA_FILE = Path(settings.BASE_DIR) / "data" / "programmes" / "havering.yaml"
@@ -110,6 +111,19 @@ def _text(mapping: dict, key: str, where: str) -> str:
     return value.strip()
 
 
+def _one_line(mapping: dict, key: str, where: str, *, required: bool = True) -> str:
+    """Text that must stay on one line (it goes into e-mail subjects and calendar entries)."""
+    value = _require(mapping, key, where) if required else mapping.get(key) or ""
+    if not isinstance(value, str):
+        raise ProgrammeDataError(f'{where}: "{key}" must be text')
+    if not is_single_line(value):
+        raise ProgrammeDataError(
+            f'{where}: "{key}" must be on one line: take out the line break, tab or other '
+            "control character"
+        )
+    return value
+
+
 def _lines(mapping: dict, key: str, where: str) -> str:
     """An optional list of short texts, kept one a line."""
     value = mapping.get(key)
@@ -197,7 +211,7 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
             {
                 "programme": programme,
                 "number": int(_require(item, "number", where)),
-                "title": _require(item, "title", where),
+                "title": _one_line(item, "title", f"{where} ({slug})"),
                 "description": _text(item, "description", where),
                 "report_reference": item.get("report_reference", ""),
             },
@@ -271,8 +285,8 @@ def programme_load(*, data: dict) -> tuple[Programme, LoadResult]:
             item,
             where,
             {
-                "name": _require(item, "name", where),
-                "short_name": item.get("short_name", ""),
+                "name": _one_line(item, "name", where),
+                "short_name": _one_line(item, "short_name", where, required=False),
                 "kind": _require(item, "kind", where),
                 "description": _text(item, "description", where),
                 "themes_per_meeting": int(item.get("themes_per_meeting", 0)),

@@ -44,6 +44,8 @@ def kwargs_for(name: str) -> dict:
     year = {"year": latest.financial_year.slug}
     theme = {"slug": THEME}
     table = {
+        # A reset link that is not valid (the page says so, to anyone).
+        "password_reset_confirm": lambda: {"uidb64": "MA", "token": "not-a-token"},
         "themes:detail": lambda: theme,
         "themes:section": lambda: {**theme, "section": "measures"},
         "themes:pid_edit": lambda: theme,

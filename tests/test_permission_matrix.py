@@ -55,6 +55,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "accessibility": PUBLIC,
     "login": (".........", "........."),
     "logout": (POST_ONLY, "LLLLLLLLL"),
+    "password_reset_confirm": (".........", "........."),  # the link's page, to anyone
+    "password_reset_complete": PUBLIC,
     "session_extend": (".........", "........."),
     "oidc_authentication_init": ("NNNNNNNNN", "NNNNNNNNN"),  # single sign-on is off here
     "oidc_authentication_callback": ("NNNNNNNNN", "NNNNNNNNN"),

@@ -1,19 +1,18 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from havering_improve.admin import tabular_inline
+from havering_improve.admin import HistoryAdmin, tabular_inline
 
 from . import models
 
 
 @admin.register(models.Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ["name", "local_authority"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryAdmin):
     list_display = ["number", "title", "lead", "programme"]
     list_display_links = ["title"]
     list_select_related = ["lead", "programme"]
@@ -22,14 +21,14 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.TeamMembership)
-class TeamMembershipAdmin(SimpleHistoryAdmin):
+class TeamMembershipAdmin(HistoryAdmin):
     list_display = ["user", "theme", "kind", "organisation"]
     list_select_related = ["user", "theme"]
     list_filter = ["kind", "theme"]
 
 
 @admin.register(models.Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(HistoryAdmin):
     list_display = ["title", "theme", "due_date", "status", "completed_on"]
     list_select_related = ["theme"]
     list_filter = ["theme", "status"]
@@ -37,7 +36,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(HistoryAdmin):
     list_display = ["name", "theme", "unit", "direction", "target_value", "target_date"]
     list_select_related = ["theme"]
     list_filter = ["theme"]
@@ -45,45 +44,45 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.MeasureReading)
-class MeasureReadingAdmin(SimpleHistoryAdmin):
+class MeasureReadingAdmin(HistoryAdmin):
     list_display = ["measure", "date", "value", "source"]
     list_select_related = ["measure"]
     list_filter = ["measure__theme"]
 
 
 @admin.register(models.Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(HistoryAdmin):
     list_display = ["__str__", "theme", "kind", "likelihood", "impact", "status", "escalated"]
     list_select_related = ["theme"]
     list_filter = ["theme", "kind", "status", "escalated"]
 
 
 @admin.register(models.HighlightReport)
-class HighlightReportAdmin(SimpleHistoryAdmin):
+class HighlightReportAdmin(HistoryAdmin):
     list_display = ["theme", "period", "revision", "status", "overall_rag", "submitted_at"]
     list_select_related = ["theme"]
     list_filter = ["theme", "status", "overall_rag"]
 
 
 @admin.register(models.PID)
-class PIDAdmin(SimpleHistoryAdmin):
+class PIDAdmin(HistoryAdmin):
     list_display = ["theme", "status", "submitted_at"]
     list_select_related = ["theme"]
 
 
 @admin.register(models.PIDVersion)
-class PIDVersionAdmin(SimpleHistoryAdmin):
+class PIDVersionAdmin(HistoryAdmin):
     list_display = ["theme", "number", "approved_at", "approved_by"]
     list_select_related = ["theme", "approved_by"]
 
 
 @admin.register(models.Comment)
-class CommentAdmin(SimpleHistoryAdmin):
+class CommentAdmin(HistoryAdmin):
     list_display = ["__str__", "theme", "author", "created_at"]
     list_select_related = ["theme", "author"]
 
 
 @admin.register(models.Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(HistoryAdmin):
     list_display = ["title", "theme", "kind", "size", "uploaded_by", "uploaded_at"]
     list_select_related = ["theme", "uploaded_by"]

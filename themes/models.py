@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from havering_improve.validators import validate_plausible_date
+from havering_improve.validators import single_line, validate_plausible_date
 
 
 class Programme(models.Model):
@@ -49,7 +49,7 @@ class Theme(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="themes")
     number = models.PositiveSmallIntegerField()
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=single_line("Title"))
     description = models.TextField(blank=True)
     report_reference = models.CharField(
         max_length=40, blank=True, help_text="Where the theme is set out, e.g. §2.3"

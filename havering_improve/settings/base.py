@@ -70,7 +70,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a load balancer's probe is answered over plain HTTP, by any host name.
+    # Pages are read with GET and changed with POST: PUT, DELETE, PATCH… answer 405, everywhere.
+    "havering_improve.middleware.HtmlMethodsMiddleware",
+    # Then: a load balancer's probe is answered over plain HTTP, by any host name.
     "havering_improve.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -139,7 +139,12 @@ def test_a_pinned_theme_stays_and_the_rest_rebalances(
     fields = {f"theme_{t.pk}": "auto" for t in board.programme.themes.all()}
     client.post(
         f"/board/meetings/{meetings[3].pk}/pins/",
-        {**fields, f"theme_{theme.pk}": "in", f"theme_{other_theme.pk}": "off"},
+        {
+            **fields,
+            f"theme_{theme.pk}": "in",
+            f"theme_{other_theme.pk}": "off",
+            "version": meetings[3].version,
+        },
     )
     assert RotaPin.objects.count() == 2
     generate(client, django_capture_on_commit_callbacks)

@@ -154,6 +154,7 @@ def test_the_manager_sets_a_schedule_and_a_bad_address_is_named(client, programm
             "send_day": "3",
             "sections": ["overview"],
             "recipients": "slt@havering.example\nnot-an-address",
+            "version": "0",  # the form as opened before the body had a schedule
         },
     )
     assert "Line 2 is not an email address: not-an-address" in bad.content.decode()
@@ -166,6 +167,7 @@ def test_the_manager_sets_a_schedule_and_a_bad_address_is_named(client, programm
             "sections": ["overview"],
             "recipients": "slt@havering.example",
             "active": "on",
+            "version": "0",
         },
     )
     assert ReportSchedule.objects.get().recipient_list == ["slt@havering.example"]

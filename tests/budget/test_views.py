@@ -306,7 +306,7 @@ def test_the_programme_manager_weighs_themes(set_up, client, programme_manager, 
     themes = list(line.themes.order_by("pk"))
     client.post(
         f"{Y}/lines/{line.code}/themes/",
-        {f"theme_{themes[0].pk}": "3", f"theme_{themes[1].pk}": "1"},
+        {f"theme_{themes[0].pk}": "3", f"theme_{themes[1].pk}": "1", "version": line.version},
     )
     assert line.theme_weights.get(theme=themes[0]).weight == D("3")
 
@@ -323,12 +323,12 @@ def test_carrying_the_lines_forward_into_the_next_year(set_up, fo):
 
 
 def test_settings_change_the_rag_thresholds(set_up, fo):
-    fo.post(f"{Y}/settings/", {"cost_centres": "C21450", "amber_percent": "3", "red_percent": "6"})
+    version = services.allocation_settings(set_up).version
+    form = {"cost_centres": "C21450", "amber_percent": "3", "red_percent": "6", "version": version}
+    fo.post(f"{Y}/settings/", form)
     fresh = BudgetAllocation.objects.get(pk=set_up.pk)
     assert services.allocation_settings(fresh).amber_percent == D("3")
-    response = fo.post(
-        f"{Y}/settings/", {"cost_centres": "C21450", "amber_percent": "9", "red_percent": "6"}
-    )
+    response = fo.post(f"{Y}/settings/", {**form, "amber_percent": "9", "version": version + 1})
     assert "Red must be at or above amber" in response.content.decode()
 
 
