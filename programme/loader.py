@@ -362,9 +362,6 @@ DEMO_LEAD_NAMES = [
 ]
 
 
-DemoUsersRefused = demo.DemoRefused
-
-
 @transaction.atomic
 def demo_users_create(*, programme: Programme, password: str) -> list[str]:
     """Create the demo users (one per role, one lead per theme). Refused when the DEMO setting

@@ -11,6 +11,7 @@ var/secret-key."""
 
 import os
 import secrets
+import warnings
 from pathlib import Path
 
 _BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -48,8 +49,10 @@ os.environ.setdefault("SECRET_KEY", _secret_key())
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, EMAIL_FILE_PATH  # noqa: E402
 
-# Static files straight from static/ and the apps (runserver serves none with DEBUG off).
+# Static files straight from static/ and the apps (runserver serves none with DEBUG off), so
+# the collected folder a deployment serves from is not needed, nor missed.
 WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at: .*staticfiles")
 
 for _folder in (_VAR, Path(EMAIL_FILE_PATH)):
     _private(_folder, 0o700)

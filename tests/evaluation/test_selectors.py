@@ -42,12 +42,13 @@ def test_activity_since_lists_what_was_completed_since_a_date_for_the_board(prog
     assert list(selectors.activity_since(programme, days_ago(30))) == [recent]
 
 
-def test_activity_upcoming_lists_what_is_due_soon_or_overdue(programme):
+def test_activity_upcoming_lists_what_is_due_soon_and_overdue_apart(programme):
     ActivityFactory(programme=programme, title="Far", start_date=days_ago(-200))
     soon = ActivityFactory(programme=programme, title="Soon", start_date=days_ago(-10))
     late = ActivityFactory(programme=programme, title="Late", start_date=days_ago(10))
     upcoming = selectors.activity_upcoming(programme, today=days_ago(0), days=30)
-    assert list(upcoming) == [late, soon]
+    assert list(upcoming) == [soon]
+    assert list(selectors.activity_overdue(programme, today=days_ago(0))) == [late]
 
 
 def test_the_evidence_for_a_theme_lists_activities_findings_and_audits_newest_first(
