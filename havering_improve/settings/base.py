@@ -5,6 +5,7 @@ CELERY_BROKER_URL  unset: tasks run in-process; filesystem:// (make run); redis:
 SECRET_KEY         required when DEBUG is off
 DEBUG              default true for the local demo
 ALLOWED_HOSTS      comma-separated
+SITE_URL           the address people open the service at, for links in e-mail
 MEDIA_S3_BUCKET    unset: uploads in MEDIA_ROOT; set: uploads in that S3-compatible bucket
 """
 
@@ -361,6 +362,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
 )
 EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH") or BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "improvement@havering.example"
+# The service's own address, for the links in the e-mail it sends (no trailing slash needed).
+SITE_URL = env_str("SITE_URL") or "http://127.0.0.1:8000"
 
 SERVICE_NAME = env_str("SERVICE_NAME") or "Havering Improve"
 DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "improve-demo-2026"
