@@ -34,7 +34,10 @@ def report_start(request, slug):
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, "The report was started from the theme's milestones, measures and risks."
+                request,
+                "The report was started from the theme's live data: its milestones, measures, "
+                "risks and budget. Check each rating and reason; scope, quality and the overall "
+                "status are yours to give.",
             )
             return redirect("themes:report_edit", slug=theme.slug, pk=report.pk)
     return render(request, "themes/report_start.html", {"theme": theme, "form": form})

@@ -8,7 +8,7 @@ says what changed and who changed it.
 
 Beside the actions are the reads they are made from: a PID's snapshot of its measures,
 milestones, risks and team (`pid_snapshot`), a new report's starting text
-(`highlight_report_prefill`) and what stops a report being submitted
+(`prefill.highlight_report_prefill`) and what stops a report being submitted
 (`highlight_report_problems`).
 """
 
@@ -44,6 +44,7 @@ from .models import (
     TeamMembership,
     Theme,
 )
+from .prefill import highlight_report_prefill
 
 __all__ = ["StaleEdit"]
 
@@ -361,77 +362,6 @@ def pid_notify(*, pid_id: int, event: str, version: int) -> int:
 # Highlight reports -----------------------------------------------------------------------------
 
 
-def _lines(items) -> str:
-    return "\n".join(f"- {item}" for item in items)
-
-
-def highlight_report_prefill(*, theme: Theme, period: dt.date) -> dict:
-    """Starting text for a period's report from the theme's live data: milestones done this
-    period and due next, how each measure moved, the open risks, and the ratings and reasons of
-    the last submitted report for the areas live data cannot judge."""
-    on = timezone.localdate()
-    following = selectors.next_period(period)
-    after = selectors.next_period(following)
-    milestones = list(Milestone.objects.filter(theme=theme).order_by("due_date", "pk"))
-    done = [
-        f"{m.title} (done {m.completed_on:%-d %B %Y})"
-        for m in milestones
-        if m.status == Milestone.Status.DONE
-        and m.completed_on
-        and period <= m.completed_on < following
-    ]
-    due_next = [
-        f"{m.title} (due {m.due_date:%-d %B %Y}, {m.owner or 'no owner'})"
-        for m in milestones
-        if m.status != Milestone.Status.DONE and following <= m.due_date < after
-    ]
-    overdue = [m for m in milestones if m.is_overdue(on)]
-    measure_lines = []
-    for measure in selectors.measures_for_theme(theme):
-        if measure.latest_value is None:
-            measure_lines.append(f"{measure.name}: no readings yet")
-            continue
-        change = ""
-        if measure.previous_value is not None:
-            change = f", from {format_value(measure, measure.previous_value)}"
-        measure_lines.append(
-            f"{measure.name}: {format_value(measure, measure.latest_value)} on "
-            f"{measure.latest_date:%-d %B %Y}{change} ({measure.status.label.lower()})"
-        )
-    risks = sorted(
-        Risk.objects.filter(theme=theme, status=Risk.Status.OPEN),
-        key=lambda r: (-r.score, r.pk),
-    )
-    data = {
-        "status_summary": "Measures of success:\n" + _lines(measure_lines) if measure_lines else "",
-        "achievements": _lines(done),
-        "next_period": _lines(due_next),
-        "key_risks_issues": _lines(
-            f"{r.get_kind_display()}: {r.description} (score {r.score}"
-            f"{', escalated' if r.escalated else ''})"
-            for r in risks[:6]
-        ),
-    }
-    if overdue:
-        data["time_rag"] = RAG.RED if len(overdue) > 1 else RAG.AMBER
-        data["time_reason"] = f"{len(overdue)} milestone{'s' if len(overdue) > 1 else ''} "
-        data["time_reason"] += "overdue: " + "; ".join(m.title for m in overdue)
-    else:
-        data["time_rag"] = RAG.GREEN
-        data["time_reason"] = "No milestone is overdue."
-    top = risks[0].score if risks else 0
-    data["risk_rag"] = RAG.RED if top >= 15 else RAG.AMBER if top >= 8 else RAG.GREEN
-    data["risk_reason"] = (
-        f"Highest open risk scores {top}: {risks[0].description}" if risks else "No open risks."
-    )
-    last = selectors.latest_submitted_report(theme)
-    if last is not None:
-        for area in ("cost", "scope", "quality", "benefits"):
-            data[f"{area}_rag"] = getattr(last, f"{area}_rag")
-            data[f"{area}_reason"] = getattr(last, f"{area}_reason")
-    return data
-
-
 @action("can_edit_theme", on="theme")
 def highlight_report_start(*, theme: Theme, period: dt.date, actor) -> HighlightReport:
     """A draft report for the period, pre-filled from live data. Refused if the period has one."""
@@ -463,8 +393,7 @@ def highlight_report_update(
     current = lock_current(report, version)
     if current.is_locked:
         raise ValidationError(
-            "This report was submitted and is locked: it is what the Board saw. "
-            "Start a correction to change it."
+            "This report was submitted and is locked. Start a correction to change it."
         )
     _apply(current, {k: fields[k] for k in HighlightReport.CONTENT_FIELDS if k in fields})
     current.version += 1
