@@ -3,6 +3,7 @@ against its allocation), and the cost rating a new highlight report starts from.
 
 from decimal import Decimal
 
+from havering_improve.templatetags.improve import gbp_whole
 from themes.hooks import report_ratings
 from themes.tabs import theme_tab
 
@@ -17,10 +18,6 @@ def theme_cost_context(request, theme):
     if mine is not None and mine.lines:
         allocation_year = mine.lines[0]["line"].allocation.financial_year
     return {"spend": mine if mine and mine.lines else None, "year": allocation_year}
-
-
-def _pounds(amount: Decimal) -> str:
-    return f"£{amount:,.0f}"
 
 
 def _threshold(value) -> str:
@@ -39,15 +36,17 @@ def theme_cost_rating(theme) -> dict:
     if mine is None or not mine.lines or not mine.budget:
         return {}
     variance, percent = mine.forecast_variance, mine.forecast_variance_percent
-    allocation = f"the theme's allocation of {_pounds(mine.budget)}"
+    allocation = f"the theme's allocation of {gbp_whole(mine.budget)}"
     if variance:
         direction = "over" if variance > 0 else "under"
-        reason = f"Forecast {_pounds(abs(variance))} {direction} {allocation} ({_percent(percent)})"
+        reason = (
+            f"Forecast {gbp_whole(abs(variance))} {direction} {allocation} ({_percent(percent)})"
+        )
     else:
         reason = f"Forecast in line with {allocation} ({_percent(percent)})"
     reason += (
-        f": forecast outturn {_pounds(mine.forecast_outturn)}, spent to date "
-        f"{_pounds(mine.actual_to_date)}. The budget report rates a forecast variance over "
+        f": forecast outturn {gbp_whole(mine.forecast_outturn)}, spent to date "
+        f"{gbp_whole(mine.actual_to_date)}. The budget report rates a forecast variance over "
         f"{_threshold(mine.amber)} amber and over {_threshold(mine.red)} red."
     )
     return {"cost_rag": mine.rag, "cost_reason": reason}

@@ -11,7 +11,7 @@ from havering_improve import editing, roles
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import StateChangeForm, add_service_errors
 
-from . import services
+from . import hooks, services
 from .access import get_in_theme_for_user, get_theme_for_user
 from .forms import CorrectionForm, HighlightReportForm, ReportStartForm
 from .models import HighlightReport
@@ -64,6 +64,7 @@ def report_detail(request, slug, pk):
             "revisions": _report_siblings(report),
             "can_edit": roles.can_edit_theme(request.user, theme),
             "problems": {} if report.is_locked else services.highlight_report_problems(report),
+            "seen_in": hooks.seen_in(report),
         },
     )
 

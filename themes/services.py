@@ -32,7 +32,6 @@ from . import selectors
 from .charts import format_value
 from .models import (
     PID,
-    RAG,
     Comment,
     Evidence,
     HighlightReport,
@@ -411,10 +410,7 @@ def highlight_report_problems(report: HighlightReport) -> dict[str, str]:
             problems[f"{area['key']}_rag"] = f"Choose a rating for {area['label'].lower()}"
     if not report.status_summary.strip():
         problems["status_summary"] = "Write the status summary"
-    not_green = [a for a in report.areas() if a["rag"] and a["rag"] != RAG.GREEN]
-    if (not_green or report.overall_rag in (RAG.RED, RAG.AMBER)) and not (
-        report.path_to_green.strip()
-    ):
+    if report.needs_path_to_green and not report.path_to_green.strip():
         problems["path_to_green"] = "Say how the theme gets back to green"
     try:
         report.clean()
