@@ -55,6 +55,7 @@ def _report_siblings(report):
 @roles.programme_reader_required
 def report_detail(request, slug, pk):
     theme, report = get_in_theme_for_user(request.user, slug, HighlightReport, pk)
+    seen_in = hooks.seen_in(report)  # the published packs that showed it, if any
     return render(
         request,
         "themes/report_detail.html",
@@ -64,7 +65,8 @@ def report_detail(request, slug, pk):
             "revisions": _report_siblings(report),
             "can_edit": roles.can_edit_theme(request.user, theme),
             "problems": {} if report.is_locked else services.highlight_report_problems(report),
-            "seen_in": hooks.seen_in(report),
+            "seen_in": seen_in,
+            "seen_whole": any(place["whole"] for place in seen_in),
         },
     )
 

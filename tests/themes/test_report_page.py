@@ -101,3 +101,14 @@ def test_a_pack_built_before_the_report_was_submitted_did_not_show_it(
         built=report.submitted_at - dt.timedelta(days=2),
     )
     assert "what the Board saw" not in _page(client, lead, report)
+
+
+def test_a_report_whose_rating_alone_was_in_a_pack_says_only_that(client, lead, theme, programme):
+    report = HighlightReportFactory(theme=theme, submitted=True)
+    _published_pack(
+        programme,
+        {"focus": [], "overview": [{"title": "Supervision", "period": "November 2026"}]},
+    )
+    html = _page(client, lead, report)
+    assert "what the Board saw" not in html
+    assert "Its overall rating was in the pack for" in html
