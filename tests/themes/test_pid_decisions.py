@@ -81,6 +81,11 @@ def test_a_returned_pid_reaches_the_leads_home_and_inbox(
     assert "PID returned with comments: revise and resubmit" in html
     assert "Add the police as a partner" in html
     assert 'href="/themes/supervision/"' in html
+    # The link opens the PID with the comments and the way to revise it.
+    page = client.get("/themes/supervision/").content.decode()
+    assert "Add the police as a partner" in page and "/themes/supervision/pid/edit/" in page
+    edit = client.get("/themes/supervision/pid/edit/")
+    assert edit.status_code == 200 and "Add the police as a partner" in edit.content.decode()
 
 
 def test_an_approved_pid_reaches_the_leads_home_and_inbox_for_two_weeks(
