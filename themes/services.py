@@ -333,7 +333,8 @@ def pid_notify(*, pid_id: int, event: str, version: int) -> int:
         "pid": pid,
         "theme": theme,
         "event": event,
-        "approved": theme.pid_versions.first() if event == PID_APPROVED else None,
+        # The newest approved version: the one just approved, or the one a submission changes.
+        "approved": theme.pid_versions.first(),
         "url": settings.SITE_URL.rstrip("/")
         + (
             reverse("themes:pid_review", args=[theme.slug])

@@ -56,6 +56,7 @@ def test_a_submitted_pid_reaches_the_programme_managers_home_and_inbox(
     message = mail.outbox[0]
     assert message.subject == "Supervision: the PID is waiting for your approval"
     assert "https://improve.havering.example/themes/supervision/pid/review/" in message.body
+    assert "changed since" not in message.body  # a first approval has nothing to compare
     html = _home(client, programme_manager)
     assert "Approve or return the PID for Supervision" in html
     assert 'href="/themes/supervision/pid/review/"' in html
