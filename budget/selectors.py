@@ -110,11 +110,14 @@ class LineFigures:
 
     @property
     def forecast_variance_percent(self) -> Decimal | None:
-        if not self.latest:
-            return None
-        return (self.forecast_variance * 100 / self.latest).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        return variance_percent(self.forecast_variance, self.latest)
+
+
+def variance_percent(variance: Decimal, budget: Decimal) -> Decimal | None:
+    """A forecast variance as a percentage of its budget, to one place (None with no budget)."""
+    if not budget:
+        return None
+    return (variance * 100 / budget).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -157,6 +160,8 @@ class BudgetReport:
 
 
 def _rag(percent: Decimal | None, amber: Decimal, red: Decimal) -> str:
+    """The budget's one RAG rule: a forecast variance (over or under) over `red` per cent is
+    red, over `amber` amber (the year's settings: `allocation_settings`)."""
     if percent is None:
         return "green"
     size = abs(percent)
@@ -423,6 +428,24 @@ class ThemeSpend:
     actual_to_date: Decimal = ZERO
     forecast_outturn: Decimal = ZERO
     lines: list = field(default_factory=list)
+    # The year's RAG thresholds, which rate the theme's share as the report rates a line.
+    amber: Decimal | None = None
+    red: Decimal | None = None
+
+    @property
+    def forecast_variance(self) -> Decimal:
+        return self.forecast_outturn - self.budget
+
+    @property
+    def forecast_variance_percent(self) -> Decimal | None:
+        return variance_percent(self.forecast_variance, self.budget)
+
+    @property
+    def rag(self) -> str:
+        """Green, amber or red by the budget report's thresholds ("" with no allocation)."""
+        if self.amber is None or self.red is None:
+            return ""
+        return _rag(self.forecast_variance_percent, self.amber, self.red)
 
 
 def cached_theme_spend(programme, year: FinancialYear | int | None = None) -> list[ThemeSpend]:
@@ -489,6 +512,8 @@ def theme_spend(
         return list(result.values())
     if report is None or report.allocation.pk != allocation.pk:
         report = budget_report(allocation)
+    for spend in result.values():
+        spend.amber, spend.red = report.amber, report.red
     line_themes: dict[int, list[int]] = {}
     through = BudgetLine.themes.through
     for line_id, theme_id in through.objects.filter(budgetline__allocation=allocation).values_list(

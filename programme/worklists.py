@@ -38,6 +38,7 @@ from themes.models import (
     Measure,
     MeasureReading,
     Milestone,
+    PIDVersion,
     Risk,
     Theme,
 )
@@ -154,10 +155,11 @@ def lead_lists(user, *, on: dt.date) -> list[WorkList]:
         .order_by("-meeting__date", "pk")
     ):
         answers.setdefault(decision.theme_id, []).append(decision)
+    pids = _pids(ids)
 
     lists = []
     for theme in themes:
-        tasks = []
+        tasks = _pid_tasks(theme, pids.get(theme.pk), on)
         late = reports.get((theme.pk, previous))
         if late is None or late.status != HighlightReport.Status.SUBMITTED:
             tasks.append(
@@ -308,6 +310,76 @@ def _focus_task(meeting: Meeting, deadline: dt.date, on: dt.date) -> Task:
     return Task(
         title, href, f"The pack was due to be built on {_day(deadline)}", "Pack being built", GREY
     )
+
+
+# How long a lead's home says their PID was approved (they are e-mailed too).
+PID_APPROVED_SHOWN_DAYS = 14
+
+
+def _pids(theme_ids: list[int]) -> dict[int, PID]:
+    """Each theme's PID with its latest approved version's number and day, in one query."""
+    latest = PIDVersion.objects.filter(theme=OuterRef("theme")).order_by("-number")
+    return {
+        pid.theme_id: pid
+        for pid in PID.objects.filter(theme_id__in=theme_ids).annotate(
+            approved_number=Subquery(latest.values("number")[:1]),
+            approved_on=Subquery(latest.values("approved_at")[:1]),
+        )
+    }
+
+
+def _pid_tasks(theme: Theme, pid: PID | None, on: dt.date) -> list[Task]:
+    """The lead's PID, where it needs them or has news: returned with comments (revise and
+    resubmit), waiting for approval, or approved in the last two weeks."""
+    if pid is None:
+        return []
+    href = theme.get_absolute_url()
+    if pid.status == PID.Status.RETURNED:
+        comments = " ".join(pid.review_comments.split())
+        hint = f"The programme manager's comments: {comments[:140]}" + (
+            "…" if len(comments) > 140 else ""
+        )
+        return [
+            Task(
+                "PID returned with comments: revise and resubmit",
+                href,
+                hint,
+                "Returned",
+                RED,
+            )
+        ]
+    if pid.status == PID.Status.SUBMITTED:
+        submitted = pid.submitted_at.date() if pid.submitted_at else None
+        return [
+            Task(
+                "PID submitted for approval",
+                href,
+                f"Submitted {_day(submitted)}; the programme manager approves or returns it"
+                if submitted
+                else "The programme manager approves or returns it",
+                "Waiting",
+                GREY,
+            )
+        ]
+    approved_on = timezone.localdate(pid.approved_on) if pid.approved_on else None
+    if (
+        pid.status == PID.Status.APPROVED
+        and approved_on
+        and (on - approved_on).days <= PID_APPROVED_SHOWN_DAYS
+    ):
+        return [
+            Task(
+                f"PID approved: version {pid.approved_number}",
+                reverse(
+                    "themes:pid_version",
+                    kwargs={"slug": theme.slug, "number": pid.approved_number},
+                ),
+                f"Approved {_day(approved_on)}",
+                "Approved",
+                GREEN,
+            )
+        ]
+    return []
 
 
 def _past_date_tasks(theme: Theme, records, url_name: str, *, title, hint, status) -> list[Task]:

@@ -230,7 +230,11 @@ def _load_theme(theme, spec, index, pm, password, today):
     )
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
     version = services.pid_approve(
-        pid=pid, actor=pm, version=pid.version, note="Approved at the programme's start."
+        pid=pid,
+        actor=pm,
+        version=pid.version,
+        fingerprint=services.pid_fingerprint(pid),
+        note="Approved at the programme's start.",
     )
     backdate(pid, submitted_at=_at(approved_on, 9))
     backdate(version, approved_at=_at(approved_on, 15))

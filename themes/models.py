@@ -375,6 +375,17 @@ class HighlightReport(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def needs_path_to_green(self) -> bool:
+        """Rated amber or red, overall or in any area: the report says how it gets to green."""
+        ratings = [self.overall_rag, *(getattr(self, f"{key}_rag") for key in self.AREAS)]
+        return any(rag in (RAG.RED, RAG.AMBER) for rag in ratings)
+
+    @property
+    def all_green(self) -> bool:
+        ratings = [self.overall_rag, *(getattr(self, f"{key}_rag") for key in self.AREAS)]
+        return all(rag == RAG.GREEN for rag in ratings)
+
     def areas(self) -> list[dict]:
         """The six rated areas as (key, label, rag, rag label, reason) for templates."""
         rows = []

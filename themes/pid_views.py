@@ -65,15 +65,25 @@ def pid_review(request, slug):
         messages.info(request, "This PID is not waiting for approval.")
         return redirect(theme.part_url("pid"))
     latest = theme.pid_versions.first()
+    snapshot = services.pid_snapshot(theme)
+    live = pid_sections(pid, snapshot)
     context = {
         "theme": theme,
         "pid": pid,
         "latest": latest,
-        "diff": pid_diff(pid_sections(latest), _live_sections(pid)) if latest else None,
+        "sections": live,
+        "diff": pid_diff(pid_sections(latest), live) if latest else None,
+        # What this page shows, posted back with the decision: a PID changed since is refused.
+        "fingerprint": services.pid_fingerprint(pid, snapshot),
     }
 
     def decide(form):
-        decision = {"actor": request.user, "pid": pid, "version": form.cleaned_data["version"]}
+        decision = {
+            "actor": request.user,
+            "pid": pid,
+            "version": form.cleaned_data["version"],
+            "fingerprint": request.POST.get("fingerprint", ""),
+        }
         if form.cleaned_data["decision"] == "approve":
             version = services.pid_approve(**decision, note=form.cleaned_data["comments"])
             return f"Version {version.number} of the PID is approved."

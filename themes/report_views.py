@@ -11,7 +11,7 @@ from havering_improve import editing, roles
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import StateChangeForm, add_service_errors
 
-from . import services
+from . import hooks, services
 from .access import get_in_theme_for_user, get_theme_for_user
 from .forms import CorrectionForm, HighlightReportForm, ReportStartForm
 from .models import HighlightReport
@@ -34,7 +34,10 @@ def report_start(request, slug):
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, "The report was started from the theme's milestones, measures and risks."
+                request,
+                "The report was started from the theme's live data: its milestones, measures, "
+                "risks and budget. Check each rating and reason; scope, quality and the overall "
+                "status are yours to give.",
             )
             return redirect("themes:report_edit", slug=theme.slug, pk=report.pk)
     return render(request, "themes/report_start.html", {"theme": theme, "form": form})
@@ -52,6 +55,7 @@ def _report_siblings(report):
 @roles.programme_reader_required
 def report_detail(request, slug, pk):
     theme, report = get_in_theme_for_user(request.user, slug, HighlightReport, pk)
+    seen_in = hooks.seen_in(report)  # the published packs that showed it, if any
     return render(
         request,
         "themes/report_detail.html",
@@ -61,6 +65,8 @@ def report_detail(request, slug, pk):
             "revisions": _report_siblings(report),
             "can_edit": roles.can_edit_theme(request.user, theme),
             "problems": {} if report.is_locked else services.highlight_report_problems(report),
+            "seen_in": seen_in,
+            "seen_whole": any(place["whole"] for place in seen_in),
         },
     )
 

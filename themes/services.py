@@ -8,17 +8,22 @@ says what changed and who changed it.
 
 Beside the actions are the reads they are made from: a PID's snapshot of its measures,
 milestones, risks and team (`pid_snapshot`), a new report's starting text
-(`highlight_report_prefill`) and what stops a report being submitted
+(`prefill.highlight_report_prefill`) and what stops a report being submitted
 (`highlight_report_problems`).
 """
 
 import datetime as dt
+import hashlib
+import json
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
+from havering_improve import outbox, roles
 from havering_improve.actions import StaleEdit, action, lock_current
 from havering_improve.errors import AlreadyDone
 from havering_improve.uploads import clean_name, display_name, save_with_file, validate_upload
@@ -27,7 +32,6 @@ from . import selectors
 from .charts import format_value
 from .models import (
     PID,
-    RAG,
     Comment,
     Evidence,
     HighlightReport,
@@ -39,8 +43,11 @@ from .models import (
     TeamMembership,
     Theme,
 )
+from .prefill import highlight_report_prefill
 
 __all__ = ["StaleEdit"]
+
+logger = logging.getLogger(__name__)
 
 
 def _apply(obj, data: dict) -> None:
@@ -169,7 +176,9 @@ def pid_submit(*, pid: PID, actor, version: int) -> PID:
         raise ValidationError(f"This PID is {current.get_status_display().lower()} already.")
     if not current.aims.strip():
         raise ValidationError({"aims": "Write the theme's aims before submitting the PID"})
-    return _submit(current, actor)
+    submitted = _submit(current, actor)
+    _tell(submitted, PID_SUBMITTED)
+    return submitted
 
 
 def pid_snapshot(theme: Theme) -> dict:
@@ -209,12 +218,39 @@ def pid_snapshot(theme: Theme) -> dict:
     }
 
 
+def pid_fingerprint(pid: PID, snapshot: dict | None = None) -> str:
+    """Names exactly what approving the PID would freeze: its text and the theme's measures,
+    milestones, risks and team (`snapshot`, or as they stand). The review page sends it with the
+    decision, so the programme manager decides on what they read, never on a later change."""
+    frozen = {
+        "text": {field: getattr(pid, field) for field in PID.TEXT_FIELDS},
+        "snapshot": pid_snapshot(pid.theme) if snapshot is None else snapshot,
+    }
+    return hashlib.sha256(json.dumps(frozen, sort_keys=True).encode()).hexdigest()[:32]
+
+
+PID_CHANGED_SINCE_READ = (
+    "The PID changed after you opened this page (its text, or the theme's milestones, "
+    "measures, risks or team), so nothing was decided. Read what it holds now, below, and "
+    "decide again."
+)
+
+
+def _check_read(current: PID, fingerprint: str, snapshot: dict) -> None:
+    """Refuse a decision on a PID that is no longer what the programme manager read."""
+    if not fingerprint or fingerprint != pid_fingerprint(current, snapshot):
+        raise ValidationError(PID_CHANGED_SINCE_READ, code="pid_changed")
+
+
 @action("can_approve_pid")
-def pid_approve(*, pid: PID, actor, version: int, note: str = "") -> PIDVersion:
-    """Freeze the submitted PID as the next numbered approved version."""
+def pid_approve(*, pid: PID, actor, version: int, fingerprint: str, note: str = "") -> PIDVersion:
+    """Freeze the submitted PID as the next numbered approved version: exactly what the
+    programme manager read (`fingerprint`, from `pid_fingerprint`); refused if it has changed."""
     current = lock_current(pid, version)
     if current.status != PID.Status.SUBMITTED:
         raise ValidationError("Only a PID submitted for approval can be approved.")
+    snapshot = pid_snapshot(current.theme)
+    _check_read(current, fingerprint, snapshot)
     number = (
         PIDVersion.objects.filter(theme=current.theme).aggregate(n=Max("number"))["n"] or 0
     ) + 1
@@ -222,7 +258,7 @@ def pid_approve(*, pid: PID, actor, version: int, note: str = "") -> PIDVersion:
         theme=current.theme,
         number=number,
         **{field: getattr(current, field) for field in PID.TEXT_FIELDS},
-        snapshot=pid_snapshot(current.theme),
+        snapshot=snapshot,
         submitted_by=current.submitted_by,
         approved_at=timezone.now(),
         approved_by=actor,
@@ -233,95 +269,97 @@ def pid_approve(*, pid: PID, actor, version: int, note: str = "") -> PIDVersion:
     current.review_comments = ""
     current.version += 1
     current.save()
+    _tell(current, PID_APPROVED)
     return version
 
 
 @action("can_approve_pid")
-def pid_return(*, pid: PID, actor, version: int, comments: str) -> PID:
+def pid_return(*, pid: PID, actor, version: int, fingerprint: str, comments: str) -> PID:
+    """Send the PID back to its lead with comments on what the programme manager read
+    (`fingerprint`); refused if it has changed since, as the comments may no longer fit."""
     if not comments.strip():
         raise ValidationError({"comments": "Say what needs to change before it can be approved"})
     current = lock_current(pid, version)
     if current.status != PID.Status.SUBMITTED:
         raise ValidationError("Only a PID submitted for approval can be returned.")
+    _check_read(current, fingerprint, pid_snapshot(current.theme))
     current.status = PID.Status.RETURNED
     current.review_comments = comments
     current.version += 1
     current.save()
+    _tell(current, PID_RETURNED)
     return current
 
 
-# Highlight reports -----------------------------------------------------------------------------
+# Who is told when a PID moves: the programme managers when it is submitted, its lead when it
+# is returned or approved. By e-mail, queued through the outbox once the change commits.
+PID_SUBMITTED, PID_RETURNED, PID_APPROVED = "submitted", "returned", "approved"
 
 
-def _lines(items) -> str:
-    return "\n".join(f"- {item}" for item in items)
+def _tell(pid: PID, event: str) -> None:
+    outbox.enqueue("themes.tasks.pid_notify_task", pid.pk, event, pid.version)
 
 
-def highlight_report_prefill(*, theme: Theme, period: dt.date) -> dict:
-    """Starting text for a period's report from the theme's live data: milestones done this
-    period and due next, how each measure moved, the open risks, and the ratings and reasons of
-    the last submitted report for the areas live data cannot judge."""
-    on = timezone.localdate()
-    following = selectors.next_period(period)
-    after = selectors.next_period(following)
-    milestones = list(Milestone.objects.filter(theme=theme).order_by("due_date", "pk"))
-    done = [
-        f"{m.title} (done {m.completed_on:%-d %B %Y})"
-        for m in milestones
-        if m.status == Milestone.Status.DONE
-        and m.completed_on
-        and period <= m.completed_on < following
-    ]
-    due_next = [
-        f"{m.title} (due {m.due_date:%-d %B %Y}, {m.owner or 'no owner'})"
-        for m in milestones
-        if m.status != Milestone.Status.DONE and following <= m.due_date < after
-    ]
-    overdue = [m for m in milestones if m.is_overdue(on)]
-    measure_lines = []
-    for measure in selectors.measures_for_theme(theme):
-        if measure.latest_value is None:
-            measure_lines.append(f"{measure.name}: no readings yet")
-            continue
-        change = ""
-        if measure.previous_value is not None:
-            change = f", from {format_value(measure, measure.previous_value)}"
-        measure_lines.append(
-            f"{measure.name}: {format_value(measure, measure.latest_value)} on "
-            f"{measure.latest_date:%-d %B %Y}{change} ({measure.status.label.lower()})"
+def pid_recipients(pid: PID, event: str) -> list:
+    """Who must act next on the PID: the programme managers for a submitted one, the theme's
+    lead for one returned or approved (those with an e-mail address)."""
+    from django.contrib.auth import get_user_model
+
+    if event == PID_SUBMITTED:
+        people = (
+            get_user_model()
+            .objects.filter(groups__name=roles.PROGRAMME_MANAGER, is_active=True)
+            .distinct()
         )
-    risks = sorted(
-        Risk.objects.filter(theme=theme, status=Risk.Status.OPEN),
-        key=lambda r: (-r.score, r.pk),
-    )
-    data = {
-        "status_summary": "Measures of success:\n" + _lines(measure_lines) if measure_lines else "",
-        "achievements": _lines(done),
-        "next_period": _lines(due_next),
-        "key_risks_issues": _lines(
-            f"{r.get_kind_display()}: {r.description} (score {r.score}"
-            f"{', escalated' if r.escalated else ''})"
-            for r in risks[:6]
+    else:
+        lead = pid.theme.lead
+        people = [lead] if lead is not None and lead.is_active else []
+    return [p for p in people if p.email]
+
+
+def pid_notify(*, pid_id: int, event: str, version: int) -> int:
+    """E-mail who must act next on the PID, with a link to it. Sends nothing if the PID has
+    moved on since (`version` is the PID's version the change left it at), so a task delivered
+    twice, or late, tells no one of a state that has passed. Returns how many were sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    pid = PID.objects.select_related("theme__lead", "submitted_by").filter(pk=pid_id).first()
+    if pid is None or pid.version != version:
+        return 0
+    theme = pid.theme
+    context = {
+        "pid": pid,
+        "theme": theme,
+        "event": event,
+        # The newest approved version: the one just approved, or the one a submission changes.
+        "approved": theme.pid_versions.first(),
+        "url": settings.SITE_URL.rstrip("/")
+        + (
+            reverse("themes:pid_review", args=[theme.slug])
+            if event == PID_SUBMITTED
+            else theme.get_absolute_url()
         ),
     }
-    if overdue:
-        data["time_rag"] = RAG.RED if len(overdue) > 1 else RAG.AMBER
-        data["time_reason"] = f"{len(overdue)} milestone{'s' if len(overdue) > 1 else ''} "
-        data["time_reason"] += "overdue: " + "; ".join(m.title for m in overdue)
-    else:
-        data["time_rag"] = RAG.GREEN
-        data["time_reason"] = "No milestone is overdue."
-    top = risks[0].score if risks else 0
-    data["risk_rag"] = RAG.RED if top >= 15 else RAG.AMBER if top >= 8 else RAG.GREEN
-    data["risk_reason"] = (
-        f"Highest open risk scores {top}: {risks[0].description}" if risks else "No open risks."
-    )
-    last = selectors.latest_submitted_report(theme)
-    if last is not None:
-        for area in ("cost", "scope", "quality", "benefits"):
-            data[f"{area}_rag"] = getattr(last, f"{area}_rag")
-            data[f"{area}_reason"] = getattr(last, f"{area}_reason")
-    return data
+    sent = 0
+    for person in pid_recipients(pid, event):
+        context["person"] = person
+        try:
+            send_mail(
+                subject=render_to_string("themes/email/pid_subject.txt", context).strip(),
+                message=render_to_string("themes/email/pid.txt", context),
+                from_email=None,
+                recipient_list=[person.email],
+            )
+        except Exception:  # the decision stands; the log says who was not told
+            logger.exception("PID %s not e-mailed to %s", event, person.email)
+            continue
+        sent += 1
+    return sent
+
+
+# Highlight reports -----------------------------------------------------------------------------
 
 
 @action("can_edit_theme", on="theme")
@@ -355,8 +393,7 @@ def highlight_report_update(
     current = lock_current(report, version)
     if current.is_locked:
         raise ValidationError(
-            "This report was submitted and is locked: it is what the Board saw. "
-            "Start a correction to change it."
+            "This report was submitted and is locked. Start a correction to change it."
         )
     _apply(current, {k: fields[k] for k in HighlightReport.CONTENT_FIELDS if k in fields})
     current.version += 1
@@ -374,10 +411,7 @@ def highlight_report_problems(report: HighlightReport) -> dict[str, str]:
             problems[f"{area['key']}_rag"] = f"Choose a rating for {area['label'].lower()}"
     if not report.status_summary.strip():
         problems["status_summary"] = "Write the status summary"
-    not_green = [a for a in report.areas() if a["rag"] and a["rag"] != RAG.GREEN]
-    if (not_green or report.overall_rag in (RAG.RED, RAG.AMBER)) and not (
-        report.path_to_green.strip()
-    ):
+    if report.needs_path_to_green and not report.path_to_green.strip():
         problems["path_to_green"] = "Say how the theme gets back to green"
     try:
         report.clean()

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from havering_improve import roles
 from tests.factories import UserFactory
+from themes import services
 from themes.models import (
     PID,
     Comment,
@@ -306,7 +307,12 @@ def test_the_programme_manager_can_open_and_approve_with_the_pid_review(
     client.force_login(programme_manager)
     url = "/themes/supervision/pid/review/"
     assert client.get(url).status_code == 200
-    decision = {"decision": "approve", "comments": "", "version": submitted_pid.version}
+    decision = {
+        "decision": "approve",
+        "comments": "",
+        "version": submitted_pid.version,
+        "fingerprint": services.pid_fingerprint(submitted_pid),
+    }
     assert client.post(url, decision).status_code == 302
     submitted_pid.refresh_from_db()
     assert submitted_pid.status == PID.Status.APPROVED
@@ -317,7 +323,12 @@ def test_the_programme_manager_can_return_a_pid_with_comments(
     client, programme_manager, submitted_pid
 ):
     client.force_login(programme_manager)
-    decision = {"decision": "return", "comments": "Redo it", "version": submitted_pid.version}
+    decision = {
+        "decision": "return",
+        "comments": "Redo it",
+        "version": submitted_pid.version,
+        "fingerprint": services.pid_fingerprint(submitted_pid),
+    }
     assert client.post("/themes/supervision/pid/review/", decision).status_code == 302
     submitted_pid.refresh_from_db()
     assert submitted_pid.status == PID.Status.RETURNED

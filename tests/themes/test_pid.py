@@ -32,7 +32,12 @@ def test_a_lead_drafts_and_submits_the_pid_and_the_programme_manager_approves_it
     client.force_login(programme_manager)
     client.post(
         "/themes/supervision/pid/review/",
-        {"decision": "approve", "comments": "", "version": pid.version},
+        {
+            "decision": "approve",
+            "comments": "",
+            "version": pid.version,
+            "fingerprint": services.pid_fingerprint(pid),
+        },
     )
     version = PIDVersion.objects.get()
     assert version.number == 1 and version.aims == "Better supervision"
@@ -48,13 +53,23 @@ def test_editing_an_approved_pid_makes_a_new_draft_and_the_next_approval_is_vers
     pid = selectors.pid_for_reading(theme)
     pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="First")
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
-    services.pid_approve(pid=pid, actor=programme_manager, version=pid.version)
+    services.pid_approve(
+        pid=pid,
+        actor=programme_manager,
+        version=pid.version,
+        fingerprint=services.pid_fingerprint(pid),
+    )
     pid.refresh_from_db()
     pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="Second")
     assert pid.status == PID.Status.DRAFT
     assert PIDVersion.objects.get(number=1).aims == "First"  # the approved one is untouched
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
-    services.pid_approve(pid=pid, actor=programme_manager, version=pid.version)
+    services.pid_approve(
+        pid=pid,
+        actor=programme_manager,
+        version=pid.version,
+        fingerprint=services.pid_fingerprint(pid),
+    )
     assert list(PIDVersion.objects.order_by("number").values_list("aims", flat=True)) == [
         "First",
         "Second",
@@ -77,7 +92,12 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
     assert pid.status == PID.Status.SUBMITTED  # nothing changed
     client.post(
         "/themes/supervision/pid/review/",
-        {"decision": "return", "comments": "Add the police as a partner", "version": pid.version},
+        {
+            "decision": "return",
+            "comments": "Add the police as a partner",
+            "version": pid.version,
+            "fingerprint": services.pid_fingerprint(pid),
+        },
     )
     pid.refresh_from_db()
     assert pid.status == PID.Status.RETURNED
@@ -104,7 +124,12 @@ def test_anyone_can_read_and_compare_earlier_versions(
         pid.refresh_from_db()
         pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims=aims)
         pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
-        services.pid_approve(pid=pid, actor=programme_manager, version=pid.version)
+        services.pid_approve(
+            pid=pid,
+            actor=programme_manager,
+            version=pid.version,
+            fingerprint=services.pid_fingerprint(pid),
+        )
     client.force_login(board_member)
     assert "Old aims" in client.get("/themes/supervision/pid/versions/1/").content.decode()
     html = client.get("/themes/supervision/pid/compare/?from=1&to=2").content.decode()
