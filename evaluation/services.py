@@ -249,7 +249,7 @@ def _parse_survey_csv(upload) -> list[tuple[int, dict]]:
     every problem, by row and column, if there is any."""
     rows, problems = [], []
     try:
-        lines = csv_rows(upload)
+        lines = csv_rows(upload, noun="survey file")
         headers = []
         for raw_header in lines:
             headers = [h.replace("\ufeff", "").strip().lower() for h in raw_header]
@@ -277,7 +277,8 @@ def _parse_survey_csv(upload) -> list[tuple[int, dict]]:
             if scores is not None:
                 rows.append((number, scores))
     except UnreadableFile as exc:
-        raise SurveyImportError([*problems[:MAX_SURVEY_PROBLEMS], exc.as_problem()]) from None
+        unreadable = Problem(None, "", str(exc))  # its message names the line, as the ledger's
+        raise SurveyImportError([*problems[:MAX_SURVEY_PROBLEMS], unreadable]) from None
     if problems:
         listed = problems[:MAX_SURVEY_PROBLEMS]
         if len(problems) > len(listed):

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -167,6 +166,13 @@ def backup_restore(*, source: Path, using: str = "default") -> dict:
             env,
         )  # fmt: skip
     else:
-        shutil.copyfile(dump, db["NAME"])
+        # Through SQLite, not a file copy: the database runs in WAL mode, and a write-ahead log
+        # left beside a copied-over file would be replayed onto it.
+        backup = sqlite3.connect(dump)
+        target = sqlite3.connect(db["NAME"])
+        with target:
+            backup.backup(target)
+        backup.close()
+        target.close()
     _restore_media(default_storage, source / "media.tar.gz", members)
     return manifest

@@ -299,15 +299,7 @@ def shown(text: str) -> str:
 
 
 class UnreadableFile(Exception):
-    """A file of rows that cannot be read on: `row` is the line where reading stopped (None: the
-    file as a whole)."""
-
-    def __init__(self, message: str, row: int | None = None):
-        super().__init__(message)
-        self.row = row
-
-    def as_problem(self) -> Problem:
-        return Problem(self.row, "", str(self))
+    """A file of rows that cannot be read on; the message says on which line, if it is one."""
 
 
 _SAVE_AS_UTF8 = "Save the {noun} again from Excel as “CSV UTF-8”."
@@ -328,8 +320,7 @@ def csv_encoding(fileobj, *, noun: str = "file") -> str:
             line += chunk.count(b"\n", 0, nul)
             raise UnreadableFile(
                 f"Line {line} of the file has a NUL character (byte 0), so it is not a CSV text "
-                f"file. {save_as}",
-                row=line,
+                f"file. {save_as}"
             )
         if utf8_ok:
             try:
@@ -343,8 +334,7 @@ def csv_encoding(fileobj, *, noun: str = "file") -> str:
                 line += chunk.count(b"\n", 0, exc.start)
                 raise UnreadableFile(
                     f"Line {line} of the file has a character that is neither UTF-8 nor "
-                    f"Windows-1252 text. {save_as}",
-                    row=line,
+                    f"Windows-1252 text. {save_as}"
                 ) from None
         line += chunk.count(b"\n")
     if utf8_ok:
@@ -367,20 +357,19 @@ def csv_rows(fileobj, *, noun: str = "file") -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        line = reader.line_num + 1
+        line = reader.line_num  # the line being read when it went wrong
         if "field larger than field limit" in str(exc):
             message = (
-                f"Line {line} of the file has a value longer than "
-                f"{csv.field_size_limit():,} characters, more than any cell of a {noun} holds. "
-                "Check the file was saved as CSV, with its quotation marks in pairs."
+                f"Line {line:,} of the file has a value longer than "
+                f"{csv.field_size_limit():,} characters. Check the file was saved as CSV, with "
+                "its quotation marks in pairs."
             )
         else:
             message = f"The CSV file could not be read after line {reader.line_num}: {exc}"
-        raise UnreadableFile(message, row=line) from None
+        raise UnreadableFile(message) from None
     except UnicodeDecodeError as exc:  # pragma: no cover - csv_encoding has read it all
         raise UnreadableFile(
-            f"The CSV file could not be read after line {reader.line_num}: {exc}",
-            row=reader.line_num + 1,
+            f"The CSV file could not be read after line {reader.line_num}: {exc}"
         ) from None
     finally:
         text.detach()

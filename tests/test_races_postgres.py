@@ -7,7 +7,6 @@ import pytest
 from django.db import OperationalError, connection
 
 from budget import periods
-from havering_improve import actions
 from havering_improve.errors import TryAgain
 from tests import races
 from tests.services import need, using_postgres
@@ -69,8 +68,3 @@ def test_a_lock_postgres_gives_up_on_is_the_try_again_message(programme, finance
         _lock_timeout_in(close)
     assert refused.value.messages == [TryAgain.MESSAGE]
     assert isinstance(refused.value.__cause__, OperationalError)
-
-
-def test_a_fault_that_is_not_a_lock_conflict_is_not_hidden():
-    assert not actions.is_lock_conflict(OperationalError("no such table: budget_ledgerrow"))
-    assert actions.is_lock_conflict(OperationalError("database is locked"))

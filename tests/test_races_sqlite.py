@@ -10,7 +10,9 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 
+from havering_improve import actions
 from havering_improve.errors import TryAgain
 from tests.races import DEFERRED, SECOND, SUCCESS, Answer
 
@@ -45,3 +47,8 @@ def test_a_lock_conflict_sqlite_refuses_at_once_is_the_try_again_message(answers
     again, nothing saved, never a 500."""
     told = sorted(Answer(**answer).told()[0] for answer in answers[DEFERRED])
     assert told == sorted([SUCCESS["publish a pack"], TryAgain.MESSAGE])
+
+
+def test_a_fault_that_is_not_a_lock_conflict_is_not_hidden():
+    assert not actions.is_lock_conflict(OperationalError("no such table: budget_ledgerrow"))
+    assert actions.is_lock_conflict(OperationalError("database is locked"))

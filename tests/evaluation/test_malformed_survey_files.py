@@ -20,7 +20,8 @@ def _file(body: bytes) -> bytes:
 MALFORMED = {
     "a byte that is no text, after the first 4 KB": (
         _file(GOOD_ROWS.encode() + b"Bad byte \x81 here,3,5,10\n"),
-        "Line 202 of the file has a character that is neither UTF-8 nor Windows-1252 text",
+        "Line 202 of the file has a character that is neither UTF-8 nor Windows-1252 "
+        "text. Save the survey file again from Excel as “CSV UTF-8”.",
     ),
     "a NUL byte after the first 4 KB": (
         _file(GOOD_ROWS.encode() + b"NUL \x00 here,3,5,10\n"),
@@ -44,7 +45,8 @@ MALFORMED = {
     ),
     "a value over 128 KB": (
         _file(b"Morale,3,5,10\n" + b'"' + b"x" * (129 * 1024) + b'",3,5,10\n'),
-        "has a value longer than 131,072 characters",
+        "Line 3 of the file has a value longer than 131,072 characters. Check the "
+        "file was saved as CSV, with its quotation marks in pairs.",
     ),
     "a 5,000-digit count": (
         _file(b"Morale,3,5," + b"9" * 5000 + b"\n"),
