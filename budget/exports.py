@@ -25,8 +25,6 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 
-from havering_improve.fy import period_month_name
-
 from .models import LEDGER_ROW_COLUMNS
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -173,6 +171,20 @@ DATE_FORMAT = "d mmmm yyyy"
 MIN_WIDTH, MAX_WIDTH, DATE_WIDTH = 8, 60, 18
 
 
+HEADER_LINE_HEIGHT = 15  # points, a line of the default font
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """The lines `text` wraps to in a column `width` characters wide (word by word)."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
 def _money_width(value) -> int:
     return len(f"-£{abs(value):,.2f}")
 
@@ -246,7 +258,14 @@ def xlsx_file(
         else:  # a label and its figure: the column is made wide enough for the label
             write(sheet, number, note)
 
+    # The header's height is set as it is written (rows stream), for the narrowest its columns
+    # can be: never too short for the wrapped names, at worst a line taller than needed.
+    header_lines = max(
+        _wrapped_lines(name, width) for name, width in zip(header, widths, strict=True)
+    )
+
     def write_header(sheet, at: int) -> int:
+        sheet.set_row(at, HEADER_LINE_HEIGHT * header_lines)
         for column, text in enumerate(header):
             sheet.write_string(at, column, text, heading)
         return at + 1
@@ -327,9 +346,14 @@ def to_csv(header: list, rows, *, notes: list | None = None) -> str:
     return "".join(csv_lines(header, rows, notes=notes))
 
 
+def month_of_period(allocation, period: int) -> str:
+    """A period of the allocation's year as its month: "November 2026"."""
+    return f"{allocation.financial_year.period_start(period):%B %Y}"
+
+
 def report_notes(report) -> list:
     year = report.allocation.financial_year
-    month = period_month_name(report.as_at) if report.as_at else "no periods yet"
+    month = month_of_period(report.allocation, report.as_at) if report.as_at else "no periods yet"
     return [
         f"{report.allocation.programme} budget monitoring {year.label}",
         f"As at period {report.as_at} ({month}); negative variances are underspends.",
@@ -343,18 +367,15 @@ def ledger_filter_words(allocation, *, line=None, up_to=None, period=None, queue
     "family-therapists-to-period-8"); (None, "") when it holds every row."""
     from django.utils.text import slugify
 
-    def month(number: int) -> str:
-        return f"{allocation.financial_year.period_start(number):%B %Y}"
-
     said, named = [], []
     if line is not None:
         said.append(f"budget line {line.title}")
         named.append(slugify(line.title))
     if period:
-        said.append(f"period {period} ({month(period)})")
+        said.append(f"period {period} ({month_of_period(allocation, period)})")
         named.append(f"period-{period}")
     if up_to:
-        said.append(f"periods up to {up_to} ({month(up_to)})")
+        said.append(f"periods up to {up_to} ({month_of_period(allocation, up_to)})")
         named.append(f"to-period-{up_to}")
     if queue:
         said.append("rows waiting for allocation")
