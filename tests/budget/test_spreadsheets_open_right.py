@@ -109,6 +109,8 @@ def test_the_report_shows_pounds_percentages_and_the_underspend_as_a_figure(
     header_at = next(n for n, r in enumerate(rows) if r[0].value == "Budget line")
     header = [c.value for c in rows[header_at]]
     assert sheet.freeze_panes == f"A{header_at + 2}"
+    # "Previous forecast outturn" wraps over three lines in its column: the row holds them.
+    assert sheet.row_dimensions[header_at + 1].height >= 3 * 15
     assert sheet.auto_filter.ref == f"A{header_at + 1}:L{sheet.max_row}"
     body = rows[header_at + 1 :]
     names = [r[0].value for r in body]
