@@ -164,7 +164,13 @@ def report_download(request, year, fmt):
     notes = exports.report_notes(report)
     rows = exports.report_rows(report)
     if fmt == "xlsx":
-        body = exports.to_xlsx("Budget monitoring", exports.REPORT_HEADER, rows, notes=notes)
+        body = exports.to_xlsx(
+            "Budget monitoring",
+            exports.REPORT_HEADER,
+            rows,
+            notes=notes,
+            kinds=exports.REPORT_KINDS,
+        )
     else:
         body = exports.to_csv(exports.REPORT_HEADER, rows, notes=notes)
     name = f"budget-monitoring-{allocation.financial_year.slug}-p{report.as_at:02d}.{fmt}"
@@ -229,13 +235,18 @@ def ledger_download(request, year, fmt):
     allocation = get_allocation_for_user(request.user, year, RECORDS)
     filters = _ledger_filters(request, allocation)
     values = exports.ledger_values(ledger_rows(allocation, **filters), allocation)
+    # A filtered download says so above its header and in its name; an unfiltered one starts
+    # with its header, so that it can be imported or read by a script as it is.
+    said, named = exports.ledger_filter_words(allocation, **filters)
+    notes = [said] if said else []
     if fmt == "xlsx":
-        content = exports.xlsx_file("Ledger", exports.LEDGER_HEADER, values)
+        content = exports.xlsx_file("Ledger", exports.LEDGER_HEADER, values, notes=notes)
         response = FileResponse(content, content_type=CONTENT_TYPES[fmt])
     else:
-        content = exports.csv_lines(exports.LEDGER_HEADER, values)
+        content = exports.csv_lines(exports.LEDGER_HEADER, values, notes=notes)
         response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    return _download(request, response, f"ledger-{allocation.financial_year.slug}.{fmt}")
+    name = "-".join(filter(None, ["ledger", allocation.financial_year.slug, named]))
+    return _download(request, response, f"{name}.{fmt}")
 
 
 # --- imports -----------------------------------------------------------------------------

@@ -42,7 +42,9 @@ def test_the_csv_export_streams_every_row_with_its_line_and_match(ledger, client
     client.force_login(finance_officer)
     response = client.get("/budget/2019-20/ledger.csv")
     assert response["Content-Disposition"] == 'attachment; filename="ledger-2019-20.csv"'
-    rows = list(csv.reader(io.StringIO(_body(response).decode())))
+    data = _body(response)
+    assert data.startswith(b"\xef\xbb\xbf"), "Excel reads a CSV without a BOM as Windows-1252"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
     assert header[:8] == [
         "Posting Date", "Period", "Cost Centre", "Subjective", "Transaction Reference",
@@ -84,8 +86,10 @@ def test_the_xlsx_export_has_the_same_rows_as_numbers_and_dates(ledger, client, 
 def test_a_filtered_export_has_only_that_lines_rows(ledger, client, finance_officer):
     client.force_login(finance_officer)
     code = ledger["second"].code
-    text = _body(client.get(f"/budget/2019-20/ledger.csv?line={code}")).decode()
-    references = [r[4] for r in csv.reader(io.StringIO(text))][1:]
+    text = _body(client.get(f"/budget/2019-20/ledger.csv?line={code}")).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == [f"Filtered: budget line {ledger['second'].title}"]
+    references = [r[4] for r in rows[2:]]
     assert "TRAIN1" in references
     assert "AP001" not in references
 
