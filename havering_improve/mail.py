@@ -63,15 +63,16 @@ def _site_link(match: re.Match) -> bool:
     return match.group(2).startswith(site_url() + "/") or match.group(2) == site_url()
 
 
-def markup_to_text(source: str) -> str:
-    """The plain-text part: the template's words with its markup read out."""
+def markup_to_text(source: str, *, inset: str = "    ") -> str:
+    """The plain-text part: the template's words with its markup read out (inset text
+    indented; GOV.UK Notify's body keeps its `^ `)."""
     lines = []
     for line in source.splitlines():
         line = _LINK.sub(
             lambda m: f"{m.group(1)}: {m.group(2)}" if _site_link(m) else m.group(0), line
         )
         if line.startswith("^ "):
-            line = "    " + line[2:]
+            line = inset + line[2:]
         lines.append(line.rstrip())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
@@ -172,6 +173,7 @@ def email_message(
         },
     )
     message.attach_alternative(html, "text/html")
+    message.markup = source  # the words with their markup, for GOV.UK Notify (notify.py)
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
     return message
