@@ -493,7 +493,35 @@ def action_add(
     )
     action.full_clean()
     action.save()
+    if owner.email:
+        outbox.enqueue("board.tasks.action_tell_owner_task", action.pk)
     return action
+
+
+@actions.action("system", atomic=False)
+def action_tell_owner(*, action_id: int, actor=None) -> bool:
+    """E-mail an action's owner that the Board gave it to them, with a link to it. Once: the
+    action keeps when they were told, so a redelivered task sends nothing."""
+    from django.urls import reverse
+
+    with transaction.atomic():
+        action = (
+            Action.objects.select_for_update(of=("self",))
+            .select_related("meeting__board", "owner", "theme")
+            .get(pk=action_id)
+        )
+        if action.owner_told_at is not None or not action.owner.email or not action.is_open:
+            return False
+        context = {
+            "action": action,
+            "owner": action.owner,
+            "meeting": action.meeting,
+            "link": site_url(reverse("board:action_update", kwargs={"pk": action.pk})),
+        }
+        send_email("board/email/action_assigned", context, to=[action.owner.email])
+        action.owner_told_at = timezone.now()
+        action.save(update_fields=["owner_told_at"])
+    return True
 
 
 @actions.action("can_update_action", on="action")

@@ -253,8 +253,8 @@ def test_progress_reports_greet_their_body_say_what_they_cover_and_who_sent_them
 
 # Words that present a date as one to come.
 COMING = re.compile(
-    r"(?:next in focus(?: at the .+?)? on|is now next in focus on|meeting on|is built on|"
-    r"before|is due on|pack published for) (\d{1,2} \w+ \d{4})"
+    r"(?:next in focus(?: at the .+?)? on|is now next in focus on|(?<!its )meeting on|"
+    r"is built on|before|is due on|due|pack published for) (\d{1,2} \w+ \d{4})"
 )
 
 
@@ -274,3 +274,35 @@ def test_the_demos_start_up_mails_have_both_parts_and_call_no_past_date_coming(
         for found in COMING.findall(f"{message.subject}\n{text}"):
             day = dt.datetime.strptime(found, "%d %B %Y").date()
             assert day >= today, f"{message.subject!r} calls {found} coming on {today}"
+
+
+def test_an_action_links_its_owner_to_the_action_once(
+    board, lead, programme_manager, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(board=board, date=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):
+        action = board_services.action_add(
+            meeting=meeting, actor=programme_manager, description="Brief the <cabinet> member",
+            owner=lead, due_date=timezone.localdate() + dt.timedelta(days=14),
+        )  # fmt: skip
+    [message] = mail.outbox
+    assert message.to == [lead.email]
+    text, html = assert_well_formed(message, f"/board/actions/{action.pk}/")
+    assert f"It is due on {action.due_date:%-d %B %Y}." in text
+    assert "Brief the &lt;cabinet&gt; member" in html
+    assert board_services.action_tell_owner(action_id=action.pk) is False  # told once
+
+
+def test_an_action_recorded_after_its_due_day_is_not_called_coming(
+    board, lead, programme_manager, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(board=board, date=timezone.localdate() - dt.timedelta(days=30))
+    due = timezone.localdate() - dt.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        board_services.action_add(
+            meeting=meeting, actor=programme_manager, description="Send the audit",
+            owner=lead, due_date=due,
+        )  # fmt: skip
+    [message] = mail.outbox
+    assert f"overdue since {due:%-d %B %Y}" in message.subject
+    assert f"It was due on {due:%-d %B %Y}: it is overdue." in parts(message)[0]
