@@ -228,6 +228,9 @@ class Action(models.Model):
         default=False, help_text="Left out of reports to public bodies."
     )
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
+    owner_told_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the owner was e-mailed it (once)."
+    )
     history = HistoricalRecords()
 
     class Meta:

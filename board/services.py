@@ -24,6 +24,7 @@ from django.utils import timezone
 from havering_improve import actions, outbox, summaries
 from havering_improve.actions import history_user, lock_current
 from havering_improve.errors import AlreadyDone
+from havering_improve.mail import email_message, send_email, site_url
 from themes import selectors as theme_selectors
 from themes.models import Theme
 from themes.selectors import expected_report_period, report_due_date
@@ -294,9 +295,6 @@ def _next_focus(board: Board, today: dt.date) -> dict[int, Meeting]:
 
 def _tell_leads(board: Board, before: dict[int, Meeting], after: dict[int, Meeting]) -> None:
     """E-mail each lead whose theme's next focus date changed, once the rota is saved."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
     settings = selectors.board_settings(board)
     messages = []
     for theme in Theme.objects.filter(programme=board.programme_id).select_related("lead"):
@@ -313,20 +311,15 @@ def _tell_leads(board: Board, before: dict[int, Meeting], after: dict[int, Meeti
             "deadline": deadline,
             "period": expected_report_period(deadline) if deadline else None,
         }
-        messages.append(
-            (
-                render_to_string("board/email/focus_moved_subject.txt", context).strip(),
-                render_to_string("board/email/focus_moved.txt", context),
-                theme.lead.email,
-            )
-        )
+        context["link"] = site_url(theme.part_url("board"))
+        messages.append(email_message("board/email/focus_moved", context, to=[theme.lead.email]))
 
     def send():
-        for subject, body, to in messages:
+        for message in messages:
             try:
-                send_mail(subject=subject, message=body, from_email=None, recipient_list=[to])
+                message.send()
             except Exception:  # the rota stands; the log says who was not told
-                logger.exception("Focus-date change not e-mailed to %s", to)
+                logger.exception("Focus-date change not e-mailed to %s", message.to[0])
 
     transaction.on_commit(send)
 
@@ -391,14 +384,6 @@ def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaR
     )
 
 
-def site_url(path: str) -> str:
-    """An absolute address for an e-mail, from the one SITE_URL setting."""
-    from django.conf import settings as django_settings
-
-    base = getattr(django_settings, "SITE_URL", "") or "http://127.0.0.1:8000"
-    return base.rstrip("/") + path
-
-
 # Minutes, decisions and actions ---------------------------------------------------------------
 
 
@@ -461,8 +446,6 @@ def decision_add(
 def decision_tell_lead(*, decision_id: int, actor=None) -> bool:
     """E-mail the lead of the theme a decision is about the Board's answer, once: the decision
     keeps when it was sent, so a redelivered task sends nothing."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.urls import reverse
 
     with transaction.atomic():
@@ -483,12 +466,7 @@ def decision_tell_lead(*, decision_id: int, actor=None) -> bool:
                 + f"#decision-{decision.pk}"
             ),
         }
-        send_mail(
-            subject=render_to_string("board/email/decision_subject.txt", context).strip(),
-            message=render_to_string("board/email/decision.txt", context),
-            from_email=None,
-            recipient_list=[lead.email],
-        )
+        send_email("board/email/decision", context, to=[lead.email])
         decision.lead_told_at = timezone.now()
         decision.save(update_fields=["lead_told_at"])
     return True
@@ -515,7 +493,35 @@ def action_add(
     )
     action.full_clean()
     action.save()
+    if owner.email:
+        outbox.enqueue("board.tasks.action_tell_owner_task", action.pk)
     return action
+
+
+@actions.action("system", atomic=False)
+def action_tell_owner(*, action_id: int, actor=None) -> bool:
+    """E-mail an action's owner that the Board gave it to them, with a link to it. Once: the
+    action keeps when they were told, so a redelivered task sends nothing."""
+    from django.urls import reverse
+
+    with transaction.atomic():
+        action = (
+            Action.objects.select_for_update(of=("self",))
+            .select_related("meeting__board", "owner", "theme")
+            .get(pk=action_id)
+        )
+        if action.owner_told_at is not None or not action.owner.email or not action.is_open:
+            return False
+        context = {
+            "action": action,
+            "owner": action.owner,
+            "meeting": action.meeting,
+            "link": site_url(reverse("board:action_update", kwargs={"pk": action.pk})),
+        }
+        send_email("board/email/action_assigned", context, to=[action.owner.email])
+        action.owner_told_at = timezone.now()
+        action.save(update_fields=["owner_told_at"])
+    return True
 
 
 @actions.action("can_update_action", on="action")
@@ -631,9 +637,7 @@ def pack_tell_board(*, pack_id: int, actor=None) -> int:
     """E-mail each board member (and the lead of each theme in focus, who presents it) that the
     pack is published, with a link to it. Once: the pack keeps when they were told."""
     from django.contrib.auth import get_user_model
-    from django.core.mail import send_mail
     from django.db.models import Q
-    from django.template.loader import render_to_string
 
     from havering_improve import roles
 
@@ -663,14 +667,10 @@ def pack_tell_board(*, pack_id: int, actor=None) -> int:
             "focus": [s.theme.title for s in meeting.slots.select_related("theme")],
             "link": site_url(pack.get_absolute_url()),
         }
-        subject = render_to_string("board/email/pack_published_subject.txt", context).strip()
-        body = render_to_string("board/email/pack_published.txt", context)
         sent = 0
         for person in people:
             try:
-                send_mail(
-                    subject=subject, message=body, from_email=None, recipient_list=[person.email]
-                )
+                send_email("board/email/pack_published", context, to=[person.email])
             except Exception:  # the pack stands; the log says who was not told
                 logger.exception("Pack publication not e-mailed to %s", person.email)
                 continue
@@ -746,9 +746,6 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
     """Email each focus theme's lead whose highlight report for a coming meeting's pack is not
     in: N working days before the pack deadline, and on the deadline day. A ReminderSent row per
     (meeting, theme, kind) is unique, so running the job twice sends each reminder once."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
     from .models import ReminderSent
 
     today = today or theme_selectors.today()
@@ -792,16 +789,11 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
                     "period": expected,
                     "period_due": report_due_date(expected),
                     "kind": kind,
+                    "today": today,
+                    "link": site_url(_report_to_write(theme, expected)),
                 }
                 try:
-                    send_mail(
-                        subject=render_to_string(
-                            "board/email/reminder_subject.txt", context
-                        ).strip(),
-                        message=render_to_string("board/email/reminder.txt", context),
-                        from_email=None,
-                        recipient_list=[lead.email],
-                    )
+                    send_email("board/email/reminder", context, to=[lead.email])
                 except Exception:
                     # Not sent: drop the record so the next run tries again.
                     logger.exception("Reminder to %s not sent", lead.email)
@@ -809,6 +801,20 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
                     continue
                 sent += 1
     return sent
+
+
+def _report_to_write(theme, period: dt.date) -> str:
+    """Where a lead writes the period's report: its draft if one is started, else the page that
+    starts it with that month chosen."""
+    from django.urls import reverse
+
+    draft = (
+        theme.highlight_reports.filter(period=period, status="draft").order_by("-revision").first()
+    )
+    if draft is not None:
+        return reverse("themes:report_edit", kwargs={"slug": theme.slug, "pk": draft.pk})
+    start = reverse("themes:report_start", kwargs={"slug": theme.slug})
+    return f"{start}?period={period:%Y-%m-%d}"
 
 
 # Scheduled progress reports ------------------------------------------------------------------
@@ -911,12 +917,55 @@ def report_make_now(*, schedule, actor, today: dt.date | None = None):
     return report
 
 
+def report_attachment_name(report) -> str:
+    """The PDF's file name: the body it is for and the period, so the reports to two bodies
+    for one month never share a name in someone's downloads."""
+    board = report.schedule.board
+    months = f"{report.period_start:%Y-%m}"
+    if report.period_end.replace(day=1) != report.period_start:
+        months += f"-to-{report.period_end:%Y-%m}"
+    return f"{board.slug}-progress-report-{months}.pdf"
+
+
+def _progress_report_context(report) -> dict:
+    """What a progress report's e-mail says: to whom, what it covers, who sends it."""
+    from django.contrib.auth import get_user_model
+
+    from havering_improve import roles
+
+    board = report.schedule.board
+    programme = board.programme
+    managers = (
+        get_user_model()
+        .objects.filter(groups__name=roles.PROGRAMME_MANAGER, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    improvement_board = (
+        Board.objects.filter(programme=programme, kind=Board.Kind.IMPROVEMENT_BOARD)
+        .order_by("order")
+        .first()
+    )
+    return {
+        "report": report,
+        "board": board,
+        "programme": programme,
+        "period": report.snapshot["period"],
+        "sections": [
+            report.snapshot["section_titles"][key]
+            for key in report.snapshot.get("sections", [])
+            if key in report.snapshot.get("section_titles", {})
+        ],
+        "senders": [m.get_full_name() or m.username for m in managers],
+        "improvement_board": improvement_board,
+        "attachment": report_attachment_name(report),
+    }
+
+
 @actions.action("system", atomic=False)
 def report_generate(*, report_id: int, actor=None):
     """Render the report from a snapshot, store it, and email it to each recipient not yet sent
     it (a ReportDelivery per recipient is unique)."""
-    from django.core.mail import EmailMessage
-
     from . import packs
     from .models import ProgressReport, ReportDelivery
 
@@ -946,6 +995,7 @@ def report_generate(*, report_id: int, actor=None):
             report.pdf.save("report.pdf", ContentFile(pdf), save=False)
             report.generated_at = timezone.now()
             report.save()
+        context = _progress_report_context(report)
         done = set(report.deliveries.values_list("recipient", flat=True))
         pdf_bytes = report.pdf.open("rb").read()
         report.pdf.close()
@@ -957,17 +1007,11 @@ def report_generate(*, report_id: int, actor=None):
                     ReportDelivery.objects.create(report=report, recipient=recipient)
             except IntegrityError:
                 continue
-            message = EmailMessage(
-                subject=f"{schedule.board.name}: improvement programme progress report, "
-                f"{report.snapshot['period']}",
-                body=(
-                    f"Please find attached the children's social care improvement programme "
-                    f"progress report for {report.snapshot['period']}.\n"
-                ),
+            message = email_message(
+                "board/email/progress_report",
+                context,
                 to=[recipient],
-            )
-            message.attach(
-                f"progress-report-{report.period_start:%Y-%m}.pdf", pdf_bytes, "application/pdf"
+                attachments=[(report_attachment_name(report), pdf_bytes, "application/pdf")],
             )
             try:
                 message.send()

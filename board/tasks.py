@@ -65,3 +65,9 @@ def decision_tell_lead_task(decision_id: int) -> bool:
 def pack_tell_board_task(pack_id: int) -> int:
     """E-mail board members, and the leads who present, that a pack is published (once)."""
     return services.pack_tell_board(pack_id=pack_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def action_tell_owner_task(action_id: int) -> bool:
+    """E-mail an action's owner that it is theirs, with a link to it (once)."""
+    return services.action_tell_owner(action_id=action_id)

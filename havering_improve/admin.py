@@ -11,8 +11,6 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.html import format_html
@@ -22,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from havering_improve import security
 from havering_improve.actions import StaleEdit, lock_current
 from havering_improve.forms import version_field
+from havering_improve.mail import send_email, site_url
 from havering_improve.models import CouncilIdentity
 
 User = get_user_model()
@@ -202,7 +201,7 @@ for model, model_admin in ((User, AccountAdmin), (Group, RoleGroupAdmin)):
 
 def _send_reset(request, user) -> None:
     """E-mail `user` a one-time link to set their own password (Django's reset views)."""
-    link = request.build_absolute_uri(
+    link = site_url(
         reverse(
             "password_reset_confirm",
             kwargs={
@@ -212,9 +211,4 @@ def _send_reset(request, user) -> None:
         )
     )
     context = {"user": user, "link": link, "sent_by": request.user}
-    send_mail(
-        subject=render_to_string("registration/password_reset_subject.txt", context).strip(),
-        message=render_to_string("registration/password_reset_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    send_email("registration/password_reset", context, to=[user.email])

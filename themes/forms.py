@@ -211,7 +211,8 @@ class ReportStartForm(GovukForm):
         self.fields["period"].choices = _recent_periods(today)
         # The convention: the month just ended is the report being written now.
         period = current_period(today)
-        self.fields["period"].initial = period.isoformat()
+        if self.initial.get("period") not in {value for value, _ in self.fields["period"].choices}:
+            self.initial["period"] = period.isoformat()
         self.fields["period"].help_text = (
             f"A report covers one calendar month: the {period:%B %Y} report is due on "
             f"{report_due_date(period):%-d %B %Y}."

@@ -20,7 +20,8 @@ from .models import HighlightReport
 @roles.programme_reader_required
 def report_start(request, slug):
     theme = get_theme_for_user(request.user, slug, edit=True)
-    form = ReportStartForm(editing.posted(request))
+    # ?period=2026-11-01 (a reminder's link) chooses that month when it is one on offer.
+    form = ReportStartForm(editing.posted(request), initial={"period": request.GET.get("period")})
     if request.method == "POST" and form.is_valid():
         try:
             report = services.highlight_report_start(

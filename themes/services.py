@@ -321,9 +321,7 @@ def pid_notify(*, pid_id: int, event: str, version: int) -> int:
     """E-mail who must act next on the PID, with a link to it. Sends nothing if the PID has
     moved on since (`version` is the PID's version the change left it at), so a task delivered
     twice, or late, tells no one of a state that has passed. Returns how many were sent."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
+    from havering_improve.mail import send_email, site_url
 
     pid = PID.objects.select_related("theme__lead", "submitted_by").filter(pk=pid_id).first()
     if pid is None or pid.version != version:
@@ -335,8 +333,7 @@ def pid_notify(*, pid_id: int, event: str, version: int) -> int:
         "event": event,
         # The newest approved version: the one just approved, or the one a submission changes.
         "approved": theme.pid_versions.first(),
-        "url": settings.SITE_URL.rstrip("/")
-        + (
+        "url": site_url(
             reverse("themes:pid_review", args=[theme.slug])
             if event == PID_SUBMITTED
             else theme.get_absolute_url()
@@ -346,12 +343,7 @@ def pid_notify(*, pid_id: int, event: str, version: int) -> int:
     for person in pid_recipients(pid, event):
         context["person"] = person
         try:
-            send_mail(
-                subject=render_to_string("themes/email/pid_subject.txt", context).strip(),
-                message=render_to_string("themes/email/pid.txt", context),
-                from_email=None,
-                recipient_list=[person.email],
-            )
+            send_email("themes/email/pid", context, to=[person.email])
         except Exception:  # the decision stands; the log says who was not told
             logger.exception("PID %s not e-mailed to %s", event, person.email)
             continue

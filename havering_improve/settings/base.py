@@ -10,6 +10,8 @@ DEMO               default DEBUG's value: the local demo's conveniences (demo us
                    turns it on with DEBUG off for `make run`; never on in production
 ALLOWED_HOSTS      comma-separated
 SITE_URL           the address people open the service at, for links in e-mail
+NOTIFY_API_KEY     set: e-mail goes through GOV.UK Notify (with NOTIFY_TEMPLATE_ID, and
+                   NOTIFY_FILE_TEMPLATE_ID for messages with a file; README, E-mail)
 MEDIA_S3_BUCKET    unset: uploads in MEDIA_ROOT; set: uploads in that S3-compatible bucket
 """
 
@@ -383,13 +385,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "havering-improve"
 
-# With DEBUG or DEMO on (the demo) every e-mail is written to EMAIL_FILE_PATH, one .eml file a
-# message, which any mail program opens and a text editor reads.
+# GOV.UK Notify (havering_improve/notify.py): with an API key, e-mail goes through Notify's
+# generic template (subject and body); a message with a file through the file template.
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY") or ""
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID") or ""
+NOTIFY_FILE_TEMPLATE_ID = env_str("NOTIFY_FILE_TEMPLATE_ID") or ""
+NOTIFY_REPLY_TO_ID = env_str("NOTIFY_REPLY_TO_ID") or ""
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL") or "https://api.notifications.service.gov.uk"
+if NOTIFY_API_KEY and not NOTIFY_TEMPLATE_ID:
+    raise ImproperlyConfigured("NOTIFY_API_KEY is set: set NOTIFY_TEMPLATE_ID too (README).")
+# With DEBUG or DEMO on (the demo) and no Notify key, every e-mail is written to EMAIL_FILE_PATH,
+# one .eml file a message, which any mail program opens and a text editor reads.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
-    "havering_improve.mail.EmlFileBackend"
+    "havering_improve.notify.NotifyEmailBackend"
+    if NOTIFY_API_KEY
+    else "havering_improve.mail.EmlFileBackend"
     if DEBUG or DEMO
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+# Messages built elsewhere than havering_improve.mail are dated in UK time too.
+EMAIL_USE_LOCALTIME = True
 EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH") or BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "improvement@havering.example"
 # The service's own address, for the links in the e-mail it sends (no trailing slash needed).

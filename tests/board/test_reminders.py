@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from board import services
@@ -77,16 +78,19 @@ def test_the_number_of_working_days_is_configurable(focus_meeting, board):
     assert services.reminders_send(today=dt.date(2026, 11, 26)) == 2
 
 
-def test_a_failed_email_is_tried_again_next_run(focus_meeting, monkeypatch):
-    import django.core.mail as django_mail
+class DownBackend(BaseEmailBackend):
+    """A mail server that refuses every message."""
 
-    def down(**kwargs):
+    def send_messages(self, email_messages):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(django_mail, "send_mail", down)
+
+def test_a_failed_email_is_tried_again_next_run(focus_meeting, settings):
+    working = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "tests.board.test_reminders.DownBackend"
     assert services.reminders_send(today=DEADLINE) == 0
     assert not ReminderSent.objects.exists()
-    monkeypatch.undo()
+    settings.EMAIL_BACKEND = working
     assert services.reminders_send(today=DEADLINE) == 2
 
 
