@@ -65,3 +65,9 @@ def decision_tell_lead_task(decision_id: int) -> bool:
 def pack_tell_board_task(pack_id: int) -> int:
     """E-mail board members, and the leads who present, that a pack is published (once)."""
     return services.pack_tell_board(pack_id=pack_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def meeting_invitations_task(meeting_id: int) -> int:
+    """E-mail a meeting's invitation, update or cancellation to its people (once a version)."""
+    return services.meeting_invitations_send(meeting_id=meeting_id)
