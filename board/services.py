@@ -792,6 +792,7 @@ def meeting_invitations_send(*, meeting_id: int, actor=None) -> int:
                 held.add(email)
         meeting.invited = sorted(held)
         meeting.invited_sequence = meeting.sequence
+        meeting.skip_history_when_saving = True  # the e-mail's bookkeeping, not a change to it
         meeting.save(update_fields=["invited", "invited_sequence"])
     return sent
 
