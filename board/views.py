@@ -266,6 +266,7 @@ def meeting_cancel(request, pk):
         "calendars. It leaves the rota: no pack is built and no reminders are sent for it, and "
         "the next rota plans its themes into other meetings. This cannot be undone.",
         button="Cancel the meeting",
+        warning=True,
     )
 
 
