@@ -85,20 +85,24 @@ class Meeting(models.Model):
     # What calendars know the meeting by (RFC 5545): SEQUENCE goes up and LAST-MODIFIED moves
     # whenever its time, place or focus changes, so Outlook takes an update for the newer one.
     sequence = models.PositiveIntegerField(
-        default=0, help_text="Calendar revision: up by one when the time, place or focus changes."
+        "calendar revision",
+        default=0,
+        help_text="Calendar revision: up by one when the time, place or focus changes.",
     )
     calendar_changed_at = models.DateTimeField(
-        default=timezone.now, help_text="When the time, place or focus last changed."
+        "calendar updated",
+        default=timezone.now,
+        help_text="When the time, place or focus last changed.",
     )
     cancelled_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the meeting is cancelled; it stays on record."
     )
-    # Who holds the invitation in their calendar, and at which sequence: what the invitations
-    # sent last said, so a redelivered task sends nothing and a lead who leaves the focus is
-    # sent a cancellation of their own. Bookkeeping of the e-mail, not programme data.
-    invited = models.JSONField(default=list, blank=True)
-    invited_sequence = models.IntegerField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["invited", "invited_sequence"])
+    # Who holds the invitation in their calendar, and at which sequence ({"sequence": n, "to":
+    # [e-mail addresses]}): what the invitations sent last said, so a redelivered task sends
+    # nothing and a lead who leaves the focus is sent a cancellation of their own. Bookkeeping
+    # of the e-mail, not programme data: kept out of the history.
+    invitations = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords(excluded_fields=["invitations"])
 
     class Meta:
         ordering = ["board", "date", "pk"]

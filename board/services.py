@@ -752,7 +752,7 @@ def meeting_invitations_send(*, meeting_id: int, actor=None) -> int:
             .select_related("board")
             .get(pk=meeting_id)
         )
-        held = set(meeting.invited)
+        held = set(meeting.invitations.get("to", []))
         if meeting.is_cancelled:
             people, to_request, to_cancel = [], [], sorted(held)
         elif meeting.date < theme_selectors.today():
@@ -760,7 +760,7 @@ def meeting_invitations_send(*, meeting_id: int, actor=None) -> int:
         else:
             people = list(_board_and_presenters(meeting))
             current = {person.email for person in people}
-            fresh = meeting.invited_sequence != meeting.sequence
+            fresh = meeting.invitations.get("sequence") != meeting.sequence
             to_request = [p for p in people if fresh or p.email not in held]
             to_cancel = sorted(held - current)
         if not to_request and not to_cancel:
@@ -790,10 +790,9 @@ def meeting_invitations_send(*, meeting_id: int, actor=None) -> int:
                 held.discard(email)
             else:
                 held.add(email)
-        meeting.invited = sorted(held)
-        meeting.invited_sequence = meeting.sequence
+        meeting.invitations = {"sequence": meeting.sequence, "to": sorted(held)}
         meeting.skip_history_when_saving = True  # the e-mail's bookkeeping, not a change to it
-        meeting.save(update_fields=["invited", "invited_sequence"])
+        meeting.save(update_fields=["invitations"])
     return sent
 
 

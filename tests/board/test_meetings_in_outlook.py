@@ -373,3 +373,14 @@ def test_a_quoted_name_in_an_invitation_reads_back_with_the_icalendar_library(
     assert str(event["STATUS"]) == ("CANCELLED" if method == "CANCEL" else "CONFIRMED")
     assert str(event["SUMMARY"]) == "Improvement Board — focus: Supervision; Quality Assurance"
     assert str(event["ATTENDEE"]) == "mailto:sam@havering.example"
+
+
+def test_a_cancelled_meeting_is_no_longer_a_leads_next_focus(
+    client, programme_manager, lead, meeting
+):
+    day = f"{meeting.date:%-d %B %Y}"
+    client.force_login(lead)
+    assert day in client.get("/").content.decode()
+    services.meeting_cancel(meeting=meeting, actor=programme_manager, version=meeting.version)
+    assert day not in client.get("/").content.decode()
+    assert day not in client.get(f"/themes/{lead.led_themes.get().slug}/board/").content.decode()
