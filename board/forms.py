@@ -60,6 +60,11 @@ class RecurrenceForm(GovukForm):
         return data
 
 
+class MeetingCancelForm(StateChangeForm):
+    """The confirmation of a meeting's cancellation: it carries the version of the meeting the
+    person read, so they never cancel a meeting someone moved since."""
+
+
 class PinsForm(StateChangeForm):
     """One choice per theme: in focus, kept off, or left to the rota. It carries the meeting's
     version: the pins are the meeting's."""

@@ -82,12 +82,36 @@ class Meeting(models.Model):
     chair = models.CharField(max_length=200, blank=True, validators=single_line("Chair"))
     minutes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency.")
-    history = HistoricalRecords()
+    # What calendars know the meeting by (RFC 5545): SEQUENCE goes up and LAST-MODIFIED moves
+    # whenever its time, place or focus changes, so Outlook takes an update for the newer one.
+    sequence = models.PositiveIntegerField(
+        "calendar revision",
+        default=0,
+        help_text="Calendar revision: up by one when the time, place or focus changes.",
+    )
+    calendar_changed_at = models.DateTimeField(
+        "calendar updated",
+        default=timezone.now,
+        help_text="When the time, place or focus last changed.",
+    )
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the meeting is cancelled; it stays on record."
+    )
+    # Who holds the invitation in their calendar, and at which sequence ({"sequence": n, "to":
+    # [e-mail addresses]}): what the invitations sent last said, so a redelivered task sends
+    # nothing and a lead who leaves the focus is sent a cancellation of their own. Bookkeeping
+    # of the e-mail, not programme data: kept out of the history.
+    invitations = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords(excluded_fields=["invitations"])
 
     class Meta:
         ordering = ["board", "date", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["board", "date"], name="meeting_board_date_unique")
+            models.UniqueConstraint(
+                fields=["board", "date"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="meeting_board_date_unique",
+            )
         ]
 
     def __str__(self):
@@ -95,6 +119,10 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("board:meeting", kwargs={"pk": self.pk})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class RotaSlot(models.Model):

@@ -470,7 +470,11 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     )
     focus_ids = set(meeting.slots.values_list("theme_id", flat=True))
     previous = selectors.previous_meeting(meeting)
-    next_one = Meeting.objects.filter(board=board, date__gt=meeting.date).order_by("date").first()
+    next_one = (
+        Meeting.objects.filter(board=board, date__gt=meeting.date, cancelled_at__isnull=True)
+        .order_by("date")
+        .first()
+    )
     # A pack is as at its build: nothing submitted, read or dated after it appears, and a pack
     # rebuilt after the meeting shows no more than was known on the meeting's day.
     meeting_end = timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.max))

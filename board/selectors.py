@@ -52,12 +52,15 @@ def programme_summary(*, programme_id: int) -> dict:
     }
 
 
-def meetings_with_rota(board: Board):
+def meetings_with_rota(board: Board, *, cancelled: bool = False):
     """The board's meetings with their focus themes, pins and packs, in a fixed number of
-    queries whatever the calendar holds."""
+    queries whatever the calendar holds. Cancelled meetings are left out (they are off the
+    rota, packs and reminders) unless `cancelled`, for the calendar that tells of them."""
+    meetings = Meeting.objects.filter(board=board)
+    if not cancelled:
+        meetings = meetings.filter(cancelled_at__isnull=True)
     return (
-        Meeting.objects.filter(board=board)
-        .select_related("board")
+        meetings.select_related("board")
         .prefetch_related(
             Prefetch("slots", queryset=RotaSlot.objects.select_related("theme")),
             Prefetch("pins", queryset=RotaPin.objects.select_related("theme")),
@@ -74,7 +77,9 @@ def next_meeting(board: Board, *, today: dt.date | None = None) -> Meeting | Non
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     return (
-        Meeting.objects.filter(board=meeting.board_id, date__lt=meeting.date)
+        Meeting.objects.filter(
+            board=meeting.board_id, date__lt=meeting.date, cancelled_at__isnull=True
+        )
         .order_by("-date")
         .first()
     )
@@ -123,7 +128,11 @@ def my_actions(user):
 
 
 def theme_focus_meetings(theme: Theme):
-    return Meeting.objects.filter(slots__theme=theme).select_related("board").order_by("date", "pk")
+    return (
+        Meeting.objects.filter(slots__theme=theme, cancelled_at__isnull=True)
+        .select_related("board")
+        .order_by("date", "pk")
+    )
 
 
 # What a draft pack does not show ----------------------------------------------------------------

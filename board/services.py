@@ -50,32 +50,71 @@ logger = logging.getLogger(__name__)
 
 @actions.action("can_manage_board")
 def meeting_create(*, board: Board, actor, date: dt.date, **fields) -> Meeting:
-    if Meeting.objects.filter(board=board, date=date).exists():
+    if Meeting.objects.filter(board=board, date=date, cancelled_at__isnull=True).exists():
         raise ValidationError({"date": f"The board already meets on {date:%-d %B %Y}."})
     meeting = Meeting(board=board, date=date, **fields)
     meeting.full_clean()
     meeting.save()
+    _invite(meeting)
     return meeting
 
 
 MEETING_FIELDS = ["date", "start_time", "venue", "online_link", "chair"]
+# What a calendar holds of a meeting: a change to any of these is sent as an update.
+CALENDAR_FIELDS = {"date", "start_time", "venue", "online_link"}
+
+
+def _invite(meeting: Meeting) -> None:
+    """Once committed, e-mail the meeting's people its invitation (or update, or cancellation)."""
+    outbox.enqueue("board.tasks.meeting_invitations_task", meeting.pk)
+
+
+def _calendar_changed(meeting: Meeting, fields: list[str] | None = None) -> list[str]:
+    """The meeting's time, place or focus changed: its calendar SEQUENCE goes up and its
+    LAST-MODIFIED moves, so every calendar takes the change; the invitations follow. Returns
+    the fields to save."""
+    meeting.sequence += 1
+    meeting.calendar_changed_at = timezone.now()
+    _invite(meeting)
+    return [*(fields or []), "sequence", "calendar_changed_at"]
 
 
 @actions.action("can_manage_board")
 def meeting_update(*, meeting: Meeting, actor, version: int, **changes) -> Meeting:
     meeting = lock_current(meeting, version)
     if "date" in changes:
-        clash = Meeting.objects.filter(board=meeting.board_id, date=changes["date"]).exclude(
-            pk=meeting.pk
-        )
+        clash = Meeting.objects.filter(
+            board=meeting.board_id, date=changes["date"], cancelled_at__isnull=True
+        ).exclude(pk=meeting.pk)
         if clash.exists():
             raise ValidationError({"date": f"The board already meets on {changes['date']}."})
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting was cancelled; it can no longer be changed.")
     fields = [f for f in MEETING_FIELDS if f in changes]
+    moved = [f for f in fields if f in CALENDAR_FIELDS and getattr(meeting, f) != changes[f]]
     for field in fields:
         setattr(meeting, field, changes[field])
     meeting.full_clean()
     meeting.version += 1
+    if moved:
+        fields = _calendar_changed(meeting, fields)
     meeting.save(update_fields=[*fields, "version"])
+    return meeting
+
+
+@actions.action("can_manage_board")
+def meeting_cancel(*, meeting: Meeting, actor, version: int) -> Meeting:
+    """Cancel a meeting still to come. It stays on record, and in the calendar as cancelled
+    (STATUS:CANCELLED, a higher SEQUENCE); everyone invited is sent the cancellation. It leaves
+    the rota and is never packed or reminded of; its date is free for another meeting."""
+    if Meeting.objects.select_for_update().get(pk=meeting.pk).is_cancelled:  # a double click
+        raise AlreadyDone("This meeting is already cancelled.", obj=meeting)
+    meeting = lock_current(meeting, version)
+    if meeting.date < theme_selectors.today():
+        raise ValidationError("A meeting already held cannot be cancelled.")
+    meeting.cancelled_at = timezone.now()
+    meeting.version += 1
+    meeting.save(update_fields=_calendar_changed(meeting, ["cancelled_at", "version"]))
     return meeting
 
 
@@ -96,7 +135,11 @@ def recurrence_dates(
 @actions.action("can_manage_board")
 def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **fields) -> list[Meeting]:
     """Add a run of meetings; dates the board already meets on are left as they are."""
-    taken = set(Meeting.objects.filter(board=board, date__in=dates).values_list("date", flat=True))
+    taken = set(
+        Meeting.objects.filter(board=board, date__in=dates, cancelled_at__isnull=True).values_list(
+            "date", flat=True
+        )
+    )
     created = []
     for date in dates:
         if date in taken:
@@ -104,6 +147,7 @@ def meetings_schedule(*, board: Board, actor, dates: list[dt.date], **fields) ->
         meeting = Meeting(board=board, date=date, **fields)
         meeting.full_clean()
         meeting.save()
+        _invite(meeting)
         created.append(meeting)
     return created
 
@@ -375,6 +419,8 @@ def rota_plan(*, run_id: int, actor=None, today: dt.date | None = None) -> RotaR
             for theme_id in sorted(wanted - set(entry["before"])):
                 RotaSlot(meeting=meeting, theme=by_id[theme_id]).save()
                 changed += 1
+            if wanted != set(entry["before"]):  # its focus changed: calendars take the update
+                meeting.save(update_fields=_calendar_changed(meeting))
     _tell_leads(board, focus_before, _next_focus(board, told_from))
     return finish(
         RotaRun.Status.DONE,
@@ -562,7 +608,8 @@ def pack_request(*, meeting: Meeting, actor) -> MeetingPack:
 
 
 def _pack_request(meeting: Meeting) -> MeetingPack:
-    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if Meeting.objects.select_for_update().get(pk=meeting.pk).is_cancelled:
+        raise ValidationError("This meeting was cancelled: it has no pack.")
     pack = MeetingPack.objects.filter(meeting=meeting).order_by("-version").first()
     if pack is None:
         try:
@@ -636,10 +683,6 @@ def pack_publish(*, pack: MeetingPack, actor) -> MeetingPack:
 def pack_tell_board(*, pack_id: int, actor=None) -> int:
     """E-mail each board member (and the lead of each theme in focus, who presents it) that the
     pack is published, with a link to it. Once: the pack keeps when they were told."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    from havering_improve import roles
 
     with transaction.atomic():
         pack = (
@@ -650,17 +693,7 @@ def pack_tell_board(*, pack_id: int, actor=None) -> int:
         if pack.board_told_at is not None or not pack.is_published:
             return 0
         meeting = pack.meeting
-        people = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(
-                Q(groups__name=roles.BOARD_MEMBER)
-                | Q(groups__name=roles.PROJECT_LEAD, led_themes__rota_slots__meeting=meeting)
-            )
-            .exclude(email="")
-            .distinct()
-            .order_by("pk")
-        )
+        people = _board_and_presenters(meeting)
         context = {
             "pack": pack,
             "meeting": meeting,
@@ -677,6 +710,89 @@ def pack_tell_board(*, pack_id: int, actor=None) -> int:
             sent += 1
         pack.board_told_at = timezone.now()
         pack.save(update_fields=["board_told_at"])
+    return sent
+
+
+def _board_and_presenters(meeting: Meeting):
+    """The meeting's people: every board member, and the lead of each theme in its focus (who
+    presents it), active and with an e-mail address."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from havering_improve import roles
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(groups__name=roles.BOARD_MEMBER)
+            | Q(groups__name=roles.PROJECT_LEAD, led_themes__rota_slots__meeting=meeting)
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+@actions.action("system", atomic=False)
+def meeting_invitations_send(*, meeting_id: int, actor=None) -> int:
+    """Put the meeting in its people's calendars (iMIP, RFC 6047): each board member and each
+    focus theme's lead is sent a METHOD:REQUEST invitation, and again (same UID, higher
+    SEQUENCE) when its time, place or focus changes; a cancelled meeting is sent as
+    METHOD:CANCEL to everyone who had it. A lead whose theme leaves the focus is sent a
+    cancellation of their own (what Outlook itself does when an organiser removes an
+    attendee), and the others' update no longer lists them. The meeting keeps who holds it at
+    which sequence, so a redelivered task sends nothing twice. Meetings already held are left
+    alone. Returns the number of messages sent."""
+    from .invitations import invitation_message
+
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("board")
+            .get(pk=meeting_id)
+        )
+        held = set(meeting.invitations.get("to", []))
+        if meeting.is_cancelled:
+            people, to_request, to_cancel = [], [], sorted(held)
+        elif meeting.date < theme_selectors.today():
+            return 0
+        else:
+            people = list(_board_and_presenters(meeting))
+            current = {person.email for person in people}
+            fresh = meeting.invitations.get("sequence") != meeting.sequence
+            to_request = [p for p in people if fresh or p.email not in held]
+            to_cancel = sorted(held - current)
+        if not to_request and not to_cancel:
+            return 0
+        attendees = [(p.get_full_name() or p.email, p.email) for p in people] or [
+            (email, email) for email in to_cancel
+        ]
+        sent = 0
+        for email, method in [(p.email, "REQUEST") for p in to_request] + [
+            (email, "CANCEL") for email in to_cancel
+        ]:
+            message = invitation_message(
+                meeting=meeting,
+                method=method,
+                to=email,
+                # a cancellation for one lead names only them, so it takes the meeting out of
+                # their calendar and no one else's
+                attendees=attendees if method == "REQUEST" or meeting.is_cancelled else [],
+            )
+            try:
+                message.send()
+            except Exception:  # the meeting stands; the log says who was not sent it
+                logger.exception("Meeting %s %s not e-mailed to %s", meeting.pk, method, email)
+                continue
+            sent += 1
+            if method == "CANCEL":
+                held.discard(email)
+            else:
+                held.add(email)
+        meeting.invitations = {"sequence": meeting.sequence, "to": sorted(held)}
+        meeting.skip_history_when_saving = True  # the e-mail's bookkeeping, not a change to it
+        meeting.save(update_fields=["invitations"])
     return sent
 
 
@@ -721,7 +837,11 @@ def packs_due(*, actor=None, today: dt.date | None = None) -> list[int]:
         settings = selectors.board_settings(board)
         latest = today + dt.timedelta(days=settings.pack_days_before)
         due = Meeting.objects.filter(
-            board=board, date__gte=today, date__lte=latest, packs__isnull=True
+            board=board,
+            date__gte=today,
+            date__lte=latest,
+            packs__isnull=True,
+            cancelled_at__isnull=True,
         )
         for meeting in due:
             started.append(_pack_request(meeting).pk)
@@ -753,7 +873,7 @@ def reminders_send(*, actor=None, today: dt.date | None = None) -> int:
     for board in Board.objects.filter(kind=Board.Kind.IMPROVEMENT_BOARD):
         settings = selectors.board_settings(board)
         upcoming = (
-            Meeting.objects.filter(board=board, date__gt=today)
+            Meeting.objects.filter(board=board, date__gt=today, cancelled_at__isnull=True)
             .prefetch_related("slots__theme__lead")
             .order_by("date")
         )

@@ -71,3 +71,9 @@ def pack_tell_board_task(pack_id: int) -> int:
 def action_tell_owner_task(action_id: int) -> bool:
     """E-mail an action's owner that it is theirs, with a link to it (once)."""
     return services.action_tell_owner(action_id=action_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def meeting_invitations_task(meeting_id: int) -> int:
+    """E-mail a meeting's invitation, update or cancellation to its people (once a version)."""
+    return services.meeting_invitations_send(meeting_id=meeting_id)

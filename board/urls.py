@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/schedule/", views.meeting_schedule, name="meeting_schedule"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:pk>/pins/", views.meeting_pins, name="meeting_pins"),
     path("meetings/<int:pk>/minutes/", views.minutes_edit, name="minutes"),
     path("meetings/<int:pk>/decisions/add/", views.decision_add, name="decision_add"),

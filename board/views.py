@@ -244,6 +244,33 @@ meeting_edit = _meeting_edit_view(
 
 
 @roles.programme_reader_required
+def meeting_cancel(request, pk):
+    """Confirm, then cancel a meeting: it stays on record and in the calendar as cancelled, and
+    everyone it was sent to is sent the cancellation."""
+    meeting = access.get_meeting_for_user(request.user, pk, manage=True)
+    if meeting.is_cancelled:  # a second click, or someone else got there first
+        messages.info(request, "This meeting is already cancelled.")
+        return redirect(meeting)
+    return _form_page(
+        request,
+        forms.MeetingCancelForm(editing.posted(request), record=meeting),
+        lambda form: services.meeting_cancel(
+            meeting=meeting, actor=request.user, version=form.cleaned_data["version"]
+        ),
+        title=f"Cancel the meeting on {meeting.date:%-d %B %Y}?",
+        success="Meeting cancelled. Everyone it was sent to is sent the cancellation, and "
+        "calendars subscribed to the board show it as cancelled.",
+        back=meeting,
+        intro="It stays on record and in the board's calendar, marked cancelled. Board members "
+        "and the focus themes' leads are e-mailed a cancellation that takes it out of their "
+        "calendars. It leaves the rota: no pack is built and no reminders are sent for it, and "
+        "the next rota plans its themes into other meetings. This cannot be undone.",
+        button="Cancel the meeting",
+        warning=True,
+    )
+
+
+@roles.programme_reader_required
 def meeting_pins(request, pk):
     meeting = access.get_meeting_for_user(request.user, pk, manage=True)
     themes = Theme.objects.filter(programme=meeting.board.programme_id).order_by("number")
@@ -301,9 +328,7 @@ def rota_generate(request):
 @roles.programme_reader_required
 def rota_ics(request):
     board = _board(request)
-    body = rota_calendar(
-        board=board, meetings=selectors.meetings_with_rota(board), host=request.get_host()
-    )
+    body = rota_calendar(board=board, meetings=selectors.meetings_with_rota(board, cancelled=True))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{board.slug}-rota.ics"'
     return response

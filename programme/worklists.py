@@ -86,7 +86,9 @@ def _section(theme: Theme, part: str) -> str:
 def _next_focus(theme_ids: list[int], on: dt.date) -> dict[int, tuple[Meeting, dt.date]]:
     """Each theme's next meeting in focus and the day its report is due for that pack."""
     slots = (
-        RotaSlot.objects.filter(theme_id__in=theme_ids, meeting__date__gte=on)
+        RotaSlot.objects.filter(
+            theme_id__in=theme_ids, meeting__date__gte=on, meeting__cancelled_at__isnull=True
+        )
         .select_related("meeting__board")
         .prefetch_related(
             Prefetch(

@@ -172,6 +172,7 @@ def kwargs_for(name: str) -> dict:
         "board:meeting": lambda: {"pk": _first(board.Meeting).pk},
         "board:meeting_edit": lambda: {"pk": _first(board.Meeting).pk},
         "board:meeting_pins": lambda: {"pk": _first(board.Meeting).pk},
+        "board:meeting_cancel": lambda: {"pk": _first(board.Meeting).pk},
         "board:minutes": lambda: {"pk": _first(board.Meeting).pk},
         "board:decision_add": lambda: {"pk": _first(board.Meeting).pk},
         "board:action_add": lambda: {"pk": _first(board.Meeting).pk},

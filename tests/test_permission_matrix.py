@@ -158,6 +158,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "board:meeting_schedule": (PM_ONLY, PM_ONLY),
     "board:meeting_edit": (PM_ONLY, PM_ONLY),
     "board:meeting_pins": (PM_ONLY, PM_ONLY),
+    "board:meeting_cancel": (PM_ONLY, PM_ONLY),
     "board:minutes": (PM_ONLY, PM_ONLY),
     "board:decision_add": (PM_ONLY, PM_ONLY),
     "board:action_add": (PM_ONLY, PM_ONLY),

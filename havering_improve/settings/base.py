@@ -12,6 +12,7 @@ ALLOWED_HOSTS      comma-separated
 SITE_URL           the address people open the service at, for links in e-mail
 NOTIFY_API_KEY     set: e-mail goes through GOV.UK Notify (with NOTIFY_TEMPLATE_ID, and
                    NOTIFY_FILE_TEMPLATE_ID for messages with a file; README, E-mail)
+SITE_DOMAIN        the service's one name in calendars (meeting UIDs); default SITE_URL's host
 MEDIA_S3_BUCKET    unset: uploads in MEDIA_ROOT; set: uploads in that S3-compatible bucket
 """
 
@@ -409,6 +410,9 @@ EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH") or BASE_DIR / "var" / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "improvement@havering.example"
 # The service's own address, for the links in the e-mail it sends (no trailing slash needed).
 SITE_URL = env_str("SITE_URL") or "http://127.0.0.1:8000"
+# The service's one identity in calendars: a meeting's UID is board-meeting-<id>@SITE_DOMAIN,
+# whatever name the calendar was subscribed through, so two names never duplicate a meeting.
+SITE_DOMAIN = env_str("SITE_DOMAIN") or urlsplit(SITE_URL).hostname or "havering-improve"
 
 SERVICE_NAME = env_str("SERVICE_NAME") or "Havering Improve"
 DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "improve-demo-2026"

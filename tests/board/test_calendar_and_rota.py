@@ -219,7 +219,7 @@ def test_the_rota_downloads_as_an_icalendar_file_for_outlook(client, board_membe
     assert body.rstrip().endswith("END:VCALENDAR")
     assert f"UID:board-meeting-{meeting.pk}@" in body
     unfolded = body.replace("\r\n ", "")
-    assert "SUMMARY:Improvement Board: Supervision and Quality Assurance" in unfolded
+    assert "SUMMARY:Improvement Board — focus: Supervision\\; Quality Assurance" in unfolded
     assert "LOCATION:Town Hall\\; Committee Room 2\\, Romford" in unfolded
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     start = dt.datetime.combine(meeting.date, meeting.start_time, tzinfo=dt.UTC)

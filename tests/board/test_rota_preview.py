@@ -106,7 +106,7 @@ def test_each_lead_whose_next_focus_date_moved_is_emailed_and_no_one_else(
     page = client.get("/board/rota/generate/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/board/rota/generate/", {"fingerprint": _fingerprint(page)})
-    to_lead = [m for m in mail.outbox if m.to == [lead.email]]
+    to_lead = [m for m in mail.outbox if m.to == [lead.email] and "in focus" in m.subject]
     assert len(to_lead) == 1
     message = to_lead[0]
     assert f"next in focus at the Improvement Board on {calendar[2].date:%-d %B %Y}" in (
