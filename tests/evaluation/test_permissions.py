@@ -1,5 +1,5 @@
 """Every role against every evaluation address, GET and POST: who reads, who changes, who is
-turned away. POSTs carry no data, so an allowed POST is a form with errors (200, with its summary)."""
+turned away. POSTs carry no data, so an allowed POST is a form sent back with its errors (200)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
