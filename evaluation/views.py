@@ -33,11 +33,6 @@ from .forms import (
 from .models import AuditResult, Finding, FindingEvidence
 
 
-def _edit_page(request, form, call, **options):
-    """`editing.edit_page`, a page sent back with errors answering 400 Bad Request."""
-    return editing.edit_page(request, form, call, error_status=400, **options)
-
-
 def _save_themed(form, action, **about):
     """`action(**about, themes=…, **the form's other fields)`, for a form with themes (and
     `version=…` when it edits a record)."""
@@ -53,7 +48,7 @@ def _add_to_programme(request, form_class, save, *, title, **page):
     `template` and the `success` message (a function of the record)."""
     require_editor(request.user)
     programme = current_programme()
-    return _edit_page(
+    return editing.edit_page(
         request,
         form_class(editing.posted(request), programme=programme),
         lambda form: save(form, programme=programme, actor=request.user),
@@ -131,7 +126,7 @@ def activity_detail(request, pk):
 @roles.programme_reader_required
 def activity_edit(request, pk):
     activity = get_activity_for_user(request.user, pk, edit=True)
-    return _edit_page(
+    return editing.edit_page(
         request,
         ActivityForm(editing.posted(request), instance=activity, programme=activity.programme),
         lambda form: _save_themed(
@@ -167,7 +162,7 @@ def audit_result_create(request, pk):
             note += f", recorded as a reading of “{result.measure_reading.measure}”"
         return f"Audit grades for {result.theme} saved: {note}."
 
-    return _edit_page(
+    return editing.edit_page(
         request,
         AuditResultForm(editing.posted(request), activity=activity),
         record,
@@ -182,7 +177,7 @@ def audit_result_create(request, pk):
 def audit_result_edit(request, pk):
     result = get_object_or_404(AuditResult.objects.select_related("activity"), pk=pk)
     activity = get_activity_for_user(request.user, result.activity_id, edit=True)
-    return _edit_page(
+    return editing.edit_page(
         request,
         AuditResultForm(
             editing.posted(request), instance=result, activity=activity, with_measure=False
@@ -206,7 +201,7 @@ def feedback_edit(request, pk):
     if not activity.is_feedback:
         raise Http404("Feedback is recorded only for staff or service-user feedback.")
     instance = getattr(activity, "feedback", None)
-    return _edit_page(
+    return editing.edit_page(
         request,
         FeedbackForm(editing.posted(request), instance=instance, activity=activity),
         lambda form: _save_themed(
@@ -249,7 +244,6 @@ def survey_import(request, pk):
             "import_errors": import_errors,
             "title": "Import survey scores",
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -266,7 +260,7 @@ def finding_create(request, pk):
         user=request.user,
         initial={"recorded_on": activity.completed_on or timezone.localdate()},
     )
-    return _edit_page(
+    return editing.edit_page(
         request,
         form,
         lambda form: _save_themed(
@@ -294,7 +288,7 @@ def finding_edit(request, pk):
             **data,
         )
 
-    return _edit_page(
+    return editing.edit_page(
         request,
         FindingForm(
             editing.posted(request), instance=finding, activity=activity, user=request.user
@@ -322,7 +316,7 @@ def finding_evidence_add(request, pk):
         except ValidationError as exc:
             raise ValidationError({"file": exc.messages}) from exc
 
-    return _edit_page(
+    return editing.edit_page(
         request,
         EvidenceForm(editing.posted(request), request.FILES or None),
         add,
@@ -368,7 +362,7 @@ def _finding_action(request, pk, *, with_risk: bool):
         )
         return f"Added as a milestone of {milestone.theme}."
 
-    return _edit_page(
+    return editing.edit_page(
         request,
         FindingActionForm(
             editing.posted(request), finding=finding, user=request.user, with_risk=with_risk
@@ -443,7 +437,7 @@ def inspection_edit(request, pk):
     inspection = get_inspection_for_user(request.user, pk, edit=True)
     if inspection.is_baseline:
         raise PermissionDenied("The baseline comes from the programme's data file.")
-    return _edit_page(
+    return editing.edit_page(
         request,
         InspectionForm(
             editing.posted(request), instance=inspection, programme=inspection.programme
@@ -477,7 +471,7 @@ def recommendation_edit(request, pk):
 
 
 def _recommendation_form(request, *, inspection, recommendation):
-    return _edit_page(
+    return editing.edit_page(
         request,
         RecommendationForm(editing.posted(request), instance=recommendation, inspection=inspection),
         lambda form: _save_themed(

@@ -214,6 +214,7 @@ class VersionedForm(_CarriesVersion, GovukModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk and not self.made_on_first_save:
             del self.fields["version"]  # adding a record: there is nothing to be stale against
+            self.fields_added()  # the layout made before would name the field it no longer has
         elif not self.is_bound:
             self.initial["version"] = self.instance.version if self.instance.pk else 0
 

@@ -237,7 +237,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or DEMO
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "havering_improve.staticfiles.HashedStaticFilesStorage"
         )
     },
 }
