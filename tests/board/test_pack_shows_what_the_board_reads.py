@@ -40,7 +40,7 @@ def test_a_focus_theme_lists_the_boards_milestones_and_risks_and_counts_the_rest
     RiskFactory(
         theme=theme, description="Low but escalated", likelihood=1, impact=2, escalated=True
     )
-    RiskFactory(theme=theme, description="Scored six", likelihood=2, impact=3)
+    RiskFactory(theme=theme, description="Low at six", likelihood=2, impact=3)
     RiskFactory(theme=theme, description="Scored nine", likelihood=3, impact=3)
     RiskFactory(theme=theme, description="Closed and high", likelihood=5, impact=5, status="closed")
 
@@ -66,7 +66,7 @@ def test_a_focus_theme_lists_the_boards_milestones_and_risks_and_counts_the_rest
     html = pack.html.open("rb").read().decode()
     section = html[html.index(f"Focus theme: {theme.title}</h2>") :]
     section = section[: section.index("</section>")]
-    assert "Due next year" not in section and "Scored six" not in section
+    assert "Due next year" not in section and "Low at six" not in section
     assert "3 other milestones" in section
     assert f'href="http://testserver/themes/{theme.slug}/milestones/"' in section or (
         f"/themes/{theme.slug}/milestones/" in section
