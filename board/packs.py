@@ -561,6 +561,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                 "rag_last": last_rag,
                 "period": date_format(latest[0].period, "F Y") if latest else "",
                 "in_focus": theme.pk in focus_ids,
+                "milestones_url": site_url(theme.part_url("milestones")),
             }
         )
 
@@ -770,10 +771,39 @@ def _with_charts(snapshot: dict) -> dict:
     return {**snapshot, "focus": focus}
 
 
+# The overview lists the latest few overdue milestones of a theme not in focus; the rest are
+# counted and linked to the theme's milestones.
+OVERVIEW_OVERDUE = 5
+
+
+def overdue_groups(snapshot: dict) -> list[dict]:
+    """The overview's overdue milestones by theme: each theme's count, and the milestones it
+    lists (none for a focus theme, whose own section lists them; the latest OVERVIEW_OVERDUE
+    of another), with the address of the theme's milestones when the snapshot has it."""
+    focus = {f["title"] for f in snapshot["focus"]}
+    urls = {row["title"]: row.get("milestones_url", "") for row in snapshot["overview"]}
+    groups: dict[str, list[dict]] = {}
+    for m in snapshot["overdue_milestones"]:
+        groups.setdefault(m["theme"], []).append(m)
+    found = []
+    for theme, milestones in groups.items():
+        shown = [] if theme in focus else milestones[-OVERVIEW_OVERDUE:]
+        found.append(
+            {
+                "theme": theme,
+                "count": len(milestones),
+                "in_focus": theme in focus,
+                "milestones": shown,
+                "more": len(milestones) - len(shown),
+                "url": urls.get(theme, ""),
+            }
+        )
+    return found
+
+
 def _pack_context(snapshot: dict) -> dict:
     s = _with_charts(snapshot)
-    # A focus theme's overdue milestones are listed in its own section, not twice.
-    return {"s": s, "focus_titles": [f["title"] for f in s["focus"]]}
+    return {"s": s, "overdue_groups": overdue_groups(s)}
 
 
 def render_pack(snapshot: dict) -> tuple[str, str]:

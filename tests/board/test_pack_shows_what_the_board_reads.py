@@ -73,3 +73,23 @@ def test_a_focus_theme_lists_the_boards_milestones_and_risks_and_counts_the_rest
     )
     assert "2 other open risks or issues, scored under 12" in section
     assert f"/themes/{theme.slug}/risks/" in section
+
+
+def test_the_overview_lists_a_quiet_themes_latest_overdue_milestones_and_counts_the_rest(
+    meeting, board, django_capture_on_commit_callbacks
+):
+    quiet = board.programme.themes.get(slug="adolescent-safeguarding")
+    for n in range(1, 8):
+        MilestoneFactory(theme=quiet, title=f"Step {n}", due_date=dt.date(2026, n, 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = services.pack_request(
+            meeting=meeting, actor=UserFactory(roles=[roles.PROGRAMME_MANAGER])
+        )
+    pack.refresh_from_db()
+    html = pack.html.open("rb").read().decode()
+    overview = html[html.index('id="pack-overview"') : html.index('id="pack-focus-')]
+    assert "Adolescent Safeguarding (7)" in overview
+    assert "Step 1<" not in overview and "Step 2<" not in overview
+    assert all(f"Step {n}<" in overview for n in range(3, 8))
+    assert "The latest 5 are listed; 2 more fell due earlier" in overview
+    assert f"/themes/{quiet.slug}/milestones/" in overview
