@@ -181,6 +181,9 @@ def _date_labels(first: dt.date, last: dt.date, *, most: int = 6) -> list[dt.dat
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     step = max(1, math.ceil(months / most))
     labels, year, month = [], first.year, first.month
+    if step >= 12:  # a long series: each label a January, whole years apart
+        step = 12 * math.ceil(step / 12)
+        year, month = (first.year, 1) if first.month == 1 else (first.year + 1, 1)
     for _ in range(0, months + step, step):
         labels.append(dt.date(year, month, 1))
         month += step
@@ -222,6 +225,7 @@ def trend_chart_svg(chart: TrendChart, *, width: int = 720, height: int = 300) -
         margin_right=110,  # room for the target's label at the right-hand end
         include_x_axis=percent,
         truncate_legend=-1,
+        truncate_label=-1,  # "Nov 2016", never "Nov 20…"
         tooltip_border_radius=0,
         print_labels=True,  # the baseline and target points carry their labels as text
         **options,
