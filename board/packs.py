@@ -801,9 +801,22 @@ def overdue_groups(snapshot: dict) -> list[dict]:
     return found
 
 
+def escalated_split(snapshot: dict) -> dict:
+    """The overview's escalated risks: those of themes not in focus, listed; a focus theme's
+    counted, as its own section lists them."""
+    focus = [f["title"] for f in snapshot["focus"]]
+    risks = snapshot["escalated_risks"]
+    counts = [(title, sum(1 for r in risks if r["theme"] == title)) for title in focus]
+    return {
+        "elsewhere": [r for r in risks if r["theme"] not in focus],
+        "in_focus": [(title, n) for title, n in counts if n],
+    }
+
+
 def _pack_context(snapshot: dict) -> dict:
     s = _with_charts(snapshot)
-    return {"s": s, "overdue_groups": overdue_groups(s)}
+    # A focus theme's overdue milestones and escalated risks are listed in its own section.
+    return {"s": s, "overdue_groups": overdue_groups(s), "escalated": escalated_split(s)}
 
 
 def render_pack(snapshot: dict) -> tuple[str, str]:

@@ -64,6 +64,10 @@ def test_a_focus_theme_lists_the_boards_milestones_and_risks_and_counts_the_rest
     assert focus["risks_rest"] == 2
 
     html = pack.html.open("rb").read().decode()
+    overview = html[html.index('id="pack-overview"') : html.index('id="pack-focus-')]
+    # Its escalated risk is counted in the overview, and listed in its own section.
+    assert "Low but escalated" not in overview
+    assert f"1 escalated risk or issue, listed under Focus theme: {theme.title}." in overview
     section = html[html.index(f"Focus theme: {theme.title}</h2>") :]
     section = section[: section.index("</section>")]
     assert "Due next year" not in section and "Low at six" not in section
