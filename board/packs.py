@@ -462,7 +462,58 @@ def _measure_data(measure: Measure, readings: list[tuple[dt.date, Decimal]]) -> 
     }
 
 
+# What a focus theme's section lists for the Board (the rest are counted and linked).
+BOARD_RISK_SCORE = 12  # open risks scored this or more, and every escalated one
+NO_NEXT_MEETING_DAYS = 60  # "due before the next meeting" when none is in the calendar yet
+
+
+def _board_milestones(
+    theme_ids: list[int], *, due_by: dt.date, done_after: dt.date, until: dt.date
+) -> tuple[dict[int, list[Milestone]], dict[int, int]]:
+    """Each theme's milestones the Board reads, by due date: not done and due before `due_by`
+    (overdue ones among them), or done after `done_after` up to `until`; and each theme's count
+    of all its milestones. Two queries, however many milestones a theme has."""
+    from django.db.models import Count, Q
+
+    listed: dict[int, list[Milestone]] = {pk: [] for pk in theme_ids}
+    rows = Milestone.objects.filter(
+        Q(due_date__lt=due_by) & ~Q(status=Milestone.Status.DONE)
+        | Q(status=Milestone.Status.DONE, completed_on__gt=done_after, completed_on__lte=until),
+        theme__in=theme_ids,
+    ).order_by("due_date", "pk")
+    for m in rows:
+        listed[m.theme_id].append(m)
+    totals = dict.fromkeys(theme_ids, 0)
+    for row in (
+        Milestone.objects.filter(theme__in=theme_ids).values("theme").annotate(n=Count("pk"))
+    ):
+        totals[row["theme"]] = row["n"]
+    return listed, totals
+
+
+def _board_risks(theme_ids: list[int]) -> tuple[dict[int, list[Risk]], dict[int, int]]:
+    """Each theme's open risks the Board reads (escalated first, then by score), and each
+    theme's count of all its open risks. Two queries."""
+    from django.db.models import Count, F, Q
+
+    open_risks = Risk.objects.filter(theme__in=theme_ids, status=Risk.Status.OPEN)
+    listed: dict[int, list[Risk]] = {pk: [] for pk in theme_ids}
+    rows = (
+        open_risks.annotate(product=F("likelihood") * F("impact"))
+        .filter(Q(escalated=True) | Q(product__gte=BOARD_RISK_SCORE))
+        .order_by("-escalated", "-product", "pk")
+    )
+    for r in rows:
+        listed[r.theme_id].append(r)
+    totals = dict.fromkeys(theme_ids, 0)
+    for row in open_risks.values("theme").annotate(n=Count("pk")):
+        totals[row["theme"]] = row["n"]
+    return listed, totals
+
+
 def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
+    from .services import site_url
+
     now = now or timezone.now()
     board = meeting.board
     themes = list(
@@ -514,6 +565,7 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                 "rag_last": last_rag,
                 "period": date_format(latest[0].period, "F Y") if latest else "",
                 "in_focus": theme.pk in focus_ids,
+                "milestones_url": site_url(theme.part_url("milestones")),
             }
         )
 
@@ -531,13 +583,14 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
     focus_pks = [t.pk for t in focus_themes]
     measures = list(Measure.objects.filter(theme__in=focus_pks).order_by("theme", "order", "pk"))
     readings = _readings_by_measure(measures, until=pack_day)
-    milestones_by_theme: dict[int, list[Milestone]] = {pk: [] for pk in focus_pks}
-    for m in Milestone.objects.filter(theme__in=focus_pks).order_by("due_date", "pk"):
-        milestones_by_theme[m.theme_id].append(m)
-    risks_by_theme: dict[int, list[Risk]] = {pk: [] for pk in focus_pks}
-    open_risks = Risk.objects.filter(theme__in=focus_pks, status=Risk.Status.OPEN)
-    for r in open_risks.order_by("-escalated", "pk"):
-        risks_by_theme[r.theme_id].append(r)
+    # The Board reads what needs it: due before the next meeting (so overdue too) and not done,
+    # or done since the last one; risks scored BOARD_RISK_SCORE or more, or escalated. The rest
+    # are counted, with a link to the theme's own pages.
+    due_by = next_one.date if next_one else meeting.date + dt.timedelta(days=NO_NEXT_MEETING_DAYS)
+    milestones_by_theme, milestones_total = _board_milestones(
+        focus_pks, due_by=due_by, done_after=evidence_after, until=pack_day
+    )
+    risks_by_theme, risks_total = _board_risks(focus_pks)
     for theme in focus_themes:
         focus.append(
             {
@@ -563,9 +616,16 @@ def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
                     }
                     for m in milestones_by_theme[theme.pk]
                 ],
+                "milestones_due_by": _day(due_by),
+                "milestones_done_since": _day(evidence_after),
+                "milestones_rest": milestones_total[theme.pk] - len(milestones_by_theme[theme.pk]),
+                "milestones_url": site_url(theme.part_url("milestones")),
                 "risks": [
                     {**r.snapshot(), "escalated": r.escalated} for r in risks_by_theme[theme.pk]
                 ],
+                "risk_score": BOARD_RISK_SCORE,
+                "risks_rest": risks_total[theme.pk] - len(risks_by_theme[theme.pk]),
+                "risks_url": site_url(theme.part_url("risks")),
                 "evidence_since": _day(evidence_after),
                 "evidence": theme_evidence(theme, after=evidence_after, until=pack_day),
             }
@@ -715,10 +775,52 @@ def _with_charts(snapshot: dict) -> dict:
     return {**snapshot, "focus": focus}
 
 
+# The overview lists the latest few overdue milestones of a theme not in focus; the rest are
+# counted and linked to the theme's milestones.
+OVERVIEW_OVERDUE = 5
+
+
+def overdue_groups(snapshot: dict) -> list[dict]:
+    """The overview's overdue milestones by theme: each theme's count, and the milestones it
+    lists (none for a focus theme, whose own section lists them; the latest OVERVIEW_OVERDUE
+    of another), with the address of the theme's milestones when the snapshot has it."""
+    focus = {f["title"] for f in snapshot["focus"]}
+    urls = {row["title"]: row.get("milestones_url", "") for row in snapshot["overview"]}
+    groups: dict[str, list[dict]] = {}
+    for m in snapshot["overdue_milestones"]:
+        groups.setdefault(m["theme"], []).append(m)
+    found = []
+    for theme, milestones in groups.items():
+        shown = [] if theme in focus else milestones[-OVERVIEW_OVERDUE:]
+        found.append(
+            {
+                "theme": theme,
+                "count": len(milestones),
+                "in_focus": theme in focus,
+                "milestones": shown,
+                "more": len(milestones) - len(shown),
+                "url": urls.get(theme, ""),
+            }
+        )
+    return found
+
+
+def escalated_split(snapshot: dict) -> dict:
+    """The overview's escalated risks: those of themes not in focus, listed; a focus theme's
+    counted, as its own section lists them."""
+    focus = [f["title"] for f in snapshot["focus"]]
+    risks = snapshot["escalated_risks"]
+    counts = [(title, sum(1 for r in risks if r["theme"] == title)) for title in focus]
+    return {
+        "elsewhere": [r for r in risks if r["theme"] not in focus],
+        "in_focus": [(title, n) for title, n in counts if n],
+    }
+
+
 def _pack_context(snapshot: dict) -> dict:
     s = _with_charts(snapshot)
-    # A focus theme's overdue milestones are listed in its own section, not twice.
-    return {"s": s, "focus_titles": [f["title"] for f in s["focus"]]}
+    # A focus theme's overdue milestones and escalated risks are listed in its own section.
+    return {"s": s, "overdue_groups": overdue_groups(s), "escalated": escalated_split(s)}
 
 
 def render_pack(snapshot: dict) -> tuple[str, str]:

@@ -44,14 +44,16 @@ def govuk_style(*colors: str, **options) -> Style:
 # The chart's own stylesheet (see the file): pygal reads a path after "file://".
 CHART_CSS = "file://" + str(Path(__file__).resolve().parent / "chart.css")
 
-# Readings in blue, the target trajectory in dark grey, dashed.
+# Readings in blue, the target trajectory in dark grey, dashed. The chart is drawn 720 units
+# wide and printed 150 mm wide in a pack, so 16 units of text print at about 9.5 pt.
 _STYLE = govuk_style(
     "#1d70b8",
     "#505a5f",
-    label_font_size=12,
-    major_label_font_size=12,
-    legend_font_size=13,
-    title_font_size=15,
+    label_font_size=16,
+    major_label_font_size=16,
+    legend_font_size=16,
+    title_font_size=18,
+    value_label_font_size=15,
 )
 
 
@@ -174,11 +176,14 @@ def _count_labels(low: Decimal, high: Decimal) -> list[int]:
     return list(range(low, high + step, step))
 
 
-def _date_labels(first: dt.date, last: dt.date, *, most: int = 7) -> list[dt.date]:
+def _date_labels(first: dt.date, last: dt.date, *, most: int = 6) -> list[dt.date]:
     """First-of-month dates for the time axis, evenly spaced, covering first to last."""
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     step = max(1, math.ceil(months / most))
     labels, year, month = [], first.year, first.month
+    if step >= 12:  # a long series: each label a January, whole years apart
+        step = 12 * math.ceil(step / 12)
+        year, month = (first.year, 1) if first.month == 1 else (first.year + 1, 1)
     for _ in range(0, months + step, step):
         labels.append(dt.date(year, month, 1))
         month += step
@@ -217,9 +222,10 @@ def trend_chart_svg(chart: TrendChart, *, width: int = 720, height: int = 300) -
         dots_size=2.5,
         show_dots=len(points) <= DOTS_UP_TO,
         margin=12,
-        margin_right=84,  # room for the target's label at the right-hand end
+        margin_right=110,  # room for the target's label at the right-hand end
         include_x_axis=percent,
         truncate_legend=-1,
+        truncate_label=-1,  # "Nov 2016", never "Nov 20…"
         tooltip_border_radius=0,
         print_labels=True,  # the baseline and target points carry their labels as text
         **options,
