@@ -1,7 +1,8 @@
 """Realistic sample data for the local demo, added by `load_programme --demo`.
 
 Each app that has demo data provides `<app>/demo.py` with
-`demo_data_load(*, programme, stdout)`; they run in `DEMO_ORDER` and each is idempotent. `stdout` is told as each part starts, then what it did and how long it took.
+`demo_data_load(*, programme, stdout)`; they run in `DEMO_ORDER` and each is idempotent.
+`stdout` is told as each part starts, then what it did and how long it took.
 """
 
 import importlib
