@@ -192,13 +192,16 @@ def _load_theme(theme, spec, index, pm, password, today):
             # Entered when the month's performance report comes out, a few days after.
             backdate(reading, history_at=min(_at(date + dt.timedelta(days=3), 9), now))
 
+    # Each theme's milestones fall due a few days apart from the next theme's, so the months
+    # between Board meetings see different themes' milestones done or overdue.
+    shift = dt.timedelta(days=4 * index)
     due_dates = [
-        today - dt.timedelta(days=300),
-        today - dt.timedelta(days=200),
-        today - dt.timedelta(days=60),
-        today - dt.timedelta(days=20),
-        today + dt.timedelta(days=40),
-        today + dt.timedelta(days=130),
+        today - dt.timedelta(days=300) - shift,
+        today - dt.timedelta(days=200) - shift,
+        today - dt.timedelta(days=60) - shift,
+        today - dt.timedelta(days=20) - shift,
+        today + dt.timedelta(days=40) + shift,
+        today + dt.timedelta(days=130) + shift,
     ]
     for n, title in enumerate(spec["milestones"]):
         due = due_dates[n % len(due_dates)]
