@@ -132,12 +132,8 @@ def _story_problems(today, now):
         name = f"{report.theme.slug} {report.period:%B %Y} report"
         if mine is not None and mine.lines and report.cost_rag != mine.rag:
             problems.append(f"{name} rates cost {report.cost_rag}; the budget says {mine.rag}")
-        if (
-            mine is not None
-            and mine.lines
-            and f"{mine.forecast_variance_percent}%"
-            not in (report.cost_reason.replace("−", "").replace("+", ""))
-        ):
+        quoted = f"{abs(mine.forecast_variance_percent)}%" if mine is not None else ""
+        if mine is not None and mine.lines and quoted not in report.cost_reason:
             problems.append(f"{name}'s cost reason does not quote the forecast variance")
     for version in PIDVersion.objects.filter(approved_at__gt=now):
         problems.append(f"PID version {version.number} of {version.theme} approved in the future")
