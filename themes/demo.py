@@ -277,6 +277,9 @@ def _load_theme(theme, spec, index, pm, password, today):
     approved_on = _months_back(today, 6) + dt.timedelta(days=rng.randint(3, 12))
     record_readings(approved_on)
     pid = selectors.pid_for_reading(theme)
+    # The plan's PID (loaded from the programme's data file) was there before the lead wrote
+    # the theme's detail into it: its history starts with the plan, not the day of the demo.
+    backdate(pid, history_at=_at(plan_start, 9))
     pid = services.pid_update(
         pid=pid,
         actor=lead,
