@@ -23,5 +23,6 @@ def test_backdate_moves_the_history_entry_the_action_just_wrote(theme, lead):
         risk=risk, actor=lead, version=risk.version, status=Risk.Status.CLOSED
     )
     backdate(risk, history_at=closed)
-    history = list(risk.history.order_by("history_date").values_list("history_type", "history_date"))
+    history = risk.history.order_by("history_date").values_list("history_type", "history_date")
+    history = list(history)
     assert history == [("+", raised), ("~", closed)]
