@@ -132,9 +132,11 @@ def _load_theme(theme, spec, index, pm, password, today):
     # Team: a practitioner you can sign in as, a manager, and partner representatives.
     first, last = next(names)
     member = _user(f"member.{theme.slug}", first, last, roles.TEAM_MEMBER, password)
-    services.team_member_add(
+    joined = _at(_months_back(today, 12) + dt.timedelta(days=7), 9)  # as the plan starts
+    membership = services.team_member_add(
         theme=theme, actor=lead, member=member, kind=TeamMembership.Kind.PRACTITIONER
     )
+    backdate(membership, history_at=joined)
     partners = []  # as the PID names them
     for partner in spec["partners"]:
         org, role_text = partner["organisation"], partner["role"]
@@ -142,13 +144,14 @@ def _load_theme(theme, spec, index, pm, password, today):
         username = f"{org.lower()}.{theme.slug}"
         user = _user(username, first, last, roles.TEAM_MEMBER, password)
         partners.append(f"{org}: {role_text} ({first} {last})")
-        services.team_member_add(
+        membership = services.team_member_add(
             theme=theme,
             actor=lead,
             member=user,
             kind=TeamMembership.Kind.PARTNER,
             organisation=f"{org}: {role_text}",
         )
+        backdate(membership, history_at=joined)
 
     # The story: the baseline a year ago, month-end readings since, the PID approved six months
     # ago and a highlight report each month after it, each written from what was known then.
@@ -302,7 +305,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         note="Approved at the programme's start.",
     )
     backdate(pid, submitted_at=_at(approved_on, 9), history_at=_at(approved_on, 15))
-    backdate(version, approved_at=_at(approved_on, 15))
+    backdate(version, approved_at=_at(approved_on, 15), history_at=_at(approved_on, 15))
 
     # Highlight reports: five months submitted, this month submitted, in draft or missing.
     ratings = [RAG.GREEN, RAG.AMBER, RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN]
