@@ -27,6 +27,7 @@ install: $(BIN)/.installed ## Create .venv and install the pinned requirements
 RUN_PORT ?= 8000
 run: export DJANGO_SETTINGS_MODULE := havering_improve.settings.demo
 run: export CELERY_BROKER_URL ?= filesystem://
+run: export SITE_URL ?= http://127.0.0.1:$(RUN_PORT)
 run: export PYTHONUNBUFFERED := 1
 run: install ## Set up and run the app, a worker and the schedule at http://127.0.0.1:8000 with the demo programme
 	$(BIN)/python manage.py demo_database

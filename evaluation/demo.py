@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from havering_improve.actions import backdate
 from themes import services as theme_services
 from themes.models import Measure, Theme
 
@@ -261,7 +262,10 @@ def demo_data_load(*, programme, stdout=None) -> None:
         action_due=day(30),
     )
     if afi is not None and "smart-planning" in themes:
-        services.finding_to_milestone(finding=afi, theme=themes["smart-planning"], actor=pm)
+        milestone = services.finding_to_milestone(
+            finding=afi, theme=themes["smart-planning"], actor=pm
+        )
+        backdate(milestone, history_at=_responded(afi))
 
     auditor = activity(
         "Independent auditor's challenge session",
@@ -282,9 +286,10 @@ def demo_data_load(*, programme, stdout=None) -> None:
         action_due=day(45),
     )
     if challenge is not None and "quality-assurance" in themes:
-        services.finding_to_risk(
+        risk = services.finding_to_risk(
             finding=challenge, theme=themes["quality-assurance"], likelihood=3, impact=3, actor=pm
         )
+        backdate(risk, history_at=_responded(challenge))
     finding(
         auditor,
         Finding.Kind.RECOMMENDATION,
@@ -379,3 +384,11 @@ def demo_data_load(*, programme, stdout=None) -> None:
     )
     if stdout is not None:
         stdout.write(f"Evaluation demo: {created} activities added.")
+
+
+def _responded(finding) -> dt.datetime:
+    """When the programme manager took a finding onto a theme: the week after it was recorded
+    (never later than now), so the theme's history and the pack's "Since the last meeting" date
+    the new milestone or risk then, not the day the demo was loaded."""
+    day = finding.recorded_on + dt.timedelta(days=7)
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(11))), timezone.now())

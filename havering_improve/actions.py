@@ -299,11 +299,18 @@ def rows_changed(record, version: int, rows, *, parent: str, key: str, value, la
     ]
 
 
-def backdate(record, **moments) -> None:
+def backdate(record, *, history_at=None, **moments) -> None:
     """Demo data only: say that what an action did just now happened earlier (a PID approved six
     months ago, a pack published the week before its meeting). The action has already checked,
-    saved and recorded the change; this moves only the record's own timestamps, and leaves its
-    history alone."""
-    type(record).objects.filter(pk=record.pk).update(**moments)
+    saved and recorded the change; this moves only the record's own timestamps and, given
+    `history_at`, the moment of the history entry that action just wrote (the record's latest),
+    so its history, the pack's "Since the last meeting" and the auditor's recent changes say when
+    it happened. Call it after each action, in order: history is read newest first."""
+    if moments:
+        type(record).objects.filter(pk=record.pk).update(**moments)
     for name, value in moments.items():
         setattr(record, name, value)
+    if history_at is not None:
+        latest = record.history.order_by("-history_date", "-history_id").first()
+        if latest is not None:
+            type(latest).objects.filter(pk=latest.pk).update(history_date=history_at)

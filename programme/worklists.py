@@ -735,7 +735,7 @@ def _theme_changes(limit: int) -> list[_Change]:
     for kind, model, name in sources:
         for record in _history(model, limit):
             theme = themes.get(record.id if model is Theme else record.theme_id)
-            what = " ".join(part for part in (kind.capitalize(), name(record)) if part)
+            what = " ".join(part for part in (kind[:1].upper() + kind[1:], name(record)) if part)
             changes.append(
                 _Change(
                     record.history_date,

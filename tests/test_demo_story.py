@@ -42,14 +42,14 @@ def _quoted_dates(text):
     return [dt.datetime.strptime(d, "%d %B %Y").date() for d in QUOTED_DATE.findall(text)]
 
 
-# What people write about a theme, by model: each theme's own words. (A report's time and risk
-# reasons, status summary, achievements, plans and risks start as text the service writes from
-# the theme's data, the same words for every theme by design.)
+# What people write about a theme, by model: each theme's own words. (A report's time, cost and
+# risk reasons, status summary, achievements, plans and risks start as text the service writes
+# from the theme's data and its share of the budget, the same words for every theme by design.)
 WRITTEN_TEXT = {
     PID: ("outcomes", "governance", "dependencies", "partners"),
     Risk: ("description", "mitigation"),
     HighlightReport: (
-        *("overall_reason", "cost_reason", "scope_reason", "quality_reason", "benefits_reason"),
+        *("overall_reason", "scope_reason", "quality_reason", "benefits_reason"),
         *("path_to_green", "decisions_needed", "lessons"),
     ),
     Comment: ("body",),
@@ -122,6 +122,19 @@ def _story_problems(today, now):
         first = PIDVersion.objects.filter(theme=report.theme, number=1).first()
         if first and first.approved_at > report.submitted_at:
             problems.append(f"{name} is submitted before the theme's PID was approved")
+    # A report's cost rating is the budget report's for the theme's share of the forecast, and its
+    # reason quotes that share's figures, never "in line" beside a red.
+    from budget.selectors import theme_spend
+
+    spend = {s.theme.pk: s for p in {t.programme for t in _themes()} for s in theme_spend(p)}
+    for report in HighlightReport.objects.select_related("theme"):
+        mine = spend.get(report.theme_id)
+        name = f"{report.theme.slug} {report.period:%B %Y} report"
+        if mine is not None and mine.lines and report.cost_rag != mine.rag:
+            problems.append(f"{name} rates cost {report.cost_rag}; the budget says {mine.rag}")
+        quoted = f"{abs(mine.forecast_variance_percent)}%" if mine is not None else ""
+        if mine is not None and mine.lines and quoted not in report.cost_reason:
+            problems.append(f"{name}'s cost reason does not quote the forecast variance")
     for version in PIDVersion.objects.filter(approved_at__gt=now):
         problems.append(f"PID version {version.number} of {version.theme} approved in the future")
 
@@ -186,6 +199,33 @@ def _story_problems(today, now):
     return problems
 
 
+def _themes():
+    from themes.models import Theme
+
+    return Theme.objects.select_related("programme")
+
+
+def _since_the_last_meeting(problems):
+    """Each pack's "Since the last meeting" lists some of what moved, never everything, and what
+    it lists happened between the meetings, on different days."""
+    risks = Risk.objects.count()
+    moved = Counter()
+    for pack in MeetingPack.objects.select_related("meeting"):
+        since = pack.snapshot["since_last"]
+        opened = since["risks"]["opened"]
+        if len(opened) > risks // 3:
+            problems.append(f"the pack for {pack.meeting} lists {len(opened)} risks as opened")
+        days = {item["on"] for kind in since["risks"].values() for item in kind}
+        if len(days) < min(2, sum(len(kind) for kind in since["risks"].values())):
+            problems.append(f"the pack for {pack.meeting} has every risk move on one day")
+        for kind, items in since["risks"].items():
+            moved[kind] += len(items)
+        moved["milestones completed"] += len(since["milestones_completed"])
+    for kind in ("opened", "closed", "escalated", "milestones completed"):
+        if not moved[kind]:
+            problems.append(f"no pack lists a risk or milestone {kind} since the last meeting")
+
+
 def _load_demo(settings):
     settings.DEBUG = True
     call_command("load_programme", "--demo", stdout=StringIO())
@@ -201,6 +241,9 @@ def test_the_demo_tells_one_story_relative_to_today(settings):
     assert MeetingPack.objects.filter(status="published").exists()
     assert Risk.objects.filter(escalated=True).count() >= 3
     assert EvaluationActivity.objects.filter(start_date__gt=today).exists()
+    problems = []
+    _since_the_last_meeting(problems)
+    assert problems == []
 
 
 @freeze_time("2027-04-03 09:00:00")

@@ -132,8 +132,8 @@ def test_demo_option_creates_a_user_for_every_role_and_a_lead_for_every_theme():
     steps = [
         "Loading the plan from",
         "Building the demo: its users",
+        "Building the demo: this year's budget",  # first: the reports' cost ratings are its
         "Building the demo: the themes'",
-        "Building the demo: this year's budget",
         "Building the demo: the evaluation",
         "Building the demo: the Improvement Board's",
         "Demo ready in",

@@ -76,8 +76,28 @@ def _months_back(today: dt.date, n: int) -> dt.date:
     return period
 
 
-def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _days_back(today: dt.date, days: int) -> dt.date:
+    return today - dt.timedelta(days=days)
+
+
+# When the theme's risks moved, in days before the demo's today, by the theme's place in the
+# programme: so each month between two Board meetings sees a few risks raised, closed and
+# escalated, in different themes, and the pack's "Since the last meeting" has something, never
+# everything, to say.
+def _risk_raised_back(index: int) -> int:
+    return 6 + 19 * index
+
+
+def _risk_closed_back(index: int, n: int) -> int:
+    return 3 + 16 * index + 5 * n
+
+
+def _risk_escalated_back(index: int) -> int:
+    return 9 + 21 * index
 
 
 # Past months' highlight reports are written and submitted on the day they are due (the
@@ -112,9 +132,11 @@ def _load_theme(theme, spec, index, pm, password, today):
     # Team: a practitioner you can sign in as, a manager, and partner representatives.
     first, last = next(names)
     member = _user(f"member.{theme.slug}", first, last, roles.TEAM_MEMBER, password)
-    services.team_member_add(
+    joined = _at(_months_back(today, 12) + dt.timedelta(days=7), 9)  # as the plan starts
+    membership = services.team_member_add(
         theme=theme, actor=lead, member=member, kind=TeamMembership.Kind.PRACTITIONER
     )
+    backdate(membership, history_at=joined)
     partners = []  # as the PID names them
     for partner in spec["partners"]:
         org, role_text = partner["organisation"], partner["role"]
@@ -122,17 +144,21 @@ def _load_theme(theme, spec, index, pm, password, today):
         username = f"{org.lower()}.{theme.slug}"
         user = _user(username, first, last, roles.TEAM_MEMBER, password)
         partners.append(f"{org}: {role_text} ({first} {last})")
-        services.team_member_add(
+        membership = services.team_member_add(
             theme=theme,
             actor=lead,
             member=user,
             kind=TeamMembership.Kind.PARTNER,
             organisation=f"{org}: {role_text}",
         )
+        backdate(membership, history_at=joined)
 
     # The story: the baseline a year ago, month-end readings since, the PID approved six months
     # ago and a highlight report each month after it, each written from what was known then.
     baseline_date = _months_back(today, 12)
+    # The theme's plan (its measures, milestones and first risks) is set up in the week after
+    # the baseline: that is when its history begins.
+    plan_start = baseline_date + dt.timedelta(days=7)
     target_date = FinancialYear(year.start_year + 1).end
     pending = []  # (date, reading) in the order they happen
     for spec_measure in spec["measures"]:
@@ -149,6 +175,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             target_value=Decimal(spec_measure["target"]),
             target_date=target_date,
         )
+        backdate(measure, history_at=_at(plan_start, 10))
         for n in range(12, 0, -1):
             date = _months_back(today, n - 1) - dt.timedelta(days=1)  # month ends, a year of them
             value = _reading_value(measure, spec_measure["pace"], rng, date)
@@ -158,21 +185,26 @@ def _load_theme(theme, spec, index, pm, password, today):
     def record_readings(until: dt.date):
         while pending and pending[0][0] <= until:
             date, measure, value = pending.pop(0)
-            services.measure_reading_add(
+            reading = services.measure_reading_add(
                 measure=measure,
                 actor=lead,
                 value=value,
                 date=date,
                 source="Monthly performance report",
             )
+            # Entered when the month's performance report comes out, a few days after.
+            backdate(reading, history_at=min(_at(date + dt.timedelta(days=3), 9), now))
 
+    # Each theme's milestones fall due a few days apart from the next theme's, so the months
+    # between Board meetings see different themes' milestones done or overdue.
+    shift = dt.timedelta(days=4 * index)
     due_dates = [
-        today - dt.timedelta(days=300),
-        today - dt.timedelta(days=200),
-        today - dt.timedelta(days=60),
-        today - dt.timedelta(days=20),
-        today + dt.timedelta(days=40),
-        today + dt.timedelta(days=130),
+        today - dt.timedelta(days=300) - shift,
+        today - dt.timedelta(days=200) - shift,
+        today - dt.timedelta(days=60) - shift,
+        today - dt.timedelta(days=20) - shift,
+        today + dt.timedelta(days=40) + shift,
+        today + dt.timedelta(days=130) + shift,
     ]
     for n, title in enumerate(spec["milestones"]):
         due = due_dates[n % len(due_dates)]
@@ -188,18 +220,37 @@ def _load_theme(theme, spec, index, pm, password, today):
                 rng.choice([Milestone.Status.ON_TRACK, Milestone.Status.NOT_STARTED]),
                 None,
             )
-        services.milestone_create(
+        # Planned at the start, then marked done on the day it was done, or at risk a fortnight
+        # before it fell due.
+        milestone = services.milestone_create(
             theme=theme,
             actor=lead,
             title=title.format(year=year.label),
             owner=f"{lead.first_name} {lead.last_name}" if n % 2 else "QA Support Officer",
             due_date=due,
-            status=status,
-            completed_on=completed,
+            status=Milestone.Status.ON_TRACK if completed else status,
+            completed_on=None,
         )
+        backdate(milestone, history_at=_at(plan_start, 11, n))
+        moved = {Milestone.Status.DONE: completed, Milestone.Status.AT_RISK: due - dt.timedelta(14)}
+        if status in moved:
+            milestone = services.milestone_update(
+                milestone=milestone,
+                actor=lead,
+                version=milestone.version,
+                status=status,
+                completed_on=completed,
+            )
+            backdate(milestone, history_at=_at(moved[status], 16))
 
+    # The risk log: the first risks raised as the plan was set up, one raised lately; the rest
+    # raised then closed over the months, and those escalated to the programme escalated later.
     for n, risk in enumerate(spec["risks"]):
-        services.risk_create(
+        if n == 2:
+            raised = _days_back(today, _risk_raised_back(index))
+        else:
+            raised = plan_start + dt.timedelta(days=3 + 20 * min(n, 2))
+        record = services.risk_create(
             theme=theme,
             actor=lead,
             kind=risk["kind"],
@@ -208,15 +259,30 @@ def _load_theme(theme, spec, index, pm, password, today):
             impact=risk["impact"],
             owner=lead.get_full_name(),
             mitigation=risk["mitigation"],
-            status=Risk.Status.OPEN if n < 3 else Risk.Status.CLOSED,
+            status=Risk.Status.OPEN,
             review_date=today + dt.timedelta(days=30),
-            escalated=risk["escalated"],
+            escalated=False,
         )
+        backdate(record, history_at=_at(raised, 14, n))
+        moves = []
+        if risk["escalated"]:
+            escalated_on = max(
+                _days_back(today, _risk_escalated_back(index)), raised + dt.timedelta(days=7)
+            )
+            moves.append((min(escalated_on, today), {"escalated": True}))
+        if n >= 3:
+            moves.append((_days_back(today, _risk_closed_back(index, n)), {"status": "closed"}))
+        for day, fields in sorted(moves, key=lambda move: move[0]):
+            record = services.risk_update(risk=record, actor=lead, version=record.version, **fields)
+            backdate(record, history_at=min(_at(day, 15, n), now))
 
     # The PID: written, submitted and approved (version 1), so every theme starts from a baseline.
     approved_on = _months_back(today, 6) + dt.timedelta(days=rng.randint(3, 12))
     record_readings(approved_on)
     pid = selectors.pid_for_reading(theme)
+    # The plan's PID (loaded from the programme's data file) was there before the lead wrote
+    # the theme's detail into it: its history starts with the plan, not the day of the demo.
+    backdate(pid, history_at=_at(plan_start, 9))
     pid = services.pid_update(
         pid=pid,
         actor=lead,
@@ -228,7 +294,9 @@ def _load_theme(theme, spec, index, pm, password, today):
         dependencies=spec["dependencies"],
         partners="\n".join(partners) or pid.partners,
     )
+    backdate(pid, history_at=_at(approved_on - dt.timedelta(days=3), 11))
     pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    backdate(pid, history_at=_at(approved_on, 9))
     version = services.pid_approve(
         pid=pid,
         actor=pm,
@@ -236,8 +304,8 @@ def _load_theme(theme, spec, index, pm, password, today):
         fingerprint=services.pid_fingerprint(pid),
         note="Approved at the programme's start.",
     )
-    backdate(pid, submitted_at=_at(approved_on, 9))
-    backdate(version, approved_at=_at(approved_on, 15))
+    backdate(pid, submitted_at=_at(approved_on, 9), history_at=_at(approved_on, 15))
+    backdate(version, approved_at=_at(approved_on, 15), history_at=_at(approved_on, 15))
 
     # Highlight reports: five months submitted, this month submitted, in draft or missing.
     ratings = [RAG.GREEN, RAG.AMBER, RAG.GREEN, RAG.AMBER, RAG.RED, RAG.GREEN]
@@ -250,10 +318,16 @@ def _load_theme(theme, spec, index, pm, password, today):
         submitted_at = _at(period.replace(day=REPORT_DAY), 10) if n else now
         record_readings(timezone.localtime(submitted_at).date())
         overall = ratings[(index + n) % len(ratings)]
+        # Started from the live data (themes.prefill): time, risk and benefits from the theme's
+        # records, and cost as the budget report rates the theme's share of the forecast (the
+        # budget's part of the demo is loaded first), its reason quoting the figures: the lead
+        # leaves it as the budget says. The lead rates scope and quality.
         report = services.highlight_report_start(theme=theme, period=period, actor=lead)
-        areas = ("cost", "scope", "quality", "benefits")
+        written = (submitted_at - dt.timedelta(hours=2)) if n else None
+        if written:
+            backdate(report, history_at=written)
+        areas = ("scope", "quality", "benefits")
         data = {f"{area}_rag": RAG.GREEN for area in areas} | {f"{a}_reason": "" for a in areas}
-        data["cost_reason"] = says["cost"]
         if overall != RAG.GREEN:
             data["benefits_rag"] = overall
             data["benefits_reason"] = says["benefits"]
@@ -267,10 +341,12 @@ def _load_theme(theme, spec, index, pm, password, today):
         report = services.highlight_report_update(
             report=report, actor=lead, version=report.version, **data
         )
+        if written:
+            backdate(report, history_at=written + dt.timedelta(minutes=30))
         if n == 0 and index % 3 == 1:
             continue  # left in draft
-        # Make the time and risk areas submittable whatever the live data says.
-        for area in ("time", "risk"):
+        # Make the time, cost and risk areas submittable whatever the live data says.
+        for area in ("time", "cost", "risk"):
             if getattr(report, f"{area}_rag") != RAG.GREEN and not report.path_to_green:
                 report = services.highlight_report_update(
                     report=report,
@@ -278,9 +354,11 @@ def _load_theme(theme, spec, index, pm, password, today):
                     version=report.version,
                     path_to_green=says["recovery"],
                 )
+                if written:
+                    backdate(report, history_at=written + dt.timedelta(minutes=45))
                 break
         report = services.highlight_report_submit(report=report, actor=lead, version=report.version)
-        backdate(report, submitted_at=submitted_at)
+        backdate(report, submitted_at=submitted_at, history_at=submitted_at)
     record_readings(today)
 
     on_theme, on_measure = spec["comments"]

@@ -27,7 +27,7 @@ class HistoryEntry:
 def _sources(theme):
     yield "Theme", models.Theme.history.filter(id=theme.pk)
     yield "PID", models.PID.history.filter(theme_id=theme.pk)
-    yield "Approved PID", models.PIDVersion.history.filter(theme_id=theme.pk)
+    yield "approved PID", models.PIDVersion.history.filter(theme_id=theme.pk)
     yield "Milestone", models.Milestone.history.filter(theme_id=theme.pk)
     yield "Measure", models.Measure.history.filter(theme_id=theme.pk)
     # Readings' history has no theme column; the caller passes the theme's measure ids.
@@ -154,7 +154,7 @@ def theme_history(theme, limit: int = 150) -> list[HistoryEntry]:
                     when=record.history_date,
                     who=record.history_user,
                     action=_ACTIONS.get(record.history_type, record.history_type),
-                    kind=kind,
+                    kind=kind if kind.startswith("PID") else kind[:1].lower() + kind[1:],
                     label=_label(record, theme, measures),
                     changes=changes,
                 )
