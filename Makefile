@@ -50,7 +50,7 @@ test: install ## Run the whole test suite on the services that answer; lists wha
 	export DATABASE_URL="$$url" TEST_SKIP_LOG="$(SKIP_LOG)"; \
 	echo "Database: $${url:-SQLite (db.sqlite3)}"; \
 	rm -f "$(SKIP_LOG)"; status=0; \
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not serial" $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 0 ]; then \
 	  $(BIN)/pytest -m serial $(PYTEST_ARGS) || status=$$?; \
 	  [ $$status -ne 5 ] || status=0; \

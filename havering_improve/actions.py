@@ -154,7 +154,7 @@ def action(
             return result
 
         wrapper.is_action = True
-        wrapper.rule = rule
+        wrapper.rule, wrapper.on = rule, on
         REGISTRY[f"{fn.__module__}.{fn.__name__}"] = wrapper
         return wrapper
 

@@ -1,12 +1,19 @@
 import json
 import os
 
+import freezegun
 import pytest
 from django.db import transaction
 
 from havering_improve import roles
 from programme import loader
 from tests.factories import UserFactory
+
+# A frozen clock is for the code under test: pytest's own clock (the module its --durations and
+# timings read) keeps the real one, so the durations it reports are the time the tests took.
+# Only that module: ignoring a module also gives real time to any code it calls, and pytest's
+# runner calls every test.
+freezegun.configure(extend_ignore_list=["_pytest.timing"])
 
 
 @pytest.fixture

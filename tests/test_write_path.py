@@ -6,6 +6,7 @@ import ast
 import importlib
 import inspect
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -232,11 +233,50 @@ def test_only_the_demo_backdates():
     assert users and all(name.endswith(".demo") for name in users), sorted(users)
 
 
-def test_every_action_names_a_rule_in_roles():
+class _Related(list):
+    """A many-to-many manager as a rule reads it (`finding.themes.all()`)."""
+
+    def all(self):
+        return self
+
+
+def _about(path, theme):
+    """Keyword arguments that lead the action's `on` path ("report.theme") to `theme`."""
+    if path is None:
+        return {}
+    head, *rest = path.split(".")
+    if rest == ["theme"]:  # a record of the theme
+        return {head: SimpleNamespace(theme=theme)}
+    objects = {
+        "theme": theme,
+        "finding": SimpleNamespace(themes=_Related([theme])),  # a finding about the theme
+        "action": SimpleNamespace(owner_id=None),  # a board action someone else owns
+    }
+    assert not rest and head in objects, f"say here what an action `on={path!r}` is about"
+    return {head: objects[head]}
+
+
+@pytest.mark.django_db
+def test_every_action_refuses_a_person_its_rule_does_not_allow_with_the_rules_own_words(
+    programme, theme, board_member, programme_manager
+):
+    """Each action asks a rule of roles.py that has words for a refusal, about the object it
+    names: a board member (who reads everything and changes nothing but their own board
+    actions) is refused every action people take, with that rule's sentence, before anything
+    is done; the programme manager is allowed by every rule."""
+    from django.core.exceptions import PermissionDenied
+
     from havering_improve import roles
 
     for name in WRITE_MODULES:
         importlib.import_module(name)
-    assert actions.REGISTRY
-    for name, function in actions.REGISTRY.items():
-        assert function.rule == "system" or callable(getattr(roles, function.rule)), name
+    people_actions = {n: f for n, f in actions.REGISTRY.items() if f.rule != "system"}
+    assert len(people_actions) > 50
+    for name, function in people_actions.items():
+        assert function.rule in roles.REFUSALS, f"{name}: {function.rule} has no refusal"
+        about = _about(function.on, theme)
+        with pytest.raises(PermissionDenied) as refused:
+            function(actor=board_member, **about)
+        assert str(refused.value) == roles.REFUSALS[function.rule], name
+        objects = [actions._find(function.on, about)] if function.on else []
+        roles.require(function.rule, programme_manager, *[o for found in objects for o in found])

@@ -273,13 +273,6 @@ def measure_chart_summary(measure, readings) -> str:
     return trend_chart_summary(TrendChart.for_measure(measure, _readings(measure, readings)))
 
 
-def measure_chart_svg(measure, readings=None, *, width: int = 720, height: int = 300) -> str:
-    """The measure's trend chart as SVG text. `readings` (oldest first) saves a query when the
-    caller has them already. For a page or a PDF use `measure_chart_html`."""
-    chart = TrendChart.for_measure(measure, _readings(measure, readings))
-    return trend_chart_svg(chart, width=width, height=height)
-
-
 def measure_chart_html(measure, readings=None) -> str:
     """The measure's chart as an <img> with its text alternative (see `trend_chart_html`)."""
     return trend_chart_html(TrendChart.for_measure(measure, _readings(measure, readings)))

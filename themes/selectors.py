@@ -343,13 +343,6 @@ def recent_submitted_reports(
     return found
 
 
-def latest_submitted_reports(programme, *, as_of=None) -> dict[int, HighlightReport]:
-    """{theme id: latest submitted highlight report} for every theme of the programme that has
-    one, in one query."""
-    recent = recent_submitted_reports(programme, as_of=as_of)
-    return {theme_id: reports[0] for theme_id, reports in recent.items()}
-
-
 def reports_for_theme(theme):
     """All the theme's highlight reports, newest period first, every revision."""
     return (

@@ -160,19 +160,42 @@ def test_a_worker_with_beat_on_the_filesystem_broker_makes_and_sends_the_reports
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
+    # Every report the schedule owes today, by the rule the job follows.
+    owed = len(services.report_periods_due(slt_schedule, today=timezone.localdate()))
+    mail_folder = tmp_path / "mail"
     try:
-        deadline = time.monotonic() + 120
-        sent = 0
-        while time.monotonic() < deadline:
-            sent = ProgressReport.objects.filter(status=ProgressReport.Status.SENT).count()
-            if sent >= 3:
-                break
-            time.sleep(1)
+        settled = _wait_until_settled(slt_schedule, mail_folder, owed, worker)
     finally:
         worker.terminate()
         log = worker.communicate(timeout=30)[0][-4000:]
-    assert sent >= 3, log
-    report = ProgressReport.objects.order_by("period_start").first()
+    assert settled, log
+    # Nothing more after it settled: each owed report made and sent once, one e-mail each.
+    reports = ProgressReport.objects.filter(schedule=slt_schedule).order_by("period_start")
+    assert [r.status for r in reports] == [ProgressReport.Status.SENT] * owed, log
+    report = reports.first()
     assert report.period_start == dt.date(2026, 8, 1)
     assert report.pdf and report.deliveries.get().recipient == "slt.clerk@havering.example"
-    assert len(list((tmp_path / "mail").glob("*.eml"))) == sent
+    assert len(list(mail_folder.glob("*.eml"))) == owed
+
+
+def _wait_until_settled(schedule, mail_folder, owed, worker, timeout=180) -> bool:
+    """Wait until the worker is done: every owed report made and none still being made, an
+    e-mail written for each, and the same for two looks a second apart (the worker idle)."""
+    deadline = time.monotonic() + timeout
+    last, steady = None, 0
+    while time.monotonic() < deadline and worker.poll() is None:
+        reports = list(
+            ProgressReport.objects.filter(schedule=schedule).values_list("status", flat=True)
+        )
+        state = (
+            len(reports),
+            reports.count(ProgressReport.Status.SENT),
+            len(list(mail_folder.glob("*.eml"))),
+        )
+        done = state == (owed, owed, owed)
+        steady = steady + 1 if done and state == last else 0
+        if steady >= 2:
+            return True
+        last = state
+        time.sleep(1)
+    return False

@@ -12,13 +12,24 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test.utils import override_settings
 from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
 
 from programme import demo, loader
 from tests.browser.conftest import assert_accessible
+from tests.services import CHROMIUM, chromium_available, need
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Every role's crawl reads one demo, loaded once and committed (see `demo_server`): under `make
+# test` the six run one after another on one worker. Each test's own transaction (django_db)
+# is rolled back, and nothing is written in it.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("accessibility-crawl"),
+]
 
 SKIP_SUFFIXES = (".pdf", ".xlsx", ".csv", ".ics", ".svg", ".json")
 SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/oidc/", "/static/", "/media/", "/healthz")
@@ -39,13 +50,32 @@ ACTS_FOR_GOOD = re.compile(
 )
 
 
-@pytest.fixture
-def demo_programme(settings):
-    settings.DEBUG = True
-    programme, _ = loader.programme_load(data=loader.read_data_file(loader.DEFAULT_DATA_FILE))
-    loader.demo_users_create(programme=programme, password=settings.DEMO_PASSWORD)
-    demo.demo_data_load(programme=programme)
-    return programme
+@pytest.fixture(scope="module")
+def demo_server(django_db_setup, django_db_blocker):
+    """The whole demo (the programme, its users and every app's part, the packs' PDFs too: most
+    of a minute to build) loaded once for every role's crawl and served by a live server of the
+    crawl's own. Each role signs in on a browser of its own; the crawls read pages and send
+    forms empty, so each role meets the demo as it was loaded. Afterwards the database is
+    emptied, as a transactional test leaves it."""
+    need(
+        chromium_available(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    )
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        try:
+            programme, _ = loader.programme_load(
+                data=loader.read_data_file(loader.DEFAULT_DATA_FILE)
+            )
+            loader.demo_users_create(programme=programme, password=settings.DEMO_PASSWORD)
+            demo.demo_data_load(programme=programme)
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            try:
+                yield server
+            finally:
+                server._live_server_modified_settings.disable()
+                server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def _pattern(path: str) -> str | None:
@@ -155,8 +185,8 @@ def _check_error_states(page, url: str, forms: list[dict]) -> list[str]:
         "auditor",
     ],
 )
-def test_every_page_a_role_can_reach_passes_axe(page, live_server, demo_programme, username):
-    page.goto(f"{live_server.url}/accounts/login/")
+def test_every_page_a_role_can_reach_passes_axe(page, demo_server, username):
+    page.goto(f"{demo_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -171,14 +201,14 @@ def test_every_page_a_role_can_reach_passes_axe(page, live_server, demo_programm
         if pattern is None or pattern in seen_patterns:
             continue
         seen_patterns.add(pattern)
-        response = page.goto(f"{live_server.url}{path}")
+        response = page.goto(f"{demo_server.url}{path}")
         assert response.status < 500, f"{path} answered {response.status}"
         if response.status != 200:
             continue
         assert_accessible(page)
         checked.append(path)
         if depth < 2:
-            queue.extend((link, depth + 1) for link in _links(page, live_server.url))
+            queue.extend((link, depth + 1) for link in _links(page, demo_server.url))
         forms = _sendable_forms(page)
         if forms:
             error_states += _check_error_states(page, page.url, forms)
