@@ -10,8 +10,10 @@ import pytest
 from board import services
 from tests.themes.factories import MeasureFactory, MeasureReadingFactory
 
-from .test_packs import build
-from .test_packs import programme_data as _programme_data  # noqa: F401  (a fixture)
+from .test_packs import (
+    build,
+    programme_data,  # noqa: F401  (a fixture)
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ EMBEDDED = re.compile(r'src="data:image/svg\+xml;base64,([^"]+)"')
 
 
 @pytest.fixture
-def published(programme_data, theme, programme_manager, django_capture_on_commit_callbacks):
+def published(programme_data, theme, programme_manager, django_capture_on_commit_callbacks):  # noqa: F811
     for n in range(2):  # three charts in all
         measure = MeasureFactory(theme=theme, name=f"Audits done {n}")
         MeasureReadingFactory(measure=measure, date=dt.date(2026, 9, 1), value="40")
@@ -65,7 +67,7 @@ def test_a_chart_of_a_pack_not_yet_published_is_the_programme_manager_s_alone(
     client,
     board_member,
     programme_manager,
-    programme_data,
+    programme_data,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
     pack = build(programme_data, django_capture_on_commit_callbacks)
