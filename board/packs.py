@@ -5,7 +5,10 @@ are rendered from the snapshot alone. That is what makes a published pack frozen
 and snapshot are stored with checksums, and nothing later in the programme is read again.
 """
 
+import base64
 import datetime as dt
+import hashlib
+import itertools
 import logging
 import re
 from decimal import Decimal
@@ -17,7 +20,14 @@ from django.utils.dateformat import format as date_format
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from themes.charts import TrendChart, chart_note, chart_points, month_ends, trend_chart_html
+from themes.charts import (
+    EAGER_CHARTS,
+    TrendChart,
+    chart_note,
+    chart_points,
+    month_ends,
+    trend_chart_html,
+)
 from themes.charts import format_number as format_in_unit
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
 from themes.selectors import (
@@ -841,6 +851,38 @@ def render_pack_html(snapshot: dict) -> str:
 def render_pack_document(snapshot: dict) -> str:
     """The whole pack as one HTML document for the PDF: cover, contents, sections."""
     return render_to_string("board/pack_document.html", _pack_context(snapshot))
+
+
+# A chart in a pack's stored HTML: an <img> holding its SVG as a data URI, as the pack was
+# built (and its PDF). The pack's page links each chart at an address of its own instead, so the
+# page stays light and the browser keeps the charts: a published pack never changes.
+_CHART_SRC = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
+
+
+def _chart_key(data: str) -> str:
+    """The last part of a chart's address: a fingerprint of the chart itself."""
+    return hashlib.sha256(data.encode("ascii")).hexdigest()[:20]
+
+
+def pack_charts(html: str) -> dict[str, str]:
+    """The charts in a built pack's HTML, by their key, each as base64 (see `pack_chart_svg`)."""
+    return {_chart_key(match[1]): match[1] for match in _CHART_SRC.finditer(html)}
+
+
+def pack_chart_svg(data: str) -> bytes:
+    return base64.b64decode(data)
+
+
+def with_chart_addresses(html: str, address) -> str:
+    """A built pack's HTML with each chart linked at `address(key)` instead of embedded; those
+    after the first EAGER_CHARTS load as the reader scrolls to them. Their alt text stays."""
+    count = itertools.count()
+
+    def linked(match) -> str:
+        lazy = ' loading="lazy"' if next(count) >= EAGER_CHARTS else ""
+        return f'src="{address(_chart_key(match[1]))}"{lazy}'
+
+    return _CHART_SRC.sub(linked, html)
 
 
 class LocalOnlyFetcher(URLFetcher):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_update, name="action_update"),
     path("packs/<int:pk>/", views.pack_detail, name="pack"),
     path("packs/<int:pk>/pdf/", views.pack_pdf, name="pack_pdf"),
+    path("packs/<int:pk>/charts/<slug:key>.svg", views.pack_chart, name="pack_chart"),
     path("packs/<int:pk>/publish/", views.pack_publish, name="pack_publish"),
     path("packs/<int:pk>/reissue/", views.pack_reissue, name="pack_reissue"),
     path("reports/", views.reports_index, name="reports"),

@@ -11,6 +11,7 @@ from havering_improve import editing, roles, summaries
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import add_service_errors
 from themes import selectors as theme_selectors
+from themes.charts import serves_svg, svg_response
 from themes.models import Theme
 from themes.selectors import current_programme, expected_report_period, report_due_date
 
@@ -25,6 +26,7 @@ from .models import (
     RotaRun,
     RotaSlot,
 )
+from .packs import pack_chart_svg, pack_charts, with_chart_addresses
 
 
 def _board(request, *, manage=False) -> Board:
@@ -453,6 +455,14 @@ def pack_build(request, pk):
     return redirect(meeting)
 
 
+def _stored_html(record) -> str:
+    """A built pack's or report's stored HTML ("" before it is built)."""
+    if not record.html:
+        return ""
+    with record.html.open("rb") as stored:
+        return stored.read().decode()
+
+
 @require_safe
 @roles.programme_reader_required
 def pack_detail(request, pk):
@@ -460,10 +470,10 @@ def pack_detail(request, pk):
     is_manager = roles.can_manage_board(request.user)
 
     def page() -> str:
-        body = ""
-        if pack.html:
-            with pack.html.open("rb") as stored:
-                body = stored.read().decode()
+        body = with_chart_addresses(
+            _stored_html(pack),
+            lambda key: reverse("board:pack_chart", kwargs={"pk": pack.pk, "key": key}),
+        )
         return render_to_string(
             "board/_pack_page.html",
             {"pack": pack, "meeting": pack.meeting, "body": body, "is_manager": is_manager},
@@ -474,6 +484,23 @@ def pack_detail(request, pk):
     return render(
         request, "board/pack_detail.html", {"pack": pack, "meeting": pack.meeting, "page": html}
     )
+
+
+@require_safe
+@roles.programme_reader_required
+@serves_svg
+def pack_chart(request, pk, key):
+    """One of a pack's charts, to whoever may read the pack; the key is the chart's own
+    fingerprint, so an address never shows anything else."""
+    pack = access.get_pack_for_user(request.user, pk, kept=True)
+    charts = summaries.cached(
+        ("pack-charts", pack.pk),
+        lambda: pack_charts(_stored_html(pack)),
+        areas=[summaries.BOARD],
+    )
+    if key not in charts:
+        raise Http404("This pack has no such chart.")
+    return svg_response(pack_chart_svg(charts[key]))
 
 
 @require_safe
@@ -643,10 +670,7 @@ def schedule_make_now(request, pk):
 @roles.programme_reader_required
 def report_detail(request, pk):
     report = access.get_report_for_user(request.user, pk)
-    body = ""
-    if report.html:
-        with report.html.open("rb") as stored:
-            body = stored.read().decode()
+    body = _stored_html(report)
     return render(
         request,
         "board/report_detail.html",

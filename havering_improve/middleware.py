@@ -47,7 +47,11 @@ class NoStoreWhenSignedInMiddleware:
     council PC shows no programme page after sign-out (Back included): `Cache-Control: no-store`
     (with no-cache, must-revalidate, private, max-age=0) on every response to a signed-in request,
     redirects included, and on the one that signs a person in or out. Placed just after the
-    session middleware, so it sees every response but the static files'."""
+    session middleware, so it sees every response but the static files'.
+
+    The one exception is a chart at its own address (`themes.charts.svg_response`, marked
+    `kept_by_browser`): an image, never a page, whose address changes with its data, kept
+    privately by the browser so a page of charts is fetched once, not on every visit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,6 +60,8 @@ class NoStoreWhenSignedInMiddleware:
         signed_in = SESSION_KEY in request.session
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        if getattr(response, "kept_by_browser", False):
+            return response
         if signed_in or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
         return response

@@ -25,6 +25,20 @@ def presented_pack():
     )
 
 
+def _pack_chart_key() -> str:
+    """The key in the address of the presented pack's first chart."""
+    from board.packs import pack_charts
+
+    with presented_pack().html.open("rb") as stored:
+        return next(iter(pack_charts(stored.read().decode())))
+
+
+def _measure_chart_version(measure) -> str:
+    from themes.charts import measure_chart_drawn
+
+    return measure_chart_drawn(measure)[0]
+
+
 def _first_in(queryset, **filters):
     obj = queryset.filter(**filters).order_by("pk").first()
     if obj is None:
@@ -67,6 +81,11 @@ def kwargs_for(name: str) -> dict:
         "themes:measure_edit": lambda: {
             **theme,
             "pk": _first(themes.Measure, theme__slug=THEME).pk,
+        },
+        "themes:measure_chart": lambda: {
+            **theme,
+            "pk": _first(themes.Measure, theme__slug=THEME).pk,
+            "version": _measure_chart_version(_first(themes.Measure, theme__slug=THEME)),
         },
         "themes:reading_add": lambda: {**theme, "pk": _first(themes.Measure, theme__slug=THEME).pk},
         "themes:risk_add": lambda: theme,
@@ -182,6 +201,7 @@ def kwargs_for(name: str) -> dict:
         # theme): its lead presents it, so reads it.
         "board:pack": lambda: {"pk": presented_pack().pk},
         "board:pack_pdf": lambda: {"pk": presented_pack().pk},
+        "board:pack_chart": lambda: {"pk": presented_pack().pk, "key": _pack_chart_key()},
         "board:pack_publish": lambda: {"pk": _first(board.MeetingPack).pk},
         "board:pack_reissue": lambda: {"pk": _first(board.MeetingPack).pk},
         # Schedules are addressed by their reporting body.

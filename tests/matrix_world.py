@@ -1,5 +1,6 @@
 """The data the permission matrix runs against: the demo programme with one of every object."""
 
+import base64
 from datetime import timedelta
 
 from django.conf import settings
@@ -93,6 +94,8 @@ def _presented_pack(theme, lead):
         .first()
     )
     pack = MeetingPack(meeting=meeting, version=1, status="published", snapshot={"focus": []})
-    pack.html.save("pack.html", ContentFile(b"<p>Pack</p>"), save=False)
+    chart = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"/>').decode()
+    html = f'<p>Pack</p><img class="app-chart" src="data:image/svg+xml;base64,{chart}" alt="A">'
+    pack.html.save("pack.html", ContentFile(html.encode()), save=False)
     pack.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7 pack"), save=False)
     pack.save()

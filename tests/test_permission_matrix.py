@@ -76,6 +76,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "themes:milestone_edit": (THEME_EDIT, THEME_EDIT),
     "themes:measure_add": (THEME_EDIT, THEME_EDIT),
     "themes:measure": READ_ONLY,
+    "themes:measure_chart": READ_ONLY,  # the SVG, at the address of the data it draws
     "themes:measure_edit": (THEME_EDIT, THEME_EDIT),
     "themes:reading_add": (THEME_EDIT, THEME_EDIT),
     "themes:risk_add": (THEME_EDIT, THEME_EDIT),
@@ -173,6 +174,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     # it; the lead of a theme not in focus does not (a draft is the manager's: see below).
     "board:pack": ("LX.X...XX", "MMMMMMMMM"),
     "board:pack_pdf": ("LX.X...XX", "MMMMMMMMM"),
+    "board:pack_chart": ("LX.X...XX", "MMMMMMMMM"),  # one of its charts, as its page
     "board:pack_publish": (PM_ONLY, PM_ONLY),
     "board:pack_reissue": (PM_ONLY, PM_ONLY),
     "board:reports": ("LX.XX.XXX", "MMMMMMMMM"),
@@ -199,6 +201,10 @@ FILTERED: dict[tuple[str, str], str] = {
     ("budget:report_xlsx", "period=6"): READ,
     ("budget:line", "period=6"): READ,
 }
+
+# A chart at its own address is an image the browser keeps (privately) until its data changes,
+# so a page of charts is not fetched again on every visit; every other answer is never kept.
+KEPT_PRIVATELY = {"themes:measure_chart", "board:pack_chart"}
 
 # The admin checks model permissions on the role groups itself (tests/test_auth.py).
 EXCLUDED_NAMESPACES = {"admin"}
@@ -244,9 +250,10 @@ def _outcome(response) -> str:
     return {403: "X", 404: "N", 405: "M"}.get(code, str(code))
 
 
-def _outcomes(client, demo_world, url, methods=("get", "post")) -> dict[str, str]:
+def _outcomes(client, demo_world, url, methods=("get", "post"), *, kept=False) -> dict[str, str]:
     """Each method's outcomes for `url`, a letter per person in PEOPLE; fails if a signed-in
-    person's answer may be cached (shared PCs)."""
+    person's answer may be cached (shared PCs), or, for a chart (`kept`), if a chart they may see
+    is not kept privately or anything else they get is kept."""
     actual = dict.fromkeys(methods, "")
     kept_by_browser = []
     for username in PEOPLE:
@@ -258,9 +265,10 @@ def _outcomes(client, demo_world, url, methods=("get", "post")) -> dict[str, str
                 response = getattr(client, method)(url)
                 actual[method] += _outcome(response)
                 transaction.set_rollback(True)
-            if demo_world[username] is not None and "no-store" not in response.get(
-                "Cache-Control", ""
-            ):
+            cache_control = response.get("Cache-Control", "")
+            if kept and response.status_code == 200:
+                assert "private" in cache_control and "immutable" in cache_control, url
+            elif demo_world[username] is not None and "no-store" not in cache_control:
                 kept_by_browser.append(f"{method.upper()} as {username}")
     assert not kept_by_browser, f"{url} may be cached for: {kept_by_browser}"
     return actual
@@ -270,7 +278,7 @@ def _outcomes(client, demo_world, url, methods=("get", "post")) -> dict[str, str
 def test_each_person_gets_the_expected_outcome(client, db, demo_world, name):
     url = reverse(name, kwargs=kwargs_for(name))
     expected_get, expected_post = MATRIX[name]
-    actual = _outcomes(client, demo_world, url)
+    actual = _outcomes(client, demo_world, url, kept=name in KEPT_PRIVATELY)
     got = (actual["get"], actual["post"])
     assert got == (expected_get, expected_post), (
         f"MATRIX {name} {url} got GET {got[0]} POST {got[1]}"

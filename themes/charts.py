@@ -3,6 +3,11 @@
 The same SVG goes into the theme's pages and the board's packs (HTML and PDF), shown as an
 image, so it carries no JavaScript and no external references. Every chart has a text
 alternative (`measure_chart_summary`) and the page shows the readings as a table too.
+
+A page links each chart at an address of its own, keyed by what it draws (`chart_version`: the
+measure's figures and readings, and this drawing code), so the browser keeps it until the data
+changes (`svg_response`) and the page stays light; the PDF embeds each chart as a data URI
+(`trend_chart_html`), as WeasyPrint fetches nothing.
 `govuk_style` is every chart's look, the budget's spend chart's too.
 
 A long series (ten years of weekly readings is 520) is plotted as a summary, `chart_points`:
@@ -13,13 +18,18 @@ text alternative says when a chart is a summary; the readings table keeps every 
 
 import base64
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pygal
+from csp.decorators import csp_replace
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from pygal.style import Style
 
 from .models import Measure
@@ -247,19 +257,71 @@ def trend_chart_svg(chart: TrendChart, *, width: int = 720, height: int = 300) -
     return plot.render(is_unicode=True)
 
 
+# A page's first charts are on screen as it opens; the browser fetches the rest as they near.
+EAGER_CHARTS = 2
+
+
+def chart_img(src: str, alt: str, *, lazy: bool = False, css_class: str = "app-chart") -> str:
+    """A chart's <img>: its address (or data URI), its text alternative as the alt text, its size
+    (so the page does not jump as it loads) and, below the fold, `loading="lazy"`."""
+    return format_html(
+        '<img class="{}" src="{}" alt="{}" width="720" height="300"{}>',
+        css_class,
+        src,
+        alt,
+        mark_safe(' loading="lazy"') if lazy else "",
+    )
+
+
 def trend_chart_html(chart: TrendChart, *, css_class: str = "app-chart") -> str:
     """The chart as an <img> holding the SVG as a data URI, with the text alternative as its alt
-    text. An image keeps the SVG's own styles working under the site's Content Security Policy
+    text: for a document that fetches nothing (the board pack, stored as built, and its PDF).
+    An image keeps the SVG's own styles working under the site's Content Security Policy
     (which refuses inline styles in the page), and embeds as it is in a WeasyPrint PDF, where it
     is tagged as a Figure with that alternative text."""
-    svg = trend_chart_svg(chart)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return format_html(
-        '<img class="{}" src="data:image/svg+xml;base64,{}" alt="{}" width="720" height="300">',
-        css_class,
-        data,
-        trend_chart_summary(chart),
+    data = base64.b64encode(trend_chart_svg(chart).encode("utf-8")).decode("ascii")
+    return chart_img(
+        "data:image/svg+xml;base64," + data, trend_chart_summary(chart), css_class=css_class
     )
+
+
+# What the drawing code is: a chart's address changes with it, so no browser keeps a chart
+# drawn by an older version of this file or its stylesheet.
+_DRAWING = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(CHART_CSS.removeprefix("file://")).read_bytes()
+).hexdigest()
+
+
+def chart_version(chart: TrendChart) -> str:
+    """A short fingerprint of everything the chart draws (the measure's name, unit, direction,
+    baseline, target and readings, and the drawing code): the last part of its address."""
+    drawn = repr(
+        (_DRAWING, chart.name, chart.unit, chart.direction, chart.baseline, chart.target)
+        + tuple(chart.readings)
+        + (chart.note,)
+    )
+    return hashlib.sha256(drawn.encode("utf-8")).hexdigest()[:20]
+
+
+# A year: the address changes whenever what it shows does.
+CHART_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def svg_response(svg: str | bytes) -> HttpResponse:
+    """A chart at its own address: SVG the browser keeps for a year without asking again
+    (`private`: it is signed-in data, never kept by a shared cache on the way), never sniffed
+    as anything else, and allowed nothing but its own inline styles if opened on its own."""
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = f"private, max-age={CHART_MAX_AGE}, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    response.kept_by_browser = True  # NoStoreWhenSignedInMiddleware leaves it so
+    return response
+
+
+# A chart's view: opened on its own, the SVG may use its own <style> and nothing else.
+serves_svg = csp_replace(
+    {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "script-src": ["'none'"]}
+)
 
 
 def _readings(measure, readings):
@@ -273,6 +335,18 @@ def measure_chart_summary(measure, readings) -> str:
     return trend_chart_summary(TrendChart.for_measure(measure, _readings(measure, readings)))
 
 
-def measure_chart_html(measure, readings=None) -> str:
-    """The measure's chart as an <img> with its text alternative (see `trend_chart_html`)."""
-    return trend_chart_html(TrendChart.for_measure(measure, _readings(measure, readings)))
+def measure_chart_html(measure, readings=None, *, lazy: bool = False) -> str:
+    """The measure's chart as an <img> at its own address (see `measure_chart_response`), with
+    its text alternative; `measure.theme` is loaded. `lazy`: it is below the fold."""
+    chart = TrendChart.for_measure(measure, _readings(measure, readings))
+    src = reverse(
+        "themes:measure_chart",
+        kwargs={"slug": measure.theme.slug, "pk": measure.pk, "version": chart_version(chart)},
+    )
+    return chart_img(src, trend_chart_summary(chart), lazy=lazy)
+
+
+def measure_chart_drawn(measure, readings=None) -> tuple[str, str]:
+    """The measure's chart as it is now: (its version, its SVG)."""
+    chart = TrendChart.for_measure(measure, _readings(measure, readings))
+    return chart_version(chart), trend_chart_svg(chart)

@@ -4,6 +4,7 @@ built the same way, and a milestone's and a measure's own page."""
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -11,8 +12,14 @@ from havering_improve import editing, roles, summaries
 from havering_improve.pagination import page_or_404
 
 from . import selectors, services
-from .access import get_in_theme_for_user, get_theme_for_user
-from .charts import measure_chart_html, measure_chart_summary
+from .access import get_in_theme, get_in_theme_for_user, get_theme_for_user
+from .charts import (
+    measure_chart_drawn,
+    measure_chart_html,
+    measure_chart_summary,
+    serves_svg,
+    svg_response,
+)
 from .forms import CommentForm, MeasureForm, MilestoneForm, ReadingForm, RiskForm
 from .models import Measure, Milestone, Risk
 
@@ -156,6 +163,23 @@ def measure_detail(request, slug, pk):
             **_discussion(request, theme, measure),
         },
     )
+
+
+@require_safe
+@roles.programme_reader_required
+@serves_svg
+def measure_chart(request, slug, pk, version):
+    """A measure's trend chart, to whoever may read its theme, at the address of the data it
+    draws: an older address (the data has changed since) is Not Found, never another chart."""
+    theme = get_theme_for_user(request.user, slug, kept=True)
+    drawn, svg = summaries.cached(
+        ("measure-svg", theme.pk, pk),
+        lambda: measure_chart_drawn(get_in_theme(Measure, theme, pk)),
+        areas=[summaries.measure_area(pk)],
+    )
+    if version != drawn:
+        raise Http404("This chart has been redrawn since: reload the page.")
+    return svg_response(svg)
 
 
 @roles.programme_reader_required

@@ -28,6 +28,11 @@ theme_urls = [
     path("pid/", include(pid_urls)),
     path("milestones/<int:pk>/", record_views.milestone_detail, name="milestone"),
     path("measures/<int:pk>/", record_views.measure_detail, name="measure"),
+    path(
+        "measures/<int:pk>/chart/<slug:version>.svg",
+        record_views.measure_chart,
+        name="measure_chart",
+    ),
     path("measures/<int:pk>/readings/add/", record_views.reading_add, name="reading_add"),
     path("reports/new/", report_views.report_start, name="report_start"),
     path("reports/<int:pk>/", include(report_urls)),

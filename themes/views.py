@@ -21,7 +21,7 @@ from .access import (
     get_theme_for_commenter,
     get_theme_for_user,
 )
-from .charts import measure_chart_html
+from .charts import EAGER_CHARTS, measure_chart_html
 from .forms import CommentForm, EvidenceForm, TeamMemberForm
 from .history import theme_history
 from .models import Evidence, Measure, Milestone, Risk, TeamMembership
@@ -90,27 +90,29 @@ def _milestones_part(request, theme):
     return {"milestones": milestones}
 
 
-def _render_cards(theme, measures) -> list[str]:
-    for measure in measures:
-        measure.chart = measure_chart_html(measure, measure.reading_list)
-        measure.recent_readings = measure.reading_list[-RECENT_READINGS:]
-    return [
-        render_to_string("themes/_measure_card.html", {"measure": m, "recent": RECENT_READINGS})
-        for m in measures
-    ]
+def _render_card(measure, *, lazy: bool) -> str:
+    measure.chart = measure_chart_html(measure, measure.reading_list, lazy=lazy)
+    measure.recent_readings = measure.reading_list[-RECENT_READINGS:]
+    context = {"measure": measure, "recent": RECENT_READINGS}
+    return render_to_string("themes/_measure_card.html", context)
 
 
 def _measure_cards(theme) -> str:
     """Each measure's card (its chart, status and latest readings) is kept until that measure
-    or its readings change, so a new reading redraws one chart, not the theme's ten."""
+    or its readings change, so a new reading redraws one chart, not the theme's ten. A card
+    holds its chart's address, not the chart: the browser fetches and keeps each chart."""
     ids = list(theme.measures.order_by("order", "pk").values_list("pk", flat=True))
+    lazy = {pk: n >= EAGER_CHARTS for n, pk in enumerate(ids)}
     cache = caches["summaries"]
-    keys = {pk: summaries.versioned_key(("measure-card", pk), areas=_card_areas(pk)) for pk in ids}
+    keys = {
+        pk: summaries.versioned_key(("measure-card", pk, lazy[pk]), areas=_card_areas(pk))
+        for pk in ids
+    }
     cards = cache.get_many(list(keys.values()))
     missing = [pk for pk in ids if keys[pk] not in cards]
     if missing:
-        fresh = _render_cards(theme, selectors.measures_for_theme(theme, only=missing))
-        made = {keys[pk]: card for pk, card in zip(missing, fresh, strict=True)}
+        fresh = selectors.measures_for_theme(theme, only=missing)
+        made = {keys[m.pk]: _render_card(m, lazy=lazy[m.pk]) for m in fresh}
         cache.set_many(made, summaries.TIMEOUT)
         cards.update(made)
     return render_to_string(
