@@ -20,6 +20,7 @@ from django.utils.dateformat import format as date_format
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from havering_improve.mail import site_url
 from themes.charts import (
     EAGER_CHARTS,
     TrendChart,
@@ -522,8 +523,6 @@ def _board_risks(theme_ids: list[int]) -> tuple[dict[int, list[Risk]], dict[int,
 
 
 def pack_snapshot(*, meeting: Meeting, version: int = 1, now=None) -> dict:
-    from .services import site_url
-
     now = now or timezone.now()
     board = meeting.board
     themes = list(

@@ -171,7 +171,10 @@ SCENARIOS = {
 
 # The first person is told it was done; the second that it already was (or to try again).
 SUCCESS = {
-    "publish a pack": "Pack published. Board members can now open it.",
+    "publish a pack": (
+        "Pack published. Board members and the focus themes' leads can now open it: "
+        "each is e-mailed a link."
+    ),
     "confirm a ledger file": "Imported 1 rows totalling £600.00.",
     "submit a report": "The November 2026 report was submitted and is now locked.",
     "carry the lines forward": "The 2020/21 budget has been started.",

@@ -59,5 +59,9 @@ def test_a_reminder_email_carries_the_typed_title_as_plain_text(programme, theme
     meeting.slots.create(theme=theme)
     assert services.reminders_send(today=today) == 1
     message = mail.outbox[0]
-    assert message.content_subtype == "plain"  # a plain-text email: nothing in it can run
-    assert not message.alternatives
+    assert message.content_subtype == "plain"
+    assert "Supervision <b>now</b>" in message.body  # the plain part: the title as typed
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert "<b>now</b>" not in html  # the HTML part shows the characters, never bold text
+    assert "Supervision &lt;b&gt;now&lt;/b&gt;" in html
