@@ -43,6 +43,19 @@ def sign_in(page, live_server):
 
 
 @pytest.fixture
+def demo_programme(settings):
+    """The whole demo, loaded in the test's own (transactional) database: for a test that reads a
+    few of its pages. The accessibility crawl shares one load across its roles instead."""
+    from programme import demo, loader
+
+    settings.DEBUG = True
+    programme, _ = loader.programme_load(data=loader.read_data_file(loader.DEFAULT_DATA_FILE))
+    loader.demo_users_create(programme=programme, password=settings.DEMO_PASSWORD)
+    demo.demo_data_load(programme=programme)
+    return programme
+
+
+@pytest.fixture
 def theme_in_progress(theme):
     """The theme with a measure read monthly from January to October 2026 and a milestone."""
     from tests.themes.factories import MeasureFactory, MeasureReadingFactory, MilestoneFactory

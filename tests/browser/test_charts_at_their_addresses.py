@@ -7,7 +7,6 @@ import os
 import pytest
 
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_accessibility_crawl import demo_programme  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +29,7 @@ def test_the_measures_page_and_the_published_pack_show_their_charts(
     page,
     live_server,
     sign_in,
-    demo_programme,  # noqa: F811
+    demo_programme,
 ):
     from django.conf import settings
 

@@ -5,7 +5,6 @@ without scrolling sideways, and the home's programme links are targets 24 px tal
 import pytest
 
 from budget.models import BudgetAllocation
-from tests.browser.test_accessibility_crawl import demo_programme  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +22,7 @@ LAYOUT_SHIFT = """() => new Promise((resolve) => {
 
 
 @pytest.fixture
-def phone(page, live_server, sign_in, settings, demo_programme):  # noqa: F811
+def phone(page, live_server, sign_in, settings, demo_programme):
     page.set_viewport_size(PHONE)
     sign_in("programme.manager", settings.DEMO_PASSWORD)
     return page

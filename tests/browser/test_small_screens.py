@@ -6,7 +6,6 @@ import pytest
 
 from budget.models import BudgetAllocation
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_accessibility_crawl import demo_programme  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +37,7 @@ def _pages(year):
 
 
 def test_no_main_page_scrolls_sideways_on_a_phone(
-    demo_programme,  # noqa: F811
+    demo_programme,
     page,
     live_server,
     sign_in,
