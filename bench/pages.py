@@ -120,7 +120,7 @@ def cold_times(repeat: int = 5) -> dict[str, dict[str, float]]:
 
     from board.models import Meeting, MeetingPack
     from budget.models import BudgetLine
-    from themes import services
+    from themes.actions.records import measure_reading_add
     from themes.models import Measure
 
     users = {
@@ -140,7 +140,7 @@ def cold_times(repeat: int = 5) -> dict[str, dict[str, float]]:
         return seconds * 1000
 
     def reading(measure, n):
-        services.measure_reading_add(
+        measure_reading_add(
             measure=measure, actor=users[PM_USER], value=50 + n, date=timezone.localdate()
         )
 

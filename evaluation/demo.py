@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from havering_improve.actions import backdate
-from themes import services as theme_services
+from themes.actions.records import measure_create
 from themes.models import Measure, Theme
 
 from . import services
@@ -80,7 +80,7 @@ def _measures(themes, today, pm):
         if slug not in themes:
             continue
         measure = Measure.objects.filter(theme=themes[slug], name=name).first()
-        measure = measure or theme_services.measure_create(
+        measure = measure or measure_create(
             theme=themes[slug],
             actor=pm,
             name=name,

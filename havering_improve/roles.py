@@ -235,3 +235,9 @@ def programme_reader_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def can_join_theme_team(person) -> bool:
+    """Who may be put on a theme's team: an active account that holds a role (the team form
+    offers only them; the action asks this too)."""
+    return person.is_active and person.groups.exists()

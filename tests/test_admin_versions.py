@@ -6,9 +6,7 @@ import pytest
 
 from board.models import Meeting
 from tests.board.factories import MeetingFactory
-from tests.form_page import REFUSED, opened, race, second_user, signed_in
-from tests.themes.factories import MilestoneFactory
-from themes.models import Milestone
+from tests.form_page import REFUSED, opened, second_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,23 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_manager(programme_manager):
     return second_user(programme_manager, "pm.two")
-
-
-def test_a_milestone_changed_by_two_managers_in_the_admin(theme, programme_manager, other_manager):
-    milestone = MilestoneFactory(theme=theme, title="Audit tool agreed", owner="")
-    response = race(
-        f"/admin/themes/milestone/{milestone.pk}/change/",
-        programme_manager,
-        other_manager,
-        {"owner": "Head of Service"},
-        {"title": "Audit tool rewritten"},
-    )
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert REFUSED in html
-    assert "Owner: (blank) → Head of Service" in html
-    milestone = Milestone.objects.get(pk=milestone.pk)
-    assert (milestone.title, milestone.owner) == ("Audit tool agreed", "Head of Service")
 
 
 def test_a_meeting_changed_in_the_admin_and_the_service_at_once(

@@ -18,16 +18,12 @@ BAD = ["Supervision\nBcc: everyone@example.com", "Super\r\nvision", "Super\tvisi
 
 
 @pytest.mark.parametrize("title", BAD)
-def test_a_themes_title_with_a_line_break_is_refused_in_the_admin(
+def test_a_themes_title_is_not_changed_in_the_admin_with_a_line_break_or_at_all(
     client, programme_manager, theme, title
 ):
     client = signed_in(programme_manager)
     url = f"/admin/themes/theme/{theme.pk}/change/"
-    form = opened(client, url, carrying="title")
-    response = client.post(url, {**form, "title": title})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "Title must be on one line: take out the line break, tab or other control" in html
+    assert client.post(url, {"title": title}).status_code == 403
     before = theme.title
     theme.refresh_from_db()
     assert theme.title == before

@@ -15,8 +15,18 @@ from havering_improve.apps_list import PROGRAMME_APPS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["havering_improve", *PROGRAMME_APPS, "programme"]
-# Where the apps' writes live: each app's services, and the modules split out of them.
-WRITE_MODULES = [f"{app}.services" for app in PROGRAMME_APPS] + ["budget.imports", "budget.periods"]
+# Where the apps' writes live: each app's services or actions, and modules split out of them.
+WRITE_MODULES = [
+    f"{app}.services" for app in PROGRAMME_APPS if (ROOT / app / "services.py").exists()
+]
+# An app's `actions` package: one module per concept.
+WRITE_MODULES += [
+    f"{app}.actions.{path.stem}"
+    for app in PROGRAMME_APPS
+    for path in sorted((ROOT / app / "actions").glob("*.py"))
+    if path.stem != "__init__"
+]
+WRITE_MODULES += ["budget.imports", "budget.periods"]
 
 
 def _module_name(path: Path) -> str:

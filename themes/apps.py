@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from .tabs import autodiscover
+
 
 class ThemesConfig(AppConfig):
     name = "themes"
     verbose_name = "Themes"
 
     def ready(self):
-        from .tabs import autodiscover
-
         autodiscover()

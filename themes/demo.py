@@ -20,7 +20,23 @@ from havering_improve import demo, roles
 from havering_improve.actions import backdate
 from havering_improve.fy import FinancialYear
 
-from . import selectors, services
+from . import selectors
+from .actions.discussion import comment_add
+from .actions.pid import pid_approve, pid_fingerprint, pid_submit, pid_update
+from .actions.records import (
+    measure_create,
+    measure_reading_add,
+    milestone_create,
+    milestone_update,
+    risk_create,
+    risk_update,
+)
+from .actions.reports import (
+    highlight_report_start,
+    highlight_report_submit,
+    highlight_report_update,
+)
+from .actions.team import team_member_add
 from .models import RAG, Measure, Milestone, Risk, TeamMembership
 
 # Per theme, by slug: its measures, milestones, partner organisations and risks (the file says
@@ -133,7 +149,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     first, last = next(names)
     member = _user(f"member.{theme.slug}", first, last, roles.TEAM_MEMBER, password)
     joined = _at(_months_back(today, 12) + dt.timedelta(days=7), 9)  # as the plan starts
-    membership = services.team_member_add(
+    membership = team_member_add(
         theme=theme, actor=lead, member=member, kind=TeamMembership.Kind.PRACTITIONER
     )
     backdate(membership, history_at=joined)
@@ -144,7 +160,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         username = f"{org.lower()}.{theme.slug}"
         user = _user(username, first, last, roles.TEAM_MEMBER, password)
         partners.append(f"{org}: {role_text} ({first} {last})")
-        membership = services.team_member_add(
+        membership = team_member_add(
             theme=theme,
             actor=lead,
             member=user,
@@ -163,7 +179,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     pending = []  # (date, reading) in the order they happen
     for spec_measure in spec["measures"]:
         name = spec_measure["name"]
-        measure = services.measure_create(
+        measure = measure_create(
             theme=theme,
             actor=lead,
             name=name,
@@ -185,7 +201,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     def record_readings(until: dt.date):
         while pending and pending[0][0] <= until:
             date, measure, value = pending.pop(0)
-            reading = services.measure_reading_add(
+            reading = measure_reading_add(
                 measure=measure,
                 actor=lead,
                 value=value,
@@ -222,7 +238,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             )
         # Planned at the start, then marked done on the day it was done, or at risk a fortnight
         # before it fell due.
-        milestone = services.milestone_create(
+        milestone = milestone_create(
             theme=theme,
             actor=lead,
             title=title.format(year=year.label),
@@ -234,7 +250,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         backdate(milestone, history_at=_at(plan_start, 11, n))
         moved = {Milestone.Status.DONE: completed, Milestone.Status.AT_RISK: due - dt.timedelta(14)}
         if status in moved:
-            milestone = services.milestone_update(
+            milestone = milestone_update(
                 milestone=milestone,
                 actor=lead,
                 version=milestone.version,
@@ -250,7 +266,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             raised = _days_back(today, _risk_raised_back(index))
         else:
             raised = plan_start + dt.timedelta(days=3 + 20 * min(n, 2))
-        record = services.risk_create(
+        record = risk_create(
             theme=theme,
             actor=lead,
             kind=risk["kind"],
@@ -273,7 +289,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         if n >= 3:
             moves.append((_days_back(today, _risk_closed_back(index, n)), {"status": "closed"}))
         for day, fields in sorted(moves, key=lambda move: move[0]):
-            record = services.risk_update(risk=record, actor=lead, version=record.version, **fields)
+            record = risk_update(risk=record, actor=lead, version=record.version, **fields)
             backdate(record, history_at=min(_at(day, 15, n), now))
 
     # The PID: written, submitted and approved (version 1), so every theme starts from a baseline.
@@ -283,7 +299,7 @@ def _load_theme(theme, spec, index, pm, password, today):
     # The plan's PID (loaded from the programme's data file) was there before the lead wrote
     # the theme's detail into it: its history starts with the plan, not the day of the demo.
     backdate(pid, history_at=_at(plan_start, 9))
-    pid = services.pid_update(
+    pid = pid_update(
         pid=pid,
         actor=lead,
         version=pid.version,
@@ -295,13 +311,13 @@ def _load_theme(theme, spec, index, pm, password, today):
         partners="\n".join(partners) or pid.partners,
     )
     backdate(pid, history_at=_at(approved_on - dt.timedelta(days=3), 11))
-    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    pid = pid_submit(pid=pid, actor=lead, version=pid.version)
     backdate(pid, history_at=_at(approved_on, 9))
-    version = services.pid_approve(
+    version = pid_approve(
         pid=pid,
         actor=pm,
         version=pid.version,
-        fingerprint=services.pid_fingerprint(pid),
+        fingerprint=pid_fingerprint(pid),
         note="Approved at the programme's start.",
     )
     backdate(pid, submitted_at=_at(approved_on, 9), history_at=_at(approved_on, 15))
@@ -322,7 +338,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         # records, and cost as the budget report rates the theme's share of the forecast (the
         # budget's part of the demo is loaded first), its reason quoting the figures: the lead
         # leaves it as the budget says. The lead rates scope and quality.
-        report = services.highlight_report_start(theme=theme, period=period, actor=lead)
+        report = highlight_report_start(theme=theme, period=period, actor=lead)
         written = (submitted_at - dt.timedelta(hours=2)) if n else None
         if written:
             backdate(report, history_at=written)
@@ -338,9 +354,7 @@ def _load_theme(theme, spec, index, pm, password, today):
             "decisions_needed": says["decision"] if overall == RAG.RED else "",
             "lessons": says["lessons"][-1 - n],
         }
-        report = services.highlight_report_update(
-            report=report, actor=lead, version=report.version, **data
-        )
+        report = highlight_report_update(report=report, actor=lead, version=report.version, **data)
         if written:
             backdate(report, history_at=written + dt.timedelta(minutes=30))
         if n == 0 and index % 3 == 1:
@@ -348,7 +362,7 @@ def _load_theme(theme, spec, index, pm, password, today):
         # Make the time, cost and risk areas submittable whatever the live data says.
         for area in ("time", "cost", "risk"):
             if getattr(report, f"{area}_rag") != RAG.GREEN and not report.path_to_green:
-                report = services.highlight_report_update(
+                report = highlight_report_update(
                     report=report,
                     actor=lead,
                     version=report.version,
@@ -357,15 +371,15 @@ def _load_theme(theme, spec, index, pm, password, today):
                 if written:
                     backdate(report, history_at=written + dt.timedelta(minutes=45))
                 break
-        report = services.highlight_report_submit(report=report, actor=lead, version=report.version)
+        report = highlight_report_submit(report=report, actor=lead, version=report.version)
         backdate(report, submitted_at=submitted_at, history_at=submitted_at)
     record_readings(today)
 
     on_theme, on_measure = spec["comments"]
-    services.comment_add(theme=theme, actor=member, body=on_theme)
+    comment_add(theme=theme, actor=member, body=on_theme)
     first_measure = Measure.objects.filter(theme=theme).order_by("order").first()
     last_month = _months_back(today, 1)
-    services.comment_add(
+    comment_add(
         theme=theme,
         actor=member,
         measure=first_measure,

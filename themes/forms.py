@@ -6,6 +6,7 @@ they were opened at (`VersionedForm`, `StateChangeForm`)."""
 import datetime as dt
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from havering_improve.forms import (
@@ -28,6 +29,7 @@ from .models import (
     Risk,
     TeamMembership,
 )
+from .selectors import current_period, report_due_date
 
 
 def _date_field(label: str, *, required: bool = True, help_text: str = "") -> DateField:
@@ -204,8 +206,6 @@ class ReportStartForm(GovukForm):
     period = forms.ChoiceField(label="Reporting month")
 
     def __init__(self, *args, **kwargs):
-        from .selectors import current_period, report_due_date
-
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["period"].choices = _recent_periods(today)
@@ -265,8 +265,6 @@ class TeamMemberForm(GovukForm):
 
     def __init__(self, *args, theme, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
         self.fields["member"].queryset = (
             get_user_model()
             .objects.filter(is_active=True, groups__isnull=False)

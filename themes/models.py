@@ -1,9 +1,13 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from havering_improve.uploads import KIND_EXTENSIONS
 from havering_improve.validators import single_line, validate_plausible_date
 
 
@@ -148,8 +152,6 @@ class Milestone(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         """Due before today and not done."""
-        from django.utils import timezone
-
         today = today or timezone.localdate()
         return self.status != self.Status.DONE and self.due_date < today
 
@@ -533,10 +535,6 @@ class Comment(models.Model):
 
 def evidence_upload_to(instance, filename):
     # The stored name is ours, never the uploader's, so nothing in it can traverse or collide.
-    import uuid
-
-    from havering_improve.uploads import KIND_EXTENSIONS
-
     # Stored under the extension of what the content was checked to be, not what its name said.
     extension = KIND_EXTENSIONS.get(instance.kind, "bin")
     return f"evidence/{instance.theme.slug}/{uuid.uuid4().hex}.{extension}"

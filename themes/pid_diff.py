@@ -1,7 +1,7 @@
 """The PID comparison engine: a PID as titled sections of lines, and two of them compared.
 
 Pure functions, no queries: the caller passes the structured parts (measures, milestones,
-risks and team) as a snapshot, an approved version's own or `services.pid_snapshot` of the
+risks and team) as a snapshot, an approved version's own or `actions.pid.pid_snapshot` of the
 theme as it stands for the live draft.
 """
 

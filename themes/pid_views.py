@@ -9,8 +9,9 @@ from django.views.decorators.http import require_safe
 from havering_improve import editing, roles
 from havering_improve.forms import StateChangeForm
 
-from . import selectors, services
+from . import selectors
 from .access import get_theme_for_user
+from .actions import pid as pid_actions
 from .forms import PIDForm, PIDReviewForm
 from .models import PID, PIDVersion
 from .pid_diff import pid_diff, pid_sections
@@ -18,7 +19,7 @@ from .pid_diff import pid_diff, pid_sections
 
 def _live_sections(pid):
     """The PID as it stands: its text and the theme's measures, milestones, risks and team."""
-    return pid_sections(pid, services.pid_snapshot(pid.theme))
+    return pid_sections(pid, pid_actions.pid_snapshot(pid.theme))
 
 
 @roles.programme_reader_required
@@ -31,7 +32,9 @@ def pid_edit(request, slug):
     return editing.edit_page(
         request,
         PIDForm(editing.posted(request), instance=pid),
-        lambda form: editing.save_versioned(form, services.pid_update, pid=pid, actor=request.user),
+        lambda form: editing.save_versioned(
+            form, pid_actions.pid_update, pid=pid, actor=request.user
+        ),
         done=theme.part_url("pid"),
         template="themes/pid_form.html",
         context={"pid": pid, "title": "Edit the project initiation document", "theme": theme},
@@ -45,7 +48,7 @@ def pid_submit(request, slug):
     return editing.edit_page(
         request,
         StateChangeForm(editing.posted(request), record=pid),
-        lambda form: services.pid_submit(
+        lambda form: pid_actions.pid_submit(
             pid=pid, actor=request.user, version=form.cleaned_data["version"]
         ),
         done=theme.part_url("pid"),
@@ -65,7 +68,7 @@ def pid_review(request, slug):
         messages.info(request, "This PID is not waiting for approval.")
         return redirect(theme.part_url("pid"))
     latest = theme.pid_versions.first()
-    snapshot = services.pid_snapshot(theme)
+    snapshot = pid_actions.pid_snapshot(theme)
     live = pid_sections(pid, snapshot)
     context = {
         "theme": theme,
@@ -74,7 +77,7 @@ def pid_review(request, slug):
         "sections": live,
         "diff": pid_diff(pid_sections(latest), live) if latest else None,
         # What this page shows, posted back with the decision: a PID changed since is refused.
-        "fingerprint": services.pid_fingerprint(pid, snapshot),
+        "fingerprint": pid_actions.pid_fingerprint(pid, snapshot),
     }
 
     def decide(form):
@@ -85,9 +88,9 @@ def pid_review(request, slug):
             "fingerprint": request.POST.get("fingerprint", ""),
         }
         if form.cleaned_data["decision"] == "approve":
-            version = services.pid_approve(**decision, note=form.cleaned_data["comments"])
+            version = pid_actions.pid_approve(**decision, note=form.cleaned_data["comments"])
             return f"Version {version.number} of the PID is approved."
-        services.pid_return(**decision, comments=form.cleaned_data["comments"])
+        pid_actions.pid_return(**decision, comments=form.cleaned_data["comments"])
         return "The PID was returned to the lead with your comments."
 
     return editing.edit_page(

@@ -11,8 +11,17 @@ from django.views.decorators.http import require_safe
 from havering_improve import editing, roles, summaries
 from havering_improve.pagination import page_or_404
 
-from . import selectors, services
+from . import selectors
 from .access import get_in_theme, get_in_theme_for_user, get_theme_for_user
+from .actions.records import (
+    measure_create,
+    measure_reading_add,
+    measure_update,
+    milestone_create,
+    milestone_update,
+    risk_create,
+    risk_update,
+)
 from .charts import (
     measure_chart_drawn,
     measure_chart_html,
@@ -39,8 +48,8 @@ RECORD_KINDS = {
     "milestone": RecordKind(
         Milestone,
         MilestoneForm,
-        services.milestone_create,
-        services.milestone_update,
+        milestone_create,
+        milestone_update,
         "themes/milestone_form.html",
         ("Add a milestone", "Edit milestone"),
         "milestones",
@@ -48,8 +57,8 @@ RECORD_KINDS = {
     "measure": RecordKind(
         Measure,
         MeasureForm,
-        services.measure_create,
-        services.measure_update,
+        measure_create,
+        measure_update,
         "themes/measure_form.html",
         ("Add a measure", "Edit measure"),
         "measures",
@@ -57,8 +66,8 @@ RECORD_KINDS = {
     "risk": RecordKind(
         Risk,
         RiskForm,
-        services.risk_create,
-        services.risk_update,
+        risk_create,
+        risk_update,
         "themes/risk_form.html",
         ("Add a risk or issue", "Edit risk or issue"),
         "risks",
@@ -188,7 +197,7 @@ def reading_add(request, slug, pk):
     return editing.edit_page(
         request,
         ReadingForm(editing.posted(request), instance=None, measure=measure),
-        lambda form: services.measure_reading_add(
+        lambda form: measure_reading_add(
             measure=measure,
             actor=request.user,
             **{k: form.cleaned_data[k] for k in ("value", "date", "source", "note")},

@@ -8,11 +8,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from havering_improve import editing, roles
+from havering_improve.actions import StaleEdit
 from havering_improve.errors import AlreadyDone
 from havering_improve.forms import StateChangeForm, add_service_errors
 
-from . import hooks, services
+from . import hooks
 from .access import get_in_theme_for_user, get_theme_for_user
+from .actions.reports import (
+    highlight_report_correct,
+    highlight_report_problems,
+    highlight_report_start,
+    highlight_report_submit,
+    highlight_report_update,
+)
 from .forms import CorrectionForm, HighlightReportForm, ReportStartForm
 from .models import HighlightReport
 
@@ -24,7 +32,7 @@ def report_start(request, slug):
     form = ReportStartForm(editing.posted(request), initial={"period": request.GET.get("period")})
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.highlight_report_start(
+            report = highlight_report_start(
                 theme=theme, period=form.cleaned_data["period"], actor=request.user
             )
         except AlreadyDone as exc:
@@ -65,7 +73,7 @@ def report_detail(request, slug, pk):
             "report": report,
             "revisions": _report_siblings(report),
             "can_edit": roles.can_edit_theme(request.user, theme),
-            "problems": {} if report.is_locked else services.highlight_report_problems(report),
+            "problems": {} if report.is_locked else highlight_report_problems(report),
             "seen_in": seen_in,
             "seen_whole": any(place["whole"] for place in seen_in),
         },
@@ -85,7 +93,7 @@ def report_edit(request, slug, pk):
         request,
         HighlightReportForm(editing.posted(request), instance=report),
         lambda form: editing.save_versioned(
-            form, services.highlight_report_update, report=report, actor=request.user
+            form, highlight_report_update, report=report, actor=request.user
         ),
         done=reverse("themes:report", kwargs={"slug": theme.slug, "pk": report.pk}),
         template="themes/report_form.html",
@@ -103,23 +111,23 @@ def report_submit(request, slug, pk):
     if report.is_locked:
         messages.info(request, "This report has been submitted already.")
         return redirect("themes:report", slug=theme.slug, pk=report.pk)
-    problems = services.highlight_report_problems(report)
+    problems = highlight_report_problems(report)
     form = StateChangeForm(editing.posted(request), record=report)
     stale = None
     if request.method == "POST":
         try:
             if not form.is_valid():
                 raise ValidationError(form.non_field_errors())
-            services.highlight_report_submit(
+            highlight_report_submit(
                 report=report, actor=request.user, version=form.cleaned_data["version"]
             )
         except AlreadyDone as exc:
             messages.info(request, " ".join(exc.messages))
             return redirect("themes:report", slug=theme.slug, pk=report.pk)
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             stale, report = exc, exc.obj
             form = StateChangeForm(record=report)
-            problems = services.highlight_report_problems(report)
+            problems = highlight_report_problems(report)
         except ValidationError as exc:
             problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages[0]}
         else:
@@ -140,7 +148,7 @@ def report_correct(request, slug, pk):
     return editing.edit_page(
         request,
         CorrectionForm(editing.posted(request)),
-        lambda form: services.highlight_report_correct(
+        lambda form: highlight_report_correct(
             report=report, actor=request.user, reason=form.cleaned_data["reason"]
         ),
         done=lambda revision: reverse(

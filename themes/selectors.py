@@ -11,6 +11,7 @@ from django.utils import timezone
 from havering_improve import summaries
 
 from .models import (
+    PID,
     HighlightReport,
     Measure,
     MeasureReading,
@@ -455,8 +456,6 @@ def programme_dashboard(programme, on: dt.date | None = None) -> dict:
 def pid_for_reading(theme):
     """The theme's PID to show; an unsaved empty draft if nobody has written one yet (reading a
     theme must not write to it)."""
-    from .models import PID
-
     return PID.objects.filter(theme=theme).first() or PID(theme=theme)
 
 

@@ -14,13 +14,14 @@ from havering_improve import editing, roles, summaries
 from havering_improve.pagination import page_number
 from havering_improve.uploads import file_download
 
-from . import selectors, services
+from . import selectors
 from .access import (
     get_in_theme,
     get_in_theme_for_user,
     get_theme_for_commenter,
     get_theme_for_user,
 )
+from .actions import discussion, team
 from .charts import EAGER_CHARTS, measure_chart_html
 from .forms import CommentForm, EvidenceForm, TeamMemberForm
 from .history import theme_history
@@ -297,7 +298,7 @@ def comment_add(request, slug):
         slug,
         editing.form_action,
         CommentForm,
-        lambda form, **about: services.comment_add(body=form.cleaned_data["body"], **about),
+        lambda form, **about: discussion.comment_add(body=form.cleaned_data["body"], **about),
         anchor="comments",
         success="Your comment was added.",
         template="themes/comment_form.html",
@@ -311,7 +312,7 @@ def evidence_add(request, slug):
         slug,
         editing.edit_page,
         EvidenceForm,
-        lambda form, **about: services.evidence_add(
+        lambda form, **about: discussion.evidence_add(
             title=form.cleaned_data["title"], upload=form.cleaned_data["file"], **about
         ),
         anchor="evidence",
@@ -337,7 +338,7 @@ def team_add(request, slug):
     return editing.edit_page(
         request,
         TeamMemberForm(editing.posted(request), theme=theme),
-        lambda form: services.team_member_add(
+        lambda form: team.team_member_add(
             theme=theme,
             actor=request.user,
             member=form.cleaned_data["member"],
@@ -363,7 +364,7 @@ def team_remove(request, slug, pk):
     )
     membership.theme = theme
     if request.method == "POST":
-        services.team_member_remove(membership=membership, actor=request.user)
+        team.team_member_remove(membership=membership, actor=request.user)
         messages.success(request, f"{_name(membership.user)} was removed from the team.")
         return redirect(theme.part_url("pid"))
     return render(request, "themes/team_remove.html", {"theme": theme, "membership": membership})

@@ -22,7 +22,7 @@ from tests.board.factories import ActionFactory, MeetingFactory
 from tests.factories import UserFactory
 from tests.themes.factories import HighlightReportFactory
 from themes import selectors as theme_selectors
-from themes import services as theme_services
+from themes.actions.pid import pid_fingerprint, pid_return, pid_submit, pid_update
 
 pytestmark = pytest.mark.django_db
 
@@ -139,18 +139,18 @@ def test_pid_notices_link_to_the_pid(
     lead, theme, programme_manager, django_capture_on_commit_callbacks
 ):
     pid = theme_selectors.pid_for_reading(theme)
-    pid = theme_services.pid_update(pid=pid, actor=lead, version=pid.version, aims="Better")
+    pid = pid_update(pid=pid, actor=lead, version=pid.version, aims="Better")
     with django_capture_on_commit_callbacks(execute=True):
-        pid = theme_services.pid_submit(pid=pid, actor=lead, version=pid.version)
+        pid = pid_submit(pid=pid, actor=lead, version=pid.version)
     assert_well_formed(mail.outbox[0], f"/themes/{theme.slug}/pid/review/")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        theme_services.pid_return(
+        pid_return(
             pid=pid,
             actor=programme_manager,
             version=pid.version,
             comments="Add the <partners>.\n\nAnd the dates.",
-            fingerprint=theme_services.pid_fingerprint(pid),
+            fingerprint=pid_fingerprint(pid),
         )
     text, html = assert_well_formed(mail.outbox[0], f"/themes/{theme.slug}/")
     assert "Add the &lt;partners&gt;." in html and "border-left:10px" in html

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
-from themes import selectors, services
+from themes import selectors
+from themes.actions.pid import pid_submit, pid_update
 from themes.models import HighlightReport, PIDVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,10 +74,10 @@ def test_the_programme_manager_approves_a_pid_version(
     sign_in, page, live_server, lead, programme_manager, theme, theme_in_progress
 ):
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(
+    pid = pid_update(
         pid=pid, actor=lead, version=pid.version, aims="Reflective supervision for all."
     )
-    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    pid = pid_submit(pid=pid, actor=lead, version=pid.version)
 
     sign_in("pm")
     page.goto(f"{live_server.url}/themes/supervision/")

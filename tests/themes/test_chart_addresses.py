@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from themes import services
+from themes.actions.records import measure_reading_add
 
 from .factories import MeasureFactory, MeasureReadingFactory
 
@@ -88,7 +88,7 @@ def test_a_new_reading_gives_the_chart_a_new_address(
     ]
     drawn_before = client.get(before[0]).content
     committed(
-        lambda: services.measure_reading_add(
+        lambda: measure_reading_add(
             measure=measures[0], actor=programme_manager, value=Decimal("70"),
             date=dt.date(2026, 10, 1),
         )

@@ -3,7 +3,11 @@
 import pytest
 from django.utils.html import escape
 
-from themes import selectors, services
+from havering_improve.actions import StaleEdit
+from themes import selectors
+from themes.actions.pid import pid_update
+from themes.actions.records import measure_update, milestone_update, risk_update
+from themes.actions.reports import highlight_report_update
 from themes.models import Milestone, Risk
 
 from .test_permissions import _milestone_post, _risk_post
@@ -16,7 +20,7 @@ def test_the_second_save_of_a_stale_milestone_form_is_refused_with_what_changed(
 ):
     opened_at = milestone.version
     # The programme manager saves first…
-    services.milestone_update(
+    milestone_update(
         milestone=milestone,
         actor=programme_manager,
         version=opened_at,
@@ -43,7 +47,7 @@ def test_the_second_save_of_a_stale_milestone_form_is_refused_with_what_changed(
 def test_after_seeing_the_changes_the_editor_can_save_deliberately(
     client, lead, programme_manager, risk
 ):
-    services.risk_update(risk=risk, actor=programme_manager, version=1, impact=5)
+    risk_update(risk=risk, actor=programme_manager, version=1, impact=5)
     client.force_login(lead)
     url = f"/themes/supervision/risks/{risk.pk}/edit/"
     first = client.post(url, _risk_post(description="Mine", version=1))
@@ -55,9 +59,9 @@ def test_after_seeing_the_changes_the_editor_can_save_deliberately(
 
 
 def test_the_service_refuses_a_stale_version(programme_manager, lead, measure):
-    services.measure_update(measure=measure, actor=lead, version=1, name="Renamed")
-    with pytest.raises(services.StaleEdit) as caught:
-        services.measure_update(measure=measure, actor=programme_manager, version=1, name="Other")
+    measure_update(measure=measure, actor=lead, version=1, name="Renamed")
+    with pytest.raises(StaleEdit) as caught:
+        measure_update(measure=measure, actor=programme_manager, version=1, name="Other")
     assert caught.value.changes == [{"field": "Name", "before": measure.name, "after": "Renamed"}]
     assert caught.value.changed_by == lead
 
@@ -83,7 +87,7 @@ def test_a_report_submitted_from_a_page_opened_before_a_change_is_refused_with_t
     client, lead, programme_manager, draft_report
 ):
     opened_at = draft_report.version
-    services.highlight_report_update(
+    highlight_report_update(
         report=draft_report,
         actor=programme_manager,
         version=opened_at,
@@ -108,7 +112,7 @@ def test_a_pid_submitted_from_a_page_opened_before_a_change_is_refused(
 ):
     pid = selectors.pid_for_reading(theme)
     opened_at = pid.version
-    services.pid_update(pid=pid, actor=programme_manager, version=opened_at, aims="PM's")
+    pid_update(pid=pid, actor=programme_manager, version=opened_at, aims="PM's")
     client.force_login(lead)
     html = client.post("/themes/supervision/pid/submit/", {"version": opened_at}).content.decode()
     assert "What they changed" in html and "PM&#x27;s" in html

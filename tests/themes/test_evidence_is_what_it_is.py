@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 
 from tests.files import files_under, saved_as
-from themes import services
+from themes.actions.discussion import evidence_add
 from themes.models import Evidence
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_a_long_accented_name_is_kept_to_fit_and_stored(client, team_member, lea
 
 
 def _add_minutes(theme, member):
-    return services.evidence_add(
+    return evidence_add(
         theme=theme, actor=member, title="Minutes", upload=SimpleUploadedFile("m.pdf", PDF)
     )
 

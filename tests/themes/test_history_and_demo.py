@@ -5,7 +5,13 @@ import pytest
 from django.core.management import call_command
 from django.utils.html import escape
 
-from themes import selectors, services
+from themes import selectors
+from themes.actions.pid import pid_approve, pid_submit, pid_update
+from themes.actions.reports import (
+    highlight_report_start,
+    highlight_report_submit,
+    highlight_report_update,
+)
 from themes.charts import measure_chart_drawn, measure_chart_html
 from themes.models import HighlightReport, Measure, Milestone, PIDVersion, Theme
 
@@ -80,10 +86,10 @@ def test_a_pid_submitted_by_the_lead_needs_the_programme_manager(lead, theme):
     from django.core.exceptions import PermissionDenied
 
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="x")
-    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    pid = pid_update(pid=pid, actor=lead, version=pid.version, aims="x")
+    pid = pid_submit(pid=pid, actor=lead, version=pid.version)
     with pytest.raises(PermissionDenied):
-        services.pid_approve(pid=pid, actor=lead, version=pid.version)
+        pid_approve(pid=pid, actor=lead, version=pid.version)
 
 
 def test_the_history_part_pages_fifty_changes_at_a_time_newest_first(client, auditor, theme):
@@ -107,17 +113,15 @@ def test_history_reads_as_prose_names_dates_and_field_labels(client, lead, audit
     from freezegun import freeze_time
 
     with freeze_time("2026-12-02 10:37:00"):
-        report = services.highlight_report_start(
-            theme=theme, period=dt.date(2026, 12, 1), actor=lead
-        )
-        report = services.highlight_report_update(
+        report = highlight_report_start(theme=theme, period=dt.date(2026, 12, 1), actor=lead)
+        report = highlight_report_update(
             report=report,
             actor=lead,
             version=report.version,
             **{"overall_rag": "green", "status_summary": "On track.", "time_rag": "green"}
             | {f"{a}_rag": "green" for a in HighlightReport.AREAS},
         )
-        services.highlight_report_submit(report=report, actor=lead, version=report.version)
+        highlight_report_submit(report=report, actor=lead, version=report.version)
     client.force_login(auditor)
     html = client.get("/themes/supervision/history/").content.decode()
     history = html[html.index('id="history"') :]

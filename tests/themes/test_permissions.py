@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from havering_improve import roles
 from tests.factories import UserFactory
-from themes import services
+from themes.actions.pid import pid_fingerprint
 from themes.models import (
     PID,
     Comment,
@@ -311,7 +311,7 @@ def test_the_programme_manager_can_open_and_approve_with_the_pid_review(
         "decision": "approve",
         "comments": "",
         "version": submitted_pid.version,
-        "fingerprint": services.pid_fingerprint(submitted_pid),
+        "fingerprint": pid_fingerprint(submitted_pid),
     }
     assert client.post(url, decision).status_code == 302
     submitted_pid.refresh_from_db()
@@ -327,7 +327,7 @@ def test_the_programme_manager_can_return_a_pid_with_comments(
         "decision": "return",
         "comments": "Redo it",
         "version": submitted_pid.version,
-        "fingerprint": services.pid_fingerprint(submitted_pid),
+        "fingerprint": pid_fingerprint(submitted_pid),
     }
     assert client.post("/themes/supervision/pid/review/", decision).status_code == 302
     submitted_pid.refresh_from_db()

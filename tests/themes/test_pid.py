@@ -2,7 +2,8 @@
 
 import pytest
 
-from themes import selectors, services
+from themes import selectors
+from themes.actions.pid import pid_approve, pid_fingerprint, pid_submit, pid_update
 from themes.models import PID, PIDVersion
 
 from .factories import MeasureFactory
@@ -36,7 +37,7 @@ def test_a_lead_drafts_and_submits_the_pid_and_the_programme_manager_approves_it
             "decision": "approve",
             "comments": "",
             "version": pid.version,
-            "fingerprint": services.pid_fingerprint(pid),
+            "fingerprint": pid_fingerprint(pid),
         },
     )
     version = PIDVersion.objects.get()
@@ -51,24 +52,24 @@ def test_editing_an_approved_pid_makes_a_new_draft_and_the_next_approval_is_vers
     lead, programme_manager, theme
 ):
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="First")
-    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
-    services.pid_approve(
+    pid = pid_update(pid=pid, actor=lead, version=pid.version, aims="First")
+    pid = pid_submit(pid=pid, actor=lead, version=pid.version)
+    pid_approve(
         pid=pid,
         actor=programme_manager,
         version=pid.version,
-        fingerprint=services.pid_fingerprint(pid),
+        fingerprint=pid_fingerprint(pid),
     )
     pid.refresh_from_db()
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="Second")
+    pid = pid_update(pid=pid, actor=lead, version=pid.version, aims="Second")
     assert pid.status == PID.Status.DRAFT
     assert PIDVersion.objects.get(number=1).aims == "First"  # the approved one is untouched
-    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
-    services.pid_approve(
+    pid = pid_submit(pid=pid, actor=lead, version=pid.version)
+    pid_approve(
         pid=pid,
         actor=programme_manager,
         version=pid.version,
-        fingerprint=services.pid_fingerprint(pid),
+        fingerprint=pid_fingerprint(pid),
     )
     assert list(PIDVersion.objects.order_by("number").values_list("aims", flat=True)) == [
         "First",
@@ -80,8 +81,8 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
     client, lead, programme_manager, theme
 ):
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="Aims")
-    pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+    pid = pid_update(pid=pid, actor=lead, version=pid.version, aims="Aims")
+    pid = pid_submit(pid=pid, actor=lead, version=pid.version)
     client.force_login(programme_manager)
     html = client.post(
         "/themes/supervision/pid/review/",
@@ -96,7 +97,7 @@ def test_returning_a_pid_needs_comments_and_the_lead_sees_them(
             "decision": "return",
             "comments": "Add the police as a partner",
             "version": pid.version,
-            "fingerprint": services.pid_fingerprint(pid),
+            "fingerprint": pid_fingerprint(pid),
         },
     )
     pid.refresh_from_db()
@@ -122,13 +123,13 @@ def test_anyone_can_read_and_compare_earlier_versions(
     pid = selectors.pid_for_reading(theme)
     for aims in ("Old aims", "New aims"):
         pid.refresh_from_db()
-        pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims=aims)
-        pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
-        services.pid_approve(
+        pid = pid_update(pid=pid, actor=lead, version=pid.version, aims=aims)
+        pid = pid_submit(pid=pid, actor=lead, version=pid.version)
+        pid_approve(
             pid=pid,
             actor=programme_manager,
             version=pid.version,
-            fingerprint=services.pid_fingerprint(pid),
+            fingerprint=pid_fingerprint(pid),
         )
     client.force_login(board_member)
     assert "Old aims" in client.get("/themes/supervision/pid/versions/1/").content.decode()

@@ -9,7 +9,16 @@ from django.core.exceptions import ValidationError
 
 from havering_improve import roles
 from tests.factories import UserFactory
-from themes import selectors, services
+from themes import selectors
+from themes.actions.pid import (
+    pid_approve,
+    pid_fingerprint,
+    pid_notify,
+    pid_return,
+    pid_submit,
+    pid_update,
+)
+from themes.actions.records import milestone_update
 from themes.models import PID, PIDVersion, Risk
 
 from .factories import MilestoneFactory, RiskFactory
@@ -25,9 +34,9 @@ def _site(settings):
 @pytest.fixture
 def submitted(lead, theme, programme_manager, django_capture_on_commit_callbacks):
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="Better supervision")
+    pid = pid_update(pid=pid, actor=lead, version=pid.version, aims="Better supervision")
     with django_capture_on_commit_callbacks(execute=True):
-        pid = services.pid_submit(pid=pid, actor=lead, version=pid.version)
+        pid = pid_submit(pid=pid, actor=lead, version=pid.version)
     return pid
 
 
@@ -123,25 +132,23 @@ def test_every_programme_manager_with_an_address_is_told_of_a_submitted_pid(
     UserFactory(username="pm2", roles=[roles.PROGRAMME_MANAGER])
     UserFactory(username="pm3", email="", roles=[roles.PROGRAMME_MANAGER])
     pid = selectors.pid_for_reading(theme)
-    pid = services.pid_update(pid=pid, actor=lead, version=pid.version, aims="Aims")
+    pid = pid_update(pid=pid, actor=lead, version=pid.version, aims="Aims")
     with django_capture_on_commit_callbacks(execute=True):
-        services.pid_submit(pid=pid, actor=lead, version=pid.version)
+        pid_submit(pid=pid, actor=lead, version=pid.version)
     assert sorted(m.to[0] for m in mail.outbox) == ["pm2@havering.example", "pm@havering.example"]
 
 
 def test_a_notice_of_a_state_that_has_passed_is_not_sent(submitted, programme_manager):
     """A task delivered late, after the PID moved on, tells no one of what is no longer so."""
     mail.outbox.clear()
-    services.pid_return(
+    pid_return(
         pid=submitted,
         actor=programme_manager,
         version=submitted.version,
-        fingerprint=services.pid_fingerprint(submitted),
+        fingerprint=pid_fingerprint(submitted),
         comments="Redo it",
     )
-    assert (
-        services.pid_notify(pid_id=submitted.pk, event="submitted", version=submitted.version) == 0
-    )
+    assert pid_notify(pid_id=submitted.pk, event="submitted", version=submitted.version) == 0
     assert mail.outbox == []
 
 
@@ -156,7 +163,7 @@ def test_an_approval_after_the_lead_renamed_a_milestone_is_refused_and_the_new_p
     page = client.get(REVIEW).content.decode()
     assert "Audit supervision files" in page
     # The lead renames it while the programme manager reads.
-    services.milestone_update(
+    milestone_update(
         milestone=milestone,
         actor=lead,
         version=milestone.version,
@@ -196,7 +203,7 @@ def test_the_action_itself_refuses_a_fingerprint_of_another_pid(
     submitted, programme_manager, lead, theme, change
 ):
     risk = RiskFactory(theme=theme, mitigation="Agency cover")
-    seen = services.pid_fingerprint(submitted)
+    seen = pid_fingerprint(submitted)
     if change == "mitigation":  # not a line of the diff, but frozen with the approval
         Risk.objects.filter(pk=risk.pk).update(mitigation="None")
     else:
@@ -204,11 +211,11 @@ def test_the_action_itself_refuses_a_fingerprint_of_another_pid(
 
         TeamMembership.objects.create(theme=theme, user=UserFactory(username="newcomer"))
     with pytest.raises(ValidationError, match="changed after you opened"):
-        services.pid_approve(
+        pid_approve(
             pid=submitted, actor=programme_manager, version=submitted.version, fingerprint=seen
         )
     with pytest.raises(ValidationError, match="changed after you opened"):
-        services.pid_approve(
+        pid_approve(
             pid=submitted, actor=programme_manager, version=submitted.version, fingerprint=""
         )
     assert not PIDVersion.objects.exists()

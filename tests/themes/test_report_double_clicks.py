@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from havering_improve.errors import AlreadyDone
-from themes import services
+from themes.actions import reports
+from themes.actions.reports import highlight_report_start
 from themes.models import HighlightReport
 
 from .factories import HighlightReportFactory
@@ -17,9 +18,9 @@ NOVEMBER = dt.date(2026, 11, 1)
 
 
 def test_starting_a_months_report_twice_starts_one(lead, theme):
-    first = services.highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
+    first = highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
     with pytest.raises(AlreadyDone, match="There is already a report for November 2026") as exc:
-        services.highlight_report_start(theme=theme, period=dt.date(2026, 11, 20), actor=lead)
+        highlight_report_start(theme=theme, period=dt.date(2026, 11, 20), actor=lead)
     assert exc.value.obj == first
     assert HighlightReport.objects.count() == 1
 
@@ -28,7 +29,7 @@ def test_starting_a_months_report_twice_starts_one(lead, theme):
 def test_a_start_that_loses_the_race_is_told_which_report_stands(
     lead, theme, monkeypatch, caught_by
 ):
-    first = services.highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
+    first = highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
     # A second start that looked for the month's report before the first one's row was there.
     looked = []
 
@@ -36,13 +37,13 @@ def test_a_start_that_loses_the_race_is_told_which_report_stands(
         looked.append(period)
         return None if len(looked) == 1 else first
 
-    monkeypatch.setattr(services, "_report_for", report_for)
+    monkeypatch.setattr(reports, "_report_for", report_for)
     if caught_by == "the database":  # it also passed validation before the first was saved
         monkeypatch.setattr(
             HighlightReport, "validate_constraints", lambda self, exclude=None: None
         )
     with pytest.raises(AlreadyDone, match="There is already a report for November 2026") as exc:
-        services.highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
+        highlight_report_start(theme=theme, period=NOVEMBER, actor=lead)
     assert exc.value.obj == first
     assert HighlightReport.objects.count() == 1
 

@@ -11,7 +11,7 @@ import pytest
 
 from budget.models import AllocationSettings, BudgetAllocation, LineMonth
 from budget.selectors import equal_profile, theme_spend
-from themes import services
+from themes.actions.reports import highlight_report_start
 from themes.models import HighlightReport
 
 from .factories import (
@@ -39,7 +39,7 @@ def _forecast_everything_at(programme, share: str) -> None:
 
 
 def _start(theme, lead) -> HighlightReport:
-    return services.highlight_report_start(theme=theme, period=dt.date(2026, 11, 1), actor=lead)
+    return highlight_report_start(theme=theme, period=dt.date(2026, 11, 1), actor=lead)
 
 
 def test_a_theme_forecasting_40_percent_under_starts_with_cost_red_quoting_the_figures(

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from themes import services
+from themes.actions.reports import highlight_report_update
 from themes.models import HighlightReport
 
 from .factories import HighlightReportFactory, MilestoneFactory, RiskFactory
@@ -97,7 +97,7 @@ def test_a_lead_submits_a_report_and_it_is_locked(client, lead, draft_report):
     draft_report.refresh_from_db()
     assert draft_report.status_summary == "Going well."
     with pytest.raises(ValidationError, match="locked"):
-        services.highlight_report_update(
+        highlight_report_update(
             report=draft_report, actor=lead, version=draft_report.version, lessons="x"
         )
 
