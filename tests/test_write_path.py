@@ -15,8 +15,19 @@ from havering_improve.apps_list import PROGRAMME_APPS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["havering_improve", *PROGRAMME_APPS, "programme"]
-# Where the apps' writes live: each app's services, and the modules split out of them.
-WRITE_MODULES = [f"{app}.services" for app in PROGRAMME_APPS] + ["budget.imports", "budget.periods"]
+
+
+def _write_modules_of(app: str) -> list[str]:
+    """An app's actions package, one module per concept, or else its services module."""
+    package = ROOT / app / "actions"
+    if package.is_dir():
+        return [f"{app}.actions.{p.stem}" for p in sorted(package.glob("[!_]*.py"))]
+    return [f"{app}.services"]
+
+
+# Where the apps' writes live: each app's actions (or services), and the modules split out of them.
+WRITE_MODULES = [m for app in PROGRAMME_APPS for m in _write_modules_of(app)]
+WRITE_MODULES += ["budget.imports", "budget.periods"]
 
 
 def _module_name(path: Path) -> str:
@@ -193,8 +204,6 @@ DEMO_OWN_WRITES = {
     ("board.demo", "_rota_seed", "RotaRun.objects.create"),
     # Each pack is built here and now, with no worker.
     ("board.demo", "_build", "MeetingPack.objects.create"),
-    # Which themes answer a judgement area is set in the admin, not by an action.
-    ("evaluation.demo", "demo_data_load", "area.themes.set"),
     # A demo person to sign in as: an account, not programme data.
     ("themes.demo", "_user", "user.save"),
 }

@@ -113,7 +113,7 @@ def test_a_board_member_reads_the_readiness_page_for_a_judgement_area(
 def test_every_evaluation_form_is_accessible_including_its_error_state(
     sign_in, page, live_server, programme_manager, programme, planned_audit
 ):
-    from evaluation import services
+    from evaluation.actions import feedback as feedback_actions
     from evaluation.models import ActivityKind
     from tests.evaluation.factories import InspectionFactory, strand
 
@@ -122,7 +122,7 @@ def test_every_evaluation_form_is_accessible_including_its_error_state(
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    services.feedback_save(
+    feedback_actions.feedback_save(
         activity=survey, actor=programme_manager, responses=3, key_messages="Fine"
     )
     visit = InspectionFactory(programme=programme)
