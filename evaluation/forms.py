@@ -314,6 +314,43 @@ class RecommendationForm(VersionedForm):
         self.fields["themes"].error_messages["required"] = "Select the themes that answer it"
 
 
+class AreaThemesForm(GovukForm):
+    """Which of the programme's themes answer a judgement area. It carries the themes the page
+    showed (`opened_with`), so a change made meanwhile is not undone unseen, and whether the
+    person has confirmed what their choice changes."""
+
+    opened_with = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, programme, current: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"] = _theme_choices(programme)
+        self.fields["themes"].label = "Themes that answer it"
+        self.fields["themes"].help_text = "Select all that apply."
+        self.current = current
+        self.fields_added()
+        if not self.is_bound:
+            self.initial["themes"] = [theme.pk for theme in current]
+            self.initial["opened_with"] = ",".join(str(theme.pk) for theme in current)
+
+    def clean_opened_with(self) -> list[int]:
+        text = self.cleaned_data["opened_with"]
+        try:
+            return [int(pk) for pk in text.split(",") if pk.strip()]
+        except ValueError:
+            raise ValidationError("Open the page again and choose the themes again.") from None
+
+    def changes(self) -> tuple[list, list]:
+        """The themes the choice adds, and those it takes off, against what the page showed."""
+        chosen = list(self.cleaned_data["themes"])
+        shown = set(self.cleaned_data["opened_with"])
+        current = {theme.pk: theme for theme in self.current}
+        added = [theme for theme in chosen if theme.pk not in shown]
+        chosen_ids = {theme.pk for theme in chosen}
+        removed = [current[pk] for pk in shown if pk in current and pk not in chosen_ids]
+        return added, removed
+
+
 def model_data(form) -> tuple[dict, list | None]:
     """A model form's cleaned data split into plain fields and its themes."""
     data = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields}

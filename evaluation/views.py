@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -22,6 +23,7 @@ from .actions import activities, audits, findings, inspections, recommendations
 from .actions import feedback as feedback_actions
 from .forms import (
     ActivityForm,
+    AreaThemesForm,
     AuditResultForm,
     EvidenceForm,
     FeedbackForm,
@@ -32,7 +34,7 @@ from .forms import (
     SurveyImportForm,
     model_data,
 )
-from .models import AuditResult, Finding, FindingEvidence
+from .models import AuditResult, Finding, FindingEvidence, JudgementArea
 
 
 def _save_themed(form, action, **about):
@@ -509,7 +511,55 @@ def readiness(request):
     return render(
         request,
         "evaluation/readiness.html",
-        {"programme": programme, "areas": selectors.readiness(programme)},
+        {
+            "programme": programme,
+            "areas": selectors.readiness(programme),
+            "can_edit": roles.can_edit_evaluation(request.user),
+        },
+    )
+
+
+@roles.programme_reader_required
+def area_themes(request, slug):
+    """The programme manager says which themes answer a judgement area: they choose, check what
+    their choice adds and takes off, and confirm; the page lists who changed it before, and
+    when."""
+    require_editor(request.user)
+    programme = current_programme()
+    area = get_object_or_404(JudgementArea, framework="ILACS", slug=slug)
+    current = selectors.area_themes(programme, area)
+    form = AreaThemesForm(editing.posted(request), programme=programme, current=current)
+    back = reverse("evaluation:readiness") + f"#area-{area.slug}"
+    context = {
+        "area": area,
+        "title": f"Themes that answer “{area.title}”",
+        "history": selectors.area_themes_history(programme, area),
+        "back": back,
+    }
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirm"]:
+        added, removed = form.changes()
+        if not added and not removed:
+            messages.info(request, "Nothing changed: those are the themes that answer it.")
+            return redirect(back)
+        return render(
+            request,
+            "evaluation/area_themes_confirm.html",
+            {**context, "form": form, "added": added, "removed": removed},
+        )
+    return editing.edit_page(
+        request,
+        form,
+        lambda form: inspections.judgement_area_themes_set(
+            area=area,
+            programme=programme,
+            themes=form.cleaned_data["themes"],
+            opened_with=form.cleaned_data["opened_with"],
+            actor=request.user,
+        ),
+        done=back,
+        success=f"The themes that answer “{area.title}” have been saved.",
+        template="evaluation/area_themes.html",
+        context=context,
     )
 
 
