@@ -145,3 +145,24 @@ def test_every_evaluation_form_is_accessible_including_its_error_state(
     for path in ["/evaluation/inspections/", f"/evaluation/inspections/{visit.pk}/"]:
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
+
+
+def test_the_programme_manager_chooses_the_themes_that_answer_an_area_by_keyboard(
+    sign_in, page, live_server, programme_manager, programme, theme
+):
+    sign_in("pm")
+    page.goto(f"{live_server.url}/evaluation/readiness/")
+    page.locator("#area-leaders summary").click()
+    page.locator("#area-leaders").get_by_role("link", name="Change the themes that answer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Themes that answer")
+    assert_accessible(page)
+    page.get_by_label(theme.title, exact=True).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check the themes")
+    expect(page.locator(".govuk-summary-list")).to_contain_text(theme.title)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and save").click()
+    expect(page.locator("body")).to_contain_text("have been saved")
+    page.goto(f"{live_server.url}/evaluation/readiness/areas/leaders/themes/")
+    expect(page.locator("#history + .app-table-scroll")).to_contain_text(theme.title)

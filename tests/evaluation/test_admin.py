@@ -52,7 +52,7 @@ def test_the_programme_manager_reads_a_finding_and_its_history_but_cannot_change
     assert client.get(f"{base}/history/").status_code == 200
     page = client.get(f"{base}/change/")
     assert page.status_code == 200
-    assert "Save" not in page.content.decode().split("submit-row")[-1][:400]
+    assert 'name="_save"' not in page.content.decode()
     assert client.post(f"{base}/change/", {"title": "Changed here"}).status_code == 403
     assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
     assert client.get("/admin/evaluation/finding/add/").status_code == 403
