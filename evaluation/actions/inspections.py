@@ -140,22 +140,24 @@ def judgement_area_themes_set(
     """Say which of the programme's themes answer the judgement area (the readiness view gathers
     their evidence under it); another programme's themes on the area stay as they are. With
     `opened_with` (the ids of the programme's themes the page showed), refused if they have
-    changed since, so one person's choice never silently undoes another's."""
+    changed since, so one person's choice never silently undoes another's (a choice that is
+    already so is done, and records nothing)."""
     themes = list(themes)
     check_themes(programme.pk, themes)
     area = JudgementArea.objects.select_for_update().get(pk=area.pk)
     mapped = list(area.themes.all())
     ours = {theme.pk for theme in mapped if theme.programme_id == programme.pk}
+    if ours == {theme.pk for theme in themes}:
+        return area  # already so (a second click of the same choice, say): nothing to record
     if opened_with is not None and set(opened_with) != ours:
         raise ValidationError(AREA_THEMES_CHANGED)
     others = [theme for theme in mapped if theme.programme_id != programme.pk]
-    if ours != {theme.pk for theme in themes}:
-        # One history entry for the change (a set would write one for its removals and another
-        # for its additions), by the person, with the themes as they now stand.
-        area.skip_history_when_saving = True
-        try:
-            area.themes.set([*others, *themes])
-        finally:
-            del area.skip_history_when_saving
-        area.save()
+    # One history entry for the change (a set would write one for its removals and another for
+    # its additions), by the person, with the themes as they now stand.
+    area.skip_history_when_saving = True
+    try:
+        area.themes.set([*others, *themes])
+    finally:
+        del area.skip_history_when_saving
+    area.save()
     return area

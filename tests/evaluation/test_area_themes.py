@@ -39,6 +39,11 @@ def test_the_programme_manager_chooses_checks_and_confirms_the_themes(
         {"themes": [theme.pk, other_theme.pk], "opened_with": "", "confirm": "on"},
     )
     assert done.status_code == 302
+    again = client.post(  # a second click of the same confirmation
+        _url(leaders),
+        {"themes": [theme.pk, other_theme.pk], "opened_with": "", "confirm": "on"},
+    )
+    assert again.status_code == 302
     assert set(leaders.themes.all()) == {theme, other_theme}
     entries = list(leaders.history.order_by("-history_date", "-history_id"))
     assert entries[0].history_user == programme_manager
