@@ -347,7 +347,7 @@ class AreaThemesForm(GovukForm):
         current = {theme.pk: theme for theme in self.current}
         added = [theme for theme in chosen if theme.pk not in shown]
         chosen_ids = {theme.pk for theme in chosen}
-        removed = [current[pk] for pk in shown if pk in current and pk not in chosen_ids]
+        removed = [t for pk, t in current.items() if pk in shown and pk not in chosen_ids]
         return added, removed
 
 
