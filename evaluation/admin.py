@@ -1,6 +1,11 @@
+"""The evaluation's records in the admin, to read with their history. They change only through
+the evaluation pages' actions, which check who may, keep every record in its programme and say
+what was wrong; which themes answer a judgement area is set on the readiness page."""
+
 from django.contrib import admin
 
-from havering_improve.admin import HistoryAdmin, tabular_inline
+from havering_improve.admin import HistoryAdmin
+from havering_improve.admin import tabular_inline as _tabular_inline
 
 from .models import (
     AuditResult,
@@ -17,54 +22,77 @@ from .models import (
 )
 
 
+def _no(*args, **kwargs) -> bool:
+    return False
+
+
+READ_ONLY = {"has_add_permission": _no, "has_change_permission": _no, "has_delete_permission": _no}
+
+
+def tabular_inline(model):
+    """A parent's rows, shown to read."""
+    return _tabular_inline(model, **READ_ONLY)
+
+
+class ReadOnlyAdmin(HistoryAdmin):
+    """Read, with the history; never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(EvaluationStrand)
-class EvaluationStrandAdmin(HistoryAdmin):
+class EvaluationStrandAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "programme"]
 
 
 @admin.register(JudgementArea)
-class JudgementAreaAdmin(HistoryAdmin):
+class JudgementAreaAdmin(ReadOnlyAdmin):
     list_display = ["title", "framework", "is_overall"]
-    filter_horizontal = ["themes"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(HistoryAdmin):
+class InspectionAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "start_date", "is_baseline"]
     inlines = [tabular_inline(Judgement)]
 
 
 @admin.register(Judgement)
-class JudgementAdmin(HistoryAdmin):
+class JudgementAdmin(ReadOnlyAdmin):
     list_display = ["inspection", "area", "grade"]
     list_select_related = ["inspection", "area"]
 
 
 @admin.register(EvaluationActivity)
-class EvaluationActivityAdmin(HistoryAdmin):
+class EvaluationActivityAdmin(ReadOnlyAdmin):
     list_display = ["title", "strand", "kind", "start_date", "completed_on"]
     list_filter = ["kind", "strand"]
     list_select_related = ["strand"]
-    filter_horizontal = ["themes"]
     search_fields = ["title"]
 
 
 @admin.register(AuditResult)
-class AuditResultAdmin(HistoryAdmin):
+class AuditResultAdmin(ReadOnlyAdmin):
     list_display = ["activity", "theme", "date", "cases_audited", "percent_good_or_better"]
     list_select_related = ["activity", "theme"]
     raw_id_fields = ["measure_reading"]
 
 
 @admin.register(FeedbackResult)
-class FeedbackResultAdmin(HistoryAdmin):
+class FeedbackResultAdmin(ReadOnlyAdmin):
     list_display = ["activity", "responses"]
     list_select_related = ["activity"]
     inlines = [tabular_inline(SurveyScore)]
 
 
 @admin.register(Finding)
-class FindingAdmin(HistoryAdmin):
+class FindingAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "activity", "response", "recorded_on"]
     list_filter = ["kind", "response"]
     list_select_related = ["activity"]
@@ -73,11 +101,10 @@ class FindingAdmin(HistoryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(HistoryAdmin):
+class RecommendationAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "inspection", "status"]
     list_select_related = ["inspection"]
-    filter_horizontal = ["themes"]
 
 
-admin.site.register(SurveyScore, HistoryAdmin)
-admin.site.register(FindingEvidence, HistoryAdmin)
+admin.site.register(SurveyScore, ReadOnlyAdmin)
+admin.site.register(FindingEvidence, ReadOnlyAdmin)

@@ -17,7 +17,9 @@ from havering_improve.actions import backdate
 from themes.actions.records import measure_create
 from themes.models import Measure, Theme
 
-from . import services
+from .actions import activities, findings, inspections, recommendations
+from .actions import audits as audit_actions
+from .actions import feedback as feedback_actions
 from .models import (
     ActivityKind,
     EvaluationActivity,
@@ -27,7 +29,8 @@ from .models import (
     JudgementArea,
 )
 
-# Which themes answer which ILACS judgement area (a reading of the plan; editable in the admin).
+# Which themes answer which ILACS judgement area (a reading of the plan; the programme manager
+# changes it on the readiness page).
 AREA_THEMES = {
     "overall": ["quality-assurance", "workforce-development"],
     "leaders": ["supervision", "quality-assurance", "workforce-development"],
@@ -108,9 +111,13 @@ def demo_data_load(*, programme, stdout=None) -> None:
         return
 
     for area in JudgementArea.objects.filter(framework="ILACS", slug__in=AREA_THEMES):
-        if not area.themes.exists():
-            area._history_user = pm
-            area.themes.set([themes[s] for s in AREA_THEMES[area.slug] if s in themes])
+        if not area.themes.filter(programme=programme).exists():
+            inspections.judgement_area_themes_set(
+                area=area,
+                programme=programme,
+                themes=[themes[s] for s in AREA_THEMES[area.slug] if s in themes],
+                actor=pm,
+            )
 
     measures = _measures(themes, today, pm)
     created = 0
@@ -124,7 +131,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         if existing is not None or strand not in strands:
             return None
         created += 1
-        return services.activity_create(
+        return activities.activity_create(
             programme=programme,
             actor=pm,
             strand=strands[strand],
@@ -141,7 +148,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         if audit is None or slug not in themes:
             return
         outstanding, good, ri, inadequate = counts
-        services.audit_result_record(
+        audit_actions.audit_result_record(
             activity=audit,
             actor=pm,
             theme=themes[slug],
@@ -158,7 +165,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
     def finding(source, kind, title, slugs, *, response=Finding.Response.AWAITING, **extra):
         if source is None:
             return None
-        return services.finding_create(
+        return findings.finding_create(
             activity=source,
             actor=pm,
             kind=kind,
@@ -213,7 +220,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         lead_name="Workforce Development Manager",
     )
     if survey is not None:
-        feedback = services.feedback_save(
+        feedback = feedback_actions.feedback_save(
             activity=survey,
             actor=pm,
             responses=164,
@@ -228,7 +235,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
             "Supervision helps me reflect on my practice,3.4,5,162\n"
             "I would recommend Havering as a place to work,3.8,5,160\n"
         )
-        services.survey_scores_import(
+        feedback_actions.survey_scores_import(
             feedback=feedback,
             upload=SimpleUploadedFile("staff-survey.csv", csv_text.encode(), "text/csv"),
             actor=pm,
@@ -262,7 +269,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         action_due=day(30),
     )
     if afi is not None and "smart-planning" in themes:
-        milestone = services.finding_to_milestone(
+        milestone = findings.finding_to_milestone(
             finding=afi, theme=themes["smart-planning"], actor=pm
         )
         backdate(milestone, history_at=_responded(afi))
@@ -286,7 +293,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         action_due=day(45),
     )
     if challenge is not None and "quality-assurance" in themes:
-        risk = services.finding_to_risk(
+        risk = findings.finding_to_risk(
             finding=challenge, theme=themes["quality-assurance"], likelihood=3, impact=3, actor=pm
         )
         backdate(risk, history_at=_responded(challenge))
@@ -307,7 +314,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
         lead_name="Director of Children's Services",
     )
     if visit is not None:
-        inspection = services.inspection_record(
+        inspection = inspections.inspection_record(
             programme=programme,
             actor=pm,
             grades={},
@@ -331,7 +338,7 @@ def demo_data_load(*, programme, stdout=None) -> None:
                 ["supervision", "case-recording"],
             ),
         ]:
-            services.recommendation_save(
+            recommendations.recommendation_add(
                 inspection=inspection,
                 actor=pm,
                 themes=[themes[s] for s in slugs if s in themes],

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from havering_improve import roles
 from havering_improve.forms import (
     DateField,
     GovukForm,
@@ -215,36 +216,21 @@ class FindingForm(VersionedForm):
 
     def __init__(self, *args, activity, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from havering_improve import roles
-
         self.instance.activity = activity
         self.user = user
-        self.is_manager = roles.is_programme_manager(user)
         self.fields["themes"] = _theme_choices(activity.programme)
         self.fields["themes"].label = "Themes it concerns"
         self.fields["themes"].required = True
         self.fields["themes"].error_messages["required"] = "Select the themes it concerns"
 
     def clean_themes(self):
+        """The rule is roles.finding_themes_problem, asked again by the action; here it is said
+        against the field."""
         themes = self.cleaned_data["themes"]
-        if self.is_manager:
-            return themes
-        if not any(t.lead_id == self.user.pk for t in themes):
-            raise ValidationError("Select at least one theme you lead.")
-        if self.instance.pk:
-            # A lead answers for their own themes; another lead's theme stays on the finding.
-            chosen = {t.pk for t in themes}
-            kept = [
-                t
-                for t in self.instance.themes.all()
-                if t.lead_id != self.user.pk and t.pk not in chosen
-            ]
-            if kept:
-                names = ", ".join(t.title for t in kept)
-                raise ValidationError(
-                    f"Keep {names}: only that theme's lead or the programme manager can take "
-                    "it off this finding."
-                )
+        before = self.instance.themes.all() if self.instance.pk else ()
+        problem = roles.finding_themes_problem(self.user, themes, before)
+        if problem:
+            raise ValidationError(problem)
         return themes
 
 
@@ -260,11 +246,8 @@ class FindingActionForm(GovukForm):
 
     def __init__(self, *args, finding, user, with_risk: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        from havering_improve import roles
-
-        themes = list(finding.themes.all())
-        if not roles.is_programme_manager(user):
-            themes = [t for t in themes if t.lead_id == user.pk]
+        # Offered: the finding's themes the rule lets this person take it onto.
+        themes = [t for t in finding.themes.all() if roles.can_take_finding_onto_theme(user, t)]
         self.fields["theme"].queryset = Theme.objects.filter(pk__in=[t.pk for t in themes])
         if len(themes) == 1:
             self.fields["theme"].initial = themes[0]
@@ -329,6 +312,43 @@ class RecommendationForm(VersionedForm):
         self.fields["themes"].label = "Themes that answer it"
         self.fields["themes"].required = True
         self.fields["themes"].error_messages["required"] = "Select the themes that answer it"
+
+
+class AreaThemesForm(GovukForm):
+    """Which of the programme's themes answer a judgement area. It carries the themes the page
+    showed (`opened_with`), so a change made meanwhile is not undone unseen, and whether the
+    person has confirmed what their choice changes."""
+
+    opened_with = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, programme, current: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"] = _theme_choices(programme)
+        self.fields["themes"].label = "Themes that answer it"
+        self.fields["themes"].help_text = "Select all that apply."
+        self.current = current
+        self.fields_added()
+        if not self.is_bound:
+            self.initial["themes"] = [theme.pk for theme in current]
+            self.initial["opened_with"] = ",".join(str(theme.pk) for theme in current)
+
+    def clean_opened_with(self) -> list[int]:
+        text = self.cleaned_data["opened_with"]
+        try:
+            return [int(pk) for pk in text.split(",") if pk.strip()]
+        except ValueError:
+            raise ValidationError("Open the page again and choose the themes again.") from None
+
+    def changes(self) -> tuple[list, list]:
+        """The themes the choice adds, and those it takes off, against what the page showed."""
+        chosen = list(self.cleaned_data["themes"])
+        shown = set(self.cleaned_data["opened_with"])
+        current = {theme.pk: theme for theme in self.current}
+        added = [theme for theme in chosen if theme.pk not in shown]
+        chosen_ids = {theme.pk for theme in chosen}
+        removed = [t for pk, t in current.items() if pk in shown and pk not in chosen_ids]
+        return added, removed
 
 
 def model_data(form) -> tuple[dict, list | None]:

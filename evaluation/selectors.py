@@ -378,6 +378,42 @@ def readiness(programme, *, framework: str = "ILACS", audits_per_theme: int = 4)
     return result
 
 
+def area_themes(programme, area: JudgementArea) -> list[Theme]:
+    """The programme's themes that answer the judgement area, in theme order."""
+    return list(area.themes.filter(programme=programme).order_by("number"))
+
+
+@dataclass
+class AreaThemesChange:
+    when: dt.datetime
+    who: object
+    themes: list[str]
+
+
+def area_themes_history(programme, area: JudgementArea) -> list[AreaThemesChange]:
+    """Each change of the programme's themes that answer the area, newest first: when, by whom
+    and the themes it left (two queries, however long the history)."""
+    entries = list(area.history.select_related("history_user").order_by("history_date", "pk"))
+    snapshot = area.history.model._meta.get_field(
+        f"historical{JudgementArea._meta.model_name}_themes"
+    ).related_model
+    held = defaultdict(list)
+    rows = (
+        snapshot.objects.filter(history__in=entries, theme__programme=programme)
+        .select_related("theme")
+        .order_by("theme__number")
+    )
+    for row in rows:
+        held[row.history_id].append(row.theme.title)
+    changes, before = [], []
+    for entry in entries:
+        themes = held[entry.pk]
+        if themes != before:
+            changes.append(AreaThemesChange(entry.history_date, entry.history_user, themes))
+        before = themes
+    return changes[::-1]
+
+
 # --- For the board's meeting pack ----------------------------------------------------------------
 
 

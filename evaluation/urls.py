@@ -7,6 +7,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("", views.evaluation_index, name="index"),
     path("readiness/", views.readiness, name="readiness"),
+    path("readiness/areas/<slug:slug>/themes/", views.area_themes, name="area_themes"),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -10,7 +11,7 @@ from havering_improve.uploads import file_download
 from themes.access import get_theme_for_user
 from themes.selectors import current_programme
 
-from . import selectors, services
+from . import selectors
 from .access import (
     get_activity_for_user,
     get_finding_for_user,
@@ -18,8 +19,11 @@ from .access import (
     get_recommendation_for_user,
     require_editor,
 )
+from .actions import activities, audits, findings, inspections, recommendations
+from .actions import feedback as feedback_actions
 from .forms import (
     ActivityForm,
+    AreaThemesForm,
     AuditResultForm,
     EvidenceForm,
     FeedbackForm,
@@ -30,7 +34,7 @@ from .forms import (
     SurveyImportForm,
     model_data,
 )
-from .models import AuditResult, Finding, FindingEvidence
+from .models import AuditResult, Finding, FindingEvidence, JudgementArea
 
 
 def _save_themed(form, action, **about):
@@ -87,7 +91,7 @@ def activity_create(request):
     return _add_to_programme(
         request,
         ActivityForm,
-        lambda form, **about: _save_themed(form, services.activity_create, **about),
+        lambda form, **about: _save_themed(form, activities.activity_create, **about),
         title="Plan an activity",
         template="evaluation/activity_form.html",
         success=lambda activity: f"“{activity.title}” is in the evaluation plan.",
@@ -130,7 +134,7 @@ def activity_edit(request, pk):
         request,
         ActivityForm(editing.posted(request), instance=activity, programme=activity.programme),
         lambda form: _save_themed(
-            form, services.activity_update, activity=activity, actor=request.user
+            form, activities.activity_update, activity=activity, actor=request.user
         ),
         done=activity.get_absolute_url(),
         success="The activity has been updated.",
@@ -149,7 +153,7 @@ def audit_result_create(request, pk):
         raise Http404("Audit grades are recorded only for a QA audit or practice week.")
 
     def record(form):
-        return services.audit_result_record(
+        return audits.audit_result_record(
             activity=activity,
             actor=request.user,
             measure=form.cleaned_data.get("measure"),
@@ -182,7 +186,7 @@ def audit_result_edit(request, pk):
         AuditResultForm(
             editing.posted(request), instance=result, activity=activity, with_measure=False
         ),
-        lambda form: services.audit_result_update(
+        lambda form: audits.audit_result_update(
             result=result,
             actor=request.user,
             version=form.cleaned_data["version"],
@@ -205,7 +209,7 @@ def feedback_edit(request, pk):
         request,
         FeedbackForm(editing.posted(request), instance=instance, activity=activity),
         lambda form: _save_themed(
-            form, services.feedback_save, activity=activity, actor=request.user
+            form, feedback_actions.feedback_save, activity=activity, actor=request.user
         ),
         done=activity.get_absolute_url(),
         success="The feedback has been saved.",
@@ -226,10 +230,10 @@ def survey_import(request, pk):
     import_errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.survey_scores_import(
+            count = feedback_actions.survey_scores_import(
                 feedback=feedback, upload=form.cleaned_data["file"], actor=request.user
             )
-        except services.SurveyImportError as exc:
+        except feedback_actions.SurveyImportError as exc:
             import_errors = exc.messages
             form.add_error("file", "The file was not imported. Nothing has changed.")
         else:
@@ -264,7 +268,7 @@ def finding_create(request, pk):
         request,
         form,
         lambda form: _save_themed(
-            form, services.finding_create, activity=activity, actor=request.user
+            form, findings.finding_create, activity=activity, actor=request.user
         ),
         done=activity.get_absolute_url(),
         success=lambda finding: f"Finding “{finding.title}” recorded.",
@@ -280,7 +284,7 @@ def finding_edit(request, pk):
 
     def save(form):
         data, themes = model_data(form)
-        return services.finding_update(
+        return findings.finding_update(
             finding=finding,
             actor=request.user,
             version=form.cleaned_data["version"],
@@ -307,7 +311,7 @@ def finding_evidence_add(request, pk):
 
     def add(form):
         try:
-            services.finding_evidence_add(
+            findings.finding_evidence_add(
                 finding=finding,
                 upload=form.cleaned_data["file"],
                 name=form.cleaned_data["name"],
@@ -349,7 +353,7 @@ def _finding_action(request, pk, *, with_risk: bool):
 
     def make(form):
         if with_risk:
-            risk = services.finding_to_risk(
+            risk = findings.finding_to_risk(
                 finding=finding,
                 theme=form.cleaned_data["theme"],
                 likelihood=form.cleaned_data["likelihood"],
@@ -357,7 +361,7 @@ def _finding_action(request, pk, *, with_risk: bool):
                 actor=request.user,
             )
             return f"Added to the risk log of {risk.theme}."
-        milestone = services.finding_to_milestone(
+        milestone = findings.finding_to_milestone(
             finding=finding, theme=form.cleaned_data["theme"], actor=request.user
         )
         return f"Added as a milestone of {milestone.theme}."
@@ -412,7 +416,7 @@ def inspection_create(request):
     return _add_to_programme(
         request,
         InspectionForm,
-        lambda form, **about: services.inspection_record(
+        lambda form, **about: inspections.inspection_record(
             grades=form.grades(), **form.model_fields(), **about
         ),
         title="Record an inspection or visit",
@@ -442,7 +446,7 @@ def inspection_edit(request, pk):
         InspectionForm(
             editing.posted(request), instance=inspection, programme=inspection.programme
         ),
-        lambda form: services.inspection_update(
+        lambda form: inspections.inspection_update(
             inspection=inspection,
             actor=request.user,
             grades=form.grades(),
@@ -474,12 +478,17 @@ def _recommendation_form(request, *, inspection, recommendation):
     return editing.edit_page(
         request,
         RecommendationForm(editing.posted(request), instance=recommendation, inspection=inspection),
-        lambda form: _save_themed(
-            form,
-            services.recommendation_save,
-            inspection=inspection,
-            recommendation=recommendation,
-            actor=request.user,
+        lambda form: (
+            _save_themed(
+                form,
+                recommendations.recommendation_update,
+                recommendation=recommendation,
+                actor=request.user,
+            )
+            if recommendation
+            else _save_themed(
+                form, recommendations.recommendation_add, inspection=inspection, actor=request.user
+            )
         ),
         done=inspection.get_absolute_url(),
         success="The recommendation has been saved.",
@@ -502,7 +511,55 @@ def readiness(request):
     return render(
         request,
         "evaluation/readiness.html",
-        {"programme": programme, "areas": selectors.readiness(programme)},
+        {
+            "programme": programme,
+            "areas": selectors.readiness(programme),
+            "can_edit": roles.can_edit_evaluation(request.user),
+        },
+    )
+
+
+@roles.programme_reader_required
+def area_themes(request, slug):
+    """The programme manager says which themes answer a judgement area: they choose, check what
+    their choice adds and takes off, and confirm; the page lists who changed it before, and
+    when."""
+    require_editor(request.user)
+    programme = current_programme()
+    area = get_object_or_404(JudgementArea, framework="ILACS", slug=slug)
+    current = selectors.area_themes(programme, area)
+    form = AreaThemesForm(editing.posted(request), programme=programme, current=current)
+    back = reverse("evaluation:readiness") + f"#area-{area.slug}"
+    context = {
+        "area": area,
+        "title": f"Themes that answer “{area.title}”",
+        "history": selectors.area_themes_history(programme, area),
+        "back": back,
+    }
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirm"]:
+        added, removed = form.changes()
+        if not added and not removed:
+            messages.info(request, "Nothing changed: those are the themes that answer it.")
+            return redirect(back)
+        return render(
+            request,
+            "evaluation/area_themes_confirm.html",
+            {**context, "form": form, "added": added, "removed": removed},
+        )
+    return editing.edit_page(
+        request,
+        form,
+        lambda form: inspections.judgement_area_themes_set(
+            area=area,
+            programme=programme,
+            themes=form.cleaned_data["themes"],
+            opened_with=form.cleaned_data["opened_with"],
+            actor=request.user,
+        ),
+        done=back,
+        success=f"The themes that answer “{area.title}” have been saved.",
+        template="evaluation/area_themes.html",
+        context=context,
     )
 
 

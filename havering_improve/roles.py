@@ -241,3 +241,52 @@ def can_join_theme_team(person) -> bool:
     """Who may be put on a theme's team: an active account that holds a role (the team form
     offers only them; the action asks this too)."""
     return person.is_active and person.groups.exists()
+
+
+# Evaluation: the themes a person may put a finding on, and take a finding onto ----------------
+
+
+def finding_themes_problem(user, themes, before=()) -> str:
+    """Why `user` may not give a finding these `themes` (it had `before`), or "" if they may.
+    The programme manager chooses any; a project lead answers for the themes they lead, so they
+    choose at least one of those, and leave on it every theme another lead leads (only that
+    lead or the programme manager takes it off)."""
+    if is_programme_manager(user):
+        return ""
+    if not any(t.lead_id == user.pk for t in themes):
+        return "Select at least one theme you lead."
+    chosen = {t.pk for t in themes}
+    kept = [t for t in before if t.lead_id != user.pk and t.pk not in chosen]
+    if kept:
+        names = ", ".join(t.title for t in kept)
+        return (
+            f"Keep {names}: only that theme's lead or the programme manager can take it off "
+            "this finding."
+        )
+    return ""
+
+
+def can_set_finding_themes(user, themes, before=()) -> bool:
+    return has_role(user, PROGRAMME_MANAGER, PROJECT_LEAD) and not finding_themes_problem(
+        user, themes, before
+    )
+
+
+def can_take_finding_onto_theme(user, theme) -> bool:
+    """A finding's accepted response becomes a milestone or a risk only on a theme the person
+    changes: the programme manager's, or the one its lead leads."""
+    return can_edit_theme(user, theme)
+
+
+REFUSALS.update(
+    {
+        "can_set_finding_themes": (
+            "A project lead records findings on the themes they lead, and only a theme's lead "
+            "or the programme manager takes that theme off a finding."
+        ),
+        "can_take_finding_onto_theme": (
+            "Only the programme manager or the theme's lead can add a finding to that theme's "
+            "milestones or risk log."
+        ),
+    }
+)

@@ -154,6 +154,7 @@ def kwargs_for(name: str) -> dict:
         "budget:post_add": lambda: {**year, "code": "project-manager"},
         "budget:post": lambda: {**year, "code": (p := _first(budget.Post)).line.code, "pk": p.pk},
         "evaluation:activity_detail": lambda: {"pk": _first(evaluation.EvaluationActivity).pk},
+        "evaluation:area_themes": lambda: {"slug": "leaders"},
         "evaluation:activity_edit": lambda: {"pk": _first(evaluation.EvaluationActivity).pk},
         "evaluation:audit_create": lambda: {
             "pk": _first(evaluation.EvaluationActivity, strand__slug="practice-week-qa-audits").pk

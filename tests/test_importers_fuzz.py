@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from budget.demo import demo_setup
 from budget.models import BudgetAllocation, LedgerImport
-from evaluation import services as evaluation_services
+from evaluation.actions import feedback as feedback_actions
 from evaluation.models import ActivityKind
 from tests.budget.conftest import HEADER
 from tests.evaluation.factories import ActivityFactory, FindingFactory, strand
@@ -191,7 +191,7 @@ def test_survey_score_files_never_give_a_500(programme, programme_manager, signe
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    evaluation_services.feedback_save(
+    feedback_actions.feedback_save(
         activity=survey, actor=programme_manager, responses=100, key_messages="Fine"
     )
     client = signed_in(programme_manager)

@@ -150,6 +150,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "evaluation:finding_milestone": (THEME_EDIT, THEME_EDIT),
     "evaluation:finding_risk": (THEME_EDIT, THEME_EDIT),
     "evaluation:evidence_download": READ_ONLY,
+    "evaluation:area_themes": (PM_ONLY, PM_ONLY),
     # The Improvement Board: the programme manager changes calendars, rotas, packs and report
     # schedules; board members and the auditor read published packs; an action's owner updates
     # it (the first action is not owned by anyone here but the programme manager's reach).

@@ -15,17 +15,18 @@ from havering_improve.apps_list import PROGRAMME_APPS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["havering_improve", *PROGRAMME_APPS, "programme"]
-# Where the apps' writes live: each app's services or actions, and modules split out of them.
-WRITE_MODULES = [
-    f"{app}.services" for app in PROGRAMME_APPS if (ROOT / app / "services.py").exists()
-]
-# An app's `actions` package: one module per concept.
-WRITE_MODULES += [
-    f"{app}.actions.{path.stem}"
-    for app in PROGRAMME_APPS
-    for path in sorted((ROOT / app / "actions").glob("*.py"))
-    if path.stem != "__init__"
-]
+
+
+def _write_modules_of(app: str) -> list[str]:
+    """An app's actions package, one module per concept, or else its services module."""
+    package = ROOT / app / "actions"
+    if package.is_dir():
+        return [f"{app}.actions.{p.stem}" for p in sorted(package.glob("[!_]*.py"))]
+    return [f"{app}.services"]
+
+
+# Where the apps' writes live: each app's actions (or services), and the modules split out of them.
+WRITE_MODULES = [m for app in PROGRAMME_APPS for m in _write_modules_of(app)]
 WRITE_MODULES += ["budget.imports", "budget.periods"]
 
 
@@ -203,8 +204,6 @@ DEMO_OWN_WRITES = {
     ("board.demo", "_rota_seed", "RotaRun.objects.create"),
     # Each pack is built here and now, with no worker.
     ("board.demo", "_build", "MeetingPack.objects.create"),
-    # Which themes answer a judgement area is set in the admin, not by an action.
-    ("evaluation.demo", "demo_data_load", "area.themes.set"),
     # A demo person to sign in as: an account, not programme data.
     ("themes.demo", "_user", "user.save"),
 }
@@ -257,6 +256,8 @@ def _about(path, theme):
     head, *rest = path.split(".")
     if rest == ["theme"]:  # a record of the theme
         return {head: SimpleNamespace(theme=theme)}
+    if rest == ["measure", "theme"]:  # a reading of one of the theme's measures
+        return {head: SimpleNamespace(measure=SimpleNamespace(theme=theme))}
     objects = {
         "theme": theme,
         "finding": SimpleNamespace(themes=_Related([theme])),  # a finding about the theme

@@ -113,7 +113,7 @@ def test_a_board_member_reads_the_readiness_page_for_a_judgement_area(
 def test_every_evaluation_form_is_accessible_including_its_error_state(
     sign_in, page, live_server, programme_manager, programme, planned_audit
 ):
-    from evaluation import services
+    from evaluation.actions import feedback as feedback_actions
     from evaluation.models import ActivityKind
     from tests.evaluation.factories import InspectionFactory, strand
 
@@ -122,7 +122,7 @@ def test_every_evaluation_form_is_accessible_including_its_error_state(
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    services.feedback_save(
+    feedback_actions.feedback_save(
         activity=survey, actor=programme_manager, responses=3, key_messages="Fine"
     )
     visit = InspectionFactory(programme=programme)
@@ -145,3 +145,24 @@ def test_every_evaluation_form_is_accessible_including_its_error_state(
     for path in ["/evaluation/inspections/", f"/evaluation/inspections/{visit.pk}/"]:
         page.goto(f"{live_server.url}{path}")
         assert_accessible(page)
+
+
+def test_the_programme_manager_chooses_the_themes_that_answer_an_area_by_keyboard(
+    sign_in, page, live_server, programme_manager, programme, theme
+):
+    sign_in("pm")
+    page.goto(f"{live_server.url}/evaluation/readiness/")
+    page.locator("#area-leaders summary").click()
+    page.locator("#area-leaders").get_by_role("link", name="Change the themes that answer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Themes that answer")
+    assert_accessible(page)
+    page.get_by_label(theme.title, exact=True).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Check the themes")
+    expect(page.locator(".govuk-summary-list")).to_contain_text(theme.title)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and save").click()
+    expect(page.locator("body")).to_contain_text("have been saved")
+    page.goto(f"{live_server.url}/evaluation/readiness/areas/leaders/themes/")
+    expect(page.locator("#history + .app-table-scroll")).to_contain_text(theme.title)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.urls import reverse
 
-from evaluation import services
+from evaluation.actions import findings
 from evaluation.models import FindingEvidence
 from tests.files import files_under, saved_as
 
@@ -91,7 +91,7 @@ def test_a_refused_upload_leaves_no_file(finding, lead, monkeypatch):
 
     monkeypatch.setattr(FindingEvidence, "clean", refuse)
     with pytest.raises(ValidationError):
-        services.finding_evidence_add(
+        findings.finding_evidence_add(
             finding=finding, upload=SimpleUploadedFile("r.pdf", PDF), name="", actor=lead
         )
     assert not FindingEvidence.objects.exists()
@@ -104,7 +104,7 @@ def test_evidence_whose_record_cannot_be_saved_leaves_no_file(finding, lead, mon
 
     monkeypatch.setattr(FindingEvidence, "save", fail)
     with pytest.raises(DatabaseError):
-        services.finding_evidence_add(
+        findings.finding_evidence_add(
             finding=finding, upload=SimpleUploadedFile("r.pdf", PDF), name="", actor=lead
         )
     assert files_under(settings.MEDIA_ROOT) == []

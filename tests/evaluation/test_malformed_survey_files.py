@@ -4,7 +4,7 @@ each problem by row and column, as the ledger import does: never a 500, nothing 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evaluation import services
+from evaluation.actions import feedback as feedback_actions
 from evaluation.models import ActivityKind, SurveyScore
 from tests.evaluation.factories import ActivityFactory, strand
 
@@ -72,10 +72,10 @@ def feedback(programme, programme_manager):
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    feedback = services.feedback_save(
+    feedback = feedback_actions.feedback_save(
         activity=survey, actor=programme_manager, responses=100, key_messages="Fine"
     )
-    services.survey_scores_import(
+    feedback_actions.survey_scores_import(
         feedback=feedback,
         upload=SimpleUploadedFile("kept.csv", b"question,score\nKept,4\n"),
         actor=programme_manager,
@@ -104,8 +104,8 @@ def test_a_file_of_more_rows_than_a_survey_has_is_refused_without_reading_on(
     feedback, programme_manager
 ):
     rows = "".join(f"Question {n},3,5,10\n" for n in range(5000))
-    with pytest.raises(services.SurveyImportError, match="more than 1,000 rows of scores"):
-        services.survey_scores_import(
+    with pytest.raises(feedback_actions.SurveyImportError, match="more than 1,000 rows of scores"):
+        feedback_actions.survey_scores_import(
             feedback=feedback,
             upload=SimpleUploadedFile("many.csv", _file(rows.encode())),
             actor=programme_manager,

@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluation import services
+from evaluation.actions import feedback as feedback_actions
+from evaluation.actions import findings
 from evaluation.models import ActivityKind, Finding
 from tests.evaluation.factories import ActivityFactory, days_ago, strand
 
@@ -30,10 +31,10 @@ def objects(programme, audit, audit_result, finding, visit, recommendation, prog
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    services.feedback_save(
+    feedback_actions.feedback_save(
         activity=survey, actor=programme_manager, responses=10, key_messages="Fine"
     )
-    services.finding_update(
+    findings.finding_update(
         finding=finding,
         version=finding.version,
         actor=programme_manager,
@@ -41,7 +42,7 @@ def objects(programme, audit, audit_result, finding, visit, recommendation, prog
         action_owner="PSW",
         action_due=days_ago(-10),
     )
-    evidence = services.finding_evidence_add(
+    evidence = findings.finding_evidence_add(
         finding=finding,
         upload=SimpleUploadedFile("audit-summary.pdf", b"%PDF-1.4 test", "application/pdf"),
         name="Audit summary",
@@ -165,7 +166,7 @@ def test_finding_evidence_is_stored_under_the_extension_of_its_content(objects):
 
     evidence = FindingEvidence.objects.get(pk=objects["evidence"])
     assert evidence.file.name.endswith("/audit-summary.pdf")
-    disguised = services.finding_evidence_add(
+    disguised = findings.finding_evidence_add(
         finding=evidence.finding,
         upload=SimpleUploadedFile("survey.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20),
         name="Survey chart",

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluation import services
+from evaluation.actions import findings
 from evaluation.models import Finding
 from tests.evaluation.factories import (
     ActivityFactory,
@@ -54,7 +54,7 @@ def test_an_activity_page_runs_the_same_queries_whatever_its_results(
     def add(t, n):
         AuditResultFactory(activity=audit, theme=t, date=days_ago(n))
         finding = FindingFactory(activity=audit, themes=[t, theme])
-        services.finding_update(
+        findings.finding_update(
             finding=finding,
             version=finding.version,
             actor=programme_manager,
@@ -62,8 +62,8 @@ def test_an_activity_page_runs_the_same_queries_whatever_its_results(
             action_owner="PSW",
             action_due=days_ago(-9),
         )
-        services.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
-        services.finding_evidence_add(
+        findings.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
+        findings.finding_evidence_add(
             finding=finding,
             upload=SimpleUploadedFile("e.pdf", b"%PDF-1.4 x", "application/pdf"),
             name="",

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from evaluation import selectors, services
+from evaluation import selectors
+from evaluation.actions import inspections
 from evaluation.models import Finding, JudgementArea, Recommendation
 from tests.evaluation.factories import (
     ActivityFactory,
@@ -134,7 +135,7 @@ def test_a_finding_tied_to_an_area_shows_under_that_area_only(programme, theme, 
 
 
 def test_a_later_judgement_shows_as_the_latest(programme, programme_manager, leaders):
-    services.inspection_record(
+    inspections.inspection_record(
         programme=programme,
         actor=programme_manager,
         grades={leaders: "outstanding"},

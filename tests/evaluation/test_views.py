@@ -2,7 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluation import services
+from evaluation.actions import audits, findings
+from evaluation.actions import feedback as feedback_actions
 from evaluation.models import (
     ActivityKind,
     AuditResult,
@@ -133,7 +134,7 @@ def test_recording_an_audit_with_a_measure_adds_a_reading_and_compares_with_the_
     client, programme, audit, theme, measure, programme_manager
 ):
     earlier = ActivityFactory(programme=programme, title="Spring audit", themes=[theme])
-    services.audit_result_record(
+    audits.audit_result_record(
         activity=earlier,
         theme=theme,
         actor=programme_manager,
@@ -192,7 +193,9 @@ def test_a_bad_survey_file_shows_which_rows_and_columns_are_wrong(
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    services.feedback_save(activity=survey, actor=programme_manager, responses=5, key_messages="x")
+    feedback_actions.feedback_save(
+        activity=survey, actor=programme_manager, responses=5, key_messages="x"
+    )
     client.force_login(programme_manager)
     upload = SimpleUploadedFile("s.csv", b"question,score\nMorale,lots\n", "text/csv")
     response = client.post(
@@ -320,10 +323,10 @@ def test_importing_over_existing_scores_asks_for_confirmation_first(
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    feedback = services.feedback_save(
+    feedback = feedback_actions.feedback_save(
         activity=survey, actor=programme_manager, responses=5, key_messages="x"
     )
-    services.survey_scores_import(
+    feedback_actions.survey_scores_import(
         feedback=feedback,
         upload=SimpleUploadedFile("a.csv", b"question,score\nOld,3\n", "text/csv"),
         actor=programme_manager,
@@ -345,7 +348,7 @@ def test_importing_over_existing_scores_asks_for_confirmation_first(
 def test_a_lead_cannot_take_another_leads_theme_off_a_shared_finding(
     client, audit, theme, other_theme, lead, other_lead, programme_manager
 ):
-    shared = services.finding_create(
+    shared = findings.finding_create(
         activity=audit,
         actor=programme_manager,
         themes=[theme, other_theme],
@@ -399,7 +402,7 @@ def test_a_second_save_of_a_findings_response_is_refused_and_shown_what_changed(
     client, finding, theme, lead, programme_manager
 ):
     opened_at = finding.version
-    services.finding_update(
+    findings.finding_update(
         finding=finding,
         actor=programme_manager,
         version=opened_at,

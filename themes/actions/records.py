@@ -149,15 +149,32 @@ def measure_reading_add(
     source: str = "",
     note: str = "",
 ) -> MeasureReading:
-    if date > timezone.localdate():
-        raise ValidationError({"date": "The date of a reading cannot be in the future"})
+    _check_reading(measure, value, date)
     reading = MeasureReading(
         measure=measure, value=value, date=date, source=source, note=note, recorded_by=actor
     )
-    if measure.unit == Measure.Unit.PERCENT and not (0 <= value <= 100):
-        raise ValidationError({"value": "A percentage must be between 0 and 100"})
     reading.full_clean()
     reading.save()
+    return reading
+
+
+def _check_reading(measure: Measure, value: Decimal, date: dt.date) -> None:
+    if date > timezone.localdate():
+        raise ValidationError({"date": "The date of a reading cannot be in the future"})
+    if measure.unit == Measure.Unit.PERCENT and not (0 <= value <= 100):
+        raise ValidationError({"value": "A percentage must be between 0 and 100"})
+
+
+@action("can_edit_theme", on="reading.measure.theme")
+def measure_reading_correct(
+    *, reading: MeasureReading, actor, value: Decimal, date: dt.date
+) -> MeasureReading:
+    """Correct a reading's value and date where its source was corrected (an audit's grades);
+    the same checks as a new reading, and the measure stays the same."""
+    _check_reading(reading.measure, value, date)
+    reading.value, reading.date = value, date
+    reading.full_clean()
+    reading.save(update_fields=["value", "date"])
     return reading
 
 

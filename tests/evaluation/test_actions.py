@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evaluation import services
+from evaluation.actions import activities, audits, findings, inspections, recommendations
+from evaluation.actions import feedback as feedback_actions
 from evaluation.models import ActivityKind, AuditResult, Finding, SurveyScore
 from tests.evaluation.factories import ActivityFactory, days_ago, strand
 from tests.themes.factories import MeasureFactory
@@ -29,7 +30,7 @@ def _grades(**overrides):
 def test_an_audit_result_feeds_the_measure_a_reading_linked_back_to_the_audit(
     audit, theme, measure, programme_manager
 ):
-    result = services.audit_result_record(
+    result = audits.audit_result_record(
         activity=audit, theme=theme, measure=measure, actor=programme_manager, **_grades()
     )
     reading = MeasureReading.objects.get(measure=measure)
@@ -42,10 +43,10 @@ def test_an_audit_result_feeds_the_measure_a_reading_linked_back_to_the_audit(
 
 
 def test_correcting_the_grades_moves_the_reading_they_fed(audit, theme, measure, programme_manager):
-    result = services.audit_result_record(
+    result = audits.audit_result_record(
         activity=audit, theme=theme, measure=measure, actor=programme_manager, **_grades()
     )
-    services.audit_result_update(
+    audits.audit_result_update(
         result=result, actor=programme_manager, good=5, requires_improvement=5
     )
     result.measure_reading.refresh_from_db()
@@ -55,7 +56,7 @@ def test_correcting_the_grades_moves_the_reading_they_fed(audit, theme, measure,
 def test_an_audit_cannot_feed_another_themes_measure(audit, theme, other_theme, programme_manager):
     elsewhere = MeasureFactory(theme=other_theme)
     with pytest.raises(ValidationError, match="Select a measure of the Supervision theme"):
-        services.audit_result_record(
+        audits.audit_result_record(
             activity=audit, theme=theme, measure=elsewhere, actor=programme_manager, **_grades()
         )
     assert not AuditResult.objects.exists()
@@ -65,7 +66,7 @@ def test_an_audit_cannot_feed_another_themes_measure(audit, theme, other_theme, 
 def test_an_audit_cannot_feed_a_measure_counted_in_days(audit, theme, programme_manager):
     days = MeasureFactory(theme=theme, unit=Measure.Unit.DAYS, name="Days to supervision")
     with pytest.raises(ValidationError, match="measured in days"):
-        services.audit_result_record(
+        audits.audit_result_record(
             activity=audit, theme=theme, measure=days, actor=programme_manager, **_grades()
         )
 
@@ -79,16 +80,16 @@ def test_grades_are_refused_for_an_activity_that_is_not_an_audit(
         kind=ActivityKind.STAFF_FEEDBACK,
     )
     with pytest.raises(ValidationError, match="only be recorded for a QA audit"):
-        services.audit_result_record(
+        audits.audit_result_record(
             activity=survey, theme=theme, actor=programme_manager, **_grades()
         )
 
 
 def test_every_change_is_in_the_history_with_who_made_it(audit, theme, programme_manager):
-    result = services.audit_result_record(
+    result = audits.audit_result_record(
         activity=audit, theme=theme, actor=programme_manager, **_grades()
     )
-    services.audit_result_update(result=result, actor=programme_manager, notes="Rechecked")
+    audits.audit_result_update(result=result, actor=programme_manager, notes="Rechecked")
     history = list(result.history.order_by("history_date"))
     assert [h.history_type for h in history] == ["+", "~"]
     assert {h.history_user for h in history} == {programme_manager}
@@ -97,7 +98,7 @@ def test_every_change_is_in_the_history_with_who_made_it(audit, theme, programme
 def test_planning_an_activity_records_its_themes_in_the_history(
     programme, theme, programme_manager
 ):
-    activity = services.activity_create(
+    activity = activities.activity_create(
         programme=programme,
         actor=programme_manager,
         strand=strand(programme),
@@ -118,7 +119,7 @@ def _feedback(programme, user):
         strand=strand(programme, "staff-feedback"),
         kind=ActivityKind.STAFF_FEEDBACK,
     )
-    return services.feedback_save(
+    return feedback_actions.feedback_save(
         activity=survey, actor=user, responses=100, key_messages="More reflective supervision"
     )
 
@@ -129,7 +130,7 @@ def _csv(text: str, name="survey.csv"):
 
 def test_survey_scores_import_from_csv(programme, programme_manager):
     feedback = _feedback(programme, programme_manager)
-    count = services.survey_scores_import(
+    count = feedback_actions.survey_scores_import(
         feedback=feedback,
         upload=_csv("Question,Score,Out_of,Responses\nI feel supported,3.9,5,98\nMorale,7,10,\n"),
         actor=programme_manager,
@@ -146,11 +147,11 @@ def test_a_bad_survey_file_names_each_row_and_column_and_changes_nothing(
     programme, programme_manager
 ):
     feedback = _feedback(programme, programme_manager)
-    services.survey_scores_import(
+    feedback_actions.survey_scores_import(
         feedback=feedback, upload=_csv("question,score\nKept,4\n"), actor=programme_manager
     )
-    with pytest.raises(services.SurveyImportError) as exc:
-        services.survey_scores_import(
+    with pytest.raises(feedback_actions.SurveyImportError) as exc:
+        feedback_actions.survey_scores_import(
             feedback=feedback,
             upload=_csv("question,score,responses\nFine,4,10\n,abc,\nToo high,6,x\n"),
             actor=programme_manager,
@@ -166,8 +167,8 @@ def test_a_bad_survey_file_names_each_row_and_column_and_changes_nothing(
 
 def test_a_survey_file_without_the_right_columns_is_refused(programme, programme_manager):
     feedback = _feedback(programme, programme_manager)
-    with pytest.raises(services.SurveyImportError, match="Missing: score"):
-        services.survey_scores_import(
+    with pytest.raises(feedback_actions.SurveyImportError, match="Missing: score"):
+        feedback_actions.survey_scores_import(
             feedback=feedback, upload=_csv("question,mark\nA,3\n"), actor=programme_manager
         )
 
@@ -175,12 +176,14 @@ def test_a_survey_file_without_the_right_columns_is_refused(programme, programme
 def test_a_survey_file_that_is_not_text_is_refused(programme, programme_manager):
     feedback = _feedback(programme, programme_manager)
     upload = SimpleUploadedFile("survey.csv", b"%PDF-1.4 binary\x00\x01", "text/csv")
-    with pytest.raises(services.SurveyImportError, match="must be a CSV file"):
-        services.survey_scores_import(feedback=feedback, upload=upload, actor=programme_manager)
+    with pytest.raises(feedback_actions.SurveyImportError, match="must be a CSV file"):
+        feedback_actions.survey_scores_import(
+            feedback=feedback, upload=upload, actor=programme_manager
+        )
 
 
 def _accepted(finding, user):
-    return services.finding_update(
+    return findings.finding_update(
         finding=finding,
         version=finding.version,
         actor=user,
@@ -193,7 +196,7 @@ def _accepted(finding, user):
 
 def test_an_accepted_finding_becomes_a_milestone_on_its_theme(finding, theme, programme_manager):
     _accepted(finding, programme_manager)
-    milestone = services.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
+    milestone = findings.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
     assert milestone.theme == theme
     assert milestone.title == "Supervision is not reflective"
     assert milestone.owner == "Principal social worker"
@@ -205,7 +208,7 @@ def test_an_accepted_finding_becomes_a_milestone_on_its_theme(finding, theme, pr
 
 def test_an_accepted_finding_goes_on_the_theme_risk_log(finding, theme, programme_manager):
     _accepted(finding, programme_manager)
-    risk = services.finding_to_risk(
+    risk = findings.finding_to_risk(
         finding=finding, theme=theme, likelihood=4, impact=3, actor=programme_manager
     )
     assert (risk.theme, risk.score, risk.mitigation) == (
@@ -217,7 +220,7 @@ def test_an_accepted_finding_goes_on_the_theme_risk_log(finding, theme, programm
 
 def test_a_finding_not_yet_accepted_cannot_become_a_milestone(finding, theme, programme_manager):
     with pytest.raises(ValidationError, match="Accept the finding"):
-        services.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
+        findings.finding_to_milestone(finding=finding, theme=theme, actor=programme_manager)
     assert not Milestone.objects.exists()
 
 
@@ -226,14 +229,14 @@ def test_a_finding_becomes_a_milestone_only_on_a_theme_it_concerns(
 ):
     _accepted(finding, programme_manager)
     with pytest.raises(ValidationError, match="themes the finding concerns"):
-        services.finding_to_milestone(finding=finding, theme=other_theme, actor=programme_manager)
+        findings.finding_to_milestone(finding=finding, theme=other_theme, actor=programme_manager)
     assert not Risk.objects.exists() and not Milestone.objects.exists()
 
 
 def test_a_recommendation_is_mapped_to_the_themes_that_answer_it(
     visit, theme, other_theme, programme_manager
 ):
-    recommendation = services.recommendation_save(
+    recommendation = recommendations.recommendation_add(
         inspection=visit,
         actor=programme_manager,
         themes=[theme, other_theme],
@@ -246,7 +249,7 @@ def test_a_recommendation_is_mapped_to_the_themes_that_answer_it(
 
 def test_a_recommendation_with_no_theme_is_refused(visit, programme_manager):
     with pytest.raises(ValidationError, match="Select the themes that answer"):
-        services.recommendation_save(
+        recommendations.recommendation_add(
             inspection=visit, actor=programme_manager, themes=[], text="Unmapped"
         )
 
@@ -255,7 +258,7 @@ def test_recording_a_visit_records_a_judgement_per_area_judged(programme, progra
     from evaluation.models import JudgementArea, OfstedGrade
 
     areas = {a.slug: a for a in JudgementArea.objects.all()}
-    inspection = services.inspection_record(
+    inspection = inspections.inspection_record(
         programme=programme,
         actor=programme_manager,
         grades={
@@ -269,7 +272,7 @@ def test_recording_a_visit_records_a_judgement_per_area_judged(programme, progra
     assert [(j.area.slug, j.grade) for j in inspection.judgements.all()] == [
         ("help-and-protection", "good")
     ]
-    services.inspection_update(
+    inspections.inspection_update(
         inspection=inspection,
         actor=programme_manager,
         grades={areas["help-and-protection"]: ""},
@@ -279,7 +282,7 @@ def test_recording_a_visit_records_a_judgement_per_area_judged(programme, progra
 
 def test_survey_and_ledger_imports_say_what_and_where_in_one_way():
     from budget.ledger import Problem as LedgerProblem
-    from evaluation.services import Problem as SurveyProblem
+    from evaluation.actions.feedback import Problem as SurveyProblem
 
     assert LedgerProblem is SurveyProblem
     assert str(SurveyProblem(14, "Amount", "“12.345” is not pounds and pence")) == (
