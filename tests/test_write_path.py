@@ -15,8 +15,21 @@ from havering_improve.apps_list import PROGRAMME_APPS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["havering_improve", *PROGRAMME_APPS, "programme"]
-# Where the apps' writes live: each app's services, and the modules split out of them.
-WRITE_MODULES = [f"{app}.services" for app in PROGRAMME_APPS] + ["budget.imports", "budget.periods"]
+# Where the apps' writes live: each app's actions (one module per concept in its `actions`
+# package, or its services), and the budget's modules that read what its actions check.
+WRITE_MODULES = [
+    *(
+        f"{app}.actions.{path.stem}" if (ROOT / app / "actions").is_dir() else f"{app}.services"
+        for app in PROGRAMME_APPS
+        for path in (
+            sorted((ROOT / app / "actions").glob("[!_]*.py"))
+            if (ROOT / app / "actions").is_dir()
+            else [None]
+        )
+    ),
+    "budget.imports",
+    "budget.periods",
+]
 
 
 def _module_name(path: Path) -> str:
@@ -93,7 +106,7 @@ def test_the_import_walk_sees_function_level_imports():
     graph = _graph()
     # board.services imports its pack renderer inside a function, so the walk must see it.
     assert "board.packs" in graph["board.services"]
-    assert "budget.selectors" in graph["budget.services"]
+    assert "budget.selectors" in graph["budget.actions.rules"]
 
 
 def test_no_module_imports_another_that_imports_it_back():
