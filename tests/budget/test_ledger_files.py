@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import default_storage
 
-from budget import imports, workbooks
+from budget import workbooks
 from budget.actions import imports as import_actions
 from budget.models import LedgerImport, LedgerRow
 from tests.budget.conftest import HEADER, csv_of, row, upload, xlsx_of
@@ -313,7 +313,7 @@ def test_an_upload_that_fails_while_being_read_leaves_no_file(set_up, finance_of
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(imports, "_walk", broken)
+    monkeypatch.setattr(import_actions, "analyse_file", broken)
     with pytest.raises(RuntimeError):
         upload(set_up, finance_officer, csv_of(row()))
     assert _stored_files() == before

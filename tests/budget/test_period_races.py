@@ -81,7 +81,7 @@ def test_an_import_confirmed_while_a_close_runs_waits_and_is_refused(
 ):
     batch = upload(allocation, finance_officer, csv_of(row(ref="AP60", amount="60000.00")))
     assert batch.status == LedgerImport.Status.PREVIEWED
-    inside, release = _hold(monkeypatch, selectors, "budget_report")  # close: snapshot taking
+    inside, release = _hold(monkeypatch, period_actions, "budget_report")  # close: snapshot taking
 
     close = Worker(
         lambda: period_actions.period_close(allocation=allocation, period=2, actor=finance_officer)
@@ -137,7 +137,7 @@ def test_a_close_asked_for_while_an_import_is_confirmed_waits_and_freezes_its_ro
 
 
 def test_two_closes_of_one_period_at_once_close_it_once(allocation, finance_officer, monkeypatch):
-    inside, release = _hold(monkeypatch, selectors, "budget_report")
+    inside, release = _hold(monkeypatch, period_actions, "budget_report")
     first = Worker(
         lambda: period_actions.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
