@@ -41,9 +41,9 @@ def extract(rows: int, fy, tag: str) -> bytes:
 def run_import(allocation, user, data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from budget import imports
+    from budget.actions import imports as import_actions
 
-    batch = imports.ledger_import_upload(
+    batch = import_actions.ledger_import_upload(
         allocation=allocation,
         uploaded_file=SimpleUploadedFile(name, data),
         actor=user,
@@ -51,7 +51,7 @@ def run_import(allocation, user, data: bytes, name: str):
     )
     if batch.errors:
         raise SystemExit(f"The benchmark extract was refused: {batch.errors[:3]}")
-    return imports.ledger_import_confirm(batch=batch, actor=user)
+    return import_actions.ledger_import_confirm(batch=batch, actor=user)
 
 
 def main():

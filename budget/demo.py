@@ -24,7 +24,12 @@ from django.utils import timezone
 from havering_improve.actions import backdate
 from havering_improve.fy import FinancialYear
 
-from . import imports, periods, selectors, services
+from . import imports, periods, selectors
+from .actions import allocations as allocation_actions
+from .actions import imports as import_actions
+from .actions import lines as line_actions
+from .actions import periods as period_actions
+from .actions import rules as rule_actions
 from .models import BudgetAllocation, Commitment, LedgerImport, LedgerRow, MatchingRule, Post
 
 DEMO_EXTRACT = Path(settings.BASE_DIR) / "data" / "demo" / "ledger-extract-2019-20.csv"
@@ -171,21 +176,19 @@ def demo_data_load(*, programme, stdout=None) -> None:
         if raised > today:
             continue
         if not Commitment.objects.filter(line=lines[code], reference=reference).exists():
-            services.commitment_record(
+            line_actions.commitment_add(
                 actor=user,
-                commitment=Commitment(
-                    line=lines[code],
-                    kind=kind,
-                    description=description,
-                    reference=reference,
-                    amount=Decimal(amount),
-                    raised_on=raised,
-                ),
+                line=lines[code],
+                kind=kind,
+                description=description,
+                reference=reference,
+                amount=Decimal(amount),
+                raised_on=raised,
             )
     membership = lines["research-in-practice"]
     if not membership.months.exists():
         # The membership is paid once, in May: profile it there, and forecast nothing after.
-        services.line_months_update(
+        line_actions.line_months_update(
             line=membership,
             actor=user,
             version=membership.version,
@@ -209,13 +212,13 @@ def _import_extract(*, allocation, user, year, today, stdout) -> None:
     content = demo_extract(year=year, today=today)
     if content is None:
         return  # the year's first month is not over: no extract yet
-    batch = imports.ledger_import_upload(
+    batch = import_actions.ledger_import_upload(
         allocation=allocation,
         uploaded_file=ContentFile(content, name=f"ledger-extract-{year.slug}.csv"),
         actor=user,
     )
     if batch.status == LedgerImport.Status.PREVIEWED:
-        batch = imports.ledger_import_confirm(batch=batch, actor=user)
+        batch = import_actions.ledger_import_confirm(batch=batch, actor=user)
     if stdout is not None:
         waiting = imports.ImportSummary.of(batch).unmatched.count
         stdout.write(
@@ -248,8 +251,8 @@ def _month_ends(*, allocation, user, today, lines) -> list[int]:
         for row in waiting:
             code = places.get(row.reference)
             if code is not None:
-                services.row_allocate(row=row, splits=[(lines[code], row.amount)], actor=user)
-        state = periods.period_close(allocation=allocation, period=period, actor=user)
+                rule_actions.row_allocate(row=row, splits=[(lines[code], row.amount)], actor=user)
+        state = period_actions.period_close(allocation=allocation, period=period, actor=user)
         # Closed on the fourth day after the month ended, in the afternoon.
         closed_on = year.period_end(period) + dt.timedelta(days=4)
         backdate(state, changed_at=_afternoon(min(closed_on, today)))
@@ -270,7 +273,7 @@ def demo_allocation(*, programme, user, year: FinancialYear) -> BudgetAllocation
     ).first()
     if allocation is None:
         latest = BudgetAllocation.objects.filter(programme=programme).order_by("start_year").last()
-        allocation = services.allocation_carry_forward(
+        allocation = allocation_actions.allocation_carry_forward(
             allocation=latest, actor=user, start_year=year.start_year
         )
     return allocation
@@ -326,12 +329,13 @@ def demo_setup(*, allocation, user, shift: int = 0) -> None:
     lines = {line.code: line for line in allocation.lines.all()}
     settings_obj = selectors.allocation_settings(allocation)
     if not settings_obj.cost_centres:
-        services.allocation_settings_update(
+        allocation_actions.allocation_settings_update(
             allocation=allocation, actor=user, cost_centres=COST_CENTRE
         )
     for number, code, title, cost, status, start in POSTS:
         if not Post.objects.filter(line=lines[code], post_number=number).exists():
-            post = Post(
+            line_actions.post_add(
+                actor=user,
                 line=lines[code],
                 post_number=number,
                 title=title,
@@ -339,16 +343,15 @@ def demo_setup(*, allocation, user, shift: int = 0) -> None:
                 status=status,
                 start_date=_shifted(start, shift) if start else None,
             )
-            services.post_record(actor=user, post=post)
         if not MatchingRule.objects.filter(allocation=allocation, post_number=number).exists():
-            services.rule_save(
+            rule_actions.rule_save(
                 allocation=allocation, actor=user, line=lines[code], kind="post", post_number=number
             )
     for subjective, text, code in CODING_RULES:
         if not MatchingRule.objects.filter(
             allocation=allocation, kind="coding", subjective=subjective
         ).exists():
-            services.rule_save(
+            rule_actions.rule_save(
                 allocation=allocation,
                 actor=user,
                 line=lines[code],

@@ -25,7 +25,10 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import islice
 
-from .models import LEDGER_ROW_COLUMNS
+import xlsxwriter
+from django.utils.text import slugify
+
+from .models import LEDGER_ROW_COLUMNS, LedgerRow, MatchingRule, RowAllocation
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -112,8 +115,6 @@ def ledger_values(rows, allocation) -> Iterator[list]:
     chunk at a time from one query, with the year's lines and rules looked up once and the
     splits of rows shared between lines by hand read once (each split is a person's decision,
     so they are few): four queries, whatever the number of rows."""
-    from .models import LedgerRow, MatchingRule, RowAllocation
-
     lines = dict(allocation.lines.values_list("pk", "title"))
     rules = {
         rule.pk: rule.describe() for rule in MatchingRule.objects.filter(allocation=allocation)
@@ -207,8 +208,6 @@ def xlsx_file(
     figure); the header row stays in view as the rows scroll, carries the filter buttons,
     and is repeated on each printed page. Widths come from the longest value written in
     each column: the sheet's columns are set when it is closed, so the rows still stream."""
-    import xlsxwriter
-
     out = tempfile.TemporaryFile()
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
     sheet = workbook.add_worksheet(title[:31])
@@ -365,8 +364,6 @@ def ledger_filter_words(allocation, *, line=None, up_to=None, period=None, queue
     """What a filtered ledger download holds, said in a line above its header and in its
     file name: ("Filtered: budget line Family Therapists; periods up to 8 (November 2026)",
     "family-therapists-to-period-8"); (None, "") when it holds every row."""
-    from django.utils.text import slugify
-
     said, named = [], []
     if line is not None:
         said.append(f"budget line {line.title}")

@@ -10,6 +10,7 @@ from havering_improve.forms import (
     StateChangeForm,
     VersionedForm,
 )
+from havering_improve.fy import period_month_name
 from havering_improve.uploads import validate_upload
 from havering_improve.validators import PERCENT_VALIDATORS
 
@@ -165,8 +166,6 @@ class PostForm(VersionedForm):
 class LineMonthsForm(StateChangeForm):
     def __init__(self, *args, months, year, **kwargs):
         super().__init__(*args, **kwargs)
-        from havering_improve.fy import period_month_name
-
         for period in range(1, 13):
             name = f"{period_month_name(period)} (period {period})"
             self.fields[f"profile_{period}"] = _money_field(f"Budget profile: {name}")

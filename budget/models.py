@@ -123,9 +123,9 @@ class AllocationSettings(models.Model):
 class LedgerImport(models.Model):
     """One uploaded ledger extract: the original file, who uploaded it, when, and what came of it.
 
-    Ledger rows are written in bulk (`budget.imports.ledger_rows_insert`, which simple-history
-    cannot see), so this record and its own history are the audit trail for the rows it brought
-    in."""
+    Ledger rows are written in bulk (`budget.actions.imports.ledger_rows_insert`, which
+    simple-history cannot see), so this record and its own history are the audit trail for the
+    rows it brought in."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Waiting for confirmation"
@@ -263,8 +263,9 @@ class LedgerRow(models.Model):
         return f"{self.reference} {self.amount}"
 
 
-# The ledger's columns, in the order the bulk insert (`budget.imports.ledger_rows_insert`) takes
-# a row's values: every column of a ledger row but its id, as the model declares them.
+# The ledger's columns, in the order the bulk insert
+# (`budget.actions.imports.ledger_rows_insert`) takes a row's values: every column of a ledger
+# row but its id, as the model declares them.
 LEDGER_ROW_COLUMNS = tuple(
     f.attname for f in LedgerRow._meta.local_concrete_fields if not f.primary_key
 )

@@ -16,6 +16,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, 
 
 from havering_improve import summaries
 from havering_improve.fy import FinancialYear
+from havering_improve.templatetags.improve import gbp_whole
+from themes.models import Theme
 
 from .models import (
     AllocationSettings,
@@ -25,7 +27,6 @@ from .models import (
     ForecastSnapshot,
     LedgerRow,
     LineMonth,
-    MatchingRule,
     PeriodState,
     Post,
     RowAllocation,
@@ -499,8 +500,6 @@ def theme_spend(
     split over the themes it supports, equally unless the programme manager set weights.
     The board pack calls this; `year` is a FinancialYear or start year (None: the latest);
     `report`, that allocation's report as at its latest period, if the caller has it already."""
-    from themes.models import Theme
-
     allocations = BudgetAllocation.objects.filter(programme=programme).order_by("start_year")
     if year is not None:
         start = year.start_year if isinstance(year, FinancialYear) else int(year)
@@ -552,13 +551,28 @@ def theme_spend(
     return list(result.values())
 
 
-def rule_queue_matches(rule) -> list:
-    """The rows waiting in the allocation queue that `rule` would place, with the year's other
-    rules taking their usual precedence; rows in closed periods stay where they are."""
-    closed = closed_periods(rule.allocation)
-    matcher = Matcher.for_allocation(rule.allocation)
-    rows = ledger_rows(rule.allocation, queue=True).exclude(period__in=closed)
-    return [row for row in rows if getattr(matcher.match(row), "pk", None) == rule.pk]
+def theme_cost_rating(theme) -> dict:
+    """The cost rating a theme's new highlight report starts from, as the report's fields
+    ({"cost_rag": …, "cost_reason": …}): the theme's share of the latest year's forecast, rated
+    by the budget report's thresholds, with the figures. {} when it has no share of a budget."""
+    mine = next((s for s in theme_spend(theme.programme) if s.theme.pk == theme.pk), None)
+    if mine is None or not mine.lines or not mine.budget:
+        return {}
+    variance, percent = mine.forecast_variance, mine.forecast_variance_percent
+    shown = f"{'−' if percent < 0 else '+' if percent > 0 else ''}{abs(percent)}%"
+    allocation = f"the theme's allocation of {gbp_whole(mine.budget)}"
+    if variance:
+        direction = "over" if variance > 0 else "under"
+        reason = f"Forecast {gbp_whole(abs(variance))} {direction} {allocation} ({shown})"
+    else:
+        reason = f"Forecast in line with {allocation} ({shown})"
+    amber, red = (f"{Decimal(t).normalize():f}%" for t in (mine.amber, mine.red))
+    reason += (
+        f": forecast outturn {gbp_whole(mine.forecast_outturn)}, spent to date "
+        f"{gbp_whole(mine.actual_to_date)}. The budget report rates a forecast variance over "
+        f"{amber} amber and over {red} red."
+    )
+    return {"cost_rag": mine.rag, "cost_reason": reason}
 
 
 def closed_periods(allocation) -> set[int]:
@@ -567,38 +581,3 @@ def closed_periods(allocation) -> set[int]:
             "period", flat=True
         )
     )
-
-
-class Matcher:
-    """The year's rules, indexed for a fast look-up per row. Post number wins; then cost centre
-    and subjective, rules with description text before the general one."""
-
-    def __init__(self, rules):
-        self.by_post: dict[str, MatchingRule] = {}
-        self.by_coding: dict[tuple[str, str], list[MatchingRule]] = {}
-        for rule in rules:
-            if rule.kind == MatchingRule.Kind.POST:
-                self.by_post[rule.post_number.strip().upper()] = rule
-            else:
-                key = (rule.cost_centre.strip().upper(), rule.subjective.strip())
-                self.by_coding.setdefault(key, []).append(rule)
-        for candidates in self.by_coding.values():
-            candidates.sort(key=lambda r: -len(r.description_contains))
-
-    @classmethod
-    def for_allocation(cls, allocation):
-        return cls(MatchingRule.objects.filter(allocation=allocation).select_related("line"))
-
-    def match(self, row) -> MatchingRule | None:
-        if row.post_number:
-            rule = self.by_post.get(row.post_number)
-            if rule is not None:
-                return rule
-        candidates = self.by_coding.get((row.cost_centre, row.subjective))
-        if candidates:
-            text = row.description.lower()
-            for rule in candidates:
-                needle = rule.description_contains.strip().lower()
-                if not needle or needle in text:
-                    return rule
-        return None

@@ -150,7 +150,7 @@ class ScaleData:
     def budget_data(self):
         """LEDGER_ROWS_PER_YEAR rows a year through the ledger's bulk insert, as one confirmed
         import a year (the import record is the rows' history)."""
-        from budget.imports import ledger_rows_insert
+        from budget.actions.imports import ledger_rows_insert
         from budget.models import BudgetAllocation, LedgerImport, LedgerRowValues
 
         allocation = BudgetAllocation.objects.filter(programme=self.programme).first()

@@ -39,6 +39,13 @@ def _measure_chart_version(measure) -> str:
     return measure_chart_drawn(measure)[0]
 
 
+def _budget_chart_version(allocation) -> str:
+    from budget.charts import cumulative_chart_version
+    from budget.selectors import cached_budget_report
+
+    return cumulative_chart_version(cached_budget_report(allocation))
+
+
 def _first_in(queryset, **filters):
     obj = queryset.filter(**filters).order_by("pk").first()
     if obj is None:
@@ -118,6 +125,11 @@ def kwargs_for(name: str) -> dict:
         "budget:year": lambda: year,
         "budget:report_xlsx": lambda: year,
         "budget:report_csv": lambda: year,
+        "budget:chart": lambda: {
+            **year,
+            "as_at": "latest",
+            "version": _budget_chart_version(latest),
+        },
         "budget:ledger": lambda: year,
         "budget:ledger_xlsx": lambda: year,
         "budget:ledger_csv": lambda: year,

@@ -112,7 +112,7 @@ def publish_a_pack(programme, manager, days_ahead=14, **_):
 
 
 def confirm_a_ledger_file(programme, finance, **_):
-    from budget import imports
+    from budget.actions import imports as import_actions
     from budget.demo import demo_setup
     from budget.models import BudgetAllocation, LedgerImport, LedgerRow
     from tests.budget.conftest import csv_of, row, upload
@@ -125,7 +125,7 @@ def confirm_a_ledger_file(programme, finance, **_):
         finance,
         f"/budget/2019-20/imports/{batch.pk}/confirm/",
         {},
-        (imports, "ledger_rows_insert"),
+        (import_actions, "ledger_rows_insert"),
     )
     assert LedgerRow.objects.filter(reference="AP60").count() == 1
     return answers
@@ -151,11 +151,14 @@ def submit_a_report(programme, lead, **_):
 
 
 def carry_the_lines_forward(programme, finance, **_):
-    from budget import services
+    from budget.actions import allocations as allocation_actions
     from budget.models import BudgetAllocation
 
     answers = race(
-        finance, "/budget/2019-20/carry-forward/", {"confirm": "on"}, (services, "_carried")
+        finance,
+        "/budget/2019-20/carry-forward/",
+        {"confirm": "on"},
+        (allocation_actions, "_carried"),
     )
     assert BudgetAllocation.objects.filter(programme=programme, start_year=2020).count() == 1
     return answers

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from board import services as board_services
 from board.models import MeetingPack, RotaRun
-from budget import imports, periods
-from budget import services as budget_services
+from budget.actions import imports as import_actions
+from budget.actions import periods as period_actions
+from budget.actions import rules as rule_actions
 from budget.demo import demo_setup
 from budget.models import LedgerRow
 from havering_improve.actions import history_user
@@ -58,15 +59,15 @@ def test_budget_and_board_events_are_among_the_changes_without_the_admin(
     demo_setup(allocation=allocation, user=finance_officer)
     training = row(ref="TR1", subjective="4800", period="1", date="15/04/2019", amount="250.00")
     batch = upload(allocation, finance_officer, csv_of(training))
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     line = allocation.lines.get(code="family-therapists")
-    budget_services.row_allocate(
+    rule_actions.row_allocate(
         row=LedgerRow.objects.get(reference="TR1"),
         splits=[(line, D("250.00"))],
         actor=finance_officer,
         save_rule="coding",
     )
-    periods.period_close(allocation=allocation, period=1, actor=finance_officer)
+    period_actions.period_close(allocation=allocation, period=1, actor=finance_officer)
 
     board = programme.boards.get(slug="improvement-board")
     today = timezone.localdate()

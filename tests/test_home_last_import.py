@@ -3,7 +3,7 @@ the ledger, not a preview someone cancelled since."""
 
 import pytest
 
-from budget import imports as budget_imports
+from budget.actions import imports as import_actions
 from budget.demo import demo_setup
 from tests.budget.conftest import csv_of, row, upload
 
@@ -17,10 +17,10 @@ def test_the_last_import_is_the_last_confirmed_not_a_cancelled_preview(
     demo_setup(allocation=allocation, user=finance_officer)
     rows = [row(ref=f"AP{i}", subjective="4010", amount="100.00") for i in range(3)]
     batch = upload(allocation, finance_officer, csv_of(*rows), name="may-extract.csv")
-    budget_imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     # The same rows again: nothing new, so the officer cancels it.
     again = upload(allocation, finance_officer, csv_of(*rows), name="may-extract-again.csv")
-    budget_imports.ledger_import_cancel(batch=again, actor=finance_officer)
+    import_actions.ledger_import_cancel(batch=again, actor=finance_officer)
 
     client.force_login(finance_officer)
     html = client.get("/").content.decode()

@@ -96,6 +96,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "budget:year": READ_ONLY,
     "budget:report_xlsx": READ_ONLY,
     "budget:report_csv": READ_ONLY,
+    "budget:chart": READ_ONLY,  # the report's chart: its totals, as the report shows them
     # Ledger rows are transaction-level (a payroll row is one person's pay): the budget's keepers
     # and the auditor only, filtered or not (see FILTERED below).
     "budget:ledger": (BUDGET_RECORDS, POST_ONLY),
@@ -205,7 +206,7 @@ FILTERED: dict[tuple[str, str], str] = {
 
 # A chart at its own address is an image the browser keeps (privately) until its data changes,
 # so a page of charts is not fetched again on every visit; every other answer is never kept.
-KEPT_PRIVATELY = {"themes:measure_chart", "board:pack_chart"}
+KEPT_PRIVATELY = {"themes:measure_chart", "board:pack_chart", "budget:chart"}
 
 # The admin checks model permissions on the role groups itself (tests/test_auth.py).
 EXCLUDED_NAMESPACES = {"admin"}

@@ -4,7 +4,7 @@ are the plan's."""
 import pytest
 from freezegun import freeze_time
 
-from budget import services as budget_services
+from budget.actions import allocations as allocation_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def this_year(programme, programme_manager):
     """The programme in 2026/27: the plan's 2019/20 lines carried forward."""
     plan = programme.allocations.get(start_year=2019)
-    return budget_services.allocation_carry_forward(
+    return allocation_actions.allocation_carry_forward(
         allocation=plan, actor=programme_manager, start_year=2026
     )
 

@@ -6,7 +6,7 @@ conflict that PostgreSQL reports (a deadlock, a lock timeout, a serialization fa
 import pytest
 from django.db import OperationalError, connection
 
-from budget import periods
+from budget.actions import periods as period_actions
 from havering_improve.errors import TryAgain
 from tests import races
 from tests.services import need, using_postgres
@@ -62,7 +62,7 @@ def _lock_timeout_in(action):
 
 def test_a_lock_postgres_gives_up_on_is_the_try_again_message(programme, finance_officer):
     def close(allocation):
-        return periods.period_close(allocation=allocation, period=1, actor=finance_officer)
+        return period_actions.period_close(allocation=allocation, period=1, actor=finance_officer)
 
     with pytest.raises(TryAgain) as refused:
         _lock_timeout_in(close)

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from budget.actions import imports as import_actions
 from budget.models import BudgetLine
 from havering_improve import summaries
 from themes.charts import measure_chart_html
@@ -273,7 +274,6 @@ def _import_ledger(theme):
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from budget import imports
     from budget.demo import demo_setup
     from budget.models import BudgetAllocation
     from tests.budget.conftest import csv_of, row
@@ -282,12 +282,12 @@ def _import_ledger(theme):
     user = get_user_model().objects.get(username="finance")
     demo_setup(allocation=allocation, user=user)
     extract = csv_of(row(ref="AP77", period="2", amount="4321.00"))
-    batch = imports.ledger_import_upload(
+    batch = import_actions.ledger_import_upload(
         allocation=allocation,
         uploaded_file=SimpleUploadedFile("x.csv", extract.encode()),
         actor=user,
     )
-    imports.ledger_import_confirm(batch=batch, actor=user)
+    import_actions.ledger_import_confirm(batch=batch, actor=user)
 
 
 # (what changes, what was there before it, the page, what it shows after)

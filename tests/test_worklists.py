@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from board.models import Board, Meeting, MeetingPack, RotaRun, RotaSlot
-from budget import imports as budget_imports
+from budget.actions import imports as import_actions
 from budget.demo import demo_setup
 from budget.models import AllocationSettings
 from havering_improve import roles
@@ -176,7 +176,7 @@ def _finance_data(programme, user, n=1):
     ]
     batch = upload(allocation, user, csv_of(*rows))
     assert not batch.errors, batch.errors
-    budget_imports.ledger_import_confirm(batch=batch, actor=user)
+    import_actions.ledger_import_confirm(batch=batch, actor=user)
     return allocation
 
 

@@ -104,7 +104,7 @@ def test_the_import_walk_sees_function_level_imports():
     graph = _graph()
     # board.services imports its pack renderer inside a function, so the walk must see it.
     assert "board.packs" in graph["board.services"]
-    assert "budget.selectors" in graph["budget.services"]
+    assert "budget.selectors" in graph["budget.actions.rules"]
 
 
 def test_no_module_imports_another_that_imports_it_back():

@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from budget import imports, periods
+from budget.actions import imports as import_actions
+from budget.actions import periods as period_actions
 from budget.demo import demo_setup
 from budget.models import BudgetAllocation
 
@@ -36,7 +37,7 @@ def set_up(allocation, finance_officer):
 def upload(allocation, user, content, name="extract.csv"):
     if isinstance(content, str):
         content = content.encode("utf-8")
-    return imports.ledger_import_upload(
+    return import_actions.ledger_import_upload(
         allocation=allocation, uploaded_file=SimpleUploadedFile(name, content), actor=user
     )
 
@@ -44,7 +45,7 @@ def upload(allocation, user, content, name="extract.csv"):
 def close_periods(allocation, user, through: int) -> None:
     """Close periods 1 to `through`, in order, as month-end does."""
     for period in range(1, through + 1):
-        periods.period_close(allocation=allocation, period=period, actor=user)
+        period_actions.period_close(allocation=allocation, period=period, actor=user)
 
 
 def csv_of(*rows, header=HEADER):
@@ -85,4 +86,4 @@ def sample_bytes():
 @pytest.fixture
 def imported_sample(set_up, finance_officer, sample_bytes):
     batch = upload(set_up, finance_officer, sample_bytes, "ledger-extract.csv")
-    return imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    return import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)

@@ -7,8 +7,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from budget import imports, services
-from budget.models import Commitment, LedgerRow
+from budget.actions import imports as import_actions
+from budget.actions import lines as line_actions
+from budget.actions import rules as rule_actions
+from budget.models import LedgerRow
 from budget.selectors import budget_report
 from tests.budget.conftest import csv_of, row, upload
 
@@ -20,10 +22,10 @@ def membership(imported_sample, finance_officer, lines):
     """The Research in Practice line: paid in May, nothing more forecast."""
     line = lines["research-in-practice"]
     for queued in LedgerRow.objects.filter(line__isnull=True):
-        services.row_allocate(
+        rule_actions.row_allocate(
             row=queued, splits=[(lines["family-therapists"], queued.amount)], actor=finance_officer
         )
-    services.line_months_update(
+    line_actions.line_months_update(
         line=line,
         actor=finance_officer,
         version=line.version,
@@ -44,16 +46,14 @@ def test_a_commitment_counts_in_the_outturn_until_the_row_that_pays_it_is_in_the
     client.force_login(finance_officer)
     page = f"/budget/2019-20/lines/{membership.code}/"
     before, _ = _figures(membership)
-    services.commitment_record(
+    line_actions.commitment_add(
         actor=finance_officer,
-        commitment=Commitment(
-            line=membership,
-            kind="order",
-            description="Research in Practice workshops",
-            reference="PO-90417",
-            amount=D("1500.00"),
-            raised_on=dt.date(2019, 9, 20),
-        ),
+        line=membership,
+        kind="order",
+        description="Research in Practice workshops",
+        reference="PO-90417",
+        amount=D("1500.00"),
+        raised_on=dt.date(2019, 9, 20),
     )
     committed, report = _figures(membership)
     assert committed.commitments == D("1500.00")
@@ -72,7 +72,7 @@ def test_a_commitment_counts_in_the_outturn_until_the_row_that_pays_it_is_in_the
         amount="1500.00",
     )
     batch = upload(membership.allocation, finance_officer, csv_of(invoice))
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     paid, report = _figures(membership)
     assert paid.actual_to_date == before.actual_to_date + D("1500.00")
     assert paid.commitments == D("0.00")
@@ -84,20 +84,18 @@ def test_a_commitment_counts_in_the_outturn_until_the_row_that_pays_it_is_in_the
 def test_a_row_still_waiting_for_allocation_does_not_pay_the_commitment(
     membership, finance_officer
 ):
-    services.commitment_record(
+    line_actions.commitment_add(
         actor=finance_officer,
-        commitment=Commitment(
-            line=membership,
-            kind="order",
-            description="Workshops",
-            reference="PO-90418",
-            amount=D("800.00"),
-            raised_on=dt.date(2019, 9, 20),
-        ),
+        line=membership,
+        kind="order",
+        description="Workshops",
+        reference="PO-90418",
+        amount=D("800.00"),
+        raised_on=dt.date(2019, 9, 20),
     )
     waiting = row(ref="AP990002", period="7", date="14/10/2019", subjective="9999",
                   description="Invoice PO-90418", amount="800.00")  # fmt: skip
     batch = upload(membership.allocation, finance_officer, csv_of(waiting))
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     figures, _ = _figures(membership)
     assert figures.commitments == D("800.00")

@@ -9,7 +9,8 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from budget import imports, services
+from budget.actions import imports as import_actions
+from budget.actions import rules as rule_actions
 from budget.models import LedgerRow
 from tests.budget.conftest import csv_of, row, upload
 
@@ -23,14 +24,14 @@ def placed(set_up, finance_officer, lines):
         row(ref="TWO", subjective="9999", amount="90.00", description="Shared training"),
     ]
     batch = upload(set_up, finance_officer, csv_of(*rows))
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     first, second = list(lines.values())[:2]
-    services.row_allocate(
+    rule_actions.row_allocate(
         row=LedgerRow.objects.get(reference="ONE"),
         splits=[(first, D("12500.00"))],
         actor=finance_officer,
     )
-    services.row_allocate(
+    rule_actions.row_allocate(
         row=LedgerRow.objects.get(reference="TWO"),
         splits=[(first, D("60.00")), (second, D("30.00"))],
         actor=finance_officer,

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from budget import imports, services
+from budget.actions import imports as import_actions
+from budget.actions import rules as rule_actions
 from budget.models import LedgerRow
 from tests.budget.conftest import csv_of, row, upload
 
@@ -29,10 +30,10 @@ def ledger(set_up, finance_officer, lines):
     rows.append(row(ref="TRAIN1", subjective="9999", amount="90.00", description="Training"))
     rows.append(row(ref="TRAIN2", subjective="9999", amount="12.00", description="Waiting"))
     batch = upload(set_up, finance_officer, csv_of(*rows))
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     split = LedgerRow.objects.get(reference="TRAIN1")
     first, second = list(lines.values())[:2]
-    services.row_allocate(
+    rule_actions.row_allocate(
         row=split, splits=[(first, D("60.00")), (second, D("30.00"))], actor=finance_officer
     )
     return {"first": first, "second": second}
@@ -102,7 +103,7 @@ def test_the_export_reads_only_the_exported_columns_in_a_fixed_number_of_queries
         _body(client.get("/budget/2019-20/ledger.csv"))
     more = [row(ref=f"MORE{n:04d}", amount="1.00") for n in range(300)]
     batch = upload(ledger["first"].allocation, finance_officer, csv_of(*more))
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     with CaptureQueriesContext(connection) as many:
         _body(client.get("/budget/2019-20/ledger.csv"))
     assert len(many) == len(few)
@@ -117,7 +118,7 @@ def test_the_ledger_page_warns_that_a_large_excel_download_takes_a_while(
 ):
     client.force_login(finance_officer)
     assert "takes up to a minute" not in client.get("/budget/2019-20/ledger/").content.decode()
-    monkeypatch.setattr("budget.views.LARGE_DOWNLOAD_ROWS", 32)
+    monkeypatch.setattr("budget.views.ledger.LARGE_DOWNLOAD_ROWS", 32)
     html = client.get("/budget/2019-20/ledger/").content.decode()
     assert "An Excel file of 32 rows takes up to a minute" in html
     assert "The CSV file starts at once" in html

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from budget import imports
+from budget.actions import imports as import_actions
 from budget.imports import ImportSummary, RuleCount
 from budget.models import LedgerImport, LedgerRow, LedgerRowValues
 from havering_improve import summaries
@@ -71,7 +72,7 @@ def test_importing_the_same_extract_twice_never_double_counts(
     again = upload(imported_sample.allocation, finance_officer, sample_bytes, "again.csv")
     assert ImportSummary.of(again).duplicate.count == 111
     assert ImportSummary.of(again).matched.count == 0
-    imports.ledger_import_confirm(batch=again, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=again, actor=finance_officer)
     assert LedgerRow.objects.filter(active=True).count() == 111
 
 
@@ -82,7 +83,7 @@ def test_an_overlapping_extract_adds_only_the_new_rows(imported_sample, finance_
     )
     batch = upload(imported_sample.allocation, finance_officer, content)
     assert ImportSummary.of(batch).duplicate.count == 1
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     assert LedgerRow.objects.filter(active=True).count() == 112
 
 
@@ -100,7 +101,7 @@ def test_a_period_closed_between_preview_and_confirm_still_refuses_the_import(
     batch = upload(set_up, finance_officer, csv_of(row()))
     close_periods(set_up, finance_officer, 2)
     with pytest.raises(imports.ImportRefused):
-        imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+        import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     assert not LedgerRow.objects.exists()
     batch.refresh_from_db()
     assert batch.status == LedgerImport.Status.PREVIEWED
@@ -118,7 +119,7 @@ def test_an_import_can_be_reversed_with_a_reason_and_imported_again(
     imported_sample, finance_officer, sample_bytes
 ):
     allocation = imported_sample.allocation
-    imports.ledger_import_reverse(
+    import_actions.ledger_import_reverse(
         batch=imported_sample, actor=finance_officer, reason="Wrong extract"
     )
     imported_sample.refresh_from_db()
@@ -128,24 +129,28 @@ def test_an_import_can_be_reversed_with_a_reason_and_imported_again(
     assert not LedgerRow.objects.filter(active=True).exists()
     again = upload(allocation, finance_officer, sample_bytes, "again.csv")
     assert ImportSummary.of(again).duplicate.count == 0
-    imports.ledger_import_confirm(batch=again, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=again, actor=finance_officer)
     assert LedgerRow.objects.filter(active=True).count() == 111
 
 
 def test_an_import_touching_a_closed_period_cannot_be_reversed(imported_sample, finance_officer):
     close_periods(imported_sample.allocation, finance_officer, 3)
     with pytest.raises(ValidationError, match="closed period"):
-        imports.ledger_import_reverse(batch=imported_sample, actor=finance_officer, reason="x")
+        import_actions.ledger_import_reverse(
+            batch=imported_sample, actor=finance_officer, reason="x"
+        )
 
 
 def test_reversing_needs_a_reason(imported_sample, finance_officer):
     with pytest.raises(ValidationError):
-        imports.ledger_import_reverse(batch=imported_sample, actor=finance_officer, reason=" ")
+        import_actions.ledger_import_reverse(
+            batch=imported_sample, actor=finance_officer, reason=" "
+        )
 
 
 def test_a_confirmed_import_cannot_be_confirmed_again(imported_sample, finance_officer):
     with pytest.raises(ValidationError):
-        imports.ledger_import_confirm(batch=imported_sample, actor=finance_officer)
+        import_actions.ledger_import_confirm(batch=imported_sample, actor=finance_officer)
 
 
 def test_rows_of_other_cost_centres_are_never_counted(imported_sample):
@@ -219,7 +224,7 @@ def test_a_re_import_longer_than_one_look_up_counts_every_row_already_in_the_led
     # this extract spans several, with rows already imported on both sides of each boundary.
     monkeypatch.setattr(imports, "LOOKUP_CHUNK", 3)
     first = csv_of(*(row(ref=f"AP{n}", amount="10.00") for n in range(1, 8)))
-    imports.ledger_import_confirm(
+    import_actions.ledger_import_confirm(
         batch=upload(set_up, finance_officer, first), actor=finance_officer
     )
     second = csv_of(
@@ -238,7 +243,7 @@ def test_a_re_import_longer_than_one_look_up_counts_every_row_already_in_the_led
         "AP7",
         "AP1",
     ]
-    batch = imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    batch = import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     assert batch.rows_imported == 5
     assert batch.total_imported == Decimal("7.50")
     assert ImportSummary.of(batch).duplicate.count == 4
@@ -275,7 +280,7 @@ def test_rows_written_in_bulk_reach_the_ledger_and_its_kept_figures(
     )
     before = summaries.data_version(summaries.LEDGER)
     committed(
-        lambda: imports.ledger_rows_insert(
+        lambda: import_actions.ledger_rows_insert(
             actor=finance_officer, rows=[_bulk_row(batch, "BULK1"), _bulk_row(batch, "BULK2")]
         )
     )
@@ -289,7 +294,7 @@ def test_a_lead_cannot_write_ledger_rows(set_up, finance_officer, lead):
         allocation=set_up, original_name="bulk.csv", uploaded_by=finance_officer
     )
     with pytest.raises(PermissionDenied):
-        imports.ledger_rows_insert(actor=lead, rows=[_bulk_row(batch, "BULK1")])
+        import_actions.ledger_rows_insert(actor=lead, rows=[_bulk_row(batch, "BULK1")])
     assert not LedgerRow.objects.exists()
 
 

@@ -3,7 +3,7 @@ which year its rows are in and offers to import it there."""
 
 import pytest
 
-from budget import services
+from budget.actions import allocations as allocation_actions
 from budget.models import LedgerImport
 from tests.budget.conftest import csv_of, row, upload
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def next_year(set_up, finance_officer):
     """2020/21, carried forward from 2019/20: the year a 2019/20 extract is not for."""
-    return services.allocation_carry_forward(allocation=set_up, actor=finance_officer)
+    return allocation_actions.allocation_carry_forward(allocation=set_up, actor=finance_officer)
 
 
 def _extract(n=12):

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import default_storage
 
-from budget import imports, ledger
+from budget import workbooks
+from budget.actions import imports as import_actions
 from budget.models import LedgerImport, LedgerRow
 from tests.budget.conftest import HEADER, csv_of, row, upload, xlsx_of
 
@@ -34,7 +35,7 @@ def _stored_files():
 
 def _confirm(batch, user):
     assert batch.status == LedgerImport.Status.PREVIEWED, batch.errors
-    return imports.ledger_import_confirm(batch=batch, actor=user)
+    return import_actions.ledger_import_confirm(batch=batch, actor=user)
 
 
 def _problems(batch):
@@ -234,7 +235,7 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_reading(
     set_up, finance_officer, monkeypatch
 ):
     # A bomb in miniature: the caps scale down with the file.
-    monkeypatch.setattr(ledger, "MAX_XLSX_SHARED_STRINGS", 64 * 1024)
+    monkeypatch.setattr(workbooks, "MAX_XLSX_SHARED_STRINGS", 64 * 1024)
     words = [[*GOOD[:6], f"AP{n}", "", "word " * 40 + str(n), 1] for n in range(400)]
     data = xlsx_of([HEADER.split(","), *words])
     # Turn the inline strings into shared strings, as Excel writes them.
@@ -266,7 +267,7 @@ def test_a_tiny_workbook_claiming_thirty_million_rows_is_refused_at_once(set_up,
 def test_rows_beyond_the_limit_stop_the_read_even_when_the_sheet_understates_its_size(
     set_up, finance_officer, monkeypatch
 ):
-    monkeypatch.setattr(ledger, "MAX_ROWS", 50)
+    monkeypatch.setattr(workbooks, "MAX_ROWS", 50)
 
     def change(xml):
         # Claims one row; its one data row sits at row 5,000.
@@ -312,7 +313,7 @@ def test_an_upload_that_fails_while_being_read_leaves_no_file(set_up, finance_of
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(imports, "_walk", broken)
+    monkeypatch.setattr(import_actions, "analyse_file", broken)
     with pytest.raises(RuntimeError):
         upload(set_up, finance_officer, csv_of(row()))
     assert _stored_files() == before

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from budget import imports, services
+from budget.actions import imports as import_actions
+from budget.actions import rules as rule_actions
 from budget.models import LedgerRow, MatchingRule, RowAllocation
 from budget.selectors import budget_report
 from tests.budget.conftest import close_periods, csv_of, row, upload
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def _import(allocation, user, *rows):
     batch = upload(allocation, user, csv_of(*rows))
     assert not batch.errors, batch.errors
-    return imports.ledger_import_confirm(batch=batch, actor=user)
+    return import_actions.ledger_import_confirm(batch=batch, actor=user)
 
 
 def test_a_post_number_places_a_payroll_row_on_its_line(set_up, finance_officer, lines):
@@ -35,7 +36,7 @@ def test_a_post_rule_wins_over_a_coding_rule(set_up, finance_officer, lines):
 def test_a_rule_with_description_text_wins_over_the_general_coding_rule(
     set_up, finance_officer, lines
 ):
-    services.rule_save(
+    rule_actions.rule_save(
         allocation=set_up,
         actor=finance_officer,
         line=lines["family-therapists"],
@@ -44,7 +45,7 @@ def test_a_rule_with_description_text_wins_over_the_general_coding_rule(
         subjective="4800",
         description_contains="systemic",
     )
-    services.rule_save(
+    rule_actions.rule_save(
         allocation=set_up,
         actor=finance_officer,
         line=lines["hsca-coordinator"],
@@ -73,7 +74,7 @@ def test_a_row_no_rule_places_waits_in_the_queue(set_up, finance_officer):
 def test_allocating_a_queued_row_puts_it_in_the_line_actuals(set_up, finance_officer, lines):
     _import(set_up, finance_officer, row(ref="AP1", subjective="4800", amount="12500.00"))
     queued = LedgerRow.objects.get(reference="AP1")
-    services.row_allocate(
+    rule_actions.row_allocate(
         row=queued,
         splits=[(lines["family-therapists"], Decimal("12500.00"))],
         actor=finance_officer,
@@ -88,7 +89,7 @@ def test_a_row_can_be_split_across_lines_when_the_shares_add_up(set_up, finance_
     _import(set_up, finance_officer, row(ref="AP1", subjective="4800", amount="1000.00"))
     queued = LedgerRow.objects.get(reference="AP1")
     with pytest.raises(ValidationError, match="add up to £999.99"):
-        services.row_allocate(
+        rule_actions.row_allocate(
             row=queued,
             splits=[
                 (lines["family-therapists"], Decimal("600.00")),
@@ -97,7 +98,7 @@ def test_a_row_can_be_split_across_lines_when_the_shares_add_up(set_up, finance_
             actor=finance_officer,
         )
     assert not RowAllocation.objects.exists()
-    services.row_allocate(
+    rule_actions.row_allocate(
         row=queued,
         splits=[
             (lines["family-therapists"], Decimal("600.00")),
@@ -114,7 +115,7 @@ def test_a_row_can_be_split_across_lines_when_the_shares_add_up(set_up, finance_
 
 def test_saving_an_allocation_as_a_rule_matches_the_next_import(set_up, finance_officer, lines):
     _import(set_up, finance_officer, row(ref="AP1", subjective="4800", description="Cohort 1"))
-    services.row_allocate(
+    rule_actions.row_allocate(
         row=LedgerRow.objects.get(reference="AP1"),
         splits=[(lines["family-therapists"], Decimal("100.00"))],
         actor=finance_officer,
@@ -130,16 +131,16 @@ def test_a_row_cannot_be_allocated_twice(set_up, finance_officer, lines):
     _import(set_up, finance_officer, row(ref="AP1", subjective="4800"))
     queued = LedgerRow.objects.get(reference="AP1")
     split = [(lines["resources"], Decimal("100.00"))]
-    services.row_allocate(row=queued, splits=split, actor=finance_officer)
+    rule_actions.row_allocate(row=queued, splits=split, actor=finance_officer)
     with pytest.raises(ValidationError, match="not waiting"):
-        services.row_allocate(row=queued, splits=split, actor=finance_officer)
+        rule_actions.row_allocate(row=queued, splits=split, actor=finance_officer)
 
 
 def test_a_row_in_a_closed_period_cannot_be_allocated(set_up, finance_officer, lines):
     _import(set_up, finance_officer, row(ref="AP1", subjective="4800"))
     close_periods(set_up, finance_officer, 2)
     with pytest.raises(ValidationError, match="Period 2 is closed"):
-        services.row_allocate(
+        rule_actions.row_allocate(
             row=LedgerRow.objects.get(reference="AP1"),
             splits=[(lines["resources"], Decimal("100.00"))],
             actor=finance_officer,
@@ -148,7 +149,7 @@ def test_a_row_in_a_closed_period_cannot_be_allocated(set_up, finance_officer, l
 
 def test_the_same_post_cannot_have_two_rules(set_up, finance_officer, lines):
     with pytest.raises(ValidationError):
-        services.rule_save(
+        rule_actions.rule_save(
             allocation=set_up,
             actor=finance_officer,
             line=lines["resources"],

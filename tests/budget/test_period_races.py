@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from budget import imports, periods, selectors
+from budget import imports, selectors
+from budget.actions import imports as import_actions
+from budget.actions import periods as period_actions
 from budget.demo import demo_setup
 from budget.models import BudgetAllocation, ForecastSnapshot, LedgerImport, LedgerRow
 from havering_improve.errors import AlreadyDone
@@ -79,14 +81,16 @@ def test_an_import_confirmed_while_a_close_runs_waits_and_is_refused(
 ):
     batch = upload(allocation, finance_officer, csv_of(row(ref="AP60", amount="60000.00")))
     assert batch.status == LedgerImport.Status.PREVIEWED
-    inside, release = _hold(monkeypatch, selectors, "budget_report")  # close: snapshot taking
+    inside, release = _hold(monkeypatch, period_actions, "budget_report")  # close: snapshot taking
 
     close = Worker(
-        lambda: periods.period_close(allocation=allocation, period=2, actor=finance_officer)
+        lambda: period_actions.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     close.start()
     assert inside.wait(WAIT)
-    confirm = Worker(lambda: imports.ledger_import_confirm(batch=batch, actor=finance_officer))
+    confirm = Worker(
+        lambda: import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
+    )
     confirm.start()
     confirm.join(1)
     assert confirm.is_alive(), "the import went ahead while the close was half done"
@@ -107,13 +111,15 @@ def test_a_close_asked_for_while_an_import_is_confirmed_waits_and_freezes_its_ro
     allocation, finance_officer, monkeypatch
 ):
     batch = upload(allocation, finance_officer, csv_of(row(ref="AP60", amount="60000.00")))
-    inside, release = _hold(monkeypatch, imports, "ledger_rows_insert")  # confirm: rows in
+    inside, release = _hold(monkeypatch, import_actions, "ledger_rows_insert")  # confirm: rows in
 
-    confirm = Worker(lambda: imports.ledger_import_confirm(batch=batch, actor=finance_officer))
+    confirm = Worker(
+        lambda: import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
+    )
     confirm.start()
     assert inside.wait(WAIT)
     close = Worker(
-        lambda: periods.period_close(allocation=allocation, period=2, actor=finance_officer)
+        lambda: period_actions.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     close.start()
     close.join(1)
@@ -131,12 +137,12 @@ def test_a_close_asked_for_while_an_import_is_confirmed_waits_and_freezes_its_ro
 
 
 def test_two_closes_of_one_period_at_once_close_it_once(allocation, finance_officer, monkeypatch):
-    inside, release = _hold(monkeypatch, selectors, "budget_report")
+    inside, release = _hold(monkeypatch, period_actions, "budget_report")
     first = Worker(
-        lambda: periods.period_close(allocation=allocation, period=2, actor=finance_officer)
+        lambda: period_actions.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     second = Worker(
-        lambda: periods.period_close(allocation=allocation, period=2, actor=finance_officer)
+        lambda: period_actions.period_close(allocation=allocation, period=2, actor=finance_officer)
     )
     first.start()
     assert inside.wait(WAIT)

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
 from budget import imports, periods
+from budget.actions import imports as import_actions
+from budget.actions import periods as period_actions
 from budget.models import ForecastSnapshot, PeriodState
 from budget.selectors import budget_report
 from havering_improve.errors import AlreadyDone
@@ -35,10 +37,10 @@ def test_a_period_closes_only_after_every_earlier_period(imported_sample, financ
     allocation = imported_sample.allocation
     before = budget_report(allocation)
     with pytest.raises(ValidationError, match=r"Close period 1 \(April 2019\) first"):
-        periods.period_close(allocation=allocation, period=12, actor=finance_officer)
+        period_actions.period_close(allocation=allocation, period=12, actor=finance_officer)
     close_periods(allocation, finance_officer, 2)
     with pytest.raises(ValidationError, match=r"Close period 3 \(June 2019\) first"):
-        periods.period_close(allocation=allocation, period=4, actor=finance_officer)
+        period_actions.period_close(allocation=allocation, period=4, actor=finance_officer)
     assert not PeriodState.objects.filter(period__in=[4, 12]).exists()
     assert not ForecastSnapshot.objects.filter(period__in=[4, 12]).exists()
     after = budget_report(allocation)
@@ -53,17 +55,17 @@ def test_a_period_closes_only_once_its_month_has_ended(set_up, finance_officer):
             ValidationError,
             match=r"Period 6 \(September 2019\) can be closed from 1 October 2019",
         ):
-            periods.period_close(allocation=set_up, period=6, actor=finance_officer)
+            period_actions.period_close(allocation=set_up, period=6, actor=finance_officer)
     assert not PeriodState.objects.filter(period=6).exists()
     with freeze_time("2019-10-01 09:00"):
-        periods.period_close(allocation=set_up, period=6, actor=finance_officer)
+        period_actions.period_close(allocation=set_up, period=6, actor=finance_officer)
     assert PeriodState.objects.get(period=6).closed
 
 
 def test_closing_a_closed_period_again_changes_nothing(set_up, finance_officer):
-    periods.period_close(allocation=set_up, period=1, actor=finance_officer)
+    period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
     with pytest.raises(AlreadyDone, match="Period 1 is already closed"):
-        periods.period_close(allocation=set_up, period=1, actor=finance_officer)
+        period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
     assert ForecastSnapshot.objects.filter(period=1).count() == set_up.lines.count()
     assert PeriodState.objects.get(period=1).history.count() == 1
 
@@ -71,28 +73,30 @@ def test_closing_a_closed_period_again_changes_nothing(set_up, finance_officer):
 def test_a_close_that_loses_the_race_to_insert_is_told_the_period_is_closed(
     set_up, finance_officer, monkeypatch
 ):
-    periods.period_close(allocation=set_up, period=1, actor=finance_officer)
+    period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
     # A second close that read the periods before the first one's row was there.
     monkeypatch.setattr(periods, "period_states", lambda allocation: {})
     with pytest.raises(AlreadyDone, match="Period 1 is already closed"):
-        periods.period_close(allocation=set_up, period=1, actor=finance_officer)
+        period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
     assert ForecastSnapshot.objects.filter(period=1).count() == set_up.lines.count()
 
 
 def test_the_programme_manager_reopens_a_period_with_a_reason(
     set_up, finance_officer, programme_manager
 ):
-    periods.period_close(allocation=set_up, period=1, actor=finance_officer)
+    period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
     with pytest.raises(ValidationError):
-        periods.period_reopen(allocation=set_up, period=1, actor=programme_manager, reason="")
-    periods.period_reopen(
+        period_actions.period_reopen(
+            allocation=set_up, period=1, actor=programme_manager, reason=""
+        )
+    period_actions.period_reopen(
         allocation=set_up, period=1, actor=programme_manager, reason="Late payroll correction"
     )
     state = PeriodState.objects.get(allocation=set_up, period=1)
     assert not state.closed
     assert state.history.first().history_change_reason == "Reopened: Late payroll correction"
     assert state.history.first().history_user == programme_manager
-    periods.period_close(allocation=set_up, period=1, actor=finance_officer)
+    period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
     assert [h.history_change_reason for h in state.history.order_by("history_id")] == [
         "Closed",
         "Reopened: Late payroll correction",
@@ -103,7 +107,7 @@ def test_the_programme_manager_reopens_a_period_with_a_reason(
 def test_a_double_click_on_reopen_reopens_once_and_says_so(
     set_up, client, finance_officer, programme_manager
 ):
-    periods.period_close(allocation=set_up, period=1, actor=finance_officer)
+    period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
     client.force_login(programme_manager)
     url = f"{Y}/periods/1/reopen/"
     first = client.post(url, {"reason": "Late payroll correction"})
@@ -112,13 +116,15 @@ def test_a_double_click_on_reopen_reopens_once_and_says_so(
     assert "Period 1 is open already. Nothing was changed." in second.content.decode()
     assert PeriodState.objects.get(period=1).history.count() == 2  # closed, reopened
     with pytest.raises(AlreadyDone, match="Period 1 is open already"):
-        periods.period_reopen(allocation=set_up, period=1, actor=programme_manager, reason="x")
+        period_actions.period_reopen(
+            allocation=set_up, period=1, actor=programme_manager, reason="x"
+        )
 
 
 def test_a_finance_officer_cannot_reopen_a_period(set_up, finance_officer):
-    periods.period_close(allocation=set_up, period=1, actor=finance_officer)
+    period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
     with pytest.raises(PermissionDenied):
-        periods.period_reopen(allocation=set_up, period=1, actor=finance_officer, reason="x")
+        period_actions.period_reopen(allocation=set_up, period=1, actor=finance_officer, reason="x")
 
 
 # --- in the browser's terms ------------------------------------------------------------------
@@ -198,8 +204,8 @@ def test_a_close_losing_the_race_to_insert_gets_a_message_not_an_error(
 def test_the_periods_page_keeps_the_history_of_closing_and_reopening(
     set_up, client, finance_officer, programme_manager
 ):
-    periods.period_close(allocation=set_up, period=1, actor=finance_officer)
-    periods.period_reopen(
+    period_actions.period_close(allocation=set_up, period=1, actor=finance_officer)
+    period_actions.period_reopen(
         allocation=set_up, period=1, actor=programme_manager, reason="Late payroll correction"
     )
     client.force_login(finance_officer)
@@ -212,5 +218,5 @@ def test_an_import_after_a_close_is_refused_for_the_closed_periods(set_up, finan
     batch = upload(set_up, finance_officer, csv_of(row(amount="60000.00")))
     close_periods(set_up, finance_officer, 2)
     with pytest.raises(imports.ImportRefused, match="Period 2 is closed"):
-        imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+        import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     assert budget_report(set_up).total.actual_to_date == Decimal("0.00")

@@ -4,8 +4,9 @@ everything, the ledger rows behind the figures included."""
 
 import pytest
 
-from budget import periods, services
-from budget.models import Commitment, LedgerRow, Post
+from budget.actions import lines as line_actions
+from budget.actions import periods as period_actions
+from budget.models import LedgerRow, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +19,16 @@ ROLES = sorted(READERS | {"no_role_user"})
 @pytest.fixture
 def urls(imported_sample, finance_officer, lines):
     allocation = imported_sample.allocation
-    periods.period_close(allocation=allocation, period=1, actor=finance_officer)
+    period_actions.period_close(allocation=allocation, period=1, actor=finance_officer)
     queued = LedgerRow.objects.filter(line__isnull=True).first()
     post = Post.objects.filter(line=lines["project-manager"]).first()
-    commitment = services.commitment_record(
+    commitment = line_actions.commitment_add(
         actor=finance_officer,
-        commitment=Commitment(
-            line=lines["resources"], kind="order", description="x", amount=1, raised_on="2019-09-01"
-        ),
+        line=lines["resources"],
+        kind="order",
+        description="x",
+        amount=1,
+        raised_on="2019-09-01",
     )
     y = "/budget/2019-20"
     b = imported_sample.pk

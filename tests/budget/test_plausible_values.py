@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from board.forms import RecurrenceForm
-from budget import services
+from budget import selectors
+from budget.actions import allocations as allocation_actions
 from budget.forms import VirementForm
 from budget.models import BudgetAllocation, Commitment, Post, Virement
 from evaluation.forms import DateField as EvaluationDateField
@@ -91,13 +92,13 @@ def test_rag_thresholds_stay_between_0_and_100(fo, amber, red):
         f"{Y}/settings/", {"cost_centres": "C21450", "amber_percent": amber, "red_percent": red}
     )
     assert "Enter a percentage from 0 to 100." in response.content.decode()
-    settings = services.allocation_settings(BudgetAllocation.objects.get(start_year=2019))
+    settings = selectors.allocation_settings(BudgetAllocation.objects.get(start_year=2019))
     assert (settings.amber_percent, settings.red_percent) == (D("2"), D("5"))
 
 
 def test_rag_thresholds_are_checked_by_the_service_too(set_up, finance_officer):
     with pytest.raises(ValidationError):
-        services.allocation_settings_update(
+        allocation_actions.allocation_settings_update(
             allocation=set_up, actor=finance_officer, amber_percent=D("2"), red_percent=D("500")
         )
 

@@ -7,7 +7,10 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from budget import imports, services
+from budget.actions import allocations as allocation_actions
+from budget.actions import imports as import_actions
+from budget.actions import lines as line_actions
+from budget.actions import rules as rule_actions
 from budget.exports import safe
 from budget.models import LedgerRow
 from budget.selectors import budget_report, equal_profile, split_pennies
@@ -21,10 +24,10 @@ def month_end(imported_sample, finance_officer, lines):
     """The sample imported, the three training rows allocated to Family Therapists, and the
     Research in Practice membership profiled in May (when it is paid) with nothing after."""
     for queued in LedgerRow.objects.filter(line__isnull=True):
-        services.row_allocate(
+        rule_actions.row_allocate(
             row=queued, splits=[(lines["family-therapists"], queued.amount)], actor=finance_officer
         )
-    services.line_months_update(
+    line_actions.line_months_update(
         line=lines["research-in-practice"],
         actor=finance_officer,
         version=lines["research-in-practice"].version,
@@ -95,7 +98,7 @@ def test_variance_percent_and_rag_use_the_thresholds(month_end, finance_officer)
     assert by_code["group-manager-backfill"].forecast_variance_percent == D("-8.3")
     assert by_code["group-manager-backfill"].rag == "red"
     assert by_code["project-manager"].rag == "green"
-    services.allocation_settings_update(
+    allocation_actions.allocation_settings_update(
         allocation=month_end, actor=finance_officer, amber_percent=D("8"), red_percent=D("10")
     )
     by_code = {f.line.code: f for f in budget_report(month_end).lines}
@@ -107,7 +110,16 @@ def test_a_late_start_shows_as_forecast_underspend(month_end, finance_officer, l
     before = budget_report(month_end)
     post = lines["family-therapists"].posts.get(post_number="P10239")
     post.start_date = dt.date(2020, 3, 1)
-    services.post_record(actor=finance_officer, post=post, version=post.version)
+    line_actions.post_update(
+        actor=finance_officer,
+        post=post,
+        version=post.version,
+        post_number=post.post_number,
+        title=post.title,
+        annual_cost=post.annual_cost,
+        status=post.status,
+        start_date=post.start_date,
+    )
     after = budget_report(month_end)
     # Two months later: January's £5,870.97 and February's £7,000 are no longer forecast.
     assert before.total.latest_outturn - after.total.latest_outturn == D("12870.97")
@@ -116,7 +128,7 @@ def test_a_late_start_shows_as_forecast_underspend(month_end, finance_officer, l
 def test_a_virement_moves_budget_between_lines_and_keeps_the_total(
     month_end, finance_officer, lines
 ):
-    services.virement_record(
+    allocation_actions.virement_record(
         allocation=month_end,
         from_line=lines["family-therapists"],
         to_line=lines["resources"],
@@ -135,17 +147,14 @@ def test_a_virement_moves_budget_between_lines_and_keeps_the_total(
 
 
 def test_commitments_are_reported_per_line(month_end, finance_officer, lines):
-    from budget.models import Commitment
 
-    services.commitment_record(
+    line_actions.commitment_add(
         actor=finance_officer,
-        commitment=Commitment(
-            line=lines["resources"],
-            kind="order",
-            description="Website phase 2",
-            amount=D("1500.00"),
-            raised_on=dt.date(2019, 9, 20),
-        ),
+        line=lines["resources"],
+        kind="order",
+        description="Website phase 2",
+        amount=D("1500.00"),
+        raised_on=dt.date(2019, 9, 20),
     )
     report = budget_report(month_end)
     assert {f.line.code: f.commitments for f in report.lines}["resources"] == D("1500.00")
@@ -196,7 +205,7 @@ def test_the_xlsx_report_total_agrees_with_its_rows(month_end, client, finance_o
 
 def test_ledger_exports_never_run_a_description_as_a_formula(set_up, finance_officer, client):
     batch = upload(set_up, finance_officer, csv_of(row(description="=HYPERLINK(evil)")))
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     client.force_login(finance_officer)
     text = b"".join(client.get("/budget/2019-20/ledger.csv").streaming_content).decode()
     assert "'=HYPERLINK(evil)" in text
@@ -216,5 +225,5 @@ def test_an_imported_ledger_shows_in_the_budget_report_at_once(
     assert "£1,234.56" not in before
     batch = upload(set_up, finance_officer, csv_of(row(ref="AP900001", amount="1234.56")))
     assert not batch.errors, batch.errors
-    committed(lambda: imports.ledger_import_confirm(batch=batch, actor=finance_officer))
+    committed(lambda: import_actions.ledger_import_confirm(batch=batch, actor=finance_officer))
     assert "£1,234.56" in client.get("/budget/2019-20/").content.decode()

@@ -3,7 +3,7 @@ that it matches: their count and total, and a link to apply it to them."""
 
 import pytest
 
-from budget import imports
+from budget.actions import imports as import_actions
 from budget.models import LedgerRow, MatchingRule
 from tests.budget.conftest import csv_of, row, upload
 
@@ -19,7 +19,7 @@ def queued(set_up, finance_officer):
         row(ref="OTHER", subjective="9999", description="Something else", amount="5.00"),
     ]
     batch = upload(set_up, finance_officer, csv_of(*rows))
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     return set_up
 
 

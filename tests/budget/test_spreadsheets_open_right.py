@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from budget import imports
+from budget.actions import imports as import_actions
 from budget.exports import DATE_FORMAT, MONEY_FORMAT, PERCENT_FORMAT
 from tests.budget.conftest import csv_of, row, upload
 from tests.budget.test_report import month_end  # noqa: F401
@@ -36,7 +37,7 @@ def ledger(set_up, finance_officer):
     rows.append(row(ref="CAFE", description=cafe, date="03/11/2019", period="8"))
     batch = upload(set_up, finance_officer, csv_of(*rows))
     assert not batch.errors, batch.errors
-    imports.ledger_import_confirm(batch=batch, actor=finance_officer)
+    import_actions.ledger_import_confirm(batch=batch, actor=finance_officer)
     return set_up
 
 

@@ -5,7 +5,8 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from budget import services
+from budget.actions import allocations as allocation_actions
+from budget.actions import lines as line_actions
 from budget.selectors import budget_report, theme_spend
 from themes.tabs import registered_tabs
 
@@ -34,7 +35,7 @@ def test_weights_set_by_the_programme_manager_change_the_split(
 ):
     line = lines["practice-development-practitioner"]
     smart, supervision = line.themes.get(slug="smart-planning"), line.themes.get(slug="supervision")
-    services.theme_weights_set(
+    line_actions.theme_weights_set(
         line=line, actor=programme_manager, weights={smart: D("3"), supervision: D("1")}
     )
     by_slug = {s.theme.slug: s for s in theme_spend(programme, 2019)}
@@ -49,7 +50,7 @@ def test_weights_set_by_the_programme_manager_change_the_split(
 def test_only_the_programme_manager_sets_weights(set_up, finance_officer, lines):
     line = lines["project-manager"]
     with pytest.raises(PermissionDenied):
-        services.theme_weights_set(line=line, actor=finance_officer, weights={})
+        line_actions.theme_weights_set(line=line, actor=finance_officer, weights={})
 
 
 def test_the_theme_page_has_a_cost_tab_with_the_theme_figures(imported_sample, theme, rf, lead):
@@ -88,7 +89,7 @@ def _more_budget_for(theme, allocation, finance_officer, programme_manager, line
     a commitment and ledger rows; a virement into one, and weights on another."""
     import datetime as dt
 
-    from budget.models import BudgetLine, Commitment, LedgerRow, LineMonth, Post
+    from budget.models import BudgetLine, Commitment, LedgerRow, LineMonth
 
     others = list(theme.programme.themes.exclude(pk=theme.pk)[:3])
     added = []
@@ -101,16 +102,17 @@ def _more_budget_for(theme, allocation, finance_officer, programme_manager, line
         LineMonth.objects.bulk_create(
             LineMonth(line=line, period=p, profile=D("1000.00")) for p in range(1, 13)
         )
-        services.post_record(
+        line_actions.post_add(
             actor=finance_officer,
-            post=Post(line=line, post_number=f"PX{n}", title=f"Worker {n}", annual_cost=D("9000")),
+            line=line,
+            post_number=f"PX{n}",
+            title=f"Worker {n}",
+            annual_cost=D("9000"),
         )
-        services.commitment_record(
+        line_actions.commitment_add(
             actor=finance_officer,
-            commitment=Commitment(
-                line=line, kind=Commitment.Kind.ORDER, description=f"Order {n}",
-                amount=D("500.00"), raised_on=dt.date(2019, 6, 1),
-            ),
+            line=line, kind=Commitment.Kind.ORDER, description=f"Order {n}",
+            amount=D("500.00"), raised_on=dt.date(2019, 6, 1),
         )  # fmt: skip
         template = LedgerRow.objects.filter(allocation=allocation).first()
         for m in range(3):
@@ -118,12 +120,12 @@ def _more_budget_for(theme, allocation, finance_officer, programme_manager, line
             template.reference, template.amount = f"X{n}{m}", D("250.00")
             template.save()
         added.append(line)
-    services.virement_record(
+    allocation_actions.virement_record(
         allocation=allocation, from_line=lines["project-manager"], to_line=added[0],
         amount=D("100.00"), reason="More reach", approved_by="Director",
         approved_on=dt.date(2019, 7, 1), actor=finance_officer,
     )  # fmt: skip
-    services.theme_weights_set(
+    line_actions.theme_weights_set(
         line=added[1], actor=programme_manager, weights={t: D("2") for t in added[1].themes.all()}
     )
 
@@ -140,7 +142,7 @@ def stale_weights(imported_sample, programme_manager, lines):
     """All of a line on one theme, then that theme taken off the line."""
     line = lines["practice-development-practitioner"]
     smart, supervision = line.themes.get(slug="smart-planning"), line.themes.get(slug="supervision")
-    services.theme_weights_set(
+    line_actions.theme_weights_set(
         line=line, actor=programme_manager, weights={smart: D("1"), supervision: D("0")}
     )
     line.themes.remove(smart)
@@ -180,7 +182,7 @@ def test_a_theme_added_after_the_weights_were_set_gets_an_equal_share_not_nothin
 ):
     line = lines["practice-development-practitioner"]
     themes = list(line.themes.all())
-    services.theme_weights_set(
+    line_actions.theme_weights_set(
         line=line, actor=programme_manager, weights={t: D(n + 1) for n, t in enumerate(themes)}
     )
     from themes.models import Theme
