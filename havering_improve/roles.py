@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-from havering_improve.apps_list import PROGRAMME_APPS
+from havering_improve.apps_list import DATA_APPS
 
 PROGRAMME_MANAGER = "Programme manager"
 PROJECT_LEAD = "Project lead"
@@ -25,11 +25,11 @@ BUDGET_APPS = ["budget"]
 # the object rules further down, which are stricter (a lead edits *their* theme, not all).
 ROLE_MODEL_PERMISSIONS: dict[str, list[tuple[list[str], list[str]]]] = {
     PROGRAMME_MANAGER: [
-        (list(PROGRAMME_APPS), ["view", "add", "change", "delete"]),
+        (list(DATA_APPS), ["view", "add", "change", "delete"]),
         (["auth"], ["view", "add", "change"]),
     ],
     FINANCE_OFFICER: [(BUDGET_APPS, ["view", "add", "change"])],
-    AUDITOR: [([*PROGRAMME_APPS, "auth"], ["view"])],
+    AUDITOR: [([*DATA_APPS, "auth"], ["view"])],
     PROJECT_LEAD: [],
     TEAM_MEMBER: [],
     BOARD_MEMBER: [],

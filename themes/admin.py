@@ -5,12 +5,6 @@ from havering_improve.admin import HistoryAdmin, tabular_inline
 from . import models
 
 
-@admin.register(models.Programme)
-class ProgrammeAdmin(HistoryAdmin):
-    list_display = ["name", "local_authority"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
 @admin.register(models.Theme)
 class ThemeAdmin(HistoryAdmin):
     list_display = ["number", "title", "lead", "programme"]

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from havering_improve import demo as demo_setting
 from havering_improve import summaries
-from programme import loader
+from portfolio import loader
 
 
 class Command(BaseCommand):
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 self.say(
                     f"  Demo users ready ({len(created)} new). Password: the DEMO_PASSWORD setting."
                 )
-                from programme import demo as demo_data
+                from portfolio import demo as demo_data
 
                 demo_data.demo_data_load(programme=programme, stdout=self.stdout)
         if demo:
