@@ -6,7 +6,11 @@ admin; the object rules below ("is this user the lead of this theme?") drive eve
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 
 from havering_improve.apps_list import DATA_APPS
 
@@ -210,8 +214,6 @@ REFUSALS = {
 def require(rule: str, user, *objects) -> None:
     """Ask the rule named `rule` about `user` (and the object it concerns); PermissionDenied,
     with the rule's sentence, when it says no. Anyone without a role is refused first."""
-    from django.core.exceptions import PermissionDenied
-
     if rule == "system":
         return
     if not can_view_programme(user):
@@ -222,10 +224,6 @@ def require(rule: str, user, *objects) -> None:
 
 def programme_reader_required(view):
     """Signed-in users holding any role; others get the 403 page (anonymous: the login page)."""
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
-    from django.core.exceptions import PermissionDenied
 
     @login_required
     @wraps(view)

@@ -415,7 +415,7 @@ class PID(models.Model):
         "governance",
         "dependencies",
     ]
-    # The fields the programme's data file sets from the plan (see programme/loader.py).
+    # The fields the programme's data file sets from the plan (see portfolio/loader.py).
     PLAN_FIELDS = ["aims", "scope", "deliverables", "partners"]
 
     class Meta:
