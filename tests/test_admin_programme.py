@@ -45,8 +45,9 @@ def test_nobody_adds_changes_or_deletes_the_programme_in_the_admin(
 def test_the_roles_keep_their_permissions_on_the_programme(programme, programme_manager):
     """The programme manager and the auditor read the programme in the admin, as before."""
     held = set(
-        Permission.objects.filter(group__name="Auditor", content_type__app_label="programme")
-        .values_list("codename", flat=True)
+        Permission.objects.filter(
+            group__name="Auditor", content_type__app_label="programme"
+        ).values_list("codename", flat=True)
     )
     assert {"view_programme", "view_historicalprogramme"} <= held
     assert programme_manager.has_perm("programme.view_programme")
