@@ -4,9 +4,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from havering_improve.clock import today
 from havering_improve.validators import single_line, validate_plausible_date
-from themes.models import Programme, Theme
-from themes.selectors import today
+from programme.models import Programme
+from themes.models import Theme
 
 
 class Board(models.Model):

@@ -6,8 +6,9 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
 from budget.models import BudgetAllocation
+from programme.models import Programme
 from themes import selectors as theme_selectors
-from themes.models import HighlightReport, Programme, Theme
+from themes.models import HighlightReport, Theme
 
 from .models import (
     Action,

@@ -6,7 +6,8 @@ from simple_history.models import HistoricalRecords
 
 from havering_improve.fy import FinancialYear
 from havering_improve.validators import PERCENT_VALIDATORS, not_negative, validate_plausible_date
-from themes.models import Programme, Theme
+from programme.models import Programme
+from themes.models import Theme
 
 
 def with_reason(record, reason: str):

@@ -10,7 +10,8 @@ from simple_history.models import HistoricalRecords
 
 from havering_improve.clock import today
 from havering_improve.validators import validate_plausible_date
-from themes.models import MeasureReading, Milestone, Programme, Risk, Theme
+from programme.models import Programme
+from themes.models import MeasureReading, Milestone, Risk, Theme
 
 
 class OfstedGrade(models.TextChoices):

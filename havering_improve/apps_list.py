@@ -3,3 +3,7 @@ no other app), then budget and evaluation, then the board, which reads them all.
 its data in this order."""
 
 PROGRAMME_APPS = ("themes", "budget", "evaluation", "board")
+
+# Every app whose models hold the programme's data: the programme itself (which every app's
+# records belong to), then its apps.
+DATA_APPS = ("programme", *PROGRAMME_APPS)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from havering_improve import sso
+from havering_improve.views import healthz
 
 # Record activity at most this often, so most requests do not write the session.
 _TOUCH_EVERY_SECONDS = 60
@@ -78,8 +79,6 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path_info == "/healthz":
-            from havering_improve.views import healthz
-
             return healthz(request)
         return self.get_response(request)
 

@@ -35,6 +35,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
 
+from havering_improve.mail import markup_to_text
+
 try:  # the official client, when installed
     from notifications_python_client.notifications import NotificationsAPIClient
 except ImportError:  # pragma: no cover - depends on what is installed
@@ -161,8 +163,6 @@ class NotifyEmailBackend(BaseEmailBackend):
         return sent
 
     def _personalisation(self, message) -> tuple[str, dict]:
-        from havering_improve.mail import markup_to_text
-
         markup = getattr(message, "markup", None)
         body = markup_to_text(markup, inset="^ ") if markup else message.body
         personalisation = {"subject": message.subject, "body": body}

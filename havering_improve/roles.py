@@ -6,9 +6,13 @@ admin; the object rules below ("is this user the lead of this theme?") drive eve
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from functools import wraps
 
-from havering_improve.apps_list import PROGRAMME_APPS
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+
+from havering_improve.apps_list import DATA_APPS
 
 PROGRAMME_MANAGER = "Programme manager"
 PROJECT_LEAD = "Project lead"
@@ -25,11 +29,11 @@ BUDGET_APPS = ["budget"]
 # the object rules further down, which are stricter (a lead edits *their* theme, not all).
 ROLE_MODEL_PERMISSIONS: dict[str, list[tuple[list[str], list[str]]]] = {
     PROGRAMME_MANAGER: [
-        (list(PROGRAMME_APPS), ["view", "add", "change", "delete"]),
+        (list(DATA_APPS), ["view", "add", "change", "delete"]),
         (["auth"], ["view", "add", "change"]),
     ],
     FINANCE_OFFICER: [(BUDGET_APPS, ["view", "add", "change"])],
-    AUDITOR: [([*PROGRAMME_APPS, "auth"], ["view"])],
+    AUDITOR: [([*DATA_APPS, "auth"], ["view"])],
     PROJECT_LEAD: [],
     TEAM_MEMBER: [],
     BOARD_MEMBER: [],
@@ -210,8 +214,6 @@ REFUSALS = {
 def require(rule: str, user, *objects) -> None:
     """Ask the rule named `rule` about `user` (and the object it concerns); PermissionDenied,
     with the rule's sentence, when it says no. Anyone without a role is refused first."""
-    from django.core.exceptions import PermissionDenied
-
     if rule == "system":
         return
     if not can_view_programme(user):
@@ -222,10 +224,6 @@ def require(rule: str, user, *objects) -> None:
 
 def programme_reader_required(view):
     """Signed-in users holding any role; others get the 403 page (anonymous: the login page)."""
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
-    from django.core.exceptions import PermissionDenied
 
     @login_required
     @wraps(view)

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -31,8 +32,6 @@ def client_ip(request) -> str | None:
     TRUSTED_PROXY_COUNT says (so a client cannot forge its address)."""
     if request is None:
         return None
-    from django.conf import settings
-
     hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if hops and forwarded:
@@ -84,6 +83,8 @@ def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
 
 
 def connect_axes_signals():
+    # Called from the app's ready(): axes' signals import its models, and this module is
+    # loaded before the apps are (the logging settings name its formatter).
     from axes.signals import user_locked_out
 
     user_locked_out.connect(_locked_out, dispatch_uid="security_lockout")

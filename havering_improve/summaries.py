@@ -34,12 +34,12 @@ from django.core.cache import caches
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from havering_improve.apps_list import PROGRAMME_APPS
+from havering_improve.apps_list import DATA_APPS
 
 T = TypeVar("T")
 
 # The apps whose rows pages show: the programme's, and auth (people's names and roles).
-WATCHED_APPS = (*PROGRAMME_APPS, "auth")
+WATCHED_APPS = (*DATA_APPS, "auth")
 TIMEOUT = 60 * 60
 
 ALL = "all"
@@ -174,15 +174,13 @@ def _theme_of_measure(measure_id: int, using: str) -> int | None:
 def areas_for(instance, using: str = "default") -> tuple[str, ...]:
     """The areas a change to `instance` (a row of one of the programme's apps) touches."""
     label = instance._meta.app_label
-    if label == "auth":
-        return (ALL,)
+    if label in ("auth", PROGRAMME):
+        return (ALL,)  # people's names and roles, and the programme's name, are on every page
     if label == BUDGET and instance._meta.model_name in LEDGER_MODELS:
         return (BUDGET, LEDGER)
     if label != THEMES:
         return (label,)
     name = instance._meta.model_name
-    if name == "programme":
-        return (ALL,)  # its name is on every page
     if name == "theme":
         return (THEMES, PROGRAMME, theme_area(instance.pk))
     if name == "measure":

@@ -4,9 +4,9 @@ save that changes nothing else records no change in the history."""
 from django.db import models
 from django.db.models.signals import pre_save
 
-from havering_improve.apps_list import PROGRAMME_APPS
+from havering_improve.apps_list import DATA_APPS
 
-APPS = {*PROGRAMME_APPS, "havering_improve"}
+APPS = {*DATA_APPS, "havering_improve"}
 
 
 def normalise(text: str) -> str:

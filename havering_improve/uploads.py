@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
 # Kinds of file, and how to recognise each from its first bytes.
 _SIGNATURES = {
@@ -140,8 +141,6 @@ def file_download(field_file, *, name: str, kind: str | None = None):
     """A stored upload as a download (never shown in the browser), named `name` with the
     extension of what its content is and served as that type. `kind`: what the content was
     checked to be at upload; None reads it from the content. 404 when the file is missing."""
-    from django.http import FileResponse, Http404
-
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:

@@ -4,14 +4,14 @@ from django.urls import include, path
 
 from havering_improve import sso, views
 from havering_improve.forms import LoginForm, SetOwnPasswordForm
-from programme import views as programme_views
+from portfolio import views as portfolio_views
 
 admin.site.site_header = "Havering Improve administration"
 admin.site.site_title = "Havering Improve"
 
 urlpatterns = [
-    path("", programme_views.home, name="home"),
-    path("about/", programme_views.about, name="about"),
+    path("", portfolio_views.home, name="home"),
+    path("about/", portfolio_views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

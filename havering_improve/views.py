@@ -9,13 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from havering_improve import security
+from havering_improve.celery import app
 
 
 def _broker_state() -> str:
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from havering_improve.celery import app
-
     try:
         with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from havering_improve import roles
-from programme import loader
+from portfolio import loader
 from tests.factories import UserFactory
 
 # A frozen clock is for the code under test: pytest's own clock (the module its --durations and

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import override_settings
 
-from programme import demo, loader
+from portfolio import demo, loader
 from tests.matrix_objects import THEME
 
 

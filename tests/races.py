@@ -193,7 +193,7 @@ SECOND = {
 def people():
     """The programme and the people who press the buttons."""
     from havering_improve import roles
-    from programme import loader
+    from portfolio import loader
     from tests.factories import UserFactory
 
     programme, _ = loader.programme_load(data=loader.read_data_file(loader.DEFAULT_DATA_FILE))

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from programme import views as programme_views
+from portfolio import views as portfolio_views
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_a_failure_while_signed_in_shows_the_services_page_not_the_traceback(
     def broken():
         raise RuntimeError("SECRET-DETAIL of the failure")
 
-    monkeypatch.setattr(programme_views, "kept_programme", broken)
+    monkeypatch.setattr(portfolio_views, "kept_programme", broken)
     client = Client(raise_request_exception=False)
     client.force_login(board_member)
     response = client.get("/", HTTP_HOST="127.0.0.1")

@@ -10,8 +10,9 @@ from board.models import Board
 from budget.models import BudgetAllocation, BudgetLine
 from evaluation.models import EvaluationStrand, Inspection, OfstedGrade
 from havering_improve import roles
-from programme import loader
-from themes.models import Programme, Theme
+from portfolio import loader
+from programme.models import Programme
+from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from programme import loader
-from themes.models import PID, PIDVersion, Programme
+from portfolio import loader
+from programme.models import Programme
+from themes.models import PID, PIDVersion
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from board.models import Meeting, MeetingPack
 from budget.models import LedgerRow
 from evaluation.models import EvaluationActivity
-from programme import loader
+from portfolio import loader
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from board import services as board_services
 from board.models import Meeting
-from programme import loader
+from portfolio import loader
 from tests.board.factories import MeetingFactory
 from tests.form_page import opened, signed_in
 

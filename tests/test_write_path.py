@@ -14,7 +14,7 @@ from havering_improve import actions
 from havering_improve.apps_list import PROGRAMME_APPS
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["havering_improve", *PROGRAMME_APPS, "programme"]
+PACKAGES = ["havering_improve", "programme", *PROGRAMME_APPS, "portfolio"]
 
 
 def _write_modules_of(app: str) -> list[str]:
@@ -114,23 +114,46 @@ def test_no_module_imports_another_that_imports_it_back():
 # The site's addresses and settings name every app's views and the apps themselves.
 WIRING = {"havering_improve.urls"}
 
+# The layers, each importing only those before it: the shared core, the programme (the model
+# every app's records belong to), the apps in their order, then the portfolio, which joins them
+# and which nothing imports but the site's addresses.
+LAYERS = ["havering_improve", "programme", *PROGRAMME_APPS, "portfolio"]
 
-def test_the_arrows_point_one_way_core_then_apps_then_what_joins_them():
-    """havering_improve is the shared core: it imports no app. The apps import the core (and
-    the apps before them), never `programme`, the code that joins them all."""
-    graph = _graph()
-    core_imports_an_app = {
-        module: sorted(t for t in targets if not t.startswith("havering_improve"))
+
+def _layer(module: str) -> int:
+    return LAYERS.index(module.split(".")[0])
+
+
+def _arrows_back(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Each module's imports of a module in its own layer's successors (an arrow pointing back
+    up the order), but for the site's wiring."""
+    found = {
+        module: sorted(t for t in targets if _layer(t) > _layer(module))
         for module, targets in graph.items()
-        if module.startswith("havering_improve") and module not in WIRING
+        if module not in WIRING
     }
-    assert {m: t for m, t in core_imports_an_app.items() if t} == {}
-    app_imports_programme = {
-        module: sorted(t for t in targets if t.startswith("programme"))
-        for module, targets in graph.items()
-        if module.split(".")[0] in PROGRAMME_APPS
+    return {module: targets for module, targets in found.items() if targets}
+
+
+def test_the_arrows_point_one_way_core_programme_apps_then_the_portfolio():
+    """havering_improve is the shared core: it imports no app. The programme imports only the
+    core; each app imports the core, the programme and the apps before it; nothing imports the
+    portfolio, the code that joins them all, but the site's addresses."""
+    assert list(PACKAGES) == LAYERS
+    assert _arrows_back(_graph()) == {}
+
+
+def test_an_arrow_pointing_back_is_reported():
+    graph = {
+        "themes.models": {"programme.models", "havering_improve.clock"},
+        "programme.models": {"themes.models"},
+        "board.views": {"portfolio.worklists"},
+        "havering_improve.urls": {"portfolio.views"},
     }
-    assert {m: t for m, t in app_imports_programme.items() if t} == {}
+    assert _arrows_back(graph) == {
+        "programme.models": ["themes.models"],
+        "board.views": ["portfolio.worklists"],
+    }
 
 
 def test_a_cycle_is_reported():

@@ -40,12 +40,6 @@ def _read_only_inline(model, **options):
     return type(inline.__name__, (ReadOnly, inline), {"__module__": __name__})
 
 
-@admin.register(models.Programme)
-class ProgrammeAdmin(HistoryAdmin):
-    list_display = ["name", "local_authority"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
 @admin.register(models.Theme)
 class ThemeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["number", "title", "lead", "programme"]

@@ -6,9 +6,9 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import Count, DateField, DecimalField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
-from django.utils import timezone
 
-from havering_improve import summaries
+from havering_improve import clock, summaries
+from programme.models import Programme
 
 from .models import (
     PID,
@@ -16,7 +16,6 @@ from .models import (
     Measure,
     MeasureReading,
     Milestone,
-    Programme,
     TeamMembership,
     Theme,
 )
@@ -57,7 +56,7 @@ def themes_with_leads(programme: Programme):
 
 def today() -> dt.date:
     """Today in Europe/London, the date every "overdue" and "current period" is judged on."""
-    return timezone.localdate()
+    return clock.today()
 
 
 def period_start(day: dt.date) -> dt.date:

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 
 from havering_improve.actions import action, save_current
-from themes.models import Programme, Theme
+from programme.models import Programme
+from themes.models import Theme
 
 from ..models import EvaluationActivity, EvaluationStrand
 from ._common import UNCHANGED, check_themes, given, save

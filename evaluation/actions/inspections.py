@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 
 from havering_improve.actions import StaleEdit, action, rows_changed, save_current
-from themes.models import Programme, Theme
+from programme.models import Programme
+from themes.models import Theme
 
 from ..models import EvaluationActivity, Inspection, Judgement, JudgementArea, OfstedGrade
 from ._common import UNCHANGED, check_themes, given, save

@@ -66,11 +66,12 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "havering_improve",
+    "programme",
     "themes",
     "budget",
     "evaluation",
     "board",
-    "programme",
+    "portfolio",
 ]
 
 MIDDLEWARE = [

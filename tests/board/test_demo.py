@@ -2,7 +2,7 @@ import pytest
 
 from board import demo
 from board.models import Action, Meeting, MeetingPack, ReportSchedule, RotaSlot
-from programme import loader
+from portfolio import loader
 
 pytestmark = pytest.mark.django_db
 

@@ -46,7 +46,7 @@ def sign_in(page, live_server):
 def demo_programme(settings):
     """The whole demo, loaded in the test's own (transactional) database: for a test that reads a
     few of its pages. The accessibility crawl shares one load across its roles instead."""
-    from programme import demo, loader
+    from portfolio import demo, loader
 
     settings.DEBUG = True
     programme, _ = loader.programme_load(data=loader.read_data_file(loader.DEFAULT_DATA_FILE))

@@ -18,7 +18,7 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from programme import demo, loader
+from portfolio import demo, loader
 from tests.browser.conftest import assert_accessible
 from tests.services import CHROMIUM, chromium_available, need
 

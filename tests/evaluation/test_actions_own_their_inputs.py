@@ -14,9 +14,10 @@ import evaluation.actions
 from evaluation.actions import activities, audits, findings, recommendations
 from evaluation.models import AuditResult, Finding
 from havering_improve import actions, roles
+from programme.models import Programme
 from tests.evaluation.factories import FindingFactory, days_ago
 from themes.actions import records as theme_actions
-from themes.models import Measure, MeasureReading, Milestone, Programme, Risk, Theme
+from themes.models import Measure, MeasureReading, Milestone, Risk, Theme
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import pytest
 from evaluation import demo
 from evaluation.models import AuditResult, EvaluationActivity, Finding, Recommendation
 from evaluation.selectors import readiness
-from programme import loader
+from portfolio import loader
 from themes.models import MeasureReading
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,11 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
+from programme.models import Programme
 from tests.factories import UserFactory
 from tests.form_page import signed_in
 from tests.themes.factories import HighlightReportFactory, MilestoneFactory
-from themes.models import HighlightReport, Milestone, Programme
+from themes.models import HighlightReport, Milestone
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,8 @@ from budget.models import BudgetAllocation, BudgetLine
 from evaluation.models import EvaluationStrand, Inspection, Judgement, JudgementArea
 from havering_improve import demo, roles
 from havering_improve.validators import is_single_line
-from themes.models import PID, Programme, Theme
+from programme.models import Programme
+from themes.models import PID, Theme
 
 DEFAULT_DATA_FILE = Path(settings.BASE_DIR) / "data" / "programmes" / "havering.yaml"
 

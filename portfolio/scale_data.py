@@ -13,6 +13,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
+from board import services as board_services
+from board.models import Board, Meeting, MeetingPack, RotaSlot
+from budget.actions.imports import ledger_rows_insert
+from budget.models import BudgetAllocation, LedgerImport, LedgerRowValues
+from evaluation.models import ActivityKind, EvaluationActivity, EvaluationStrand
 from havering_improve import roles, summaries
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
 
@@ -150,9 +155,6 @@ class ScaleData:
     def budget_data(self):
         """LEDGER_ROWS_PER_YEAR rows a year through the ledger's bulk insert, as one confirmed
         import a year (the import record is the rows' history)."""
-        from budget.actions.imports import ledger_rows_insert
-        from budget.models import BudgetAllocation, LedgerImport, LedgerRowValues
-
         allocation = BudgetAllocation.objects.filter(programme=self.programme).first()
         lines = list(allocation.lines.order_by("order"))
         user = get_user_model().objects.get(username="bench.pm")
@@ -198,7 +200,6 @@ class ScaleData:
             ledger_rows_insert(actor=user, rows=pending)
 
     def evaluation_data(self):
-        from evaluation.models import ActivityKind, EvaluationActivity, EvaluationStrand
 
         strands = list(EvaluationStrand.objects.filter(programme=self.programme))
         kinds = list(ActivityKind.values)
@@ -225,7 +226,6 @@ class ScaleData:
         """12 meetings a year with their rota; one real pack, built and published for the most
         recent meeting, and its files and snapshot standing for the packs of earlier meetings
         (building 120 PDFs would only time WeasyPrint 120 times)."""
-        from board.models import Board, Meeting, RotaSlot
 
         board = Board.objects.get(programme=self.programme, kind=Board.Kind.IMPROVEMENT_BOARD)
         meetings = Meeting.objects.bulk_create(
@@ -246,8 +246,6 @@ class ScaleData:
         )
 
     def board_packs(self):
-        from board import services as board_services
-        from board.models import Meeting, MeetingPack
 
         past = list(Meeting.objects.filter(date__lt=self.today).order_by("date"))
         if not past:

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from havering_improve import demo as demo_setting
 from havering_improve import summaries
-from programme import loader
+from portfolio import demo as demo_data
+from portfolio import loader
 
 
 class Command(BaseCommand):
@@ -62,8 +63,6 @@ class Command(BaseCommand):
                 self.say(
                     f"  Demo users ready ({len(created)} new). Password: the DEMO_PASSWORD setting."
                 )
-                from programme import demo as demo_data
-
                 demo_data.demo_data_load(programme=programme, stdout=self.stdout)
         if demo:
             self.say(f"Demo ready in {time.monotonic() - started:.0f} s.")

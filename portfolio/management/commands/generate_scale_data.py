@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programme.scale_data import ScaleData
-from themes.models import Programme
+from portfolio.scale_data import ScaleData
+from programme.models import Programme
 
 
 class Command(BaseCommand):
