@@ -246,21 +246,22 @@ class ScaleData:
         )
 
     def board_packs(self):
-        from board import services as board_services
-        from board.models import Meeting, MeetingPack
+        from board.models import Meeting
+        from reporting.actions import packs as pack_actions
+        from reporting.models import MeetingPack
 
         past = list(Meeting.objects.filter(date__lt=self.today).order_by("date"))
         if not past:
             return
         pm = get_user_model().objects.get(username="bench.pm")
-        pack = board_services.pack_request(meeting=past[-1], actor=pm)
+        pack = pack_actions.pack_request(meeting=past[-1], actor=pm)
         # Build it here and now, whether or not a worker is listening (the build is idempotent:
         # a queued copy of the same attempt does nothing).
-        board_services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
+        pack_actions.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
         pack.refresh_from_db()
         if pack.status != MeetingPack.Status.READY:
             raise RuntimeError(f"The benchmark pack did not build: {pack.error}")
-        board_services.pack_publish(pack=pack, actor=pm)
+        pack_actions.pack_publish(pack=pack, actor=pm)
         pack.refresh_from_db()
         MeetingPack.objects.bulk_create(
             [

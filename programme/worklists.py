@@ -16,21 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from board import selectors as board_selectors
-from board.models import (
-    Action,
-    BoardSettings,
-    Decision,
-    Meeting,
-    MeetingPack,
-    RotaRun,
-    RotaSlot,
-)
+from board.models import Action, BoardSettings, Decision, Meeting, RotaRun, RotaSlot
 from budget import periods as budget_periods
 from budget.models import BudgetAllocation, LedgerImport, LedgerRow
 from budget.selectors import BUDGET_AREAS, cached_budget_report
 from evaluation.models import Finding
 from havering_improve import roles, summaries
 from havering_improve.fy import FinancialYear
+from reporting.models import MeetingPack
 from themes import selectors as theme_selectors
 from themes.models import (
     PID,

@@ -16,7 +16,7 @@ OTHER_THEME = "quality-assurance"  # led by "the lead of another theme"
 
 def presented_pack():
     """A published pack whose meeting has Supervision in focus and the other lead's theme not."""
-    from board.models import MeetingPack
+    from reporting.models import MeetingPack
 
     return _first_in(
         MeetingPack.objects.exclude(meeting__slots__theme__slug=OTHER_THEME),
@@ -27,7 +27,7 @@ def presented_pack():
 
 def _pack_chart_key() -> str:
     """The key in the address of the presented pack's first chart."""
-    from board.packs import pack_charts
+    from reporting.documents import pack_charts
 
     with presented_pack().html.open("rb") as stored:
         return next(iter(pack_charts(stored.read().decode())))
