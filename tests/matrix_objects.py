@@ -50,6 +50,7 @@ def kwargs_for(name: str) -> dict:
     from board import models as board
     from budget import models as budget
     from evaluation import models as evaluation
+    from reporting import models as reporting
     from themes import models as themes
 
     app, _, url = name.partition(":")
@@ -202,14 +203,14 @@ def kwargs_for(name: str) -> dict:
         "board:pack": lambda: {"pk": presented_pack().pk},
         "board:pack_pdf": lambda: {"pk": presented_pack().pk},
         "board:pack_chart": lambda: {"pk": presented_pack().pk, "key": _pack_chart_key()},
-        "board:pack_publish": lambda: {"pk": _first(board.MeetingPack).pk},
-        "board:pack_reissue": lambda: {"pk": _first(board.MeetingPack).pk},
+        "board:pack_publish": lambda: {"pk": _first(reporting.MeetingPack).pk},
+        "board:pack_reissue": lambda: {"pk": _first(reporting.MeetingPack).pk},
         # Schedules are addressed by their reporting body.
-        "board:schedule_edit": lambda: {"pk": _first(board.ReportSchedule).board_id},
-        "board:schedule_preview": lambda: {"pk": _first(board.ReportSchedule).board_id},
-        "board:schedule_make_now": lambda: {"pk": _first(board.ReportSchedule).board_id},
-        "board:report": lambda: {"pk": _first(board.ProgressReport).pk},
-        "board:report_pdf": lambda: {"pk": _first(board.ProgressReport).pk},
-        "board:report_retry": lambda: {"pk": _first(board.ProgressReport).pk},
+        "board:schedule_edit": lambda: {"pk": _first(reporting.ReportSchedule).board_id},
+        "board:schedule_preview": lambda: {"pk": _first(reporting.ReportSchedule).board_id},
+        "board:schedule_make_now": lambda: {"pk": _first(reporting.ReportSchedule).board_id},
+        "board:report": lambda: {"pk": _first(reporting.ProgressReport).pk},
+        "board:report_pdf": lambda: {"pk": _first(reporting.ProgressReport).pk},
+        "board:report_retry": lambda: {"pk": _first(reporting.ProgressReport).pk},
     }
     return table[name]() if name in table else {}

@@ -184,7 +184,7 @@ def test_two_web_processes_and_two_workers_make_one_pack_one_reminder_and_one_re
 
     # Each worker ran the report job (so both ran it at about the same time)…
     for log in worker_logs:
-        assert re.search(r"Task board\.tasks\.reports_due_task\[[^]]+\] succeeded", log), log[
+        assert re.search(r"Task reporting\.tasks\.reports_due_task\[[^]]+\] succeeded", log), log[
             -3000:
         ]
     # …and there is one report for the period, sent once to each recipient.
