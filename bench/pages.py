@@ -62,7 +62,7 @@ def mixed() -> dict:
 
 def _published_pack_path() -> str | None:
     """The most recent published meeting pack's page."""
-    from board.models import MeetingPack
+    from reporting.models import MeetingPack
 
     pack = (
         MeetingPack.objects.filter(status=MeetingPack.Status.PUBLISHED)
@@ -118,8 +118,9 @@ def cold_times(repeat: int = 5) -> dict[str, dict[str, float]]:
     from django.test import Client
     from django.utils import timezone
 
-    from board.models import Meeting, MeetingPack
+    from board.models import Meeting
     from budget.models import BudgetLine
+    from reporting.models import MeetingPack
     from themes.actions.records import measure_reading_add
     from themes.models import Measure
 

@@ -3,9 +3,9 @@ in `havering_improve.roles`, asked by name) for what the user may not do."""
 
 from django.shortcuts import get_object_or_404
 
-from havering_improve import roles, summaries
+from havering_improve import roles
 
-from .models import Action, Board, Meeting, MeetingPack, ProgressReport
+from .models import Action, Meeting
 
 
 def require_reader(user) -> None:
@@ -29,24 +29,6 @@ def get_meeting_for_user(user, pk: int, *, manage: bool = False) -> Meeting:
     return meeting
 
 
-def get_pack_for_user(user, pk: int, *, manage: bool = False, kept: bool = False) -> MeetingPack:
-    """Board members and the auditor read published packs; drafts are the manager's until then.
-    `kept`: for a page that only reads it, the pack may come from the summaries cache."""
-
-    def load():
-        # The data snapshot is large and no page shows it: it loads only if something asks.
-        return get_object_or_404(
-            MeetingPack.objects.select_related("meeting__board").defer("snapshot"), pk=pk
-        )
-
-    pack = summaries.cached(("pack", pk), load, areas=[summaries.BOARD]) if kept else load()
-    if manage or not pack.is_published:
-        roles.require("can_manage_board", user)
-    else:
-        roles.require("can_read_pack", user, pack)
-    return pack
-
-
 def get_action_for_user(user, pk: int) -> Action:
     """An action, for its owner or the programme manager to update."""
     action = get_object_or_404(
@@ -54,16 +36,3 @@ def get_action_for_user(user, pk: int) -> Action:
     )
     roles.require("can_update_action", user, action)
     return action
-
-
-def get_reporting_body_for_manager(user, pk: int) -> Board:
-    """A body that receives progress reports, for the programme manager to set its schedule."""
-    body = get_object_or_404(Board, pk=pk, kind=Board.Kind.REPORTING_BODY)
-    require_manager(user)
-    return body
-
-
-def get_report_for_user(user, pk: int) -> ProgressReport:
-    report = get_object_or_404(ProgressReport.objects.select_related("schedule__board"), pk=pk)
-    require_report_reader(user)
-    return report

@@ -1,72 +1,51 @@
+"""The board's records in the admin, to read with their history: they are changed only through
+the app's actions, which check who may and keep the version."""
+
 from django.contrib import admin
 
-from havering_improve.admin import HistoryAdmin, tabular_inline
+from havering_improve.admin import ReadOnlyAdmin, read_only_inline
 
 from . import models
 
 
 @admin.register(models.Board)
-class BoardAdmin(HistoryAdmin):
+class BoardAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "themes_per_meeting", "is_public"]
 
 
 @admin.register(models.BoardSettings)
-class BoardSettingsAdmin(HistoryAdmin):
+class BoardSettingsAdmin(ReadOnlyAdmin):
     list_display = ["board", "pack_days_before", "reminder_working_days"]
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["date", "board", "venue", "chair"]
     list_filter = ["board"]
-    inlines = [tabular_inline(models.RotaSlot)]
+    inlines = [read_only_inline(models.RotaSlot)]
 
 
 @admin.register(models.RotaSlot)
-class RotaSlotAdmin(HistoryAdmin):
+class RotaSlotAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "theme"]
 
 
 @admin.register(models.RotaPin)
-class RotaPinAdmin(HistoryAdmin):
+class RotaPinAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "theme", "in_focus"]
 
 
 @admin.register(models.RotaRun)
-class RotaRunAdmin(admin.ModelAdmin):
+class RotaRunAdmin(ReadOnlyAdmin):
     list_display = ["requested_at", "board", "status", "message"]
 
 
 @admin.register(models.Decision)
-class DecisionAdmin(HistoryAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "text", "restricted"]
 
 
 @admin.register(models.Action)
-class ActionAdmin(HistoryAdmin):
+class ActionAdmin(ReadOnlyAdmin):
     list_display = ["description", "owner", "due_date", "status", "restricted"]
     list_filter = ["status"]
-
-
-@admin.register(models.MeetingPack)
-class MeetingPackAdmin(HistoryAdmin):
-    list_display = ["meeting", "version", "status", "published_at"]
-    # A published pack is the board's record: it is changed only through the app's re-issue.
-    readonly_fields = ["snapshot", "snapshot_sha256", "pdf_sha256", "html", "pdf"]
-
-
-@admin.register(models.ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
-    list_display = ["sent_at", "meeting", "theme", "kind", "recipient"]
-
-
-@admin.register(models.ReportSchedule)
-class ReportScheduleAdmin(HistoryAdmin):
-    list_display = ["board", "frequency", "send_day", "active"]
-
-
-@admin.register(models.ProgressReport)
-class ProgressReportAdmin(HistoryAdmin):
-    list_display = ["schedule", "period_start", "status", "generated_at"]
-    inlines = [tabular_inline(models.ReportDelivery, readonly_fields=["recipient", "sent_at"])]
-    readonly_fields = ["snapshot", "snapshot_sha256", "html", "pdf"]

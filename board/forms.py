@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 
 from havering_improve.forms import (
     DateField,
@@ -13,7 +12,7 @@ from havering_improve.forms import (
 from havering_improve.validators import single_line
 from themes.models import HighlightReport, Theme
 
-from .models import Action, BoardSettings, Decision, Meeting, ReportSchedule
+from .models import Action, BoardSettings, Decision, Meeting
 
 
 class MeetingForm(VersionedForm):
@@ -169,12 +168,6 @@ class ActionUpdateForm(VersionedForm):
         widgets = {"status": forms.RadioSelect, "progress_note": forms.Textarea(attrs={"rows": 4})}
 
 
-class ReissueForm(GovukForm):
-    reason = forms.CharField(
-        label="Why is the pack being re-issued?", widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class BoardSettingsForm(VersionedForm):
     made_on_first_save = True
 
@@ -185,39 +178,3 @@ class BoardSettingsForm(VersionedForm):
             "pack_days_before": "Days before a meeting its pack is built",
             "reminder_working_days": "Working days before the pack deadline leads are reminded",
         }
-
-
-class ReportScheduleForm(VersionedForm):
-    sections = forms.MultipleChoiceField(
-        label="Sections",
-        choices=ReportSchedule.Section.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    made_on_first_save = True
-
-    class Meta:
-        model = ReportSchedule
-        fields = ["frequency", "send_day", "sections", "recipients", "active"]
-        labels = {"send_day": "Day of the month it is sent", "active": "Send on schedule"}
-        help_texts = {"recipients": "Email addresses, one a line"}
-        widgets = {"frequency": forms.RadioSelect, "recipients": forms.Textarea(attrs={"rows": 4})}
-
-    def clean_send_day(self):
-        day = self.cleaned_data["send_day"]
-        if not 1 <= day <= 28:
-            raise ValidationError("Enter a day from 1 to 28")
-        return day
-
-    def clean_recipients(self):
-        from django.core.validators import validate_email
-
-        lines = [x.strip() for x in self.cleaned_data["recipients"].splitlines() if x.strip()]
-        if not lines:
-            raise ValidationError("Enter at least one email address")
-        for number, line in enumerate(lines, 1):
-            try:
-                validate_email(line)
-            except ValidationError:
-                raise ValidationError(f"Line {number} is not an email address: {line}") from None
-        return "\n".join(lines)

@@ -1,20 +1,15 @@
 """What the board adds to a theme: the "Board rota" tab on its page (when the theme is next in
-focus and when its highlight report is due for that meeting), and where the Board saw each of
-its highlight reports (the published packs that showed it)."""
+focus, when its highlight report is due for that meeting, and which report the meeting's pack
+shows once it is built)."""
 
 import datetime as dt
 
-from django.urls import reverse
-from django.utils.dateformat import format as date_format
-
 from themes import selectors as theme_selectors
-from themes.hooks import report_seen
-from themes.models import HighlightReport
 from themes.selectors import expected_report_period, report_due_date
 from themes.tabs import theme_tab
 
 from . import selectors
-from .models import BoardSettings, MeetingPack
+from .models import BoardSettings
 
 
 @theme_tab(key="board", label="Board rota", template="board/theme_tab.html", order=80)
@@ -46,10 +41,8 @@ def theme_rota_context(request, theme) -> dict:
 def _shown_in_pack(meeting, theme) -> dict | None:
     """The highlight report the meeting's newest built pack shows for the theme: its period and
     the day it was due (None until a pack is built, or when it shows no report)."""
-    from .models import MeetingPack
-
     snapshot = (
-        MeetingPack.objects.filter(meeting=meeting, built_at__isnull=False)
+        meeting.packs.filter(built_at__isnull=False)
         .order_by("-version")
         .values_list("snapshot", flat=True)
         .first()
@@ -60,64 +53,3 @@ def _shown_in_pack(meeting, theme) -> dict | None:
             due = report.get("due") or focus.get("report_check", {}).get("shown_due", "")
             return {"period": report["period"], "due": due}
     return None
-
-
-@report_seen
-def report_in_published_packs(report) -> list[dict]:
-    """The published packs that showed the report, meeting by meeting: the whole report for a
-    focus theme, its overall rating in the programme overview for the others. A pack shows the
-    newest revision submitted before it was built. Two queries; none for a draft."""
-    if report.status != HighlightReport.Status.SUBMITTED or report.submitted_at is None:
-        return []
-    theme, period = report.theme, date_format(report.period, "F Y")
-    newer = (
-        HighlightReport.objects.filter(
-            theme=theme, period=report.period, revision__gt=report.revision
-        )
-        .exclude(submitted_at=None)
-        .order_by("submitted_at")
-        .values_list("submitted_at", flat=True)
-        .first()
-    )
-    packs = (
-        MeetingPack.objects.filter(
-            status=MeetingPack.Status.PUBLISHED,
-            meeting__board__programme=theme.programme_id,
-            built_at__gte=report.submitted_at,
-        )
-        .order_by("meeting__date", "version")
-        .values(
-            "meeting_id",
-            "meeting__date",
-            "meeting__board__name",
-            "built_at",
-            "snapshot__focus",
-            "snapshot__overview",
-        )
-    )
-    seen: dict[int, dict] = {}
-    for pack in packs:
-        if newer is not None and pack["built_at"] >= newer:
-            continue  # that pack showed the newer revision
-        in_focus = any(
-            item.get("title") == theme.title
-            and (item.get("report") or {}).get("period") == period
-            and (item.get("report") or {}).get("revision") == report.revision
-            for item in pack["snapshot__focus"] or []
-        )
-        in_overview = any(
-            row.get("title") == theme.title and row.get("period") == period
-            for row in pack["snapshot__overview"] or []
-        )
-        if not (in_focus or in_overview):
-            continue
-        meeting = pack["meeting_id"]
-        if meeting in seen and seen[meeting]["whole"]:
-            continue
-        seen[meeting] = {
-            "whole": in_focus,
-            "label": f"the {pack['meeting__board__name']} on "
-            f"{date_format(pack['meeting__date'], 'j F Y')}",
-            "href": reverse("board:meeting", kwargs={"pk": meeting}),
-        }
-    return list(seen.values())

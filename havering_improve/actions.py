@@ -28,6 +28,7 @@ opened at (`lock_current(obj, version)`); if the record has moved on, the edit i
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 import logging
 from collections.abc import Callable
@@ -314,3 +315,18 @@ def backdate(record, *, history_at=None, **moments) -> None:
         latest = record.history.order_by("-history_date", "-history_id").first()
         if latest is not None:
             type(latest).objects.filter(pk=latest.pk).update(history_date=history_at)
+
+
+class Keep(enum.Enum):
+    """An action's field that was not given: the record keeps its value (an edit of a field or
+    two by the application itself; a form always sends every field it shows)."""
+
+    VALUE = enum.auto()
+
+
+KEEP = Keep.VALUE
+
+
+def given(**fields) -> dict:
+    """The named fields an action was given, leaving out those it was not (`KEEP`)."""
+    return {name: value for name, value in fields.items() if value is not KEEP}

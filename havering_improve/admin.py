@@ -45,6 +45,31 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return type(form.__name__, (_OpenedAtVersion, form), {})
 
 
+class ReadOnly:
+    """Programme data in the admin to read, with its history, and never to add, change or
+    delete: it changes only through the app's actions, which check who may, keep the version
+    and record who and why."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, HistoryAdmin):
+    pass
+
+
+def read_only_inline(model, **options) -> type[admin.TabularInline]:
+    """The rows of `model` as a table on a read-only admin page: shown, never added or changed."""
+    attrs = {"model": model, "extra": 0, "__module__": model.__module__, **options}
+    return type(f"{model.__name__}Inline", (ReadOnly, admin.TabularInline), attrs)
+
+
 class _OpenedAtVersion:
     """An admin change form that saves only on top of the version it was opened at."""
 

@@ -25,15 +25,15 @@ app.conf.beat_schedule = {
     # The Improvement Board: packs N days before each meeting, reminders to leads, and the
     # progress reports to other bodies. Daily; each job is idempotent, so a rerun is harmless.
     "board-packs-due": {
-        "task": "board.tasks.packs_due_task",
+        "task": "reporting.tasks.packs_due_task",
         "schedule": crontab(hour=6, minute=0),
     },
     "board-reminders": {
-        "task": "board.tasks.reminders_send_task",
+        "task": "reporting.tasks.reminders_send_task",
         "schedule": crontab(hour=7, minute=30),
     },
     "board-reports-due": {
-        "task": "board.tasks.reports_due_task",
+        "task": "reporting.tasks.reports_due_task",
         "schedule": crontab(hour=8, minute=0),
     },
 }

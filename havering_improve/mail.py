@@ -1,6 +1,6 @@
 """E-mail: every message the service sends is built here, and the demo's backend.
 
-`send_email("board/email/reminder", context, to=[...])` renders one template into a message with
+`send_email("reporting/email/reminder", context, to=[...])` renders one template into a message with
 two parts: the plain text (`<name>.txt`, subject from `<name>_subject.txt`) and the same words as
 HTML in the service's e-mail layout (`email/base.html`: a single column in the style of GOV.UK
 Notify's e-mail, readable on a phone, styles inline since mail clients drop <style>). A message's

@@ -1,6 +1,6 @@
 """Queue Celery tasks so that none is lost.
 
-`enqueue("board.tasks.pack_build_task", *args)` queues the task named after the current
+`enqueue("reporting.tasks.pack_build_task", *args)` queues the task named after the current
 transaction commits (so the worker sees the rows it needs). Tasks are named, not imported, so the
 code that queues them never imports the tasks module that calls it back. If the broker cannot be
 reached the task is written to the outbox table instead, and the periodic `outbox_sweep_task`
@@ -25,7 +25,9 @@ BROKER_ERRORS = (OperationalError, ConnectionError, OSError, TimeoutError)
 
 def enqueue(task_name: str, *args, **kwargs) -> None:
     if not isinstance(task_name, str):
-        raise TypeError("enqueue() takes the task's name, such as 'board.tasks.pack_build_task'")
+        raise TypeError(
+            "enqueue() takes the task's name, such as 'reporting.tasks.pack_build_task'"
+        )
     transaction.on_commit(lambda: _publish(task_name, list(args), kwargs))
 
 

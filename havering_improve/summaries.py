@@ -51,6 +51,8 @@ LEDGER_MODELS = {"ledgerrow", "rowallocation", "ledgerimport", "matchingrule"}
 EVALUATION = "evaluation"
 BOARD = "board"
 EVERY_APP = (THEMES, BUDGET, EVALUATION, BOARD)
+# An app whose rows show on another area's pages: packs and progress reports on the board's.
+AREA_OF_APP = {"reporting": BOARD}
 
 
 def theme_area(theme_id: int) -> str:
@@ -179,7 +181,7 @@ def areas_for(instance, using: str = "default") -> tuple[str, ...]:
     if label == BUDGET and instance._meta.model_name in LEDGER_MODELS:
         return (BUDGET, LEDGER)
     if label != THEMES:
-        return (label,)
+        return (AREA_OF_APP.get(label, label),)
     name = instance._meta.model_name
     if name == "theme":
         return (THEMES, PROGRAMME, theme_area(instance.pk))
@@ -210,7 +212,9 @@ def _on_m2m_change(sender, action, using="default", **kwargs):
         # The link table's own app: budget lines' and evaluation's links to themes show on
         # their app's pages and on the theme tabs those apps add.
         label = sender._meta.app_label
-        data_changed(ALL if label in ("auth", THEMES) else label, using=using)
+        data_changed(
+            ALL if label in ("auth", THEMES) else AREA_OF_APP.get(label, label), using=using
+        )
 
 
 def connect_signals():

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from board import urls as board_urls
 from havering_improve import sso, views
 from havering_improve.forms import LoginForm, SetOwnPasswordForm
 from portfolio import views as portfolio_views
+from reporting import urls as reporting_urls
 
 admin.site.site_header = "Havering Improve administration"
 admin.site.site_title = "Havering Improve"
@@ -41,7 +43,9 @@ urlpatterns = [
     path("themes/", include("themes.urls")),
     path("budget/", include("budget.urls")),
     path("evaluation/", include("evaluation.urls")),
-    path("board/", include("board.urls")),
+    # The board's own pages and those of its packs and progress reports share its addresses
+    # and its names ("board:pack"…).
+    path("board/", include(([*board_urls.urlpatterns, *reporting_urls.urlpatterns], "board"))),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,7 +20,8 @@ PARTS = {
     "themes": "the themes' PIDs, teams, milestones, measures, risks and reports",
     "budget": "this year's budget, its ledger and its month-end closes",
     "evaluation": "the evaluation activities, audits and findings",
-    "board": "the Improvement Board's meetings, rota and packs",
+    "board": "the Improvement Board's meetings, rota, minutes and actions",
+    "reporting": "the Board's packs and the progress-report schedules",
 }
 
 

@@ -13,12 +13,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
-from board import services as board_services
-from board.models import Board, Meeting, MeetingPack, RotaSlot
+from board.models import Board, Meeting, RotaSlot
 from budget.actions.imports import ledger_rows_insert
 from budget.models import BudgetAllocation, LedgerImport, LedgerRowValues
 from evaluation.models import ActivityKind, EvaluationActivity, EvaluationStrand
 from havering_improve import roles, summaries
+from reporting.actions import packs as pack_actions
+from reporting.models import MeetingPack
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
 
 BATCH = 5000
@@ -251,14 +252,14 @@ class ScaleData:
         if not past:
             return
         pm = get_user_model().objects.get(username="bench.pm")
-        pack = board_services.pack_request(meeting=past[-1], actor=pm)
+        pack = pack_actions.pack_request(meeting=past[-1], actor=pm)
         # Build it here and now, whether or not a worker is listening (the build is idempotent:
         # a queued copy of the same attempt does nothing).
-        board_services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
+        pack_actions.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
         pack.refresh_from_db()
         if pack.status != MeetingPack.Status.READY:
             raise RuntimeError(f"The benchmark pack did not build: {pack.error}")
-        board_services.pack_publish(pack=pack, actor=pm)
+        pack_actions.pack_publish(pack=pack, actor=pm)
         pack.refresh_from_db()
         MeetingPack.objects.bulk_create(
             [

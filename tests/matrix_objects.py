@@ -16,7 +16,7 @@ OTHER_THEME = "quality-assurance"  # led by "the lead of another theme"
 
 def presented_pack():
     """A published pack whose meeting has Supervision in focus and the other lead's theme not."""
-    from board.models import MeetingPack
+    from reporting.models import MeetingPack
 
     return _first_in(
         MeetingPack.objects.exclude(meeting__slots__theme__slug=OTHER_THEME),
@@ -27,7 +27,7 @@ def presented_pack():
 
 def _pack_chart_key() -> str:
     """The key in the address of the presented pack's first chart."""
-    from board.packs import pack_charts
+    from reporting.documents import pack_charts
 
     with presented_pack().html.open("rb") as stored:
         return next(iter(pack_charts(stored.read().decode())))
@@ -57,6 +57,7 @@ def kwargs_for(name: str) -> dict:
     from board import models as board
     from budget import models as budget
     from evaluation import models as evaluation
+    from reporting import models as reporting
     from themes import models as themes
 
     app, _, url = name.partition(":")
@@ -215,14 +216,14 @@ def kwargs_for(name: str) -> dict:
         "board:pack": lambda: {"pk": presented_pack().pk},
         "board:pack_pdf": lambda: {"pk": presented_pack().pk},
         "board:pack_chart": lambda: {"pk": presented_pack().pk, "key": _pack_chart_key()},
-        "board:pack_publish": lambda: {"pk": _first(board.MeetingPack).pk},
-        "board:pack_reissue": lambda: {"pk": _first(board.MeetingPack).pk},
+        "board:pack_publish": lambda: {"pk": _first(reporting.MeetingPack).pk},
+        "board:pack_reissue": lambda: {"pk": _first(reporting.MeetingPack).pk},
         # Schedules are addressed by their reporting body.
-        "board:schedule_edit": lambda: {"pk": _first(board.ReportSchedule).board_id},
-        "board:schedule_preview": lambda: {"pk": _first(board.ReportSchedule).board_id},
-        "board:schedule_make_now": lambda: {"pk": _first(board.ReportSchedule).board_id},
-        "board:report": lambda: {"pk": _first(board.ProgressReport).pk},
-        "board:report_pdf": lambda: {"pk": _first(board.ProgressReport).pk},
-        "board:report_retry": lambda: {"pk": _first(board.ProgressReport).pk},
+        "board:schedule_edit": lambda: {"pk": _first(reporting.ReportSchedule).board_id},
+        "board:schedule_preview": lambda: {"pk": _first(reporting.ReportSchedule).board_id},
+        "board:schedule_make_now": lambda: {"pk": _first(reporting.ReportSchedule).board_id},
+        "board:report": lambda: {"pk": _first(reporting.ProgressReport).pk},
+        "board:report_pdf": lambda: {"pk": _first(reporting.ProgressReport).pk},
+        "board:report_retry": lambda: {"pk": _first(reporting.ProgressReport).pk},
     }
     return table[name]() if name in table else {}

@@ -62,7 +62,7 @@ def _board_report():
     """A progress report already sent (the demo schedules them but sends none)."""
     import datetime as dt
 
-    from board.models import ProgressReport, ReportSchedule
+    from reporting.models import ProgressReport, ReportSchedule
 
     schedule = ReportSchedule.objects.order_by("pk").first()
     if schedule is None or schedule.reports.exists():
@@ -81,7 +81,8 @@ def _board_report():
 def _presented_pack(theme, lead):
     """A published pack for a meeting with Supervision in focus (the demo publishes only the
     last past meeting's, whose focus themes depend on the day it is loaded)."""
-    from board.models import Meeting, MeetingPack
+    from board.models import Meeting
+    from reporting.models import MeetingPack
     from tests.matrix_objects import OTHER_THEME
 
     published = MeetingPack.objects.filter(status="published", meeting__slots__theme=theme)

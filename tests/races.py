@@ -97,7 +97,7 @@ def race(user, url, data, hold) -> list[Answer]:
 
 
 def publish_a_pack(programme, manager, days_ahead=14, **_):
-    from board.models import MeetingPack
+    from reporting.models import MeetingPack
     from tests.board.factories import MeetingFactory
 
     board = programme.boards.get(slug="improvement-board")

@@ -12,10 +12,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from freezegun import freeze_time
 
-from board.models import Action, MeetingPack
+from board.models import Action
 from budget.models import BudgetAllocation, Commitment, LedgerRow
 from evaluation.models import AuditResult, EvaluationActivity, Finding
 from havering_improve.fy import FinancialYear
+from reporting.models import MeetingPack
 from themes.models import (
     PID,
     Comment,

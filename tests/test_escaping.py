@@ -9,8 +9,12 @@ from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
 
-from board import packs, selectors, services
+from board import selectors
 from board.models import Board, Meeting
+from reporting import documents
+from reporting import render as pdf_render
+from reporting import snapshot as snapshots
+from reporting.actions import reminders as reminder_actions
 from themes.models import Milestone
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +40,10 @@ def test_a_meeting_pack_shows_typed_markup_as_text_in_html_and_pdf(
     board = Board.objects.get(programme=programme, kind=Board.Kind.IMPROVEMENT_BOARD)
     meeting = Meeting.objects.create(board=board, date=timezone.localdate() + dt.timedelta(days=7))
     meeting.slots.create(theme=theme)
-    snapshot = packs.pack_snapshot(meeting=meeting)
-    html = packs.render_pack_html(snapshot)
+    snapshot = snapshots.pack_snapshot(meeting=meeting)
+    html = documents.render_pack_html(snapshot)
     assert "&lt;script&gt;alert(" in html and "<script>alert(" not in html
-    pdf = packs.render_pdf(packs.render_pack_document(snapshot))
+    pdf = pdf_render.render_pdf(documents.render_pack_document(snapshot))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "<script>alert(" in text  # printed as the characters typed, not interpreted
 
@@ -53,11 +57,11 @@ def test_a_reminder_email_carries_the_typed_title_as_plain_text(programme, theme
     for offset in range(1, 60):
         meeting = Meeting(board=board, date=today + dt.timedelta(days=offset))
         deadline = selectors.pack_deadline(meeting, settings)
-        if services.working_days_before(deadline, settings.reminder_working_days) == today:
+        if reminder_actions.working_days_before(deadline, settings.reminder_working_days) == today:
             meeting.save()
             break
     meeting.slots.create(theme=theme)
-    assert services.reminders_send(today=today) == 1
+    assert reminder_actions.reminders_send(today=today) == 1
     message = mail.outbox[0]
     assert message.content_subtype == "plain"
     assert "Supervision <b>now</b>" in message.body  # the plain part: the title as typed

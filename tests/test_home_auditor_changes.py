@@ -9,14 +9,15 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from board import services as board_services
-from board.models import MeetingPack, RotaRun
+from board.actions import rota as rota_actions
+from board.models import RotaRun
 from budget.actions import imports as import_actions
 from budget.actions import periods as period_actions
 from budget.actions import rules as rule_actions
 from budget.demo import demo_setup
 from budget.models import LedgerRow
 from havering_improve.actions import history_user
+from reporting.models import MeetingPack
 from tests.board.factories import MeetingFactory
 from tests.budget.conftest import csv_of, row, upload
 from tests.themes.factories import MilestoneFactory
@@ -74,7 +75,7 @@ def test_budget_and_board_events_are_among_the_changes_without_the_admin(
     for weeks in (2, 6, 10, 14):
         MeetingFactory(board=board, date=today + dt.timedelta(weeks=weeks))
     with django_capture_on_commit_callbacks(execute=True):
-        run = board_services.rota_request(board=board, actor=programme_manager)
+        run = rota_actions.rota_request(board=board, actor=programme_manager)
     assert RotaRun.objects.get(pk=run.pk).status == RotaRun.Status.DONE
     meeting = board.meetings.order_by("date").first()
     pack = MeetingPack.objects.create(

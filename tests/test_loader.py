@@ -137,12 +137,13 @@ def test_demo_option_creates_a_user_for_every_role_and_a_lead_for_every_theme():
         "Building the demo: the themes'",
         "Building the demo: the evaluation",
         "Building the demo: the Improvement Board's",
+        "Building the demo: the Board's packs",
         "Demo ready in",
     ]
     said = progress.getvalue()
     assert [said.find(step) for step in steps] == sorted(said.find(step) for step in steps)
     assert -1 not in [said.find(step) for step in steps]
-    assert said.count("  Done in ") == 4
+    assert said.count("  Done in ") == 5
     User = get_user_model()
     expected = {"programme.manager", "finance.officer", "board.member", "auditor"} | {
         f"lead.{slug}" for slug in Theme.objects.values_list("slug", flat=True)

@@ -17,17 +17,17 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from board import selectors, services
-from board.models import (
-    Board,
-    Meeting,
+from board import selectors
+from board.models import Board, Meeting
+from havering_improve.celery import app
+from reporting.actions import reminders as reminder_actions
+from reporting.models import (
     MeetingPack,
     ProgressReport,
     ReminderSent,
     ReportDelivery,
     ReportSchedule,
 )
-from havering_improve.celery import app
 from tests.celery_broker import broker
 from tests.celery_worker import start_worker_process
 from tests.servers import gunicorn
@@ -64,7 +64,7 @@ def _meeting_with_a_reminder_due_today(board) -> Meeting:
     for offset in range(1, 60):
         meeting = Meeting(board=board, date=today + dt.timedelta(days=offset))
         deadline = selectors.pack_deadline(meeting, settings)
-        if services.working_days_before(deadline, settings.reminder_working_days) == today:
+        if reminder_actions.working_days_before(deadline, settings.reminder_working_days) == today:
             meeting.save()
             return meeting
     raise AssertionError("No meeting date puts a reminder today")
@@ -154,8 +154,8 @@ def test_two_web_processes_and_two_workers_make_one_pack_one_reminder_and_one_re
                 # Meanwhile beat's reminder job and its progress-report job are each delivered
                 # twice, one to each worker.
                 for own_queue in own_queues:
-                    app.send_task("board.tasks.reminders_send_task", queue=own_queue)
-                    app.send_task("board.tasks.reports_due_task", queue=own_queue)
+                    app.send_task("reporting.tasks.reminders_send_task", queue=own_queue)
+                    app.send_task("reporting.tasks.reports_due_task", queue=own_queue)
                 for press in presses:
                     press.join(timeout=90)
                 assert statuses and all(s == 302 for s in statuses), statuses
@@ -184,7 +184,7 @@ def test_two_web_processes_and_two_workers_make_one_pack_one_reminder_and_one_re
 
     # Each worker ran the report job (so both ran it at about the same time)…
     for log in worker_logs:
-        assert re.search(r"Task board\.tasks\.reports_due_task\[[^]]+\] succeeded", log), log[
+        assert re.search(r"Task reporting\.tasks\.reports_due_task\[[^]]+\] succeeded", log), log[
             -3000:
         ]
     # …and there is one report for the period, sent once to each recipient.

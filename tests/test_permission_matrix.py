@@ -297,7 +297,7 @@ def test_a_filter_or_an_export_shows_no_one_more_than_its_page(client, db, demo_
 @pytest.mark.parametrize("name", ["board:pack", "board:pack_pdf"])
 def test_a_pack_not_yet_published_is_the_programme_manager_s_alone(client, db, demo_world, name):
     """Even the lead of a theme in focus at its meeting reads a pack only once it is published."""
-    from board.models import MeetingPack
+    from reporting.models import MeetingPack
 
     draft = MeetingPack.objects.exclude(status="published").filter(meeting__slots__isnull=False)
     draft = draft.order_by("pk").first()

@@ -4,10 +4,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from board.models import Meeting, MeetingPack
+from board.models import Meeting
 from budget.models import LedgerRow
 from evaluation.models import EvaluationActivity
 from portfolio import loader
+from reporting.models import MeetingPack
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from board import services
-from board.models import Board, Meeting, MeetingPack
+from board.models import Board, Meeting
+from reporting.actions import packs as pack_actions
+from reporting.models import MeetingPack
 from tests.celery_broker import broker
 from tests.celery_worker import start_worker_process
 from tests.services import REDIS_URL, need, redis_available, using_postgres
@@ -63,15 +64,15 @@ def test_a_pack_survives_its_worker_being_killed_mid_build(programme, programme_
             queue,
             name="doomed",
             app="tests.worker_app",
-            SLOW_TASKS="board.tasks.pack_build_task",
+            SLOW_TASKS="reporting.tasks.pack_build_task",
             SLOW_TASK_SECONDS="30",
             **WORKER_ENV,
         )
         doomed_lines = _lines(doomed)
         try:
             _wait_for(doomed_lines, "ready.", timeout=60)
-            pack = services.pack_request(meeting=meeting, actor=programme_manager)
-            _wait_for(doomed_lines, "SLOW TASK STARTED board.tasks.pack_build_task", timeout=60)
+            pack = pack_actions.pack_request(meeting=meeting, actor=programme_manager)
+            _wait_for(doomed_lines, "SLOW TASK STARTED reporting.tasks.pack_build_task", timeout=60)
             doomed.send_signal(signal.SIGKILL)
             doomed.wait(timeout=20)
         finally:

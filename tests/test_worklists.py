@@ -6,11 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from board.models import Board, Meeting, MeetingPack, RotaRun, RotaSlot
+from board.models import Board, Meeting, RotaRun, RotaSlot
 from budget.actions import imports as import_actions
 from budget.demo import demo_setup
 from budget.models import AllocationSettings
 from havering_improve import roles
+from reporting.models import MeetingPack
 from tests.board.factories import ActionFactory
 from tests.budget.conftest import csv_of, row, upload
 from tests.evaluation.factories import ActivityFactory, FindingFactory

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "budget",
     "evaluation",
     "board",
+    "reporting",
     "portfolio",
 ]
 

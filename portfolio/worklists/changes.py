@@ -10,7 +10,7 @@ from django.db.models import JSONField
 from django.urls import reverse
 from django.utils import timezone
 
-from board.models import Action, MeetingPack, RotaRun
+from board.models import Action, RotaRun
 from budget.models import (
     BudgetAllocation,
     BudgetLine,
@@ -21,6 +21,7 @@ from budget.models import (
 )
 from evaluation.models import Finding
 from havering_improve.fy import FinancialYear
+from reporting.models import MeetingPack
 from themes.history import _field_label, _value
 from themes.models import PID, HighlightReport, Measure, Milestone, Risk, Theme
 

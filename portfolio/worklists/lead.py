@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from board import selectors as board_selectors
-from board.models import BoardSettings, Decision, Meeting, MeetingPack, RotaSlot
+from board.models import BoardSettings, Decision, Meeting, RotaSlot
+from reporting.models import MeetingPack
 from themes import selectors as theme_selectors
 from themes.models import (
     PID,

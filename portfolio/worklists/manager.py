@@ -8,8 +8,9 @@ import datetime as dt
 from django.urls import reverse
 
 from board import selectors as board_selectors
-from board.models import BoardSettings, Meeting, MeetingPack, RotaRun
+from board.models import BoardSettings, Meeting, RotaRun
 from evaluation.models import Finding
+from reporting.models import MeetingPack
 from themes import selectors as theme_selectors
 from themes.models import PID, HighlightReport, Risk, Theme
 

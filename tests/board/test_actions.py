@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from board import services
+from board.actions import calendar as calendar_actions
+from board.actions import minutes as minutes_actions
+from board.actions import tracker as tracker_actions
 from board.models import Action, Decision
 from board.selectors import open_actions
 from tests.board.factories import ActionFactory, MeetingFactory
@@ -144,7 +146,7 @@ def test_a_second_save_of_a_meetings_minutes_is_refused_and_shown_what_changed(
     client, programme_manager, meeting
 ):
     opened_at = meeting.version
-    services.minutes_save(
+    minutes_actions.minutes_save(
         meeting=meeting, actor=programme_manager, version=opened_at, minutes="Chair's draft."
     )
     client.force_login(programme_manager)
@@ -175,7 +177,7 @@ def test_a_second_update_of_an_action_is_refused_and_shown_what_changed(
 ):
     action = ActionFactory(meeting=meeting, owner=lead)
     opened_at = action.version
-    services.action_update(
+    tracker_actions.action_update(
         action=action,
         actor=programme_manager,
         version=opened_at,
@@ -195,7 +197,7 @@ def test_a_second_update_of_an_action_is_refused_and_shown_what_changed(
 
 def test_meeting_details_saved_from_a_stale_page_are_refused(client, programme_manager, meeting):
     opened_at = meeting.version
-    services.meeting_update(
+    calendar_actions.meeting_update(
         meeting=meeting, actor=programme_manager, version=opened_at, venue="Town Hall, Room 2"
     )
     client.force_login(programme_manager)

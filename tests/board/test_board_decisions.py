@@ -13,9 +13,11 @@ from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
 
-from board import services
-from board.models import Decision, MeetingPack
+from board.actions import decisions as decision_actions
+from board.models import Decision
 from havering_improve import roles
+from reporting.actions import packs as pack_actions
+from reporting.models import MeetingPack
 from tests.board.factories import MeetingFactory
 from tests.factories import UserFactory
 from tests.themes.factories import HighlightReportFactory, MilestoneFactory, RiskFactory
@@ -53,14 +55,14 @@ def manager(programme):
 
 def _build(meeting, actor, capture) -> MeetingPack:
     with capture(execute=True):
-        pack = services.pack_request(meeting=meeting, actor=actor)
+        pack = pack_actions.pack_request(meeting=meeting, actor=actor)
     pack.refresh_from_db()
     return pack
 
 
 def _publish(pack, actor, capture) -> MeetingPack:
     with capture(execute=True):
-        services.pack_publish(pack=pack, actor=actor)
+        pack_actions.pack_publish(pack=pack, actor=actor)
     pack.refresh_from_db()
     return pack
 
@@ -161,7 +163,7 @@ def test_the_board_s_answer_reaches_the_lead_s_home_and_inbox_and_the_next_pack(
     assert "Report the cost to the next meeting." in sent[0].body
     assert f"/board/meetings/{meeting.pk}/#decision-{decision.pk}" in sent[0].body
     # Told once: a redelivered task sends nothing more.
-    assert services.decision_tell_lead(decision_id=decision.pk) is False
+    assert decision_actions.decision_tell_lead(decision_id=decision.pk) is False
     assert len([m for m in mail.outbox if m.to == ["lead@havering.example"]]) == 1
 
     # The lead's home, on the day of the meeting.
@@ -275,7 +277,7 @@ def test_board_members_are_e_mailed_a_link_when_the_pack_is_published(
     message = next(m for m in mail.outbox if m.to == [member.email])
     assert f"/board/packs/{pack.pk}/" in message.body
     assert pack.board_told_at is not None
-    assert services.pack_tell_board(pack_id=pack.pk) == 0  # once only
+    assert pack_actions.pack_tell_board(pack_id=pack.pk) == 0  # once only
 
 
 def test_the_lead_of_a_focus_theme_reads_the_published_pack_and_is_not_told_it_is_being_built(
@@ -308,7 +310,7 @@ def test_a_decision_that_answers_no_request_tells_no_lead(
     lead.save(update_fields=["email"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.decision_add(
+        decision_actions.decision_add(
             meeting=meeting, actor=manager, text="Adopt the new terms of reference.", theme=theme
         )
     assert mail.outbox == []

@@ -12,7 +12,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from board import forms, services
+from board import forms
+from board.actions import calendar as calendar_actions
+from board.actions import rota as rota_actions
 from board.models import Meeting, RotaPin, RotaRun, RotaSlot
 from tests.board.factories import MeetingFactory
 
@@ -28,12 +30,12 @@ def generate(client, capture):
 
 
 def test_monthly_recurrence_keeps_the_day_of_the_month_and_clamps_the_31st():
-    dates = services.recurrence_dates(first=dt.date(2027, 1, 31), count=3, monthly=True)
+    dates = calendar_actions.recurrence_dates(first=dt.date(2027, 1, 31), count=3, monthly=True)
     assert dates == [dt.date(2027, 1, 31), dt.date(2027, 2, 28), dt.date(2027, 3, 31)]
 
 
 def test_every_four_weeks_recurrence():
-    dates = services.recurrence_dates(first=dt.date(2027, 1, 5), count=3, every_weeks=4)
+    dates = calendar_actions.recurrence_dates(first=dt.date(2027, 1, 5), count=3, every_weeks=4)
     assert dates == [dt.date(2027, 1, 5), dt.date(2027, 2, 2), dt.date(2027, 3, 2)]
 
 
@@ -161,9 +163,9 @@ def test_an_impossible_pin_is_explained_and_the_rota_is_left_as_it_was(
     first = MeetingFactory(board=board, date=today + dt.timedelta(days=7))
     second = MeetingFactory(board=board, date=today + dt.timedelta(days=35))
     for meeting in (first, second):
-        services.pin_set(meeting=meeting, theme=theme, state="in", actor=programme_manager)
+        rota_actions.pin_set(meeting=meeting, theme=theme, state="in", actor=programme_manager)
     with django_capture_on_commit_callbacks(execute=True):
-        services.rota_request(board=board, actor=programme_manager)
+        rota_actions.rota_request(board=board, actor=programme_manager)
     run = RotaRun.objects.get()
     assert run.status == RotaRun.Status.FAILED
     assert "back to back" in run.message
@@ -178,7 +180,7 @@ def test_meetings_with_a_published_pack_and_past_meetings_keep_their_focus(
     before = set(meeting.slots.values_list("theme_id", flat=True))
     meeting.packs.create(status="published", version=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.rota_request(board=board, actor=programme_manager)
+        rota_actions.rota_request(board=board, actor=programme_manager)
     assert set(meeting.slots.values_list("theme_id", flat=True)) == before
     assert past.slots.count() == 1
 
@@ -188,9 +190,9 @@ def test_a_redelivered_rota_task_changes_nothing(
 ):
     MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=9))
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.rota_request(board=board, actor=programme_manager)
+        run = rota_actions.rota_request(board=board, actor=programme_manager)
     slots = list(RotaSlot.objects.values_list("pk", flat=True))
-    services.rota_plan(run_id=run.pk)
+    rota_actions.rota_plan(run_id=run.pk)
     assert list(RotaSlot.objects.values_list("pk", flat=True)) == slots
 
 

@@ -3,8 +3,10 @@ changed, and the first's change is kept (before, the second silently overwrote i
 
 import pytest
 
-from board import selectors, services
-from board.models import ReportSchedule
+from board import selectors
+from board.actions import settings as settings_actions
+from reporting.actions import reports as report_actions
+from reporting.models import ReportSchedule
 from tests.form_page import assert_refused, race, second_user
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ def test_board_settings_keep_the_first_managers_change(
     board, programme_manager, other_manager, saved_before
 ):
     if saved_before:
-        services.board_settings_save(
+        settings_actions.board_settings_save(
             board=board, actor=programme_manager, pack_days_before=6, reminder_working_days=2
         )
     response = race(
@@ -39,7 +41,7 @@ def test_board_settings_keep_the_first_managers_change(
 def test_a_recipient_added_to_a_report_schedule_is_not_dropped(
     scrutiny, programme_manager, other_manager
 ):
-    services.schedule_save(
+    report_actions.schedule_save(
         board=scrutiny,
         actor=programme_manager,
         frequency=ReportSchedule.Frequency.QUARTERLY,

@@ -14,10 +14,15 @@ from django.core.management import call_command
 from django.utils import timezone
 from freezegun import freeze_time
 
-from board import services as board_services
-from board.models import MeetingPack, ReportSchedule
+from board.actions import decisions as decision_actions
+from board.actions import rota as rota_actions
+from board.actions import tracker as tracker_actions
 from havering_improve import roles
 from havering_improve.mail import email_message
+from reporting.actions import packs as pack_actions
+from reporting.actions import reminders as reminder_actions
+from reporting.actions import reports as report_actions
+from reporting.models import MeetingPack, ReportSchedule
 from tests.board.factories import ActionFactory, MeetingFactory
 from tests.factories import UserFactory
 from tests.themes.factories import HighlightReportFactory
@@ -101,7 +106,7 @@ def test_someones_words_are_escaped_and_only_the_sites_addresses_get_link_text()
 def test_a_reminder_links_to_the_report_to_write(board, theme, lead):
     meeting = MeetingFactory(board=board, date=dt.date(2026, 12, 10))
     meeting.slots.create(theme=theme)
-    assert board_services.reminders_send(today=dt.date(2026, 11, 30)) == 1
+    assert reminder_actions.reminders_send(today=dt.date(2026, 11, 30)) == 1
     text, html = assert_well_formed(
         mail.outbox[0], f"/themes/{theme.slug}/reports/new/?period=2026-11-01"
     )
@@ -122,7 +127,7 @@ def test_a_reminder_with_a_draft_links_to_the_draft_and_calls_a_due_day_to_come_
     meeting = MeetingFactory(board=board, date=dt.date(2026, 12, 3))
     meeting.slots.create(theme=theme)
     draft = HighlightReportFactory(theme=theme, period=dt.date(2026, 11, 1))
-    assert board_services.reminders_send(today=dt.date(2026, 11, 19)) == 1
+    assert reminder_actions.reminders_send(today=dt.date(2026, 11, 19)) == 1
     text, _ = assert_well_formed(mail.outbox[0], f"/themes/{theme.slug}/reports/{draft.pk}/edit/")
     assert "is due on 26 November 2026" in text
     assert "was due" not in text
@@ -164,7 +169,7 @@ def test_a_decision_links_to_it_in_the_minutes(board, theme, lead, programme_man
     )
     meeting = MeetingFactory(board=board, date=timezone.localdate())
     with django_capture_on_commit_callbacks(execute=True):
-        decision = board_services.decision_add(
+        decision = decision_actions.decision_add(
             meeting=meeting, text="Extended.", actor=programme_manager, report=report,
             outcome="agreed",
         )  # fmt: skip
@@ -182,13 +187,13 @@ def test_a_published_pack_links_to_the_pack_and_a_held_meeting_is_not_called_com
     UserFactory(username="member", roles=[roles.BOARD_MEMBER])
     coming = MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=7))
     pack = _published_pack(coming)
-    board_services.pack_tell_board(pack_id=pack.pk)
+    pack_actions.pack_tell_board(pack_id=pack.pk)
     text, _ = assert_well_formed(mail.outbox[0], f"/board/packs/{pack.pk}/")
     assert f"meeting on {coming.date:%-d %B %Y}" in text
     mail.outbox.clear()
     held = MeetingFactory(board=board, date=timezone.localdate() - dt.timedelta(days=20))
     pack = _published_pack(held)
-    board_services.pack_tell_board(pack_id=pack.pk)
+    pack_actions.pack_tell_board(pack_id=pack.pk)
     text, _ = assert_well_formed(mail.outbox[0], f"/board/packs/{pack.pk}/")
     assert f"meeting held on {held.date:%-d %B %Y}" in text
     assert f"held on {held.date:%-d %B %Y}" in mail.outbox[0].subject
@@ -199,7 +204,7 @@ def test_a_rota_change_links_to_the_themes_board_rota(
 ):
     new = MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=30))
     with django_capture_on_commit_callbacks(execute=True):
-        board_services._tell_leads(board, {}, {theme.pk: new})
+        rota_actions._tell_leads(board, {}, {theme.pk: new})
     text, _ = assert_well_formed(mail.outbox[0], f"/themes/{theme.slug}/board/")
     assert f"now next in focus on {new.date:%-d %B %Y}" in text
 
@@ -226,9 +231,9 @@ def test_progress_reports_greet_their_body_say_what_they_cover_and_who_sent_them
             board=body, frequency=ReportSchedule.Frequency.MONTHLY, send_day=5,
             sections=["overview", "actions"], recipients=address,
         )  # fmt: skip
-    made = board_services.reports_due(today=dt.date(2026, 8, 6))
+    made = report_actions.reports_due(today=dt.date(2026, 8, 6))
     for pk in made:
-        board_services.report_generate(report_id=pk)
+        report_actions.report_generate(report_id=pk)
     assert len(mail.outbox) == 2
     names = set()
     for message, body in zip(
@@ -281,7 +286,7 @@ def test_an_action_links_its_owner_to_the_action_once(
 ):
     meeting = MeetingFactory(board=board, date=timezone.localdate())
     with django_capture_on_commit_callbacks(execute=True):
-        action = board_services.action_add(
+        action = tracker_actions.action_add(
             meeting=meeting, actor=programme_manager, description="Brief the <cabinet> member",
             owner=lead, due_date=timezone.localdate() + dt.timedelta(days=14),
         )  # fmt: skip
@@ -290,7 +295,7 @@ def test_an_action_links_its_owner_to_the_action_once(
     text, html = assert_well_formed(message, f"/board/actions/{action.pk}/")
     assert f"It is due on {action.due_date:%-d %B %Y}." in text
     assert "Brief the &lt;cabinet&gt; member" in html
-    assert board_services.action_tell_owner(action_id=action.pk) is False  # told once
+    assert tracker_actions.action_tell_owner(action_id=action.pk) is False  # told once
 
 
 def test_an_action_recorded_after_its_due_day_is_not_called_coming(
@@ -299,7 +304,7 @@ def test_an_action_recorded_after_its_due_day_is_not_called_coming(
     meeting = MeetingFactory(board=board, date=timezone.localdate() - dt.timedelta(days=30))
     due = timezone.localdate() - dt.timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
-        board_services.action_add(
+        tracker_actions.action_add(
             meeting=meeting, actor=programme_manager, description="Send the audit",
             owner=lead, due_date=due,
         )  # fmt: skip

@@ -11,12 +11,16 @@ import re
 import icalendar
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from freezegun import freeze_time
 
-from board import services
+from board import selectors as board_selectors
+from board.actions import calendar as calendar_actions
+from board.actions import rota as rota_actions
 from board.models import Meeting, RotaRun
 from havering_improve import roles
+from reporting.actions import packs as pack_actions
 from tests.board import ical_reader
 from tests.factories import UserFactory
 
@@ -106,14 +110,14 @@ def _focus(board, meeting, *themes, user=None):
     before = sorted(meeting.slots.values_list("theme_id", flat=True))
     plan = {str(meeting.pk): {"before": before, "after": sorted(t.pk for t in themes)}}
     run = RotaRun.objects.create(board=board, requested_by=user, plan=plan)
-    services.rota_plan(run_id=run.pk)
+    rota_actions.rota_plan(run_id=run.pk)
 
 
 @pytest.fixture
 def later(board, programme_manager, django_capture_on_commit_callbacks):
     """A meeting three weeks ahead, added through the calendar as the programme manager."""
     with django_capture_on_commit_callbacks(execute=True):
-        return services.meeting_create(
+        return calendar_actions.meeting_create(
             board=board,
             actor=programme_manager,
             date=timezone.localdate() + dt.timedelta(weeks=3),
@@ -162,7 +166,7 @@ def test_sequence_and_last_modified_move_with_the_time_place_and_focus_and_not_o
     assert (first.get("SEQUENCE"), first.get("STATUS")) == ("0", "CONFIRMED")
 
     with freeze_time(timezone.now() + dt.timedelta(hours=1)):
-        moved = services.meeting_update(
+        moved = calendar_actions.meeting_update(
             meeting=later, actor=programme_manager, version=later.version, start_time=dt.time(14)
         )
     event = _event(_feed(client), later)
@@ -171,7 +175,7 @@ def test_sequence_and_last_modified_move_with_the_time_place_and_focus_and_not_o
     assert event.get("DTSTART") != first.get("DTSTART")
 
     # The chair is not the time, place or focus: calendars need no update for it.
-    services.meeting_update(
+    calendar_actions.meeting_update(
         meeting=moved, actor=programme_manager, version=moved.version, chair="Someone else"
     )
     assert _event(_feed(client), later).get("SEQUENCE") == "1"
@@ -205,13 +209,13 @@ def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled_and_leaves_the_rota(
     client.force_login(board_member)
     event = _event(_feed(client), later)
     assert (event.get("STATUS"), event.get("SEQUENCE")) == ("CANCELLED", "1")
-    assert services.selectors.next_meeting(board) is None
+    assert board_selectors.next_meeting(board) is None
     assert later.date.strftime("%-d %B %Y") not in client.get("/board/").content.decode()
-    assert services.packs_due(today=later.date - dt.timedelta(days=1)) == []
-    with pytest.raises(services.ValidationError):
-        services.pack_request(meeting=Meeting.objects.get(pk=later.pk), actor=programme_manager)
+    assert pack_actions.packs_due(today=later.date - dt.timedelta(days=1)) == []
+    with pytest.raises(ValidationError):
+        pack_actions.pack_request(meeting=Meeting.objects.get(pk=later.pk), actor=programme_manager)
     # Its date is free for another meeting.
-    services.meeting_create(board=board, actor=programme_manager, date=later.date)
+    calendar_actions.meeting_create(board=board, actor=programme_manager, date=later.date)
 
 
 def test_only_the_programme_manager_cancels_and_never_a_meeting_already_held(
@@ -242,7 +246,7 @@ def test_members_and_presenting_leads_get_an_invitation_then_updates_then_a_canc
     settings.SITE_DOMAIN = "improve.havering.example"
     member, lead, other_lead = people["member"], people["lead"], people["other_lead"]
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = services.meeting_create(
+        meeting = calendar_actions.meeting_create(
             board=board,
             actor=programme_manager,
             date=timezone.localdate() + dt.timedelta(weeks=3),
@@ -294,7 +298,7 @@ def test_members_and_presenting_leads_get_an_invitation_then_updates_then_a_canc
     mail.outbox.clear()
     meeting.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = services.meeting_update(
+        meeting = calendar_actions.meeting_update(
             meeting=meeting, actor=programme_manager, version=meeting.version,
             start_time=dt.time(14, 0),
         )  # fmt: skip
@@ -307,7 +311,9 @@ def test_members_and_presenting_leads_get_an_invitation_then_updates_then_a_canc
     # Cancelled: everyone who has it is sent METHOD:CANCEL.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_cancel(meeting=meeting, actor=programme_manager, version=meeting.version)
+        calendar_actions.meeting_cancel(
+            meeting=meeting, actor=programme_manager, version=meeting.version
+        )
     assert {m.to[0] for m in _invitations()} == {member.email, other_lead.email}
     for message in _invitations():
         method, calendar = _invitation(message)
@@ -318,7 +324,7 @@ def test_members_and_presenting_leads_get_an_invitation_then_updates_then_a_canc
 
     # A task delivered twice sends nothing twice.
     mail.outbox.clear()
-    assert services.meeting_invitations_send(meeting_id=meeting.pk) == 0
+    assert calendar_actions.meeting_invitations_send(meeting_id=meeting.pk) == 0
     assert not mail.outbox
 
 
@@ -326,15 +332,15 @@ def test_a_redelivered_invitation_sends_nothing_and_a_held_meeting_is_never_sent
     programme_manager, board, board_member, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = services.meeting_create(
+        meeting = calendar_actions.meeting_create(
             board=board, actor=programme_manager, date=timezone.localdate() + dt.timedelta(days=9)
         )
-        held = services.meeting_create(
+        held = calendar_actions.meeting_create(
             board=board, actor=programme_manager, date=timezone.localdate() - dt.timedelta(days=9)
         )
     assert [m.to for m in _invitations()] == [[board_member.email]]
-    assert services.meeting_invitations_send(meeting_id=meeting.pk) == 0
-    assert services.meeting_invitations_send(meeting_id=held.pk) == 0
+    assert calendar_actions.meeting_invitations_send(meeting_id=meeting.pk) == 0
+    assert calendar_actions.meeting_invitations_send(meeting_id=held.pk) == 0
     assert len(_invitations()) == 1
 
 
@@ -342,13 +348,13 @@ def test_a_new_board_member_is_invited_with_the_next_delivery_and_inactive_peopl
     programme_manager, board, board_member, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = services.meeting_create(
+        meeting = calendar_actions.meeting_create(
             board=board, actor=programme_manager, date=timezone.localdate() + dt.timedelta(days=9)
         )
     newcomer = UserFactory(username="newcomer", roles=[roles.BOARD_MEMBER])
     UserFactory(username="gone", roles=[roles.BOARD_MEMBER], is_active=False)
     mail.outbox.clear()
-    assert services.meeting_invitations_send(meeting_id=meeting.pk) == 1
+    assert calendar_actions.meeting_invitations_send(meeting_id=meeting.pk) == 1
     assert [m.to for m in _invitations()] == [[newcomer.email]]
 
 
@@ -381,6 +387,8 @@ def test_a_cancelled_meeting_is_no_longer_a_leads_next_focus(
     day = f"{meeting.date:%-d %B %Y}"
     client.force_login(lead)
     assert day in client.get("/").content.decode()
-    services.meeting_cancel(meeting=meeting, actor=programme_manager, version=meeting.version)
+    calendar_actions.meeting_cancel(
+        meeting=meeting, actor=programme_manager, version=meeting.version
+    )
     assert day not in client.get("/").content.decode()
     assert day not in client.get(f"/themes/{lead.led_themes.get().slug}/board/").content.decode()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from board import services
+from reporting.actions import packs as pack_actions
 from tests.themes.factories import MeasureFactory, MeasureReadingFactory
 
 from .test_packs import (
@@ -27,7 +27,7 @@ def published(programme_data, theme, programme_manager, django_capture_on_commit
         measure = MeasureFactory(theme=theme, name=f"Audits done {n}")
         MeasureReadingFactory(measure=measure, date=dt.date(2026, 9, 1), value="40")
     pack = build(programme_data, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=pack, actor=programme_manager)
+    pack_actions.pack_publish(pack=pack, actor=programme_manager)
     pack.refresh_from_db()
     return pack
 

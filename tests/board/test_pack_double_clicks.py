@@ -4,22 +4,22 @@ version and tells the second request so, never a 500."""
 import pytest
 from django.contrib.messages import get_messages
 
-from board import services
-from board.models import MeetingPack
 from havering_improve.errors import AlreadyDone
+from reporting.actions import packs as pack_actions
+from reporting.models import MeetingPack
 
 pytestmark = pytest.mark.django_db
 
 
 def _stale_once(monkeypatch, published):
     """The next re-issue reads the newest version as it was before the last re-issue's row."""
-    real, calls = services._newest_pack, []
+    real, calls = pack_actions._newest_pack, []
 
     def newest(meeting_id):
         calls.append(meeting_id)
         return published if len(calls) == 1 else real(meeting_id)
 
-    monkeypatch.setattr(services, "_newest_pack", newest)
+    monkeypatch.setattr(pack_actions, "_newest_pack", newest)
 
 
 @pytest.fixture
@@ -30,9 +30,13 @@ def published(meeting, programme_manager):
 
 
 def test_re_issuing_twice_starts_one_new_version(published, programme_manager):
-    new = services.pack_reissue(pack=published, reason="Corrected figures", actor=programme_manager)
+    new = pack_actions.pack_reissue(
+        pack=published, reason="Corrected figures", actor=programme_manager
+    )
     with pytest.raises(AlreadyDone, match="Version 2 of the pack is already being prepared") as exc:
-        services.pack_reissue(pack=published, reason="Corrected figures", actor=programme_manager)
+        pack_actions.pack_reissue(
+            pack=published, reason="Corrected figures", actor=programme_manager
+        )
     assert exc.value.obj == new
     assert list(MeetingPack.objects.values_list("version", flat=True)) == [2, 1]
 
@@ -40,10 +44,14 @@ def test_re_issuing_twice_starts_one_new_version(published, programme_manager):
 def test_a_re_issue_that_loses_the_race_to_insert_is_told_which_version_stands(
     published, programme_manager, monkeypatch
 ):
-    new = services.pack_reissue(pack=published, reason="Corrected figures", actor=programme_manager)
+    new = pack_actions.pack_reissue(
+        pack=published, reason="Corrected figures", actor=programme_manager
+    )
     _stale_once(monkeypatch, published)
     with pytest.raises(AlreadyDone, match="Version 2") as exc:
-        services.pack_reissue(pack=published, reason="Corrected figures", actor=programme_manager)
+        pack_actions.pack_reissue(
+            pack=published, reason="Corrected figures", actor=programme_manager
+        )
     assert exc.value.obj == new
     assert MeetingPack.objects.count() == 2
 

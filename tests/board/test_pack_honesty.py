@@ -9,9 +9,11 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from board import packs, services
-from board.models import MeetingPack
 from budget.models import BudgetAllocation, PeriodState
+from reporting import documents
+from reporting import sections as pack_sections
+from reporting.actions import packs as pack_actions
+from reporting.models import MeetingPack
 from tests.board.factories import MeetingFactory
 from tests.themes.factories import HighlightReportFactory, MeasureFactory, MeasureReadingFactory
 
@@ -42,7 +44,7 @@ def focus_meeting(board, theme, other_theme):
 
 def _build(meeting, capture) -> MeetingPack:
     with capture(execute=True):
-        pack = services.pack_request(meeting=meeting, actor=_manager())
+        pack = pack_actions.pack_request(meeting=meeting, actor=_manager())
     pack.refresh_from_db()
     return pack
 
@@ -77,7 +79,7 @@ def test_each_focus_theme_says_which_report_it_shows_and_flags_a_late_or_older_o
 
 
 def test_a_theme_with_no_report_is_flagged_missing_and_one_on_time_is_not():
-    missing = packs.report_check(None, built_on=dt.date(2026, 12, 2))
+    missing = pack_sections.report_check(None, built_on=dt.date(2026, 12, 2))
     assert missing["flagged"] and missing["key"] == "missing"
     assert missing["message"] == (
         "No highlight report submitted. The November 2026 report was due on 26 November 2026."
@@ -85,7 +87,7 @@ def test_a_theme_with_no_report_is_flagged_missing_and_one_on_time_is_not():
     on_time = HighlightReportFactory.build(
         submitted=True, period=dt.date(2026, 11, 1), submitted_at=_at("2026-11-25")
     )
-    assert packs.report_check(on_time, built_on=dt.date(2026, 12, 2))["flagged"] is False
+    assert pack_sections.report_check(on_time, built_on=dt.date(2026, 12, 2))["flagged"] is False
 
 
 def test_nothing_dated_after_the_build_is_in_the_pack_and_it_says_when_it_was_built(
@@ -102,9 +104,9 @@ def test_nothing_dated_after_the_build_is_in_the_pack_and_it_says_when_it_was_bu
     readings = pack.snapshot["focus"][0]["measures"][0]["readings"]
     assert [r["value"] for r in readings] == ["71.00"]
     assert pack.snapshot["pack"]["built"] == "2 December 2026, 10:00"
-    document = packs.render_pack_document(pack.snapshot)
+    document = documents.render_pack_document(pack.snapshot)
     assert "Built 2 December 2026, 10:00" in document
-    assert "99%" not in packs.render_pack_html(pack.snapshot)
+    assert "99%" not in documents.render_pack_html(pack.snapshot)
 
 
 def test_the_meeting_page_shows_what_changed_since_the_build_and_publishing_confirms_warnings(

@@ -5,8 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from board.models import MeetingPack
-from board.tasks import pack_build_task
+from reporting.models import MeetingPack
+from reporting.tasks import pack_build_task
 from tests.celery_worker import running_worker
 from tests.services import need, redis_available, using_postgres
 

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from board import packs
 from evaluation import selectors
+from reporting import documents
+from reporting import snapshot as snapshots
 from tests.evaluation.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +37,11 @@ def test_an_overdue_activity_is_flagged_and_not_coming_up(board, meeting):
     overdue = selectors.activity_overdue(programme, today=today)
     assert [a.title for a in overdue] == ["Care leavers' feedback survey"]
 
-    snapshot = packs.pack_snapshot(meeting=meeting)
+    snapshot = snapshots.pack_snapshot(meeting=meeting)
     section = snapshot["evaluation"]
     assert [a["title"] for a in section["upcoming"]] == ["Winter practice week"]
     assert [a["title"] for a in section["overdue"]] == ["Care leavers' feedback survey"]
-    html = packs.render_pack_html(snapshot)
+    html = documents.render_pack_html(snapshot)
     overdue_part, coming_up = html.split(">Coming up</h3>")[0], html.split(">Coming up</h3>")[1]
     assert "Care leavers&#x27; feedback survey" in overdue_part.split(">Overdue</h3>")[1]
     assert "govuk-tag--red" in overdue_part

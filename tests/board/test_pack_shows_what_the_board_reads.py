@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from board import services
 from havering_improve import roles
+from reporting.actions import packs as pack_actions
 from tests.board.factories import MeetingFactory
 from tests.factories import UserFactory
 from tests.themes.factories import MilestoneFactory, RiskFactory
@@ -45,7 +45,7 @@ def test_a_focus_theme_lists_the_boards_milestones_and_risks_and_counts_the_rest
     RiskFactory(theme=theme, description="Closed and high", likelihood=5, impact=5, status="closed")
 
     with django_capture_on_commit_callbacks(execute=True):
-        pack = services.pack_request(
+        pack = pack_actions.pack_request(
             meeting=meeting, actor=UserFactory(roles=[roles.PROGRAMME_MANAGER])
         )
     pack.refresh_from_db()
@@ -86,7 +86,7 @@ def test_the_overview_lists_a_quiet_themes_latest_overdue_milestones_and_counts_
     for n in range(1, 8):
         MilestoneFactory(theme=quiet, title=f"Step {n}", due_date=dt.date(2026, n, 9))
     with django_capture_on_commit_callbacks(execute=True):
-        pack = services.pack_request(
+        pack = pack_actions.pack_request(
             meeting=meeting, actor=UserFactory(roles=[roles.PROGRAMME_MANAGER])
         )
     pack.refresh_from_db()

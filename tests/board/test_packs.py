@@ -11,9 +11,12 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from board import packs, services
-from board.models import MeetingPack
 from havering_improve import roles
+from reporting import documents
+from reporting import render as pdf_render
+from reporting import snapshot as snapshots
+from reporting.actions import packs as pack_actions
+from reporting.models import MeetingPack
 from tests.board.factories import ActionFactory, MeetingFactory
 from tests.factories import UserFactory
 from tests.themes.factories import (
@@ -71,7 +74,7 @@ def build(meeting, django_capture_on_commit_callbacks, user=None) -> MeetingPack
     if user is None:
         user = UserFactory(username="pack-builder", roles=[roles.PROGRAMME_MANAGER])
     with django_capture_on_commit_callbacks(execute=True):
-        pack = services.pack_request(meeting=meeting, actor=user)
+        pack = pack_actions.pack_request(meeting=meeting, actor=user)
     pack.refresh_from_db()
     return pack
 
@@ -141,7 +144,7 @@ def test_a_published_pack_does_not_change_when_the_programme_does(
     programme_data, django_capture_on_commit_callbacks, programme_manager, theme
 ):
     pack = build(programme_data, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=pack, actor=programme_manager)
+    pack_actions.pack_publish(pack=pack, actor=programme_manager)
     html_before = pack.html.open("rb").read()
     pdf_before = pack.pdf.open("rb").read()
     checksum = pack.snapshot_sha256
@@ -158,7 +161,7 @@ def test_a_published_pack_does_not_change_when_the_programme_does(
     assert pack.html.open("rb").read() == html_before
     assert pack.pdf.open("rb").read() == pdf_before
     assert pack.snapshot_sha256 == checksum
-    assert hashlib.sha256(services.snapshot_bytes(pack.snapshot)).hexdigest() == checksum
+    assert hashlib.sha256(pack_actions.snapshot_bytes(pack.snapshot)).hexdigest() == checksum
     assert "Supervision and Reflective Practice" not in json.dumps(pack.snapshot)
     assert MeetingPack.objects.count() == 1
 
@@ -167,11 +170,11 @@ def test_a_re_issue_is_a_new_numbered_version_with_its_reason_and_todays_data(
     programme_data, django_capture_on_commit_callbacks, programme_manager, theme
 ):
     first = build(programme_data, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=first, actor=programme_manager)
+    pack_actions.pack_publish(pack=first, actor=programme_manager)
     theme.title = "Supervision and Reflective Practice"
     theme.save()
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.pack_reissue(
+        second = pack_actions.pack_reissue(
             pack=first, reason="Corrected supervision figures", actor=programme_manager
         )
     second.refresh_from_db()
@@ -199,7 +202,7 @@ def test_a_failed_build_is_shown_with_its_error_and_a_retry_builds_it(
     def broken(**kwargs):
         raise RuntimeError("chart data unreadable")
 
-    monkeypatch.setattr(packs, "pack_snapshot", broken)
+    monkeypatch.setattr(pack_actions, "pack_snapshot", broken)
     pack = build(meeting, django_capture_on_commit_callbacks)
     assert pack.status == MeetingPack.Status.FAILED
     assert "chart data unreadable" in pack.error
@@ -211,7 +214,7 @@ def test_a_failed_build_is_shown_with_its_error_and_a_retry_builds_it(
 def test_a_redelivered_build_task_does_nothing(meeting, django_capture_on_commit_callbacks):
     pack = build(meeting, django_capture_on_commit_callbacks)
     built_at = pack.built_at
-    services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
+    pack_actions.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
     pack.refresh_from_db()
     assert pack.built_at == built_at
 
@@ -221,17 +224,17 @@ def test_the_daily_job_starts_each_due_pack_once(board, django_capture_on_commit
     soon = MeetingFactory(board=board, date=today + dt.timedelta(days=5))
     later = MeetingFactory(board=board, date=today + dt.timedelta(days=40))
     with django_capture_on_commit_callbacks(execute=True):
-        services.packs_due(today=today)
-        services.packs_due(today=today)
+        pack_actions.packs_due(today=today)
+        pack_actions.packs_due(today=today)
     assert list(MeetingPack.objects.values_list("meeting", "version")) == [(soon.pk, 1)]
     assert not later.packs.exists()
 
 
 def test_the_pdf_renderer_never_fetches_from_the_network():
-    fetcher = packs.LocalOnlyFetcher()
+    fetcher = pdf_render.LocalOnlyFetcher()
     with pytest.raises(ValueError, match="do not fetch"):
         fetcher.fetch("http://example.com/logo.png")
-    pdf = packs.render_pdf('<p>Hello</p><img src="http://example.com/tracker.png" alt="">')
+    pdf = pdf_render.render_pdf('<p>Hello</p><img src="http://example.com/tracker.png" alt="">')
     assert pdf.startswith(b"%PDF")
 
 
@@ -248,7 +251,7 @@ def test_last_time_is_what_the_board_was_shown_at_the_previous_meeting(
         submitted_at=timezone.now() - dt.timedelta(days=60),
     )
     first = build(earlier, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=first, actor=programme_manager)
+    pack_actions.pack_publish(pack=first, actor=programme_manager)
     HighlightReportFactory(
         submitted=True, theme=theme, overall_rag="green", period=dt.date(2026, 10, 1)
     )
@@ -363,7 +366,7 @@ def test_a_published_packs_evidence_does_not_change_when_new_evidence_is_recorde
     from tests.evaluation.factories import ActivityFactory, AuditResultFactory
 
     pack = build(supervision_audits, django_capture_on_commit_callbacks)
-    services.pack_publish(pack=pack, actor=programme_manager)
+    pack_actions.pack_publish(pack=pack, actor=programme_manager)
     html_before = pack.html.open("rb").read()
     pdf_before = pack.pdf.open("rb").read()
     snapshot_before = json.dumps(pack.snapshot, sort_keys=True)
@@ -376,9 +379,9 @@ def test_a_published_packs_evidence_does_not_change_when_new_evidence_is_recorde
     assert json.dumps(pack.snapshot, sort_keys=True) == snapshot_before
     assert pack.html.open("rb").read() == html_before
     assert pack.pdf.open("rb").read() == pdf_before
-    assert "Audit recorded after publishing" not in packs.render_pack_html(pack.snapshot)
+    assert "Audit recorded after publishing" not in documents.render_pack_html(pack.snapshot)
     # ...though a pack built now would show it.
-    fresh = packs.pack_snapshot(meeting=supervision_audits)
+    fresh = snapshots.pack_snapshot(meeting=supervision_audits)
     assert "Audit recorded after publishing" in json.dumps(fresh)
 
 
@@ -400,11 +403,11 @@ def test_the_packs_query_count_does_not_grow_with_the_evidence(
 
     add_evidence(0)
     with CaptureQueriesContext(connection) as few:
-        packs.pack_snapshot(meeting=supervision_audits)
+        snapshots.pack_snapshot(meeting=supervision_audits)
     for n in range(1, 5):
         add_evidence(n)
     with CaptureQueriesContext(connection) as many:
-        snapshot = packs.pack_snapshot(meeting=supervision_audits)
+        snapshot = snapshots.pack_snapshot(meeting=supervision_audits)
     assert sum(len(f["evidence"]) for f in snapshot["focus"]) > 10
     assert len(many) == len(few)
 

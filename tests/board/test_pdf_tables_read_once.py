@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from board import services
-from board.models import ProgressReport, ReportSchedule
+from reporting.actions import packs as pack_actions
+from reporting.actions import reports as report_actions
+from reporting.models import ProgressReport, ReportSchedule
 from tests.board.factories import ActionFactory, MeetingFactory
 from tests.themes.factories import (
     HighlightReportFactory,
@@ -104,7 +105,7 @@ def busy_pack(meeting, theme, other_theme, board, board_member, django_capture_o
         due_date=dt.date(2026, 2, 1),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        pack = services.pack_request(meeting=meeting, actor=_manager())
+        pack = pack_actions.pack_request(meeting=meeting, actor=_manager())
     pack.refresh_from_db()
     return pack
 
@@ -140,7 +141,7 @@ def test_each_table_of_a_progress_report_is_one_table_element(
         recipients="clerk@havering.example",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_make_now(
+        report = report_actions.report_make_now(
             schedule=schedule, actor=programme_manager, today=timezone.localdate()
         )
     report = ProgressReport.objects.get(pk=report.pk)

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
-from board.models import MeetingPack, ProgressReport, ReportSchedule
+from reporting.models import MeetingPack, ProgressReport, ReportSchedule
 from tests.board.factories import ActionFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db

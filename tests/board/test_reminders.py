@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-from board import services
-from board.models import ReminderSent
 from board.tabs import theme_rota_context
+from reporting.actions import reminders as reminder_actions
+from reporting.models import ReminderSent
 from tests.board.factories import MeetingFactory
 from tests.themes.factories import HighlightReportFactory
 from themes.selectors import current_period, expected_report_period, report_due_date
@@ -30,8 +30,8 @@ def focus_meeting(board, theme, other_theme, lead, other_lead):
 
 
 def test_working_days_skip_the_weekend():
-    assert services.working_days_before(dt.date(2026, 12, 3), 3) == dt.date(2026, 11, 30)
-    assert services.working_days_before(dt.date(2026, 11, 30), 1) == dt.date(2026, 11, 27)
+    assert reminder_actions.working_days_before(dt.date(2026, 12, 3), 3) == dt.date(2026, 11, 30)
+    assert reminder_actions.working_days_before(dt.date(2026, 11, 30), 1) == dt.date(2026, 11, 27)
 
 
 def test_leads_with_a_missing_report_are_reminded_three_working_days_ahead_once(
@@ -43,8 +43,8 @@ def test_leads_with_a_missing_report_are_reminded_three_working_days_ahead_once(
     HighlightReportFactory(
         submitted=True, theme=theme, period=dt.date(2026, 11, 1), submitted_at=timezone.now()
     )
-    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 1
-    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 0
+    assert reminder_actions.reminders_send(today=dt.date(2026, 11, 30)) == 1
+    assert reminder_actions.reminders_send(today=dt.date(2026, 11, 30)) == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [other_lead.email]
     # The subject names the report that is missing and the day the pack is built without it.
@@ -56,15 +56,15 @@ def test_leads_with_a_missing_report_are_reminded_three_working_days_ahead_once(
 
 
 def test_on_the_deadline_day_a_second_reminder_goes_once(focus_meeting, lead, other_lead):
-    services.reminders_send(today=dt.date(2026, 11, 30))
-    services.reminders_send(today=DEADLINE)
-    services.reminders_send(today=DEADLINE)
+    reminder_actions.reminders_send(today=dt.date(2026, 11, 30))
+    reminder_actions.reminders_send(today=DEADLINE)
+    reminder_actions.reminders_send(today=DEADLINE)
     assert len(mail.outbox) == 4  # two leads, ahead and on the day
     assert sum("Today" in m.subject for m in mail.outbox) == 2
 
 
 def test_no_reminder_on_other_days(focus_meeting):
-    assert services.reminders_send(today=dt.date(2026, 12, 1)) == 0
+    assert reminder_actions.reminders_send(today=dt.date(2026, 12, 1)) == 0
     assert mail.outbox == []
 
 
@@ -74,8 +74,8 @@ def test_the_number_of_working_days_is_configurable(focus_meeting, board):
     settings = board_settings(board)
     settings.reminder_working_days = 5
     settings.save()
-    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 0
-    assert services.reminders_send(today=dt.date(2026, 11, 26)) == 2
+    assert reminder_actions.reminders_send(today=dt.date(2026, 11, 30)) == 0
+    assert reminder_actions.reminders_send(today=dt.date(2026, 11, 26)) == 2
 
 
 class DownBackend(BaseEmailBackend):
@@ -88,10 +88,10 @@ class DownBackend(BaseEmailBackend):
 def test_a_failed_email_is_tried_again_next_run(focus_meeting, settings):
     working = settings.EMAIL_BACKEND
     settings.EMAIL_BACKEND = "tests.board.test_reminders.DownBackend"
-    assert services.reminders_send(today=DEADLINE) == 0
+    assert reminder_actions.reminders_send(today=DEADLINE) == 0
     assert not ReminderSent.objects.exists()
     settings.EMAIL_BACKEND = working
-    assert services.reminders_send(today=DEADLINE) == 2
+    assert reminder_actions.reminders_send(today=DEADLINE) == 2
 
 
 def test_the_theme_tab_shows_when_the_theme_is_next_in_focus_and_the_deadline(
@@ -148,7 +148,7 @@ def test_a_lead_whose_newest_report_is_older_than_the_pack_expects_is_reminded(
     # Supervision's newest is older, so its lead is reminded; Quality Assurance's is in.
     HighlightReportFactory(submitted=True, theme=theme, period=dt.date(2026, 10, 1))
     HighlightReportFactory(submitted=True, theme=other_theme, period=dt.date(2026, 11, 1))
-    assert services.reminders_send(today=dt.date(2026, 11, 30)) == 1
+    assert reminder_actions.reminders_send(today=dt.date(2026, 11, 30)) == 1
     assert mail.outbox[0].to == [theme.lead.email]
     assert "November 2026 highlight report" in mail.outbox[0].body
     assert "26 November 2026" in mail.outbox[0].body

@@ -7,8 +7,10 @@ import pytest
 from django.core import mail
 from pypdf import PdfReader
 
-from board import packs, services
-from board.models import ProgressReport, ReportDelivery, ReportSchedule
+from reporting import render as pdf_render
+from reporting import snapshot as snapshots
+from reporting.actions import reports as report_actions
+from reporting.models import ProgressReport, ReportDelivery, ReportSchedule
 from tests.board.factories import ActionFactory, MeetingFactory
 from tests.themes.factories import MilestoneFactory
 
@@ -40,11 +42,11 @@ def decisions(board, lead):
 
 def test_quarterly_reports_cover_the_last_full_quarter_from_the_send_day():
     schedule = ReportSchedule(frequency="quarterly", send_day=5)
-    assert services.report_due_period(schedule, today=dt.date(2026, 10, 5)) == (
+    assert report_actions.report_due_period(schedule, today=dt.date(2026, 10, 5)) == (
         dt.date(2026, 7, 1),
         dt.date(2026, 9, 30),
     )
-    assert services.report_due_period(schedule, today=dt.date(2026, 10, 4)) == (
+    assert report_actions.report_due_period(schedule, today=dt.date(2026, 10, 4)) == (
         dt.date(2026, 4, 1),
         dt.date(2026, 6, 30),
     )
@@ -54,8 +56,8 @@ def test_the_job_run_twice_makes_and_sends_each_report_once(
     scrutiny_schedule, decisions, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.reports_due(today=dt.date(2026, 10, 6))
-        services.reports_due(today=dt.date(2026, 10, 6))
+        report_actions.reports_due(today=dt.date(2026, 10, 6))
+        report_actions.reports_due(today=dt.date(2026, 10, 6))
     report = ProgressReport.objects.get()
     assert report.status == ProgressReport.Status.SENT
     assert (report.period_start, report.period_end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
@@ -65,7 +67,7 @@ def test_the_job_run_twice_makes_and_sends_each_report_once(
     ]
     assert mail.outbox[0].attachments[0][2] == "application/pdf"
     assert ReportDelivery.objects.count() == 2
-    services.report_generate(report_id=report.pk)  # a redelivered task sends nothing more
+    report_actions.report_generate(report_id=report.pk)  # a redelivered task sends nothing more
     assert len(mail.outbox) == 2
 
 
@@ -92,7 +94,7 @@ def test_the_overdue_milestones_are_those_due_before_the_period_ends_and_not_don
         completed_on=end,
     )
 
-    snapshot = packs.report_snapshot(
+    snapshot = snapshots.report_snapshot(
         schedule=scrutiny_schedule, period_start=dt.date(2026, 7, 1), period_end=end
     )
 
@@ -107,7 +109,7 @@ def test_a_public_body_never_gets_restricted_items(
     scrutiny_schedule, decisions, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.reports_due(today=dt.date(2026, 10, 6))
+        report_actions.reports_due(today=dt.date(2026, 10, 6))
     report = ProgressReport.objects.get()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(report.pdf.read())).pages)
     assert "Publish the supervision audit" in text
@@ -124,7 +126,7 @@ def test_a_private_body_gets_restricted_items(slt, decisions, django_capture_on_
         recipients="slt@havering.example",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.reports_due(today=dt.date(2026, 9, 1))
+        report_actions.reports_due(today=dt.date(2026, 9, 1))
     snapshot = ProgressReport.objects.get().snapshot
     assert "Named worker's case to be reviewed" in [d["text"] for d in snapshot["decisions"]]
 
@@ -137,7 +139,7 @@ def test_the_manager_previews_a_report_and_sees_what_was_sent(
     assert "Preview with today" in preview.content.decode()
     assert not ProgressReport.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.reports_due(today=dt.date(2026, 10, 6))
+        report_actions.reports_due(today=dt.date(2026, 10, 6))
     page = client.get("/board/reports/").content.decode()
     assert "clerk@havering.example" in page
     report = ProgressReport.objects.get()
@@ -176,11 +178,12 @@ def test_the_manager_sets_a_schedule_and_a_bad_address_is_named(client, programm
 def test_a_failed_report_is_shown_and_can_be_tried_again(
     client, programme_manager, scrutiny_schedule, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from board import packs
 
-    monkeypatch.setattr(packs, "render_pdf", lambda html: (_ for _ in ()).throw(OSError("disk")))
+    monkeypatch.setattr(
+        pdf_render, "render_pdf", lambda html: (_ for _ in ()).throw(OSError("disk"))
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.reports_due(today=dt.date(2026, 10, 6))
+        report_actions.reports_due(today=dt.date(2026, 10, 6))
     report = ProgressReport.objects.get()
     assert report.status == "failed" and "disk" in report.error
     monkeypatch.undo()
@@ -207,7 +210,7 @@ def test_make_this_report_now_says_whether_it_was_sent_or_why_not(
     def broken(*args, **kwargs):
         raise RuntimeError("the PDF could not be drawn")
 
-    monkeypatch.setattr(packs, "render_pdf", broken)
+    monkeypatch.setattr(pdf_render, "render_pdf", broken)
     report.delete()
     page = client.post(url, follow=True).content.decode()
     report = ProgressReport.objects.get(schedule=scrutiny_schedule)

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from board import services
+from board.actions import rota as rota_actions
 from board.models import Board, RotaRun
 from havering_improve import roles
 from tests.board.factories import MeetingFactory
@@ -35,7 +35,7 @@ def demo(settings, django_capture_on_commit_callbacks):
 
 
 def test_generating_the_rota_on_the_untouched_demo_proposes_no_change(demo):
-    proposal = services.rota_propose(board=demo)
+    proposal = rota_actions.rota_propose(board=demo)
     assert proposal.error == ""
     assert proposal.changes, "the demo has meetings open to planning"
     assert [
@@ -50,7 +50,7 @@ def test_with_nothing_changed_the_rota_stays_the_planners_answer_as_meetings_are
 ):
     """A meeting held leaves the plan; the meetings after it keep their focus."""
     later = timezone.localdate() + dt.timedelta(days=days_later)
-    proposal = services.rota_propose(board=demo, today=later)
+    proposal = rota_actions.rota_propose(board=demo, today=later)
     assert proposal.error == ""
     assert proposal.changes
     assert [c.meeting.date for c in proposal.changed] == []
@@ -78,7 +78,7 @@ def test_a_rota_planned_as_of_an_earlier_day_e_mails_only_meetings_still_to_come
         MeetingFactory(board=board, date=today + dt.timedelta(weeks=weeks))
     run = RotaRun.objects.create(board=board)
     with django_capture_on_commit_callbacks(execute=True):
-        services.rota_plan(run_id=run.pk, today=today - dt.timedelta(weeks=13))
+        rota_actions.rota_plan(run_id=run.pk, today=today - dt.timedelta(weeks=13))
     assert mail.outbox
     for message in mail.outbox:
         if message.subject.startswith(("Invitation: ", "Updated: ")):  # a calendar invitation

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from board import services
+from board.actions import rota as rota_actions
 from board.models import RotaRun, RotaSlot
 from tests.board.factories import MeetingFactory
 
@@ -100,8 +100,8 @@ def test_each_lead_whose_next_focus_date_moved_is_emailed_and_no_one_else(
 ):  # fmt: skip
     # Supervision is in focus at the first meeting; pinning it elsewhere moves it.
     calendar[0].slots.create(theme=theme)
-    services.pin_set(meeting=calendar[0], theme=theme, state="off", actor=programme_manager)
-    services.pin_set(meeting=calendar[2], theme=theme, state="in", actor=programme_manager)
+    rota_actions.pin_set(meeting=calendar[0], theme=theme, state="off", actor=programme_manager)
+    rota_actions.pin_set(meeting=calendar[2], theme=theme, state="in", actor=programme_manager)
     client.force_login(programme_manager)
     page = client.get("/board/rota/generate/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from board import services
-from board.models import ProgressReport, ReportSchedule
 from havering_improve import celery as celery_module
+from reporting.actions import reports as report_actions
+from reporting.models import ProgressReport, ReportSchedule
 from tests.celery_worker import database_url_for_worker
 from tests.services import need, using_postgres
 from tests.themes.factories import HighlightReportFactory
@@ -40,8 +40,10 @@ def test_the_job_makes_every_report_owed_since_the_first_period_once(
     slt_schedule, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.reports_due(today=dt.date(2026, 12, 2))  # November's is not due until the 5th
-        services.reports_due(today=dt.date(2026, 12, 2))
+        report_actions.reports_due(
+            today=dt.date(2026, 12, 2)
+        )  # November's is not due until the 5th
+        report_actions.reports_due(today=dt.date(2026, 12, 2))
     periods = list(
         ProgressReport.objects.order_by("period_start").values_list("period_start", "status")
     )
@@ -74,7 +76,7 @@ def test_a_report_made_late_shows_the_programme_as_at_its_send_day(
         submitted_at=timezone.make_aware(dt.datetime(2026, 10, 20, 10)),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.reports_due(today=dt.date(2026, 10, 30))
+        report_actions.reports_due(today=dt.date(2026, 10, 30))
     report = ProgressReport.objects.get(period_start=dt.date(2026, 9, 1))
     row = next(r for r in report.snapshot["overview"] if r["title"] == theme.title)
     assert row["rag"] == "red"
@@ -110,9 +112,9 @@ def test_the_daily_jobs_run_when_beat_starts(monkeypatch):
     monkeypatch.setattr(celery_module.app, "send_task", lambda name, **kw: sent.append(name))
     celery_module.catch_up_daily_jobs(sender=None)
     assert sent == [
-        "board.tasks.packs_due_task",
-        "board.tasks.reminders_send_task",
-        "board.tasks.reports_due_task",
+        "reporting.tasks.packs_due_task",
+        "reporting.tasks.reminders_send_task",
+        "reporting.tasks.reports_due_task",
     ]
 
 
@@ -161,7 +163,7 @@ def test_a_worker_with_beat_on_the_filesystem_broker_makes_and_sends_the_reports
         text=True,
     )  # fmt: skip
     # Every report the schedule owes today, by the rule the job follows.
-    owed = len(services.report_periods_due(slt_schedule, today=timezone.localdate()))
+    owed = len(report_actions.report_periods_due(slt_schedule, today=timezone.localdate()))
     mail_folder = tmp_path / "mail"
     try:
         settled = _wait_until_settled(slt_schedule, mail_folder, owed, worker)

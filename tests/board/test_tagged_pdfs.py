@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from board import services
-from board.models import ProgressReport, ReportSchedule
+from reporting.actions import packs as pack_actions
+from reporting.actions import reports as report_actions
+from reporting.models import ProgressReport, ReportSchedule
 from tests.themes.factories import HighlightReportFactory, MeasureFactory, MeasureReadingFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_a_meeting_pack_is_a_tagged_pdf_with_bookmarks_and_alt_texted_charts(
         for month, value in [(6, "60.00"), (8, "71.50")]:
             MeasureReadingFactory(measure=measure, date=dt.date(2026, month, 1), value=value)
     with django_capture_on_commit_callbacks(execute=True):
-        pack = services.pack_request(meeting=meeting, actor=_manager())
+        pack = pack_actions.pack_request(meeting=meeting, actor=_manager())
     pack.refresh_from_db()
     reader = _reader(pack.pdf)
     kinds = assert_tagged_pdf_ua(
@@ -125,7 +126,9 @@ def test_a_progress_report_is_a_tagged_pdf(
     )
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_make_now(schedule=schedule, actor=programme_manager, today=today)
+        report = report_actions.report_make_now(
+            schedule=schedule, actor=programme_manager, today=today
+        )
     report = ProgressReport.objects.get(pk=report.pk)
     reader = _reader(report.pdf)
     assert_tagged_pdf_ua(

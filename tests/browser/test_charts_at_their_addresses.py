@@ -33,7 +33,7 @@ def test_the_measures_page_and_the_published_pack_show_their_charts(
 ):
     from django.conf import settings
 
-    from board.models import MeetingPack
+    from reporting.models import MeetingPack
 
     sign_in("board.member", settings.DEMO_PASSWORD)
     errors = []

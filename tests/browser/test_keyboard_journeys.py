@@ -18,10 +18,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from board import services as board_services
-from board.models import MeetingPack
 from budget.demo import demo_setup
 from budget.models import BudgetAllocation
+from reporting.actions import packs as pack_actions
+from reporting.models import MeetingPack
 from tests.board.factories import MeetingFactory
 from tests.browser.conftest import DEMO_PASSWORD, assert_accessible
 from tests.budget.conftest import SAMPLE
@@ -205,11 +205,11 @@ def published_pack(programme, programme_manager, settings, tmp_path):
     board = programme.boards.get(slug="improvement-board")
     meeting = MeetingFactory(board=board, date=timezone.localdate() + dt.timedelta(days=14))
     meeting.slots.create(theme=programme.themes.get(slug="supervision"))
-    pack = board_services.pack_request(meeting=meeting, actor=programme_manager)
+    pack = pack_actions.pack_request(meeting=meeting, actor=programme_manager)
     pack.refresh_from_db()
     if pack.status == MeetingPack.Status.BUILDING:  # not built on commit: build it here
-        pack = board_services.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
-    return board_services.pack_publish(pack=pack, actor=programme_manager)
+        pack = pack_actions.pack_build(pack_id=pack.pk, attempt=pack.build_attempt)
+    return pack_actions.pack_publish(pack=pack, actor=programme_manager)
 
 
 def test_a_board_member_opens_a_published_pack_and_downloads_it_with_the_keyboard_alone(

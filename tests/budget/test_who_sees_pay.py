@@ -130,7 +130,7 @@ def test_a_themes_cost_part_holds_line_shares_not_rows_or_posts(
 def test_the_board_packs_budget_summary_holds_totals_and_theme_shares_only(
     imported_sample, programme
 ):
-    from board.packs import budget_section
+    from reporting.sections import budget_section
 
     focus = set(programme.themes.values_list("pk", flat=True))
     section = json.dumps(budget_section(programme=programme, focus_ids=focus))

@@ -100,7 +100,8 @@ def test_a_percentage_axis_reads_in_percent(theme):
 
 
 def test_the_pack_draws_a_measure_with_the_same_chart_function_as_its_page(theme, board_member):
-    from board.packs import _measure_data, snapshot_chart
+    from reporting.documents import snapshot_chart
+    from reporting.sections import measure_data as _measure_data
     from themes.charts import trend_chart_summary, trend_chart_svg
 
     measure = MeasureFactory(theme=theme, name="Plans reviewed")

@@ -8,7 +8,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from board.models import Board, Meeting, MeetingPack
+from board.models import Board, Meeting
+from reporting.models import MeetingPack
 
 from .factories import HighlightReportFactory
 
