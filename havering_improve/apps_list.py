@@ -2,4 +2,4 @@
 no other app), then budget and evaluation, then the board, which reads them all. The demo loads
 its data in this order."""
 
-PROGRAMME_APPS = ("themes", "budget", "evaluation", "board")
+PROGRAMME_APPS = ("themes", "budget", "evaluation", "board", "selfevaluation")

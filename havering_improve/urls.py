@@ -42,6 +42,7 @@ urlpatterns = [
     path("budget/", include("budget.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("board/", include("board.urls")),
+    path("self-evaluation/", include("selfevaluation.urls")),
     path("admin/", admin.site.urls),
 ]
 

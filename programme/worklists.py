@@ -31,6 +31,7 @@ from budget.selectors import BUDGET_AREAS, cached_budget_report
 from evaluation.models import Finding
 from havering_improve import roles, summaries
 from havering_improve.fy import FinancialYear
+from selfevaluation import home as selfevaluation_home
 from themes import selectors as theme_selectors
 from themes.models import (
     PID,
@@ -954,6 +955,7 @@ def home_lists(user, programme, *, on: dt.date | None = None, kept: bool = False
             lists += summaries.cached(key, build, areas=areas)
         else:
             lists += build()
+    lists += selfevaluation_home.home_lists(user, programme, on=on, work_list=WorkList, task=Task)
     seen: set[str] = set()
     unique = []
     for work in lists:  # a lead who sits on the board sees their actions once

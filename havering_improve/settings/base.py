@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "budget",
     "evaluation",
     "board",
+    "selfevaluation",
     "programme",
 ]
 
