@@ -52,8 +52,9 @@ def _dcs(password_hash: str):
 
 
 def _evidence(self_evaluation, section_title_start: str, *prefixes: str) -> list[EvidenceItem]:
-    """The section's gathered evidence of the kinds named (`"audit"`), or, named with a word
-    after a colon (`"measure:supervision"`), of those kinds whose statement holds that word."""
+    """The section's gathered evidence of the kinds named (`"audit"`, or the kind of record it
+    came from, `"activity"`), or, named with a word after a colon (`"measure:supervision"`), of
+    those kinds whose statement holds that word."""
     wanted = [prefix.partition(":") for prefix in prefixes]
     return [
         item
@@ -62,7 +63,8 @@ def _evidence(self_evaluation, section_title_start: str, *prefixes: str) -> list
             section__title__startswith=section_title_start,
         )
         if any(
-            item.source_key.split(":")[0] == kind and word.lower() in item.statement.lower()
+            kind in (item.kind, item.source_key.split(":")[0])
+            and word.lower() in item.statement.lower()
             for kind, _, word in wanted
         )
     ]

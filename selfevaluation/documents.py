@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from themes.charts import trend_chart_html
 
-from . import docx, render
+from . import render, word
 from .snapshot import trend_chart
 
 
@@ -30,8 +30,8 @@ def pdf(version) -> bytes:
     return render.render_pdf(document)
 
 
-def word(version) -> bytes:
-    return docx.build_docx(
+def docx_bytes(version) -> bytes:
+    return word.build_docx(
         version.snapshot, number=version.number, made_on=_made_on(version), kind=version.kind
     )
 

@@ -364,7 +364,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 @roles.programme_reader_required
 def version_docx(request, pk):
     found = access.get_version_for_user(request.user, pk)
-    return _download(documents.word(found), documents.file_name(found, "docx"), DOCX_TYPE)
+    return _download(documents.docx_bytes(found), documents.file_name(found, "docx"), DOCX_TYPE)
 
 
 @require_safe

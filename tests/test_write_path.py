@@ -197,6 +197,8 @@ DEMO_OWN_WRITES = {
     ("evaluation.demo", "demo_data_load", "area.themes.set"),
     # A demo person to sign in as: an account, not programme data.
     ("themes.demo", "_user", "user.save"),
+    # The Director of Children's Services, who signs off the self-evaluation: an account.
+    ("selfevaluation.demo", "_dcs", "user.save"),
 }
 
 
