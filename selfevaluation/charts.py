@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from themes.charts import TrendChart
 
-WIDTH, HEIGHT, MARGIN = 1200, 500, 90
+WIDTH, HEIGHT, MARGIN = 1200, 420, 90
 BLUE, GREY, GREEN, BLACK = (29, 112, 184), (80, 90, 95), (0, 112, 60), (11, 12, 12)
 
 
@@ -19,9 +19,11 @@ def _font(size: int):
 def chart_png(chart: TrendChart) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    (b_date, baseline), (t_date, target) = chart.baseline, chart.target
+    (b_date, baseline), (_, target) = chart.baseline, chart.target
     values = [v for _, v in chart.readings] + [baseline, target]
-    dates = [d for d, _ in chart.readings] + [b_date, t_date]
+    # Along the bottom: from the baseline to the latest reading (the target is a level, drawn
+    # across; its date, often years ahead, would squeeze the readings into a corner).
+    dates = [d for d, _ in chart.readings] + [b_date]
     low, high = float(min(values)), float(max(values))
     if high == low:
         high = low + 1

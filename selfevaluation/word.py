@@ -106,6 +106,16 @@ def _section(document, section: dict) -> None:
         for plan in section["plans"]:
             cells = table.add_row().cells
             cells[0].text, cells[1].text, cells[2].text = plan["text"], plan["owner"], plan["due"]
+        _widths(table, Cm(9.5), Cm(4), Cm(2.5))
+
+
+def _widths(table, *widths) -> None:
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 def _appendix(document, snapshot: dict) -> None:
@@ -120,6 +130,7 @@ def _appendix(document, snapshot: dict) -> None:
             cells[1].text = f"{item['statement']} ({item['kind']}, {item['dated']})"
             url = site_url(item["link"])
             _hyperlink(cells[2].paragraphs[0], url, url)
+    _widths(table, Cm(1.5), Cm(9.5), Cm(5))
 
 
 def build_docx(snapshot: dict, *, number: int, made_on: str, kind: str) -> bytes:
