@@ -39,7 +39,11 @@ class StartForm(GovukModelForm):
     class Meta:
         model = SelfEvaluation
         fields = ["year", "as_of", "reviewer", "previous"]
-        labels = {"previous": "Start from", "reviewer": "Who signs it off"}
+        labels = {
+            "year": "Year of the self-evaluation",
+            "previous": "Start from",
+            "reviewer": "Who signs it off",
+        }
         help_texts = {
             "previous": "Its words, claims and written plans are carried over; evidence is "
             "gathered afresh.",

@@ -43,14 +43,17 @@ def test_a_self_evaluation_is_written_submitted_and_signed_off(
     assert_accessible(page)
     page.get_by_role("link", name="Start a self-evaluation").click()
     page.get_by_role("button", name="Save").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the year")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the year of the self-evaluation"
+    )
     assert_accessible(page)
 
     today = days_ago(0)
-    page.get_by_label("Year").fill("2026/27")
-    page.get_by_label("Day").fill(str(today.day))
-    page.get_by_label("Month").fill(str(today.month))
-    page.get_by_label("Year", exact=True).last.fill(str(today.year))
+    page.get_by_label("Year of the self-evaluation").fill("2026/27")
+    day = page.get_by_role("group", name="Evidence up to")
+    day.get_by_label("Day").fill(str(today.day))
+    day.get_by_label("Month").fill(str(today.month))
+    day.get_by_label("Year").fill(str(today.year))
     page.get_by_label("Who signs it off").select_option(label="Angela Morrison")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Self-evaluation 2026/27")
