@@ -21,6 +21,7 @@ PARTS = {
     "budget": "this year's budget, its ledger and its month-end closes",
     "evaluation": "the evaluation activities, audits and findings",
     "board": "the Improvement Board's meetings, rota and packs",
+    "selfevaluation": "last year's signed-off self-evaluation and this year's draft",
 }
 
 

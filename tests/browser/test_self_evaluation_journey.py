@@ -79,7 +79,7 @@ def test_a_self_evaluation_is_written_submitted_and_signed_off(
     page.context.clear_cookies()
     sign_in("dcs")
     page.goto(f"{live_server.url}/self-evaluation/")
-    page.get_by_role("link", name="2026/27").click()
+    page.get_by_role("link", name="2026/27", exact=True).click()
     page.get_by_role("link", name="Sign it off").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_text("freezes the 2026/27 self-evaluation for good")).to_be_visible()
@@ -87,6 +87,7 @@ def test_a_self_evaluation_is_written_submitted_and_signed_off(
     page.get_by_role("button", name="Sign it off").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("version 2 is frozen")
-    page.get_by_role("link", name="Version 2").click()
+    # Signing off leads to the frozen version, with its documents.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Self-evaluation 2026/27")
     expect(page.get_by_role("link", name="Download it as a Word document (DOCX)")).to_be_visible()
     assert_accessible(page)
