@@ -406,7 +406,12 @@ def grants(request):
     access.require_editor(request.user)
     programme = current_programme()
     if request.method == "POST" and "withdraw" in request.POST:
-        grant = programme.sign_offs.filter(pk=request.POST.get("withdraw", "")[:12]).first()
+        chosen = request.POST.get("withdraw", "")
+        grant = (
+            programme.sign_offs.filter(pk=int(chosen)).first()
+            if chosen.isascii() and chosen.isdigit() and len(chosen) < 12
+            else None
+        )
         if grant is None:
             messages.error(request, "That permission has already been withdrawn.")
         else:

@@ -107,3 +107,13 @@ def test_the_index_lists_only_what_each_person_reads(
     assert "The sections for your themes" in page and "The impact of leaders" in page
     client.force_login(programme_manager)
     assert "2026/27" in client.get(reverse("selfevaluation:index")).content.decode()
+
+
+def test_withdrawing_a_permission_that_is_not_there_says_so(client, programme_manager, signer):
+    client.force_login(programme_manager)
+    for value in ("abc", "99999", "²"):
+        response = client.post(reverse("selfevaluation:grants"), {"withdraw": value}, follow=True)
+        assert "already been withdrawn" in response.content.decode()
+    grant = signer.sign_off_grants.get()
+    client.post(reverse("selfevaluation:grants"), {"withdraw": str(grant.pk)})
+    assert not signer.sign_off_grants.exists()
