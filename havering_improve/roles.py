@@ -276,6 +276,63 @@ def can_take_finding_onto_theme(user, theme) -> bool:
     return can_edit_theme(user, theme)
 
 
+# The self-evaluation ------------------------------------------------------------------------
+
+
+def holds_sign_off(user, programme) -> bool:
+    """The "Sign-off" permission the programme manager grants (typically to the DCS)."""
+    return user.is_authenticated and programme.sign_offs.filter(user_id=user.pk).exists()
+
+
+def can_edit_self_evaluation(user, self_evaluation=None) -> bool:
+    """Only the programme manager writes the self-evaluation and grants the Sign-off permission."""
+    return is_programme_manager(user)
+
+
+def can_sign_off_self_evaluation(user, self_evaluation) -> bool:
+    """The named reviewer, while they hold the Sign-off permission, and no one else."""
+    return self_evaluation.reviewer_id == user.pk and holds_sign_off(
+        user, self_evaluation.programme
+    )
+
+
+def can_read_self_evaluation(user, self_evaluation) -> bool:
+    """The whole of it: the programme manager and its reviewer at any stage; board members and
+    the auditor once it is signed off."""
+    if is_programme_manager(user) or self_evaluation.reviewer_id == user.pk:
+        return True
+    return self_evaluation.status == "signed_off" and has_role(user, BOARD_MEMBER, AUDITOR)
+
+
+def can_read_self_evaluation_version(user, version) -> bool:
+    """A frozen version: as the whole, but board members and the auditor read signed-off ones."""
+    evaluation = version.self_evaluation
+    if is_programme_manager(user) or evaluation.reviewer_id == user.pk:
+        return True
+    return version.kind == "signed_off" and has_role(user, BOARD_MEMBER, AUDITOR)
+
+
+def can_read_self_evaluation_section(user, section) -> bool:
+    """A section: whoever reads the whole, and a project lead the section of a judgement area
+    one of their themes answers."""
+    if can_read_self_evaluation(user, section.self_evaluation):
+        return True
+    if section.area_id is None or not has_role(user, PROJECT_LEAD):
+        return False
+    return section.area.themes.filter(lead_id=user.pk).exists()
+
+
+def can_read_engagement(user) -> bool:
+    """The annual engagement meeting and Ofsted's letter after it (never published)."""
+    return has_role(user, PROGRAMME_MANAGER, BOARD_MEMBER, AUDITOR)
+
+
+def can_update_engagement_action(user, engagement_action) -> bool:
+    return is_programme_manager(user) or (
+        user.is_authenticated and engagement_action.owner_id == user.pk
+    )
+
+
 REFUSALS.update(
     {
         "can_set_finding_themes": (
@@ -285,6 +342,28 @@ REFUSALS.update(
         "can_take_finding_onto_theme": (
             "Only the programme manager or the theme's lead can add a finding to that theme's "
             "milestones or risk log."
+        ),
+        "can_edit_self_evaluation": "Only the programme manager writes the self-evaluation.",
+        "can_sign_off_self_evaluation": (
+            "Only the senior officer named to sign off this self-evaluation, holding the "
+            "Sign-off permission, can do that."
+        ),
+        "can_read_self_evaluation": (
+            "The self-evaluation is read by the programme manager and its reviewer; board "
+            "members and the auditor read it once it is signed off."
+        ),
+        "can_read_self_evaluation_version": (
+            "Board members and the auditor read signed-off versions of the self-evaluation."
+        ),
+        "can_read_self_evaluation_section": (
+            "Project leads read the self-evaluation's sections for their own themes."
+        ),
+        "can_read_engagement": (
+            "The annual engagement meeting is for the programme manager, board members and "
+            "the auditor."
+        ),
+        "can_update_engagement_action": (
+            "Only the action's owner or the programme manager can update it."
         ),
     }
 )

@@ -46,6 +46,7 @@ urlpatterns = [
     # The board's own pages and those of its packs and progress reports share its addresses
     # and its names ("board:pack"…).
     path("board/", include(([*board_urls.urlpatterns, *reporting_urls.urlpatterns], "board"))),
+    path("self-evaluation/", include("selfevaluation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,6 +22,7 @@ PARTS = {
     "evaluation": "the evaluation activities, audits and findings",
     "board": "the Improvement Board's meetings, rota, minutes and actions",
     "reporting": "the Board's packs and the progress-report schedules",
+    "selfevaluation": "last year's signed-off self-evaluation and this year's draft",
 }
 
 

@@ -226,4 +226,44 @@ def kwargs_for(name: str) -> dict:
         "board:report_pdf": lambda: {"pk": _first(reporting.ProgressReport).pk},
         "board:report_retry": lambda: {"pk": _first(reporting.ProgressReport).pk},
     }
+    if app == "selfevaluation":
+        return self_evaluation_kwargs(url)
     return table[name]() if name in table else {}
+
+
+def self_evaluation_kwargs(url: str) -> dict:
+    """The demo's signed-off self-evaluation (last year's) and its signed-off version; this
+    year's draft, its section on the impact of leaders and what is in it; the engagement meeting
+    and the action arising that lead.supervision owns."""
+    from selfevaluation import models as se
+
+    signed = lambda: {"pk": _first(se.SelfEvaluation, status="signed_off").pk}  # noqa: E731
+    draft = lambda: {"pk": _first(se.SelfEvaluation, status="draft").pk}  # noqa: E731
+    section = {"self_evaluation__status": "draft", "area__slug": "leaders"}
+
+    def inside(model):
+        return lambda: {"pk": _first(model, **{f"section__{k}": v for k, v in section.items()}).pk}
+
+    table = {
+        "detail": signed,
+        **dict.fromkeys(("settings", "gather", "submit", "sign_off", "return"), draft),
+        **dict.fromkeys(
+            ("section", "section_edit", "claim_add", "plan_add"),
+            lambda: {"pk": _first(se.Section, **section).pk},
+        ),
+        "evidence_edit": inside(se.EvidenceItem),
+        "claim_edit": inside(se.Claim),
+        "plan_edit": inside(se.PlanItem),
+        **dict.fromkeys(
+            ("version", "version_pdf", "version_docx"),
+            lambda: {"pk": _first(se.FrozenVersion, kind="signed_off").pk},
+        ),
+        **dict.fromkeys(
+            ("meeting", "meeting_edit", "letter", "action_add"),
+            lambda: {"pk": _first(se.EngagementMeeting).pk},
+        ),
+        "action": lambda: {
+            "pk": _first(se.EngagementAction, owner__username="lead.supervision").pk
+        },
+    }
+    return table[url]() if url in table else {}

@@ -138,14 +138,15 @@ def test_demo_option_creates_a_user_for_every_role_and_a_lead_for_every_theme():
         "Building the demo: the evaluation",
         "Building the demo: the Improvement Board's",
         "Building the demo: the Board's packs",
+        "Building the demo: last year's signed-off self-evaluation",
         "Demo ready in",
     ]
     said = progress.getvalue()
     assert [said.find(step) for step in steps] == sorted(said.find(step) for step in steps)
     assert -1 not in [said.find(step) for step in steps]
-    assert said.count("  Done in ") == 5
+    assert said.count("  Done in ") == 6
     User = get_user_model()
-    expected = {"programme.manager", "finance.officer", "board.member", "auditor"} | {
+    expected = {"programme.manager", "finance.officer", "board.member", "auditor", "dcs"} | {
         f"lead.{slug}" for slug in Theme.objects.values_list("slug", flat=True)
     }
     usernames = set(User.objects.values_list("username", flat=True))
@@ -157,6 +158,8 @@ def test_demo_option_creates_a_user_for_every_role_and_a_lead_for_every_theme():
     assert supervision.lead.username == "lead.supervision"
     assert roles.is_theme_lead(supervision.lead, supervision)
     assert User.objects.get(username="finance.officer").check_password("demo-pass-1234")
+    # The Director of Children's Services sits on the Board and signs off the self-evaluation.
+    assert roles.role_names(User.objects.get(username="dcs")) == [roles.BOARD_MEMBER]
     # Running it again creates nobody new.
     out = StringIO()
     call_command("load_programme", "--demo", stdout=out)

@@ -46,6 +46,32 @@ BUDGET_EDIT = "LX..XXXXX"  # finance officers and the programme manager
 BUDGET_RECORDS = "LX..X.XXX"  # …and the auditor reads the records behind the figures
 POST_ONLY = "MMMMMMMMM"  # (as a GET column: only POST is accepted; as POST: only GET)
 
+SE_READERS = "LX.X....X"  # the programme manager, board, auditor and project leads
+SE_SIGNED = ("LX.X..XXX", "MMMMMMMMM")  # signed off: the programme manager, board and auditor
+SELF_EVALUATION: dict[str, tuple[str, str]] = {
+    "selfevaluation:index": (SE_READERS, "MMMMMMMMM"),
+    "selfevaluation:compare": (SE_READERS, "MMMMMMMMM"),
+    "selfevaluation:detail": SE_SIGNED,
+    "selfevaluation:version": SE_SIGNED,
+    "selfevaluation:version_pdf": SE_SIGNED,
+    "selfevaluation:version_docx": SE_SIGNED,
+    "selfevaluation:section": ("LX.XXX..X", "MMMMMMMMM"),
+    "selfevaluation:gather": (POST_ONLY, PM_ONLY),
+    "selfevaluation:sign_off": ("LXXXXXXXX", "LXXXXXXXX"),  # its reviewer (the DCS) alone
+    "selfevaluation:return": ("LXXXXXXXX", "LXXXXXXXX"),
+    "selfevaluation:meeting": SE_SIGNED,
+    "selfevaluation:letter": ("LX.X..XXX", PM_ONLY),
+    "selfevaluation:action": ("LX.XXX.XX", "LX.XXX.XX"),  # its owner, lead.supervision
+    **{
+        f"selfevaluation:{name}": (PM_ONLY, PM_ONLY)
+        for name in (
+            *("start", "grants", "settings", "submit", "section_edit", "claim_add"),
+            *("plan_add", "evidence_edit", "claim_edit", "plan_edit", "meeting_add"),
+            *("meeting_edit", "action_add"),
+        )
+    },
+}
+
 MATRIX: dict[str, tuple[str, str]] = {
     # Sign-in and the service's own pages
     "home": READ_ONLY,
@@ -186,6 +212,10 @@ MATRIX: dict[str, tuple[str, str]] = {
     "board:report": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:report_pdf": ("LX.XX.XXX", "MMMMMMMMM"),
     "board:report_retry": (POST_ONLY, "LX.XXXXXX"),
+    # The self-evaluation (tests/matrix_objects.py: `self_evaluation_kwargs`): the index is for
+    # those who read some of it; the signed-off one for board members and the auditor; the
+    # draft's section on the impact of leaders for the leads of the themes that answer it.
+    **SELF_EVALUATION,
 }
 
 # The same addresses with a query: a filter or an export never shows anyone more than the page.

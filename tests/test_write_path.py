@@ -229,6 +229,8 @@ DEMO_OWN_WRITES = {
     ("reporting.demo", "_build", "MeetingPack.objects.create"),
     # A demo person to sign in as: an account, not programme data.
     ("themes.demo", "_user", "user.save"),
+    # The Director of Children's Services, who signs off the self-evaluation: an account.
+    ("selfevaluation.demo", "_dcs", "user.save"),
 }
 
 
@@ -272,8 +274,19 @@ class _Related(list):
         return self
 
 
-def _about(path, theme):
-    """Keyword arguments that lead the action's `on` path ("report.theme") to `theme`."""
+class _Granted:
+    """A programme's Sign-off permissions as a rule reads them: held by whoever is asked about."""
+
+    def filter(self, **lookups):
+        return self
+
+    def exists(self):
+        return True
+
+
+def _about(path, theme, reviewer=None):
+    """Keyword arguments that lead the action's `on` path ("report.theme") to `theme` (or, for
+    a self-evaluation's record, to a self-evaluation `reviewer` is named to sign off)."""
     if path is None:
         return {}
     head, *rest = path.split(".")
@@ -281,10 +294,19 @@ def _about(path, theme):
         return {head: SimpleNamespace(theme=theme)}
     if rest == ["measure", "theme"]:  # a reading of one of the theme's measures
         return {head: SimpleNamespace(measure=SimpleNamespace(theme=theme))}
+    if path.split(".")[-1] == "self_evaluation":
+        value = SimpleNamespace(
+            reviewer_id=getattr(reviewer, "pk", None),
+            programme=SimpleNamespace(sign_offs=_Granted()),
+        )
+        for name in reversed(rest):
+            value = SimpleNamespace(**{name: value})
+        return {head: value}
     objects = {
         "theme": theme,
         "finding": SimpleNamespace(themes=_Related([theme])),  # a finding about the theme
         "action": SimpleNamespace(owner_id=None),  # a board action someone else owns
+        "engagement_action": SimpleNamespace(owner_id=None),  # an engagement meeting's action
     }
     assert not rest and head in objects, f"say here what an action `on={path!r}` is about"
     return {head: objects[head]}
@@ -308,7 +330,7 @@ def test_every_action_refuses_a_person_its_rule_does_not_allow_with_the_rules_ow
     assert len(people_actions) > 50
     for name, function in people_actions.items():
         assert function.rule in roles.REFUSALS, f"{name}: {function.rule} has no refusal"
-        about = _about(function.on, theme)
+        about = _about(function.on, theme, reviewer=programme_manager)
         with pytest.raises(PermissionDenied) as refused:
             function(actor=board_member, **about)
         assert str(refused.value) == roles.REFUSALS[function.rule], name

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "evaluation",
     "board",
     "reporting",
+    "selfevaluation",
     "portfolio",
 ]
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from budget.selectors import BUDGET_AREAS
 from havering_improve import roles, summaries
+from selfevaluation import home as selfevaluation_home
 from themes import selectors as theme_selectors
 
 from .board import board_member_lists
@@ -63,6 +64,7 @@ def home_lists(user, programme, *, on: dt.date | None = None, kept: bool = False
             lists += summaries.cached(key, build, areas=areas)
         else:
             lists += build()
+    lists += selfevaluation_home.home_lists(user, programme, on=on, work_list=WorkList, task=Task)
     seen: set[str] = set()
     unique = []
     for work in lists:  # a lead who sits on the board sees their actions once

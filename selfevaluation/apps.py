@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SelfEvaluationConfig(AppConfig):
+    name = "selfevaluation"
+    verbose_name = "Self-evaluation"
