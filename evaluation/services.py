@@ -97,7 +97,7 @@ def audit_result_record(*, activity: EvaluationActivity, actor, measure=None, **
         _check_measure(result, measure)
     _save(result)
     if measure is not None:
-        audit_result_feed_measure(result=result, measure=measure, actor=actor)
+        audit_result_feed_measure.within(result=result, measure=measure, actor=actor)
     return result
 
 
