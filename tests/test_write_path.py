@@ -337,8 +337,8 @@ def _every_action() -> dict:
     found = dict(actions.REGISTRY)
     for module in import_write_modules():
         for name, value in vars(module).items():
-            if getattr(value, "is_action", False):
-                found.setdefault(f"{module.__name__}.{name}", value)
+            if getattr(value, "is_action", False) and value not in found.values():
+                found[f"{module.__name__}.{name}"] = value  # made here, not by the decorator
     return found
 
 
