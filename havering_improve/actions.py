@@ -136,11 +136,10 @@ def current_request():
 
 @dataclass(frozen=True)
 class _Running:
-    """What holds the transaction an action called now would run in: an action (by name, and
-    whether it opened a transaction) or a `batch()`."""
+    """What holds the transaction an action called now would run in: an action (by name) or a
+    `batch()`."""
 
     name: str
-    atomic: bool = True
     batch: bool = False
 
 
@@ -175,18 +174,15 @@ def _transaction_for(name: str, atomic: bool, within: bool):
                 f"no action is running: call {name}() directly."
             )
         return transaction.atomic() if atomic else nullcontext()
-    if running is not None and running.atomic and not running.batch:
+    if running is not None and not running.batch:
         raise NestedAction(
             f"{name}() was called inside the transaction of {running.name}(): call "
             f"{name}.within(...) to make it part of that action, so the nesting is plain to see."
         )
     if not atomic:
         return nullcontext()
-    return (
-        transaction.atomic()
-        if running is not None and running.batch
-        else (transaction.atomic(durable=True))
-    )
+    inside_a_batch = running is not None and running.batch
+    return transaction.atomic() if inside_a_batch else transaction.atomic(durable=True)
 
 
 def action(
@@ -218,13 +214,15 @@ def action(
                 raise TypeError(f"{fn.__name__}() takes keyword arguments only")
             block = _transaction_for(fn.__name__, atomic, within)
             with lock_conflicts_refused(), block:
-                token = _running.set(_Running(fn.__name__, atomic=atomic))
+                # A job with no transaction of its own leaves the actions it calls where it is.
+                token = _running.set(_Running(fn.__name__)) if atomic else None
                 try:
                     roles.require(rule, actor, *_find(on, kwargs))
                     with history_user(actor):
                         result = fn(actor=actor, **kwargs)
                 finally:
-                    _running.reset(token)
+                    if token is not None:
+                        _running.reset(token)
                 if audit:
                     details = audit_details(result) if audit_details else {}
                     request = current_request()

@@ -135,3 +135,21 @@ def test_a_batch_keeps_all_of_its_actions_or_none(made, theme, other_theme, prog
         rename(actor=programme_manager, theme=theme, title="First")
         rename(actor=programme_manager, theme=other_theme, title="Second")
     assert (_title(theme), _title(other_theme)) == ("First", "Second")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_with_no_transaction_of_its_own_does_actions_as_top_level_ones(
+    made, theme, programme_manager
+):
+    """A job that renders or sends (`atomic=False`) keeps its transactions short: each action it
+    does commits on its own."""
+    rename, _, _ = made
+
+    @actions.action("system", atomic=False)
+    def retitle_nightly(*, actor=None, theme: Theme) -> None:
+        rename(actor=programme_manager, theme=theme, title="One")
+        rename(actor=programme_manager, theme=theme, title="")
+
+    with pytest.raises(ValidationError):
+        retitle_nightly(theme=theme)
+    assert _title(theme) == "One"
