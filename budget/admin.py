@@ -2,39 +2,22 @@ from django.apps import apps
 from django.contrib import admin
 from simple_history.models import HistoricalChanges
 
-from havering_improve.admin import HistoryAdmin, tabular_inline
+from havering_improve.admin import ReadOnly, ReadOnlyAdmin, read_only_inline
 
 from .models import BudgetAllocation, BudgetLine, LedgerImport, LedgerRow
 
 
 @admin.register(BudgetAllocation)
-class BudgetAllocationAdmin(HistoryAdmin):
+class BudgetAllocationAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "amount", "funding_source"]
-    inlines = [tabular_inline(BudgetLine, fields=["order", "code", "title", "amount"])]
+    inlines = [read_only_inline(BudgetLine, fields=["order", "code", "title", "amount"])]
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(HistoryAdmin):
+class BudgetLineAdmin(ReadOnlyAdmin):
     list_display = ["title", "amount", "allocation"]
     list_select_related = ["allocation__programme"]
     filter_horizontal = ["themes"]
-
-
-class ReadOnly:
-    """Changed only through the app's actions, which validate and record who and why."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(ReadOnly, HistoryAdmin):
-    pass
 
 
 @admin.register(LedgerImport)

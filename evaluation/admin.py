@@ -4,8 +4,7 @@ what was wrong; which themes answer a judgement area is set on the readiness pag
 
 from django.contrib import admin
 
-from havering_improve.admin import HistoryAdmin
-from havering_improve.admin import tabular_inline as _tabular_inline
+from havering_improve.admin import ReadOnlyAdmin, read_only_inline
 
 from .models import (
     AuditResult,
@@ -22,31 +21,6 @@ from .models import (
 )
 
 
-def _no(*args, **kwargs) -> bool:
-    return False
-
-
-READ_ONLY = {"has_add_permission": _no, "has_change_permission": _no, "has_delete_permission": _no}
-
-
-def tabular_inline(model):
-    """A parent's rows, shown to read."""
-    return _tabular_inline(model, **READ_ONLY)
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    """Read, with the history; never added, changed or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(EvaluationStrand)
 class EvaluationStrandAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "programme"]
@@ -60,7 +34,7 @@ class JudgementAreaAdmin(ReadOnlyAdmin):
 @admin.register(Inspection)
 class InspectionAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "start_date", "is_baseline"]
-    inlines = [tabular_inline(Judgement)]
+    inlines = [read_only_inline(Judgement)]
 
 
 @admin.register(Judgement)
@@ -88,7 +62,7 @@ class AuditResultAdmin(ReadOnlyAdmin):
 class FeedbackResultAdmin(ReadOnlyAdmin):
     list_display = ["activity", "responses"]
     list_select_related = ["activity"]
-    inlines = [tabular_inline(SurveyScore)]
+    inlines = [read_only_inline(SurveyScore)]
 
 
 @admin.register(Finding)
@@ -97,7 +71,7 @@ class FindingAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "response"]
     list_select_related = ["activity"]
     raw_id_fields = ["milestone", "risk"]
-    inlines = [tabular_inline(FindingEvidence)]
+    inlines = [read_only_inline(FindingEvidence)]
 
 
 @admin.register(Recommendation)

@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 
-from havering_improve.actions import backdate
+from havering_improve.actions import backdate, batch
 from themes.actions.records import measure_create
 from themes.models import Measure, Theme
 
@@ -99,7 +98,7 @@ def _measures(themes, today, pm):
     return found
 
 
-@transaction.atomic
+@batch()
 def demo_data_load(*, programme, stdout=None) -> None:
     today = timezone.localdate()
     pm = _user("programme.manager")

@@ -20,6 +20,18 @@ them the same five things, in one place:
    turn (SQLite's transactions take the write lock as they begin, and wait for it) and then
    finds the work done ("already done").
 
+An action is one transaction of its own: called at the top it opens
+`transaction.atomic(durable=True)`, so it is never folded silently into a transaction someone
+else opened (that would leave its checks, history and tasks to whatever encloses it). One action
+that does another as part of its own work says so, by calling it `other.within(actor=..., ...)`:
+the inner action still asks its own rule, stamps its own history and queues its own tasks, but
+inside the outer action's transaction (a savepoint, so the outer action may catch its refusal and
+carry on), and all of it commits or none of it. Calling an action plainly while another action's
+transaction is open raises `NestedAction`, naming both; calling `.within` with no action running
+raises it too. A script that makes many changes as one (a test that rolls back what each person
+did) opens `batch()`: the actions it calls plainly are parts of its one durable transaction.
+`atomic=False` jobs open no transaction of their own, so the actions they call are top-level.
+
 Records two people may edit at once carry a `version`. An edit names the version its form was
 opened at (`lock_current(obj, version)`); if the record has moved on, the edit is refused with
 `StaleEdit`, which lists what the other person changed.
@@ -33,6 +45,8 @@ import functools
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
@@ -121,6 +135,57 @@ def current_request():
     return getattr(stamped, "request", stamped)
 
 
+@dataclass(frozen=True)
+class _Running:
+    """What holds the transaction an action called now would run in: an action (by name) or a
+    `batch()`."""
+
+    name: str
+    batch: bool = False
+
+
+# The action (or batch) whose transaction is open in this thread or task, if any.
+_running: ContextVar[_Running | None] = ContextVar("havering_improve_running_action", default=None)
+
+
+class NestedAction(RuntimeError):
+    """An action was called in a way that hides whose transaction it runs in."""
+
+
+@contextmanager
+def batch(name: str = "batch"):
+    """One durable transaction for several actions called plainly inside it (each still checked,
+    recorded and queuing its tasks, as a savepoint within it): all of them commit, or none."""
+    with transaction.atomic(durable=True):
+        token = _running.set(_Running(name, batch=True))
+        try:
+            yield
+        finally:
+            _running.reset(token)
+
+
+def _transaction_for(name: str, atomic: bool, within: bool):
+    """The block an action runs in: its own durable transaction at the top; a savepoint inside
+    a batch or, through `.within`, inside the action that calls it."""
+    running = _running.get()
+    if within:
+        if running is None:
+            raise NestedAction(
+                f"{name}.within() is for one action doing another as part of its own work, but "
+                f"no action is running: call {name}() directly."
+            )
+        return transaction.atomic() if atomic else nullcontext()
+    if running is not None and not running.batch:
+        raise NestedAction(
+            f"{name}() was called inside the transaction of {running.name}(): call "
+            f"{name}.within(...) to make it part of that action, so the nesting is plain to see."
+        )
+    if not atomic:
+        return nullcontext()
+    inside_a_batch = running is not None and running.batch
+    return transaction.atomic() if inside_a_batch else transaction.atomic(durable=True)
+
+
 def action(
     rule: str,
     *,
@@ -129,23 +194,36 @@ def action(
     audit_details: Callable | None = None,
     atomic: bool = True,
 ):
-    """Make `fn(*, actor, ...)` an action: atomic, permission-checked by `roles.<rule>` (about the
-    object `on` names), history stamped with the actor, and logged to the security log as `audit`
-    (with `audit_details(result)`) once committed. `rule="system"` is for the application's own
-    jobs, which no person starts. `atomic=False` is for the few jobs that render or send email
-    and so keep their own transactions short (they are idempotent instead)."""
-    if rule != "system" and not hasattr(roles, rule):
+    """Make `fn(*, actor, ...)` an action: a durable transaction of its own, permission-checked
+    by `roles.<rule>` (about the object `on` names), history stamped with the actor, and logged to
+    the security log as `audit` (with `audit_details(result)`) once committed. `rule="system"` is
+    for the application's own jobs, which no person starts. `atomic=False` is for the few jobs
+    that render or send email and so keep their own transactions short (they are idempotent
+    instead); the actions they call are top-level ones.
+
+    An action that does another as part of its work calls `other.within(actor=..., ...)`: the
+    same checks, history and tasks, in the caller's transaction (see the module's docstring). A
+    plain call while another action's transaction is open is refused with `NestedAction`."""
+    if rule != "system" and not callable(getattr(roles, rule, None)):
         raise ImproperlyConfiguredRule(rule)
 
     def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, actor=None, **kwargs):
+        name = f"{fn.__module__}.{fn.__name__}"
+
+        def run(args, actor, kwargs, *, within):
             if args:
                 raise TypeError(f"{fn.__name__}() takes keyword arguments only")
-            with lock_conflicts_refused(), transaction.atomic() if atomic else nullcontext():
-                roles.require(rule, actor, *_find(on, kwargs))
-                with history_user(actor):
-                    result = fn(actor=actor, **kwargs)
+            block = _transaction_for(fn.__name__, atomic, within)
+            with lock_conflicts_refused(), block:
+                # A job with no transaction of its own leaves the actions it calls where it is.
+                token = _running.set(_Running(fn.__name__)) if atomic else None
+                try:
+                    roles.require(rule, actor, *_find(on, kwargs))
+                    with history_user(actor):
+                        result = fn(actor=actor, **kwargs)
+                finally:
+                    if token is not None:
+                        _running.reset(token)
                 if audit:
                     details = audit_details(result) if audit_details else {}
                     request = current_request()
@@ -154,9 +232,18 @@ def action(
                     )
             return result
 
+        @functools.wraps(fn)
+        def wrapper(*args, actor=None, **kwargs):
+            return run(args, actor, kwargs, within=False)
+
+        @functools.wraps(fn)
+        def within(*args, actor=None, **kwargs):
+            return run(args, actor, kwargs, within=True)
+
+        wrapper.within = within
         wrapper.is_action = True
-        wrapper.rule, wrapper.on = rule, on
-        REGISTRY[f"{fn.__module__}.{fn.__name__}"] = wrapper
+        wrapper.rule, wrapper.on, wrapper.atomic = rule, on, atomic
+        REGISTRY[name] = wrapper
         return wrapper
 
     return decorate

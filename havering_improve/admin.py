@@ -61,7 +61,13 @@ class ReadOnly:
 
 
 class ReadOnlyAdmin(ReadOnly, HistoryAdmin):
-    pass
+    """A record and its history, to read. A past version is shown, never saved back over the
+    record (the history's own form would otherwise save whatever is posted to it)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def read_only_inline(model, **options) -> type[admin.TabularInline]:

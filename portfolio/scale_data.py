@@ -11,13 +11,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection
 
 from board.models import Board, Meeting, RotaSlot
 from budget.actions.imports import ledger_rows_insert
 from budget.models import BudgetAllocation, LedgerImport, LedgerRowValues
 from evaluation.models import ActivityKind, EvaluationActivity, EvaluationStrand
 from havering_improve import roles, summaries
+from havering_improve.actions import batch
 from reporting.actions import packs as pack_actions
 from reporting.models import MeetingPack
 from themes.models import HighlightReport, Measure, MeasureReading, Milestone, Risk, Theme
@@ -284,7 +285,7 @@ class ScaleData:
 
     def generate(self):
         for section in self.SECTIONS:
-            with transaction.atomic():
+            with batch():  # one transaction; the actions it calls are parts of it
                 getattr(self, section)()
         # Rows went in without model signals: cached summaries are out of date.
         summaries.data_changed()

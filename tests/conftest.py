@@ -3,9 +3,8 @@ import os
 
 import freezegun
 import pytest
-from django.db import transaction
 
-from havering_improve import roles
+from havering_improve import actions, roles
 from portfolio import loader
 from tests.factories import UserFactory
 
@@ -121,7 +120,7 @@ def committed(django_capture_on_commit_callbacks):
 
     def run(change):
         with django_capture_on_commit_callbacks(execute=True):
-            with transaction.atomic():
+            with actions.batch():
                 change()
 
     return run

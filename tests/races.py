@@ -42,12 +42,18 @@ def _held(target, name):
     original = getattr(target, name)
     inside, release = threading.Event(), threading.Event()
 
-    def held(*args, **kwargs):
-        if not inside.is_set():
-            inside.set()
-            release.wait(WAIT)
-        return original(*args, **kwargs)
+    def holding(call):
+        def held(*args, **kwargs):
+            if not inside.is_set():
+                inside.set()
+                release.wait(WAIT)
+            return call(*args, **kwargs)
 
+        return held
+
+    held = holding(original)
+    if hasattr(original, "within"):  # an action other actions do as part of their own
+        held.within = holding(original.within)
     with mock.patch.object(target, name, held):
         yield inside, release
 

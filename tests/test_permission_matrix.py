@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from havering_improve import actions
 from tests.matrix_objects import kwargs_for
 
 PEOPLE = [
@@ -293,7 +294,7 @@ def _outcomes(client, demo_world, url, methods=("get", "post"), *, kept=False) -
             client.logout()
             if demo_world[username] is not None:
                 client.force_login(demo_world[username])
-            with transaction.atomic():  # what one person changes, the next does not see
+            with actions.batch():  # what one person changes, the next does not see
                 response = getattr(client, method)(url)
                 actual[method] += _outcome(response)
                 transaction.set_rollback(True)

@@ -13,11 +13,10 @@ import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.utils import timezone
 
 from havering_improve import demo, roles
-from havering_improve.actions import backdate
+from havering_improve.actions import backdate, batch
 from havering_improve.fy import FinancialYear
 
 from . import selectors
@@ -135,7 +134,7 @@ def _reading_value(measure, pace, rng, date):
     return max(value, Decimal(0)).quantize(Decimal("1"))
 
 
-@transaction.atomic
+@batch()
 def _load_theme(theme, spec, index, pm, password, today):
     lead = theme.lead
     if lead is None:

@@ -44,7 +44,7 @@ def ledger_import_upload(
     if cost_centres is not None:
         current = allocation_settings(allocation)
         if current.cost_centres != cost_centres:
-            allocation_settings_update(
+            allocation_settings_update.within(
                 allocation=allocation, actor=actor, cost_centres=cost_centres
             )
     batch = LedgerImport(
@@ -136,7 +136,7 @@ def ledger_import_confirm(*, batch: LedgerImport, actor) -> LedgerImport:
             count += 1
             total += row.amount
             if len(pending) >= INSERT_BATCH:
-                ledger_rows_insert(rows=pending, actor=actor)
+                ledger_rows_insert.within(rows=pending, actor=actor)
                 pending.clear()
 
         analysis = analyse_file(batch, on_row=keep, file_checked=True)
@@ -145,7 +145,7 @@ def ledger_import_confirm(*, batch: LedgerImport, actor) -> LedgerImport:
             transaction.set_rollback(True)
             raise ImportRefused(analysis.problems)
         if pending:
-            ledger_rows_insert(rows=pending, actor=actor)
+            ledger_rows_insert.within(rows=pending, actor=actor)
         batch.status = LedgerImport.Status.IMPORTED
         batch.summary = analysis.summary.to_json()
         batch.confirmed_by = actor

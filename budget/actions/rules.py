@@ -55,7 +55,7 @@ def row_allocate(
         if save_rule:
             if len(splits) != 1:
                 raise ValidationError("Only a row placed on one line can become a rule.")
-            rule_save(
+            rule_save.within(
                 allocation=row.allocation,
                 actor=actor,
                 line=splits[0][0],
@@ -113,7 +113,7 @@ def rule_apply_to_queue(*, rule: MatchingRule, actor) -> list[LedgerRow]:
     themselves are never edited). All or nothing."""
     rows = rule_queue_matches(rule)
     for row in rows:
-        row_allocate(row=row, splits=[(rule.line, row.amount)], actor=actor)
+        row_allocate.within(row=row, splits=[(rule.line, row.amount)], actor=actor)
     return rows
 
 

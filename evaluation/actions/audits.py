@@ -36,7 +36,7 @@ def _reading(result: AuditResult, measure: Measure, actor) -> MeasureReading:
     """The audit's percentage good or better as a reading of `measure`, by the themes app's own
     action; its refusal is told against the measure."""
     try:
-        return theme_actions.measure_reading_add(
+        return theme_actions.measure_reading_add.within(
             measure=measure,
             actor=actor,
             value=result.percent_good_or_better,
@@ -139,7 +139,7 @@ def audit_result_update(
     result = save_current(result, version, fields)
     if result.measure_reading is not None:
         try:
-            theme_actions.measure_reading_correct(
+            theme_actions.measure_reading_correct.within(
                 reading=result.measure_reading,
                 actor=actor,
                 value=result.percent_good_or_better,

@@ -155,7 +155,7 @@ def finding_to_milestone(*, finding: Finding, theme: Theme, actor) -> Milestone:
         finding,
         theme,
         "milestone",
-        lambda f: theme_actions.milestone_create(
+        lambda f: theme_actions.milestone_create.within(
             theme=theme,
             actor=actor,
             title=f.title[:300],
@@ -174,7 +174,7 @@ def finding_to_risk(*, finding: Finding, theme: Theme, likelihood: int, impact: 
         finding,
         theme,
         "risk",
-        lambda f: theme_actions.risk_create(
+        lambda f: theme_actions.risk_create.within(
             theme=theme,
             actor=actor,
             description=f.title,

@@ -61,13 +61,19 @@ def _hold(monkeypatch, module, name):
     original = getattr(module, name)
     inside, release = threading.Event(), threading.Event()
 
-    def held(*args, **kwargs):
-        result = original(*args, **kwargs)
-        if not inside.is_set():
-            inside.set()
-            assert release.wait(WAIT)
-        return result
+    def holding(call):
+        def held(*args, **kwargs):
+            result = call(*args, **kwargs)
+            if not inside.is_set():
+                inside.set()
+                assert release.wait(WAIT)
+            return result
 
+        return held
+
+    held = holding(original)
+    if hasattr(original, "within"):  # an action other actions do as part of their own
+        held.within = holding(original.within)
     monkeypatch.setattr(module, name, held)
     return inside, release
 
