@@ -417,3 +417,8 @@ KEEP = Keep.VALUE
 def given(**fields) -> dict:
     """The named fields an action was given, leaving out those it was not (`KEEP`)."""
     return {name: value for name, value in fields.items() if value is not KEEP}
+
+
+def kept(value, current):
+    """`value`, or `current` when the action was not given the field (`KEEP`)."""
+    return current if value is KEEP else value

@@ -50,6 +50,17 @@ def service(request):
                 "active": url_name == "mine",
             },
         )
+    if roles.has_role(
+        user, roles.PROGRAMME_MANAGER, roles.BOARD_MEMBER, roles.AUDITOR, roles.PROJECT_LEAD
+    ):
+        # Those who read some part of the self-evaluation (a lead, the sections of their theme).
+        nav_items.append(
+            {
+                "label": "Self-evaluation",
+                "href": _url("selfevaluation:index"),
+                "active": namespace == "selfevaluation",
+            }
+        )
     return {
         "service_name": settings.SERVICE_NAME,
         "user_roles": roles.role_names(user) if user is not None else [],

@@ -1,26 +1,9 @@
-"""What the evaluation actions share: saving a record checked, leaving out the fields an update
-was not given, and keeping a record's themes within its programme."""
+"""What the evaluation actions share: saving a record checked, and keeping a record's themes
+within its programme."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
-
-
-class _Unchanged:
-    """An update's default for a field it was not given: the field keeps its value."""
-
-    def __repr__(self) -> str:
-        return "UNCHANGED"
-
-
-UNCHANGED: Any = _Unchanged()
-
-
-def given(**fields) -> dict:
-    """The fields an update was given (those not left UNCHANGED)."""
-    return {name: value for name, value in fields.items() if value is not UNCHANGED}
 
 
 def save(obj, *, update_fields=None, m2m: dict | None = None):

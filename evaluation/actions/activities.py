@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from havering_improve.actions import action, save_current
+from havering_improve.actions import KEEP, action, given, save_current
 from programme.models import Programme
 from themes.models import Theme
 
 from ..models import EvaluationActivity, EvaluationStrand
-from ._common import UNCHANGED, check_themes, given, save
+from ._common import check_themes, save
 
 
 @action("can_edit_evaluation")
@@ -58,16 +58,16 @@ def activity_update(
     activity: EvaluationActivity,
     actor,
     version: int | None = None,
-    strand: EvaluationStrand = UNCHANGED,
-    kind: str = UNCHANGED,
-    title: str = UNCHANGED,
-    start_date: dt.date = UNCHANGED,
-    end_date: dt.date | None = UNCHANGED,
-    completed_on: dt.date | None = UNCHANGED,
-    description: str = UNCHANGED,
-    lead: AbstractBaseUser | None = UNCHANGED,
-    lead_name: str = UNCHANGED,
-    partner_authorities: str = UNCHANGED,
+    strand: EvaluationStrand = KEEP,
+    kind: str = KEEP,
+    title: str = KEEP,
+    start_date: dt.date = KEEP,
+    end_date: dt.date | None = KEEP,
+    completed_on: dt.date | None = KEEP,
+    description: str = KEEP,
+    lead: AbstractBaseUser | None = KEEP,
+    lead_name: str = KEEP,
+    partner_authorities: str = KEEP,
     themes: Iterable[Theme] | None = None,
 ) -> EvaluationActivity:
     """Change an activity from the `version` its form was opened at (StaleEdit if someone saved

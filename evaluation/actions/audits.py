@@ -10,12 +10,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
-from havering_improve.actions import action, save_current
+from havering_improve.actions import KEEP, action, given, save_current
 from themes.actions import records as theme_actions
 from themes.models import Measure, MeasureReading, Theme
 
 from ..models import AuditResult, EvaluationActivity
-from ._common import UNCHANGED, check_themes, given, save
+from ._common import check_themes, save
 
 
 def _check_measure(result: AuditResult, measure: Measure) -> None:
@@ -105,19 +105,19 @@ def audit_result_update(
     result: AuditResult,
     actor,
     version: int | None = None,
-    theme: Theme = UNCHANGED,
-    date: dt.date = UNCHANGED,
-    cases_audited: int = UNCHANGED,
-    outstanding: int = UNCHANGED,
-    good: int = UNCHANGED,
-    requires_improvement: int = UNCHANGED,
-    inadequate: int = UNCHANGED,
-    notes: str = UNCHANGED,
+    theme: Theme = KEEP,
+    date: dt.date = KEEP,
+    cases_audited: int = KEEP,
+    outstanding: int = KEEP,
+    good: int = KEEP,
+    requires_improvement: int = KEEP,
+    inadequate: int = KEEP,
+    notes: str = KEEP,
 ) -> AuditResult:
     """Correct an audit's grades, from the `version` its form was opened at; a reading it fed
     follows, so the two never disagree. The grades stay with the audit; another theme of its
     programme may be chosen, unless they feed a reading of this theme's measure."""
-    if theme is not UNCHANGED and theme.pk != result.theme_id:
+    if theme is not KEEP and theme.pk != result.theme_id:
         check_themes(result.activity.programme_id, [theme], field="theme")
         if result.measure_reading_id:
             raise ValidationError(

@@ -9,12 +9,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from havering_improve.actions import action, save_current
+from havering_improve.actions import KEEP, action, given, save_current
 from havering_improve.uploads import Problem, UnreadableFile, csv_rows, shown, validate_upload
 from themes.models import Theme
 
 from ..models import EvaluationActivity, FeedbackResult, SurveyScore
-from ._common import UNCHANGED, check_themes, given, save
+from ._common import check_themes, save
 
 
 @action("can_edit_evaluation")
@@ -23,8 +23,8 @@ def feedback_save(
     activity: EvaluationActivity,
     actor,
     version: int | None = None,
-    responses: int = UNCHANGED,
-    key_messages: str = UNCHANGED,
+    responses: int = KEEP,
+    key_messages: str = KEEP,
     themes: Iterable[Theme] = (),
 ) -> FeedbackResult:
     """Record an activity's feedback, or change it from the `version` its form was opened at,

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 
 from havering_improve import roles, uploads
-from havering_improve.actions import action, lock_current
+from havering_improve.actions import KEEP, action, given, lock_current
 from havering_improve.uploads import stored_name, validate_upload
 from themes.actions import records as theme_actions
 from themes.models import Milestone, Risk, Theme
 
 from ..models import EvaluationActivity, Finding, FindingEvidence, JudgementArea
-from ._common import UNCHANGED, check_themes, given, save
+from ._common import check_themes, save
 
 
 def _check_chosen(activity: EvaluationActivity, themes: list[Theme]) -> None:
@@ -72,15 +72,15 @@ def finding_update(
     finding: Finding,
     actor,
     version: int,
-    kind: str = UNCHANGED,
-    title: str = UNCHANGED,
-    detail: str = UNCHANGED,
-    area: JudgementArea | None = UNCHANGED,
-    recorded_on: dt.date = UNCHANGED,
-    response: str = UNCHANGED,
-    response_note: str = UNCHANGED,
-    action_owner: str = UNCHANGED,
-    action_due: dt.date | None = UNCHANGED,
+    kind: str = KEEP,
+    title: str = KEEP,
+    detail: str = KEEP,
+    area: JudgementArea | None = KEEP,
+    recorded_on: dt.date = KEEP,
+    response: str = KEEP,
+    response_note: str = KEEP,
+    action_owner: str = KEEP,
+    action_due: dt.date | None = KEEP,
     themes: Iterable[Theme] | None = None,
 ) -> Finding:
     """Change a finding or its response, from the version the editor opened (StaleEdit if

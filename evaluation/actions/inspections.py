@@ -7,12 +7,19 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
-from havering_improve.actions import StaleEdit, action, rows_changed, save_current
+from havering_improve.actions import (
+    KEEP,
+    StaleEdit,
+    action,
+    given,
+    rows_changed,
+    save_current,
+)
 from programme.models import Programme
 from themes.models import Theme
 
 from ..models import EvaluationActivity, Inspection, Judgement, JudgementArea, OfstedGrade
-from ._common import UNCHANGED, check_themes, given, save
+from ._common import check_themes, save
 
 
 def _check_activity(programme_id: int, activity: EvaluationActivity | None) -> None:
@@ -61,18 +68,18 @@ def inspection_update(
     actor,
     grades: dict[JudgementArea, str],
     version: int | None = None,
-    kind: str = UNCHANGED,
-    title: str = UNCHANGED,
-    start_date: dt.date = UNCHANGED,
-    end_date: dt.date | None = UNCHANGED,
-    inspector: str = UNCHANGED,
-    summary: str = UNCHANGED,
-    activity: EvaluationActivity | None = UNCHANGED,
+    kind: str = KEEP,
+    title: str = KEEP,
+    start_date: dt.date = KEEP,
+    end_date: dt.date | None = KEEP,
+    inspector: str = KEEP,
+    summary: str = KEEP,
+    activity: EvaluationActivity | None = KEEP,
 ) -> Inspection:
     """Change an inspection and its judgements from the `version` its form was opened at
     (StaleEdit, with the judgements changed since, if someone saved it since). It stays in its
     programme: an activity of another is refused."""
-    if activity is not UNCHANGED:
+    if activity is not KEEP:
         _check_activity(inspection.programme_id, activity)
     fields = given(
         kind=kind,

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
-from havering_improve.actions import action, save_current
+from havering_improve.actions import KEEP, action, given, save_current
 from themes.models import Theme
 
 from ..models import Inspection, JudgementArea, Recommendation
-from ._common import UNCHANGED, check_themes, given, save
+from ._common import check_themes, save
 
 
 def _check_answered(programme_id: int, themes: list[Theme]) -> None:
@@ -53,10 +53,10 @@ def recommendation_update(
     actor,
     themes: Iterable[Theme],
     version: int | None = None,
-    text: str = UNCHANGED,
-    area: JudgementArea | None = UNCHANGED,
-    status: str = UNCHANGED,
-    met_on: dt.date | None = UNCHANGED,
+    text: str = KEEP,
+    area: JudgementArea | None = KEEP,
+    status: str = KEEP,
+    met_on: dt.date | None = KEEP,
 ) -> Recommendation:
     """Change a recommendation from the `version` its form was opened at. It stays with its
     inspection, answered by themes of that inspection's programme."""

@@ -31,7 +31,7 @@ pytestmark = [
     pytest.mark.xdist_group("accessibility-crawl"),
 ]
 
-SKIP_SUFFIXES = (".pdf", ".xlsx", ".csv", ".ics", ".svg", ".json")
+SKIP_SUFFIXES = (".pdf", ".xlsx", ".csv", ".ics", ".svg", ".json", ".docx")
 SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/oidc/", "/static/", "/media/", "/healthz")
 MAX_PAGES = 60
 # Addresses that answer with a file to download, not a page (a browser starts a download).
@@ -40,6 +40,8 @@ DOWNLOADS = {
     "budget:import_file",
     "themes:evidence",
     "evaluation:evidence_download",
+    "selfevaluation:version_docx",
+    "selfevaluation:letter",
 }
 # What a button says when pressing it deletes, undoes or closes something, or signs out.
 ACTS_FOR_GOOD = re.compile(

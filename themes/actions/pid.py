@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from havering_improve import outbox, roles
-from havering_improve.actions import action, lock_current
+from havering_improve.actions import KEEP, Keep, action, kept, lock_current
 from havering_improve.mail import send_email, site_url
 
 from ..charts import format_value
 from ..models import PID, Measure, Milestone, PIDVersion, Risk, Theme
-from .common import KEEP, Keep, kept, mark_submitted
+from .common import mark_submitted
 
 logger = logging.getLogger(__name__)
 

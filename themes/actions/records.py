@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
-from havering_improve.actions import action, lock_current
+from havering_improve.actions import KEEP, Keep, action, kept, lock_current
 
 from ..models import Measure, MeasureReading, Milestone, Risk, Theme
-from .common import KEEP, Keep, kept
 
 # Milestones ------------------------------------------------------------------------------------
 

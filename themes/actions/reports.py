@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from havering_improve.actions import StaleEdit, action, lock_current
+from havering_improve.actions import KEEP, Keep, StaleEdit, action, kept, lock_current
 from havering_improve.errors import AlreadyDone
 
 from .. import selectors
 from ..models import HighlightReport, Theme
 from ..prefill import highlight_report_prefill
-from .common import KEEP, Keep, kept, mark_submitted
+from .common import mark_submitted
 
 
 @action("can_edit_theme", on="theme")
