@@ -64,7 +64,15 @@ def home_lists(user, programme, *, on: dt.date | None = None, kept: bool = False
             lists += summaries.cached(key, build, areas=areas)
         else:
             lists += build()
-    lists += selfevaluation_home.home_lists(user, programme, on=on, work_list=WorkList, task=Task)
+
+    def engagement():
+        return selfevaluation_home.home_lists(user, programme, on=on, work_list=WorkList, task=Task)
+
+    if kept:  # anyone may own an action from the engagement meeting
+        key = ("home", "engagement", user.pk, programme.pk, on.isoformat())
+        lists += summaries.cached(key, engagement, areas=("selfevaluation",))
+    else:
+        lists += engagement()
     seen: set[str] = set()
     unique = []
     for work in lists:  # a lead who sits on the board sees their actions once

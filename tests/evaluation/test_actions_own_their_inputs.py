@@ -192,7 +192,8 @@ def test_a_reading_the_themes_action_refuses_is_a_form_error_and_nothing_is_save
     def refuse(**kwargs):
         raise ValidationError({"value": "A percentage must be between 0 and 100"})
 
-    monkeypatch.setattr(theme_actions, "measure_reading_add", refuse)
+    # The audit's action does the themes action as part of its own (`.within`).
+    monkeypatch.setattr(theme_actions.measure_reading_add, "within", refuse)
     client.force_login(programme_manager)
     response = client.post(
         reverse("evaluation:audit_create", kwargs={"pk": audit.pk}),
