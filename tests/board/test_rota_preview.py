@@ -49,7 +49,12 @@ def test_the_preview_shows_each_meetings_change_and_applies_nothing_until_confir
     assert response.status_code == 302
     assert RotaSlot.objects.count() == 8
     # What was previewed is what was applied.
-    after = re.findall(r'<td class="govuk-table__cell">((?:(?!</td>).)*)</td>\s*</tr>', page, re.S)
+    cell = '<td data-label="After the change" class="govuk-table__cell">'
+    after = re.findall(
+        cell + r"((?:(?!</td>).)*)</td>\s*</tr>",
+        page,
+        re.S,
+    )
     applied = [
         "<br>".join(s.theme.title for s in m.slots.order_by("theme__number")) for m in calendar
     ]

@@ -211,7 +211,7 @@ def test_the_periods_page_keeps_the_history_of_closing_and_reopening(
     client.force_login(finance_officer)
     html = client.get(f"{Y}/periods/").content.decode()
     assert "Reopened: Late payroll correction" in html
-    assert html.count('<td class="govuk-table__cell">Closed</td>') == 1
+    assert html.count('<td data-label="What" class="govuk-table__cell">Closed</td>') == 1
 
 
 def test_an_import_after_a_close_is_refused_for_the_closed_periods(set_up, finance_officer):
