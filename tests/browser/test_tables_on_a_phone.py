@@ -6,9 +6,10 @@ uses it."""
 
 import pytest
 
-from board.models import Meeting, MeetingPack
+from board.models import Meeting
 from budget.models import BudgetAllocation, LedgerImport
 from evaluation.models import EvaluationActivity, Inspection
+from reporting.models import MeetingPack
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_phone_layout import LAYOUT_SHIFT, PHONE
 
